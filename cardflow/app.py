@@ -1,0 +1,51 @@
+"""build_app(settings): assemble the database, events, plugins, routes and middleware. Nothing else."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fasthtml.common import FastHTML
+from loguru import logger
+from starlette.middleware import Middleware
+from starlette.staticfiles import StaticFiles
+
+from cardflow.chat.conversation import Conversation
+from cardflow.config import Settings
+from cardflow.db import Database
+from cardflow.devtools import RequestLogMiddleware, print_state_tables
+from cardflow.errors import exception_handlers
+from cardflow.events import Broadcaster
+from cardflow.pipeline import Pipulate
+from cardflow.plugins import Context, load_plugins
+from cardflow.security import SecurityMiddleware
+from cardflow.shell import add_shell_routes
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def build_app(settings: Settings) -> FastHTML:
+    db = Database(settings.db_path)
+    events = Broadcaster()
+    app = FastHTML(
+        default_hdrs=False,  # FastHTML's defaults load htmx from a CDN; we serve our own copies
+        sess_cls=None,
+        secret_key=secrets.token_hex(16),  # no sessions are used; this keeps FastHTML from writing .sesskey
+        exception_handlers=exception_handlers(),
+        middleware=[
+            Middleware(RequestLogMiddleware, settings=settings, dump_state=lambda: print_state_tables(db)),
+            Middleware(SecurityMiddleware, settings=settings),
+        ],
+        on_shutdown=[events.close],
+        title="Cardflow",
+    )
+    ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),
+                  conversation=Conversation(db, events), app=app)
+    app.state.ctx = ctx
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    registry = load_plugins(ctx)
+    ctx.services["registry"] = registry
+    add_shell_routes(ctx, registry)
+    for error in registry.errors:
+        logger.warning(f"plugin skipped: {error}")
+    return app

@@ -1,0 +1,438 @@
+"""LLM backends: Ollama, any OpenAI-compatible server, the embedded model, and a scripted one.
+
+Every backend streams plain text chunks from ``stream()``. Failures of any kind surface as
+``BackendError`` with a sentence a user can act on, so the chat panel can show it verbatim.
+
+Options understood by ``stream(..., options=...)`` (unknown keys go to the backend as-is):
+
+- ``json_schema``: constrain the reply to JSON matching this schema
+- ``tools``: OpenAI-style tool definitions (Ollama and OpenAI-compatible servers)
+- ``temperature``, ``max_tokens``
+- ``idle_timeout``: seconds without a chunk before giving up (default 30)
+- ``first_chunk_timeout``: the same for the first chunk (default: the idle timeout);
+  raise it for servers that load big models on the first request
+
+Native tool calls are not text, so they arrive as one final chunk:
+``TOOL_CALLS_MARKER + json.dumps({"tool_calls": [{"name": ..., "arguments": {...}}]})``.
+``parse_tool_calls(chunk)`` turns such a chunk back into the list. ``arguments`` is the raw
+string when the model produced invalid JSON, so the command validator can reject it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import os
+import re
+from collections.abc import AsyncIterator
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
+
+import httpx
+
+TOOL_CALLS_MARKER = "[[cardflow:tool_calls]]"
+DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
+DEFAULT_IDLE_TIMEOUT = 30.0
+CONNECT_TIMEOUT = 2.0
+CHOICES = ("auto", "ollama", "openai", "embedded", "scripted")
+# Keys handled here rather than forwarded to the server.
+_OWN_KEYS = {"json_schema", "tools", "temperature", "max_tokens", "idle_timeout", "first_chunk_timeout"}
+
+
+class BackendError(Exception):
+    """Any backend failure; ``str(err)`` is meant to be shown to the user."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+
+    async def models(self) -> list[str]: ...
+
+    def stream(
+        self, messages: list[dict], *, model: str | None = None, options: dict | None = None
+    ) -> AsyncIterator[str]: ...
+
+
+def parse_tool_calls(chunk: str) -> list[dict] | None:
+    """The tool calls carried by a marker chunk, or None for ordinary text."""
+    if not chunk.startswith(TOOL_CALLS_MARKER):
+        return None
+    try:
+        return json.loads(chunk[len(TOOL_CALLS_MARKER) :])["tool_calls"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _tool_calls_chunk(calls: list[dict]) -> str:
+    return TOOL_CALLS_MARKER + json.dumps({"tool_calls": calls})
+
+
+def _json_or_raw(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text) if text.strip() else {}
+    except ValueError:
+        return text
+
+
+async def guard_idle(
+    chunks: AsyncIterator[str], idle_timeout: float, first_chunk_timeout: float | None = None
+) -> AsyncIterator[str]:
+    """Re-yield ``chunks``, raising BackendError when the source goes quiet for too long."""
+    timeout = first_chunk_timeout if first_chunk_timeout is not None else idle_timeout
+    try:
+        while True:
+            try:
+                async with asyncio.timeout(timeout):
+                    chunk = await anext(chunks)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise BackendError(f"The model stopped sending text for {timeout:g} s") from None
+            timeout = idle_timeout
+            yield chunk
+    finally:
+        # Closing the source is what tells an HTTP stream or a worker thread to stop.
+        await chunks.aclose()  # type: ignore[attr-defined]
+
+
+def _timeouts(options: dict, default_idle: float) -> tuple[float, float | None]:
+    idle = float(options.get("idle_timeout", default_idle))
+    first = options.get("first_chunk_timeout")
+    return idle, None if first is None else float(first)
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _client(base_url: str, read_timeout: float | None = 10.0, headers: dict | None = None) -> httpx.AsyncClient:
+    # A proxy from the environment must never see traffic to a model on this machine.
+    return httpx.AsyncClient(
+        base_url=base_url,
+        headers=headers,
+        timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT),
+        trust_env=not _is_loopback(base_url),
+    )
+
+
+def _error_text(response: httpx.Response) -> str:
+    """The server's own error message, whichever of the common shapes it uses."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text.strip()[:300] or response.reason_phrase
+    err = body.get("error", body) if isinstance(body, dict) else body
+    if isinstance(err, dict):
+        err = err.get("message") or json.dumps(err)
+    return str(err)
+
+
+def resolve_ollama_host(host: str | None = None) -> str:
+    """Normalise ``host`` or ``$OLLAMA_HOST`` the way Ollama's own clients do."""
+    raw = (host or os.environ.get("OLLAMA_HOST") or DEFAULT_OLLAMA_HOST).strip().rstrip("/")
+    has_scheme = "://" in raw
+    parts = urlsplit(raw if has_scheme else f"http://{raw}")
+    name = parts.hostname or "127.0.0.1"
+    # The bind-everything addresses mean "this machine" when used by a client.
+    name = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(name, name)
+    port = parts.port or (11434 if not has_scheme else {"https": 443}.get(parts.scheme, 80))
+    shown = f"[{name}]" if ":" in name else name
+    return f"{parts.scheme}://{shown}:{port}{parts.path}"
+
+
+class OllamaBackend:
+    name = "ollama"
+
+    def __init__(self, host: str | None = None, *, model: str | None = None, idle_timeout: float = DEFAULT_IDLE_TIMEOUT):
+        self.host = resolve_ollama_host(host)
+        self.model = model
+        self.idle_timeout = idle_timeout
+
+    def _down(self, exc: Exception) -> BackendError:
+        return BackendError(f"Ollama at {self.host} is not answering ({type(exc).__name__})")
+
+    async def models(self) -> list[str]:
+        try:
+            async with _client(self.host) as client:
+                response = await client.get("/api/tags")
+        except httpx.HTTPError as exc:
+            raise self._down(exc) from exc
+        if response.status_code >= 400:
+            raise BackendError(f"Ollama at {self.host} refused to list models: {_error_text(response)}")
+        try:
+            return [m["name"] for m in response.json()["models"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BackendError(f"Ollama at {self.host} sent a malformed model list") from exc
+
+    def stream(self, messages: list[dict], *, model: str | None = None, options: dict | None = None) -> AsyncIterator[str]:
+        options = dict(options or {})
+        idle, first = _timeouts(options, self.idle_timeout)
+        return guard_idle(self._stream(messages, model, options), idle, first)
+
+    def _body(self, messages: list[dict], model: str, options: dict) -> dict:
+        model_options = {k: v for k, v in options.items() if k not in _OWN_KEYS}
+        if "temperature" in options:
+            model_options["temperature"] = options["temperature"]
+        if "max_tokens" in options:
+            model_options["num_predict"] = options["max_tokens"]
+        body: dict[str, Any] = {"model": model, "messages": messages, "stream": True}
+        if model_options:
+            body["options"] = model_options
+        if "json_schema" in options:
+            body["format"] = options["json_schema"]  # Ollama's structured outputs
+        if "tools" in options:
+            body["tools"] = options["tools"]
+        return body
+
+    async def _stream(self, messages: list[dict], model: str | None, options: dict) -> AsyncIterator[str]:
+        model = model or self.model
+        if not model:
+            names = await self.models()
+            if not names:
+                raise BackendError(f"Ollama at {self.host} has no models yet; try `ollama pull smollm2:135m`")
+            model = names[0]
+        calls: list[dict] = []
+        try:
+            async with _client(self.host, read_timeout=None) as client, client.stream(
+                "POST", "/api/chat", json=self._body(messages, model, options)
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise BackendError(f"Ollama refused the request ({response.status_code}): {_error_text(response)}")
+                async for line in response.aiter_lines():
+                    if not line.strip():
+                        continue
+                    try:
+                        data = json.loads(line)
+                        if "error" in data:
+                            raise BackendError(f"Ollama reported an error: {data['error']}")
+                        message = data.get("message") or {}
+                        text = message.get("content") or ""
+                        for call in message.get("tool_calls") or []:
+                            fn = call.get("function", {})
+                            calls.append({"name": fn.get("name"), "arguments": _json_or_raw(fn.get("arguments"))})
+                    except (ValueError, AttributeError, TypeError) as exc:
+                        raise BackendError(f"The backend sent a malformed stream: {line[:120]!r}") from exc
+                    if text:
+                        yield text
+                    if data.get("done"):
+                        break
+        except httpx.HTTPError as exc:
+            raise self._down(exc) from exc
+        if calls:
+            yield _tool_calls_chunk(calls)
+
+
+class OpenAICompatBackend:
+    name = "openai"
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None = None,
+        *,
+        model: str | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ):
+        # Accept both "http://host:8080" and "http://host:8080/v1".
+        self.base_url = re.sub(r"/v1/?$", "", base_url.rstrip("/"))
+        self.api_key = api_key
+        self.model = model
+        self.idle_timeout = idle_timeout
+
+    def _client(self, read_timeout: float | None = 10.0) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else None
+        return _client(self.base_url, read_timeout, headers)
+
+    def _down(self, exc: Exception) -> BackendError:
+        return BackendError(f"The OpenAI-compatible server at {self.base_url} is not answering ({type(exc).__name__})")
+
+    def _refused(self, response: httpx.Response) -> BackendError:
+        hint = " (check the API key)" if response.status_code in (401, 403) else ""
+        return BackendError(
+            f"The server at {self.base_url} refused the request ({response.status_code}){hint}: {_error_text(response)}"
+        )
+
+    async def models(self) -> list[str]:
+        try:
+            async with self._client() as client:
+                response = await client.get("/v1/models")
+        except httpx.HTTPError as exc:
+            raise self._down(exc) from exc
+        if response.status_code >= 400:
+            raise self._refused(response)
+        try:
+            return [m["id"] for m in response.json()["data"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BackendError(f"The server at {self.base_url} sent a malformed model list") from exc
+
+    def stream(self, messages: list[dict], *, model: str | None = None, options: dict | None = None) -> AsyncIterator[str]:
+        options = dict(options or {})
+        idle, first = _timeouts(options, self.idle_timeout)
+        return guard_idle(self._stream(messages, model, options), idle, first)
+
+    def _body(self, messages: list[dict], model: str | None, options: dict) -> dict:
+        body: dict[str, Any] = {k: v for k, v in options.items() if k not in _OWN_KEYS}
+        body.update(messages=messages, stream=True)
+        # Single-model servers (llama.cpp's) ignore the name, so "default" is fine there.
+        body["model"] = model or self.model or "default"
+        for key in ("temperature", "max_tokens", "tools"):
+            if key in options:
+                body[key] = options[key]
+        if "json_schema" in options:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "command", "schema": options["json_schema"]},
+            }
+        return body
+
+    async def _stream(self, messages: list[dict], model: str | None, options: dict) -> AsyncIterator[str]:
+        calls: dict[int, dict] = {}
+        try:
+            async with self._client(read_timeout=None) as client, client.stream(
+                "POST", "/v1/chat/completions", json=self._body(messages, model, options)
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise self._refused(response)
+                async for line in response.aiter_lines():
+                    # SSE: only "data:" lines matter; blank lines, comments and event names do not.
+                    if not line.startswith("data:"):
+                        continue
+                    payload = line[5:].strip()
+                    if payload == "[DONE]":
+                        break
+                    try:
+                        data = json.loads(payload)
+                        if "error" in data:
+                            raise BackendError(f"The server reported an error: {_error_message(data['error'])}")
+                        choices = data.get("choices") or [{}]
+                        delta = choices[0].get("delta") or {}
+                        text = delta.get("content") or ""
+                        for part in delta.get("tool_calls") or []:
+                            slot = calls.setdefault(part.get("index", len(calls)), {"name": "", "arguments": ""})
+                            fn = part.get("function") or {}
+                            slot["name"] += fn.get("name") or ""
+                            slot["arguments"] += fn.get("arguments") or ""
+                    except (ValueError, AttributeError, TypeError) as exc:
+                        raise BackendError(f"The backend sent a malformed stream: {line[:120]!r}") from exc
+                    if text:
+                        yield text
+        except httpx.HTTPError as exc:
+            raise self._down(exc) from exc
+        if calls:
+            yield _tool_calls_chunk(
+                [{"name": c["name"], "arguments": _json_or_raw(c["arguments"])} for _, c in sorted(calls.items())]
+            )
+
+
+def _error_message(err: Any) -> str:
+    return str(err.get("message") or err) if isinstance(err, dict) else str(err)
+
+
+class ScriptedBackend:
+    """Streams canned replies word by word: demos, end-to-end tests and benchmarks.
+
+    Each ``stream()`` call takes the next reply, cycling; the conversations it was given are
+    kept in ``calls`` so tests can check what the chat layer sent.
+    """
+
+    name = "scripted"
+
+    def __init__(self, replies: list[str], delay: float = 0.0):
+        if not replies:
+            raise ValueError("ScriptedBackend needs at least one reply")
+        self.replies = list(replies)
+        self.delay = delay
+        self.calls: list[list[dict]] = []
+
+    async def models(self) -> list[str]:
+        return ["scripted"]
+
+    async def stream(
+        self, messages: list[dict], *, model: str | None = None, options: dict | None = None
+    ) -> AsyncIterator[str]:
+        reply = self.replies[len(self.calls) % len(self.replies)]
+        self.calls.append(messages)
+        for word in re.findall(r"\S+\s*|\s+", reply):
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            yield word
+
+
+async def _ollama_tags(host: str, timeout: float) -> list[str]:
+    async with _client(host, read_timeout=timeout) as client:
+        response = await client.get("/api/tags", timeout=httpx.Timeout(timeout))
+    response.raise_for_status()
+    return [m["name"] for m in response.json()["models"]]
+
+
+async def probe_ollama(host: str | None = None, timeout: float = 1.0) -> tuple[bool, str]:
+    """Whether an Ollama server answers at ``host`` (or $OLLAMA_HOST), and a sentence saying so."""
+    url = resolve_ollama_host(host)
+    try:
+        names = await _ollama_tags(url, timeout)
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        return False, f"no Ollama at {url} ({type(exc).__name__})"
+    shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    return True, f"Ollama answered at {url} with {len(names)} model(s){': ' + shown if names else ''}"
+
+
+def embedded_available() -> tuple[bool, str]:
+    from cardflow.chat.embedded import embedded_available as check  # keeps start-up light
+
+    return check()
+
+
+async def choose_backend(
+    choice: str = "auto",
+    *,
+    ollama_host: str | None = None,
+    openai_base_url: str | None = None,
+    openai_api_key: str | None = None,
+    scripted_replies: list[str] | None = None,
+    scripted_delay: float = 0.0,
+) -> tuple[Backend, str]:
+    """The backend for a settings value, and why it was picked (shown in the UI and by doctor)."""
+    from cardflow.chat.embedded import EmbeddedBackend
+
+    host = resolve_ollama_host(ollama_host)
+    if choice == "ollama":
+        return OllamaBackend(host), f"ollama: chosen in settings, at {host}"
+    if choice == "openai":
+        if not openai_base_url:
+            raise BackendError("The OpenAI-compatible backend needs a base URL, e.g. http://127.0.0.1:8080")
+        return OpenAICompatBackend(openai_base_url, openai_api_key), f"openai: chosen in settings, at {openai_base_url}"
+    if choice == "embedded":
+        ok, why = embedded_available()
+        return EmbeddedBackend(), "embedded: chosen in settings" + ("" if ok else f", but {why}")
+    if choice == "scripted":
+        replies = scripted_replies or ["This is the scripted demo backend."]
+        return ScriptedBackend(replies, scripted_delay), "scripted: chosen in settings (canned replies)"
+    if choice != "auto":
+        raise BackendError(f"Unknown backend {choice!r}; choose one of {', '.join(CHOICES)}")
+
+    try:
+        names = await _ollama_tags(host, 1.0)
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        missing = f"no Ollama at {host} ({type(exc).__name__})"
+    else:
+        if names:
+            return OllamaBackend(host), f"auto: Ollama answered at {host}"
+        missing = f"Ollama at {host} has no models"
+    ok, why = embedded_available()
+    if ok:
+        return EmbeddedBackend(), f"auto: {missing}, using the embedded SmolLM2 model"
+    # Still hand back the embedded backend: its stream() explains what to install.
+    return EmbeddedBackend(), f"auto: {missing}, and the embedded model is unavailable: {why}"
+

@@ -1,0 +1,58 @@
+"""Chat history per profile, and the notes that apps and workflows post into the chat panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fasthtml.common import Div, NotStr, Small, to_xml
+
+from cardflow.db import Database, Message, now_iso
+from cardflow.events import Broadcaster
+
+ROLES = ("user", "assistant", "system", "note")
+
+
+def render_message(msg: Message, *, stream_id: str | None = None) -> Any:
+    """One chat bubble. User text is escaped; model text is markdown rendered and sanitized."""
+    if msg.role == "assistant":
+        from cardflow.chat.render import render_markdown
+
+        body: Any = NotStr(render_markdown(msg.content))
+    else:
+        body = msg.content
+    label = {"user": "You", "assistant": "Assistant", "system": "App", "note": "Workflow"}.get(msg.role, msg.role)
+    return Div(Small(label, cls="msg-who"), Div(body, cls="msg-body", id=stream_id),
+               cls=f"msg msg-{msg.role}", id=f"msg-{msg.id}" if msg.id else None)
+
+
+class Conversation:
+    def __init__(self, db: Database, events: Broadcaster) -> None:
+        self.db = db
+        self.events = events
+
+    def add(self, profile_id: int, role: str, content: str, app: str = "", *, broadcast: bool = True) -> Message:
+        if role not in ROLES:
+            raise ValueError(f"unknown chat role {role!r}")
+        with self.db.transaction():
+            msg = self.db.messages.insert(Message(profile_id=profile_id, role=role, content=content,
+                                                  app=app, created=now_iso()))
+        if broadcast:
+            self.events.publish("chat", to_xml(render_message(msg)), profile_id=profile_id)
+        return msg
+
+    def note(self, profile_id: int, text: str, app: str = "") -> Message:
+        """A short line from an app or a workflow step, shown in the chat and kept in history."""
+        return self.add(profile_id, "note", text, app)
+
+    def history(self, profile_id: int, limit: int = 200) -> list[Message]:
+        rows = self.db.messages(where="profile_id = ?", where_args=(profile_id,), order_by="id DESC", limit=limit)
+        return list(reversed(rows))
+
+    def clear(self, profile_id: int) -> int:
+        with self.db.transaction():
+            n = self.db.query("SELECT count(*) AS n FROM message WHERE profile_id = ?", (profile_id,))[0]["n"]
+            self.db.conn.execute("DELETE FROM message WHERE profile_id = ?", (profile_id,))
+        return n
+
+    def now(self) -> str:
+        return now_iso()

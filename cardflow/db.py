@@ -1,0 +1,272 @@
+"""The one SQLite file: schema, ordered migrations, transactions and the `DictLikeDB` store.
+
+Tables are declared as dataclasses (fastlite's MiniDataAPI gives us `table.insert`, `table[id]`,
+`table(where=...)`); the schema itself is created by ordered SQL migrations so that an old data dir
+upgrades in place and the applied steps are visible in the `migration` table.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import apsw
+from fastlite import database
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class Profile:
+    id: int | None = None
+    name: str = ""
+    real_name: str = ""
+    address: str = ""
+    code: str = ""
+    active: bool = True
+    priority: int = 0
+
+
+@dataclass
+class Task:
+    id: int | None = None
+    profile_id: int = 0
+    name: str = ""
+    done: bool = False
+    priority: int = 0
+
+
+@dataclass
+class Pipeline:
+    key: str = ""
+    app_name: str = ""
+    data: str = "{}"
+    created: str = ""
+    updated: str = ""
+
+
+@dataclass
+class Message:
+    id: int | None = None
+    profile_id: int = 0
+    role: str = ""
+    content: str = ""
+    app: str = ""
+    created: str = ""
+
+
+@dataclass
+class Job:
+    id: int | None = None
+    pipeline_key: str = ""
+    step: str = ""
+    kind: str = ""
+    status: str = ""
+    progress: float = 0.0
+    detail: str = "{}"
+    created: str = ""
+    updated: str = ""
+
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS profile (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL, real_name TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '', code TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1, priority INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE IF NOT EXISTS task (
+            id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
+            name TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, priority INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX IF NOT EXISTS task_profile ON task(profile_id, priority);
+        CREATE TABLE IF NOT EXISTS pipeline (
+            key TEXT PRIMARY KEY, app_name TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL, updated TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS pipeline_app ON pipeline(app_name, updated);
+        CREATE TABLE IF NOT EXISTS message (
+            id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL, role TEXT NOT NULL,
+            content TEXT NOT NULL, app TEXT NOT NULL DEFAULT '', created TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS message_profile ON message(profile_id, id);
+        CREATE TABLE IF NOT EXISTS job (
+            id INTEGER PRIMARY KEY, pipeline_key TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL,
+            status TEXT NOT NULL, progress REAL NOT NULL DEFAULT 0, detail TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL, updated TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS job_key ON job(pipeline_key, step);
+        """,
+    ),
+    (
+        "0002_pipeline_profile",
+        # Workflow keys belong to a profile so that deleting a profile can take its keys along.
+        "ALTER TABLE pipeline ADD COLUMN profile_id INTEGER NOT NULL DEFAULT 0;",
+    ),
+]
+
+
+class DataDirError(RuntimeError):
+    """The data dir cannot hold the database (read-only, missing, disk full); shown as is."""
+
+
+class Database:
+    """One connection to the app's SQLite file, shared by every request.
+
+    Writes that must be atomic go through `transaction()`: a process-wide lock (handlers may run
+    in Starlette's thread pool) plus `BEGIN IMMEDIATE`, so another process (a notebook) waits
+    instead of interleaving.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._depth = threading.local()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = database(self.path)
+            self.conn: apsw.Connection = self.db.conn
+            self.conn.set_busy_timeout(10_000)
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.migrate()
+        except (OSError, apsw.Error) as exc:
+            raise DataDirError(_explain_open_error(self.path, exc)) from exc
+        self.profiles = self._table("profile", Profile)
+        self.tasks = self._table("task", Task)
+        self.pipelines = self._table("pipeline", Pipeline)
+        self.messages = self._table("message", Message)
+        self.jobs = self._table("job", Job)
+        self.store = DictLikeDB(self)
+        self._ensure_default_profile()
+
+    def _table(self, name: str, cls: type) -> Any:
+        table = self.db.t[name]
+        table.cls = cls
+        return table
+
+    @contextmanager
+    def transaction(self) -> Iterator[apsw.Connection]:
+        with self._lock:
+            depth = getattr(self._depth, "n", 0)
+            self._depth.n = depth + 1
+            try:
+                if depth:
+                    yield self.conn
+                    return
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth.n = depth
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        return list(self.db.query(sql, params))
+
+    def migrate(self) -> list[str]:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+        done = {row[0] for row in self.conn.execute("SELECT name FROM migration")}
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.conn:  # one savepoint per migration: all of it or none of it
+                self.conn.execute(sql)
+                self.conn.execute("INSERT INTO migration VALUES (?, ?)", (name, now_iso()))
+            applied.append(name)
+        return applied
+
+    def applied_migrations(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT name FROM migration ORDER BY name")]
+
+    def _ensure_default_profile(self) -> None:
+        with self.transaction():
+            if not self.query("SELECT 1 FROM profile LIMIT 1"):
+                self.profiles.insert(Profile(name="Default", real_name="", active=True, priority=0))
+
+    def table_names(self) -> list[str]:
+        return [r["name"] for r in self.query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def integrity_ok(self) -> bool:
+        return self.query("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+
+
+def _explain_open_error(path: Path, exc: Exception) -> str:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        return f"The data dir {path.parent} is read-only: Cardflow needs to write {path.name} there. " \
+               "Choose another with --data-dir or fix its permissions."
+    if "full" in text or getattr(exc, "errno", None) == 28:
+        return f"The disk holding {path.parent} is full: free some space or choose another --data-dir."
+    return f"Cannot open the database {path}: {exc}"
+
+
+_MISSING = object()
+
+
+class DictLikeDB:
+    """A small persistent dict over the `store` table; values are stored as JSON."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def __getitem__(self, key: str) -> Any:
+        rows = self._db.query("SELECT value FROM store WHERE key = ?", (key,))
+        if not rows:
+            raise KeyError(key)
+        return json.loads(rows[0]["value"])
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        payload = json.dumps(value)
+        with self._db.transaction():
+            self._db.conn.execute(
+                "INSERT INTO store(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, payload),
+            )
+
+    def __delitem__(self, key: str) -> None:
+        with self._db.transaction():
+            if key not in self:
+                raise KeyError(key)
+            self._db.conn.execute("DELETE FROM store WHERE key = ?", (key,))
+
+    def __contains__(self, key: object) -> bool:
+        return bool(self._db.query("SELECT 1 FROM store WHERE key = ?", (key,)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([r["key"] for r in self._db.query("SELECT key FROM store ORDER BY key")])
+
+    def __len__(self) -> int:
+        return self._db.query("SELECT count(*) AS n FROM store")[0]["n"]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(r["key"], json.loads(r["value"])) for r in self._db.query("SELECT key, value FROM store ORDER BY key")]
+
+    def keys(self) -> list[str]:
+        return list(self)
+
+    def setdefault(self, key: str, default: Any) -> Any:
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            self[key] = default
+            return default
+        return value
+

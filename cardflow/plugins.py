@@ -1,0 +1,183 @@
+"""The plugin registry: the one way an app gets routes and a place in the menu.
+
+An app is a subclass of `AppPlugin`. Built-in apps are the modules of `cardflow.apps`; a user's
+single-file apps live in the plugins dir; third-party packages expose the entry point group
+`cardflow.apps` (a module or a class). All three are collected by `collect_from()`, the same code
+path, and a plugin that fails to import or to register is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import pkgutil
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from loguru import logger
+
+if TYPE_CHECKING:
+    from fasthtml.common import FastHTML
+    from starlette.requests import Request
+
+    from cardflow.chat.conversation import Conversation
+    from cardflow.config import Settings
+    from cardflow.db import Database
+    from cardflow.events import Broadcaster
+    from cardflow.pipeline import Pipulate
+
+ENTRY_POINT_GROUP = "cardflow.apps"
+
+
+@dataclass
+class Context:
+    """What every app may use; built once by `build_app` and handed to each plugin."""
+
+    settings: Settings
+    db: Database
+    events: Broadcaster
+    pipulate: Pipulate
+    conversation: Conversation
+    app: FastHTML
+    services: dict[str, Any] = field(default_factory=dict)
+
+    def current_profile_id(self) -> int:
+        pid = self.db.store.get("last_profile_id")
+        if isinstance(pid, int) and self.db.profiles.get(pid, default=None) is not None:
+            return pid
+        first = self.db.query("SELECT id FROM profile WHERE active ORDER BY priority, id LIMIT 1") or \
+            self.db.query("SELECT id FROM profile ORDER BY priority, id LIMIT 1")
+        return first[0]["id"]
+
+
+class AppPlugin:
+    """Subclass this, set the class attributes, and override `render` (and `register` for routes)."""
+
+    name: ClassVar[str] = ""  # URL slug: the app lives at /<name>
+    title: ClassVar[str] = ""
+    order: ClassVar[int] = 100  # menu position, smaller first
+    description: ClassVar[str] = ""
+    prompt: ClassVar[str] = ""  # injected into the chat's system prompt while this app is open
+    in_menu: ClassVar[bool] = True
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @property
+    def path(self) -> str:
+        return f"/{self.name}"
+
+    def route(self, path: str = "", methods: Iterable[str] = ("get",), name: str | None = None) -> Callable:
+        """Decorator: a route under this app's prefix (`self.route("/add", ["post"])` → POST /<name>/add)."""
+        return self.ctx.app.route(f"{self.path}{path}", methods=list(methods),
+                                  name=name or f"{self.name}:{path.strip('/') or 'index'}")
+
+    def register(self) -> None:
+        """Add the app's own routes. The landing page `/<name>` is added by the shell."""
+
+    def render(self, req: Request) -> Any:
+        """The left-column content of the landing page; apps override this."""
+        from fasthtml.common import H2, P
+
+        return H2(self.title), P(self.description)
+
+    def __ft__(self) -> Any:
+        from fasthtml.common import A
+
+        return A(self.title, href=self.path)
+
+
+def _plugin_classes(module: ModuleType) -> list[type[AppPlugin]]:
+    found = []
+    for _, obj in inspect.getmembers(module, inspect.isclass):
+        if issubclass(obj, AppPlugin) and obj.__module__ == module.__name__ and obj.name:
+            found.append(obj)
+    return found
+
+
+def collect_from(obj: Any) -> list[type[AppPlugin]]:
+    """Plugin classes from a module, a class, or a list of classes."""
+    if isinstance(obj, ModuleType):
+        return _plugin_classes(obj)
+    if inspect.isclass(obj) and issubclass(obj, AppPlugin):
+        return [obj]
+    if isinstance(obj, list | tuple):
+        return [c for o in obj for c in collect_from(o)]
+    raise TypeError(f"{obj!r} is not a Cardflow app (expected a module or an AppPlugin subclass)")
+
+
+@dataclass
+class Registry:
+    plugins: list[AppPlugin] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def by_name(self, name: str) -> AppPlugin | None:
+        return next((p for p in self.plugins if p.name == name), None)
+
+    def menu(self) -> list[AppPlugin]:
+        return [p for p in self.plugins if p.in_menu]
+
+
+def discover(settings: Settings) -> tuple[list[tuple[str, Callable[[], Any]]], list[str]]:
+    """Every plugin source as (label, loader) pairs, built-ins first."""
+    import cardflow.apps as builtin
+
+    sources: list[tuple[str, Callable[[], Any]]] = []
+    for info in sorted(pkgutil.iter_modules(builtin.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            sources.append((f"cardflow.apps.{info.name}",
+                            lambda n=info.name: importlib.import_module(f"cardflow.apps.{n}")))
+    plugins_dir = settings.plugins_dir or settings.data_dir / "plugins"
+    if plugins_dir.is_dir():
+        for path in sorted(plugins_dir.glob("*.py")):
+            if not path.name.startswith("_"):
+                sources.append((str(path), lambda p=path: _load_file(p)))
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        sources.append((f"entry point {ep.name}", ep.load))
+    return sources, []
+
+
+def _load_file(path: Path) -> ModuleType:
+    name = f"cardflow_plugin_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_plugins(ctx: Context, sources: list[tuple[str, Callable[[], Any]]] | None = None) -> Registry:
+    registry = Registry()
+    if sources is None:
+        sources, _ = discover(ctx.settings)
+    classes: list[tuple[str, type[AppPlugin]]] = []
+    for label, loader in sources:
+        try:
+            classes += [(label, cls) for cls in collect_from(loader())]
+        except Exception as exc:  # a broken plugin must not stop the server
+            logger.exception(f"Skipping plugin {label}: {exc}")
+            registry.errors.append(f"{label}: {exc}")
+    seen: set[str] = set()
+    for label, cls in sorted(classes, key=lambda lc: (lc[1].order, lc[1].name)):
+        if cls.name in seen:
+            registry.errors.append(f"{label}: an app named {cls.name!r} is already loaded")
+            logger.error(f"Skipping plugin {label}: duplicate app name {cls.name!r}")
+            continue
+        try:
+            plugin = cls(ctx)
+            plugin.register()
+        except Exception as exc:
+            logger.exception(f"Skipping plugin {label}: {exc}")
+            registry.errors.append(f"{label}: {exc}")
+            continue
+        seen.add(cls.name)
+        registry.plugins.append(plugin)
+    return registry

@@ -1,0 +1,111 @@
+"""The shell's own routes: home redirect, app landing pages, profile/theme choice, SSE, poke, help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fasthtml.common import H1, H2, A, Div, Li, P, Response, Ul, to_xml
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from cardflow.chat.panel import chat_panel
+from cardflow.plugins import AppPlugin, Context, Registry
+from cardflow.ui.components import Toast
+from cardflow.ui.layout import page
+
+HOME_APP = "home"
+
+
+def render_app_page(ctx: Context, registry: Registry, plugin: AppPlugin | None, req: Request, content: Any = None) -> Any:
+    if content is None and plugin is not None:
+        content = plugin.render(req)
+    return page(ctx, registry, plugin, content, chat_panel(ctx, ctx.current_profile_id()))
+
+
+def add_shell_routes(ctx: Context, registry: Registry) -> None:
+    app = ctx.app
+    store = ctx.db.store
+
+    @app.route("/", methods=["get"], name="index")
+    async def index(req: Request) -> Any:
+        plugin = registry.by_name(store.get("last_app_choice", HOME_APP)) or registry.by_name(HOME_APP)
+        return render_app_page(ctx, registry, plugin, req)
+
+    for plugin in registry.plugins:
+        _add_landing(ctx, registry, plugin)
+
+    @app.route("/profile/select", methods=["post"], name="profile_select")
+    async def profile_select(req: Request) -> Any:
+        form = await req.form()
+        raw = str(form.get("profile_id", ""))
+        profile = ctx.db.profiles.get(int(raw), default=None) if raw.isdigit() else None
+        if profile is None:
+            return Response(to_xml(Toast("That profile does not exist any more.", "error")), status_code=404,
+                            media_type="text/html")
+        store["last_profile_id"] = profile.id
+        back = req.headers.get("referer") or "/"
+        return RedirectResponse(back if _same_site_path(back) else "/", status_code=303)
+
+    @app.route("/theme", methods=["post"], name="theme")
+    async def theme() -> Any:
+        store["theme"] = "dark" if store.get("theme", "light") == "light" else "light"
+        return Response(status_code=204, headers={"HX-Trigger": "theme-changed"})
+
+    @app.route("/sse", methods=["get"], name="sse")
+    async def sse(req: Request) -> Any:
+        return ctx.events.response(req, ctx.current_profile_id())
+
+    @app.route("/poke", methods=["post"], name="poke")
+    async def poke() -> Any:
+        n = store.get("poke_count", 0) + 1
+        store["poke_count"] = n
+        ctx.events.publish("toast", to_xml(Toast(f"Poke #{n}: the server is listening and the live link works.")))
+        return Response(status_code=204)
+
+    @app.route("/help", methods=["get"], name="help")
+    async def help_page(req: Request) -> Any:
+        return render_app_page(ctx, registry, None, req, help_content(registry))
+
+    @app.route("/health", methods=["get"], name="health")
+    async def health() -> Any:
+        return {"ok": True}
+
+
+def _same_site_path(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return bool(parts.path.startswith("/")) and not parts.path.startswith("//")
+
+
+def _add_landing(ctx: Context, registry: Registry, plugin: AppPlugin) -> None:
+    async def landing(req: Request) -> Any:
+        if ctx.db.store.get("last_app_choice") != plugin.name:
+            ctx.db.store["last_app_choice"] = plugin.name
+            _announce_app_switch(ctx, plugin)
+        return render_app_page(ctx, registry, plugin, req)
+
+    ctx.app.route(plugin.path, methods=["get"], name=f"{plugin.name}:landing")(landing)
+
+
+def _announce_app_switch(ctx: Context, plugin: AppPlugin) -> None:
+    """Hot prompt injection: the chat learns which app is open (and the history shows it)."""
+    hook = ctx.services.get("on_app_switch")
+    if hook:
+        hook(plugin)
+
+
+def help_content(registry: Registry) -> Any:
+    return Div(
+        H1("Help"),
+        P("Cardflow runs step-by-step work as workflows of cards. Each workflow run has a key you choose, "
+          "such as a URL; its whole state is saved under that key, so opening the same key later resumes "
+          "where you stopped."),
+        H2("Apps"),
+        Ul(*[Li(A(p.title, href=p.path), ": ", p.description) for p in registry.menu()]),
+        H2("Tips"),
+        Ul(Li("Switch profile from the Profile menu: tasks, chat history and workflow keys follow the profile."),
+           Li("Poke checks the live connection: the server answers with a notice."),
+           Li("Everything is stored in one SQLite file in your data dir; run `cardflow doctor` to see where.")),
+        cls="help",
+    )

@@ -1,0 +1,113 @@
+"""The page shell: nav (profile and app menus, poke, help, theme), app column, chat column."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fasthtml.common import (
+    A,
+    Aside,
+    Body,
+    Button,
+    Details,
+    Div,
+    Form,
+    Head,
+    Html,
+    Input,
+    Li,
+    Link,
+    Main,
+    Meta,
+    Nav,
+    Script,
+    Section,
+    Span,
+    Strong,
+    Summary,
+    Title,
+    Ul,
+)
+
+if TYPE_CHECKING:
+    from cardflow.plugins import AppPlugin, Context, Registry
+
+VENDOR = "/static/vendor"
+ASSET_VERSION = "1"
+
+
+def head(title: str) -> Any:
+    return Head(
+        Meta(charset="utf-8"),
+        Meta(name="viewport", content="width=device-width, initial-scale=1"),
+        Meta(name="htmx-config", content='{"includeIndicatorStyles": false, "allowEval": false}'),
+        Title(title),
+        Link(rel="stylesheet", href=f"{VENDOR}/pico.min.css"),
+        Link(rel="stylesheet", href=f"/static/cardflow.css?v={ASSET_VERSION}"),
+        Link(rel="icon", href="/static/favicon.svg", type="image/svg+xml"),
+        Script(src=f"{VENDOR}/htmx.min.js"),
+        Script(src=f"{VENDOR}/htmx-ext-sse.min.js"),
+        Script(src=f"{VENDOR}/htmx-ext-ws.min.js"),
+        Script(src=f"{VENDOR}/Sortable.min.js"),
+        Script(src=f"/static/cardflow.js?v={ASSET_VERSION}", defer=True),
+    )
+
+
+def profile_menu(ctx: Context) -> Any:
+    current = ctx.current_profile_id()
+    profiles = ctx.db.profiles(where="active", order_by="priority, id")
+    name = next((p.name for p in profiles if p.id == current), None) or ctx.db.profiles[current].name
+    items = [
+        Li(Form(Input(type="hidden", name="profile_id", value=str(p.id)),
+                Button(p.name, type="submit", cls="menu-item" + (" current" if p.id == current else ""),
+                       aria_current="true" if p.id == current else None),
+                method="post", action="/profile/select"))
+        for p in profiles
+    ]
+    items.append(Li(A("Manage profiles…", href="/profiles")))
+    return Details(Summary(Span("Profile: ", cls="muted"), Strong(name, id="current-profile")),
+                   Ul(*items, dir="rtl"), cls="dropdown", id="profile-menu")
+
+
+def app_menu(registry: Registry, active: AppPlugin | None) -> Any:
+    items = [Li(A(p.title, href=p.path, cls="current" if active is p else None,
+                  aria_current="page" if active is p else None)) for p in registry.menu()]
+    label = active.title if active else "Apps"
+    return Details(Summary(Span("App: ", cls="muted"), Strong(label, id="current-app")), Ul(*items),
+                   cls="dropdown", id="app-menu")
+
+
+def nav(ctx: Context, registry: Registry, active: AppPlugin | None) -> Any:
+    return Nav(
+        Ul(Li(A(Strong("Cardflow"), href="/", cls="brand"))),
+        Ul(
+            Li(app_menu(registry, active)),
+            Li(profile_menu(ctx)),
+            Li(Button("Poke", hx_post="/poke", hx_swap="none", cls="secondary outline", id="poke",
+                      title="Ask the server to push a message back over the live connection")),
+            Li(A("Help", href="/help", id="help-link")),
+            Li(Button("◐", id="theme-toggle", cls="secondary outline icon-btn", aria_label="Toggle light/dark theme",
+                      title="Toggle light/dark theme", hx_post="/theme", hx_swap="none")),
+        ),
+        cls="container-fluid top-nav",
+    )
+
+
+def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: Any, chat: Any) -> Any:
+    theme = ctx.db.store.get("theme", "light")
+    title = f"{active.title} · Cardflow" if active else "Cardflow"
+    return Html(
+        head(title),
+        Body(
+            Div(nav(ctx, registry, active), cls="nav-wrap"),
+            Main(
+                Section(content, id="app-pane", cls="app-pane", data_app=active.name if active else ""),
+                Aside(chat, id="chat-pane", cls="chat-pane", aria_label="Assistant"),
+                cls="container-fluid layout",
+            ),
+            Div(id="toasts", sse_swap="toast", hx_swap="beforeend", aria_live="polite"),
+            Div(id="oob-sink", sse_swap="oob", hx_swap="none", hidden=True),
+            hx_ext="sse", sse_connect="/sse",
+        ),
+        data_theme=theme, lang="en",
+    )

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Refresh the front-end libraries under cardflow/static/vendor/ from the npm registry.
+# The app serves these files itself: no page may load anything from a CDN.
+# Usage: scripts/vendor.sh   (needs npm; edit the versions below, run, commit the result)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=cardflow/static/vendor
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# package@version  file-in-package  name-under-vendor
+specs=(
+  "htmx.org@2.0.11       dist/htmx.min.js                 htmx.min.js"
+  "htmx-ext-ws@2.0.4     dist/ws.min.js                   htmx-ext-ws.min.js"
+  "htmx-ext-sse@2.2.4    dist/sse.min.js                  htmx-ext-sse.min.js"
+  "@picocss/pico@2.1.1   css/pico.min.css                 pico.min.css"
+  "sortablejs@1.15.7     Sortable.min.js                  Sortable.min.js"
+  "graphology@0.26.0     dist/graphology.umd.min.js       graphology.umd.min.js"
+  "sigma@3.0.3           dist/sigma.min.js                sigma.min.js"
+)
+
+mkdir -p "$dest"
+{
+  echo "# Vendored front-end libraries"
+  echo
+  echo "Served from \`cardflow/static/vendor/\`; refreshed by \`scripts/vendor.sh\` from the npm registry."
+  echo
+  echo "| file | package | version | license |"
+  echo "| --- | --- | --- | --- |"
+} > "$work/VENDOR.md"
+
+for spec in "${specs[@]}"; do
+  read -r pkg src name <<<"$spec"
+  (cd "$work" && npm pack --silent "$pkg" >/dev/null 2>&1)
+  tarball=$(ls -t "$work"/*.tgz | head -1)
+  mkdir -p "$work/x" && tar -xzf "$tarball" -C "$work/x"
+  cp "$work/x/package/$src" "$dest/$name"
+  version=$(node -p "require('$work/x/package/package.json').version")
+  license=$(node -p "require('$work/x/package/package.json').license || ''")
+  # Some packages leave "license" out of package.json; their LICENSE file then says it.
+  if [ -z "$license" ] && [ -f "$work/x/package/LICENSE" ]; then
+    license="$(grep -m1 -v '^\s*$' "$work/x/package/LICENSE" | sed 's/^ *//') (from LICENSE)"
+  fi
+  cp "$work/x/package/LICENSE" "$dest/LICENSE.${name%%.*}" 2>/dev/null || true
+  echo "| $name | ${pkg%@*} | $version | $license |" >> "$work/VENDOR.md"
+  rm -rf "$work/x" "$tarball"
+done
+cp "$work/VENDOR.md" "$dest/VENDOR.md"
+echo "vendored into $dest:"; ls -l "$dest"

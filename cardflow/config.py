@@ -10,8 +10,9 @@ from pathlib import Path
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+def default_data_dir(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "cardflow"
 
 
@@ -74,7 +75,7 @@ def _env_bool(value: str) -> bool:
 def from_env(env: dict[str, str] | None = None, **overrides: object) -> Settings:
     """Build settings from `CARDFLOW_*` variables, then apply explicit overrides (CLI flags)."""
     env = dict(os.environ if env is None else env)
-    values: dict[str, object] = {}
+    values: dict[str, object] = {"data_dir": default_data_dir(env)}
     if v := env.get("CARDFLOW_HOST"):
         values["host"] = v
     if v := env.get("CARDFLOW_PORT"):

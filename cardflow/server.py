@@ -34,6 +34,8 @@ class CardflowServer(uvicorn.Server):
             else:
                 events.close()
         super().handle_exit(sig, frame)
+        # uvicorn re-raises the signal after shutdown, which turns a clean stop into exit -15.
+        self._captured_signals.clear()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         import asyncio

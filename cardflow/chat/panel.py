@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fasthtml.common import Div, Form, H2, Header, P, Small, Textarea
+from fasthtml.common import H2, Div, Form, Header, P, Small, Textarea
 
 from cardflow.chat.conversation import render_message
 

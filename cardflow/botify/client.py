@@ -110,7 +110,10 @@ class BotifyJobTimeout(BotifyError):
         self.job_id = job_id
         self.last_status = last_status
         super().__init__(
-            None, None, f"Export job {job_id} still {last_status or 'unknown'} after {waited:.0f}s", transient=True
+            None,
+            None,
+            f"Export job {job_id} still {last_status or 'unknown'} after {waited:.0f}s",
+            transient=True,
         )
 
     def _text(self) -> str:
@@ -134,7 +137,9 @@ def parse_project_url(url: str) -> tuple[str, str]:
     ``ValueError``: another host, fewer than two path segments, segments that are not slugs.
     """
     if not isinstance(url, str) or not url.strip():
-        raise ValueError("Paste the project URL from Botify, like https://app.botify.com/your-org/your-project/")
+        raise ValueError(
+            "Paste the project URL from Botify, like https://app.botify.com/your-org/your-project/"
+        )
     text = url.strip()
     if "://" not in text:
         text = "https://" + text
@@ -328,7 +333,7 @@ class BotifyClient:
             path = "/" + path
         base_path = urlsplit(self.base_url).path
         if base_path and path.startswith(base_path + "/"):  # httpx adds the base path back
-            path = path[len(base_path):]
+            path = path[len(base_path) :]
         return path + (f"?{parts.query}" if parts.query else "")
 
     def absolute(self, path_or_url: str) -> str:
@@ -343,7 +348,9 @@ class BotifyClient:
         capped = min(self.backoff_max, self.backoff_base * (2**attempt))
         return random.uniform(capped / 2, capped)  # "equal jitter"
 
-    def _error_from(self, response: httpx.Response, cls: type[BotifyError] = BotifyError, **kw) -> BotifyError:
+    def _error_from(
+        self, response: httpx.Response, cls: type[BotifyError] = BotifyError, **kw
+    ) -> BotifyError:
         status = response.status_code
         code: str | None = None
         message = ""
@@ -365,6 +372,9 @@ class BotifyClient:
         transient = status == 429 or status >= 500
         return cls(status, code, message, transient=transient, **kw)
 
+    def _describe(self, exc: Exception, method: str, url: str) -> str:
+        return self._redact(f"{type(exc).__name__} on {method} {url.split('?')[0]}: {exc}")[:300]
+
     async def _request(
         self,
         method: str,
@@ -378,16 +388,22 @@ class BotifyClient:
         url = self._url(path)
         attempt = 0
         while True:
-            response: httpx.Response | None = None
+            # Errors are raised outside the ``except`` blocks so they carry no __context__: an httpx
+            # exception holds its request, and the request holds the Authorization header.
+            what: str | None = None
+            fatal = False
             try:
                 response = await self._http.request(method, url, params=params, json=json_body)
             except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
-                raise BotifyError(None, None, self._redact(f"{type(exc).__name__}: {exc}")) from None
+                what, fatal = self._describe(exc, method, url), True
             except httpx.TransportError as exc:
-                what = self._redact(f"{type(exc).__name__} on {method} {url.split('?')[0]}: {exc}")[:300]
+                what = self._describe(exc, method, url)
+            if what is not None:
+                if fatal:
+                    raise BotifyError(None, None, what)
                 if not retry or attempt >= self.max_retries:
                     logger.warning("Botify {}; giving up after {} attempt(s)", what, attempt + 1)
-                    raise BotifyError(None, None, what, transient=True) from None
+                    raise BotifyError(None, None, what, transient=True)
                 delay = self._delay(attempt)
                 logger.info("Botify {}; retry {} in {:.2f}s", what, attempt + 1, delay)
                 await self._sleep(delay)
@@ -401,10 +417,14 @@ class BotifyClient:
                 try:
                     return response.json()
                 except ValueError:
-                    raise BotifyError(status, None, f"Botify sent a non-JSON answer to {method} {url}") from None
+                    raise BotifyError(
+                        status, None, f"Botify sent a non-JSON answer to {method} {url}"
+                    ) from None
             if (status == 429 or status >= 500) and retry and attempt < self.max_retries:
                 delay = self._delay(attempt, response)
-                logger.info("Botify {} {} -> {}; retry {} in {:.2f}s", method, url, status, attempt + 1, delay)
+                logger.info(
+                    "Botify {} {} -> {}; retry {} in {:.2f}s", method, url, status, attempt + 1, delay
+                )
                 await self._sleep(delay)
                 attempt += 1
                 continue
@@ -480,7 +500,9 @@ class BotifyClient:
     ) -> dict[str, Any]:
         """One page of a BQL query; returns the paginated envelope."""
         params = {"page": page, "size": size or self.page_size}
-        return await self._request("POST", f"/v1/projects/{org}/{project}/query", params=params, json_body=body)
+        return await self._request(
+            "POST", f"/v1/projects/{org}/{project}/query", params=params, json_body=body
+        )
 
     async def edge_count(self, org: str, project: str, analysis_slug: str, depth: int) -> int:
         body = await self.query(org, project, queries.edge_count_query(analysis_slug, depth), size=1)
@@ -520,19 +542,21 @@ class BotifyClient:
         """
         body = queries.export_job_body(org, project, query, export_size=export_size, filetype=filetype)
         url = self._url("/v1/jobs")
+        failure: tuple[str, bool] | None = None
         try:
             response = await self._http.post(url, json=body)
         except httpx.TransportError as exc:
             # A connect failure means nothing was sent; anything later may have created the job.
-            sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+            failure = type(exc).__name__, not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+        if failure is not None:  # raised outside ``except``: no __context__ holding the request
             raise BotifyJobCreateError(
                 None,
                 None,
-                self._redact(f"Creating the export failed ({type(exc).__name__}); not retried automatically "
-                             "because Botify has no idempotency and a retry could start a second export"),
+                f"Creating the export failed ({failure[0]}); not retried automatically "
+                "because Botify has no idempotency and a retry could start a second export",
                 transient=True,
-                job_may_exist=sent,
-            ) from None
+                job_may_exist=failure[1],
+            )
         logger.debug("Botify POST /v1/jobs -> {}", response.status_code)
         if response.status_code not in (200, 201):
             may_exist = response.status_code >= 500
@@ -540,13 +564,21 @@ class BotifyClient:
         try:
             data = response.json()
         except ValueError:
-            raise BotifyJobCreateError(response.status_code, None, "Botify sent a non-JSON job", job_may_exist=True) from None
+            raise BotifyJobCreateError(
+                response.status_code, None, "Botify sent a non-JSON job", job_may_exist=True
+            ) from None
         job_id = data.get("job_id") if isinstance(data, dict) else None
         if job_id is None or isinstance(job_id, bool) or str(job_id).strip() == "":
-            raise BotifyJobCreateError(response.status_code, None, "Botify's job answer has no job_id", job_may_exist=True)
+            raise BotifyJobCreateError(
+                response.status_code, None, "Botify's job answer has no job_id", job_may_exist=True
+            )
         job_id = str(job_id).strip()
         job_url = data.get("job_url") or f"/v1/jobs/{job_id}"
-        return {"job_id": job_id, "job_url": self.absolute(job_url), "job_status": data.get("job_status") or "CREATED"}
+        return {
+            "job_id": job_id,
+            "job_url": self.absolute(job_url),
+            "job_status": data.get("job_status") or "CREATED",
+        }
 
     async def poll_job(self, job_id: str | int) -> dict[str, Any]:
         """One poll. Returns ``{job_id, job_status, download_url, failure_reason, results, raw}``."""
@@ -607,7 +639,13 @@ class BotifyClient:
             elapsed = time.monotonic() - start
             if on_progress is not None:
                 result = on_progress(
-                    {"job_id": job_id, "job_status": last_status, "polls": polls, "elapsed": elapsed, "error": error}
+                    {
+                        "job_id": job_id,
+                        "job_status": last_status,
+                        "polls": polls,
+                        "elapsed": elapsed,
+                        "error": error,
+                    }
                 )
                 if inspect.isawaitable(result):
                     await result

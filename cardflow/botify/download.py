@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 import httpx
 from loguru import logger
 
+from .client import BotifyClient
+
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 16
@@ -113,8 +115,10 @@ def _open_decompressed(raw: Path, compression: str) -> Iterator[IO[bytes]]:
 
 def _write_csv(source: IO[bytes], out_path: Path) -> tuple[int, int]:
     """Copy ``source`` to ``out_path`` dropping a first ``sep=`` line. Returns (data rows, bytes)."""
-    text = io.TextIOWrapper(source, encoding="utf-8", errors="surrogateescape", newline="")
-    with out_path.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out:
+    with (
+        io.TextIOWrapper(source, encoding="utf-8", errors="surrogateescape", newline="") as text,
+        out_path.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out,
+    ):
         first = text.readline()
         probe = first.lstrip("\ufeff").rstrip("\r\n")
         if probe.lower().startswith("sep=") and len(probe) <= 6:
@@ -149,10 +153,10 @@ async def download_export(
     header and auth are stripped for this request. ``on_progress(bytes_done, total_or_None)``
     may be sync or async. Raises :class:`DownloadError`; ``dest`` is then left as it was.
     """
-    from .client import BotifyClient  # local: avoid an import cycle at package import
-
     if isinstance(client, BotifyClient):
-        raise TypeError("download_export must not use the Botify API client: the token must not reach the CDN")
+        raise TypeError(
+            "download_export must not use the Botify API client: the token must not reach the CDN"
+        )
     if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
         raise ValueError("download_url must be an absolute http(s) URL")
     dest = Path(dest)
@@ -202,7 +206,9 @@ async def download_export(
         os.replace(csv_path, dest)
         csv_path = None
         logger.info("Botify export saved to {} ({} rows, {} bytes, {})", dest, rows, received, compression)
-        return DownloadResult(path=dest, rows=rows, bytes=received, compression=compression, csv_bytes=csv_size)
+        return DownloadResult(
+            path=dest, rows=rows, bytes=received, compression=compression, csv_bytes=csv_size
+        )
     finally:
         _unlink(raw_path)
         _unlink(csv_path)

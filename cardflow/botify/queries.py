@@ -119,7 +119,9 @@ def export_job_body(
     if isinstance(export_size, bool) or not isinstance(export_size, int):
         raise ValueError(f"export_size must be an integer, got {export_size!r}")
     if not 1 <= export_size <= MAX_DIRECT_DOWNLOAD_ROWS:
-        raise ValueError(f"export_size must be between 1 and {MAX_DIRECT_DOWNLOAD_ROWS:,}, got {export_size:,}")
+        raise ValueError(
+            f"export_size must be between 1 and {MAX_DIRECT_DOWNLOAD_ROWS:,}, got {export_size:,}"
+        )
     if filetype not in (None, "gzip", "zip"):
         raise ValueError(f"filetype must be None, 'gzip' or 'zip', got {filetype!r}")
     if header_format not in ("verbose", "slug", "collection_slug"):

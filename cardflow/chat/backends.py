@@ -26,6 +26,7 @@ import json
 import os
 import re
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
@@ -115,7 +116,9 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-def _client(base_url: str, read_timeout: float | None = 10.0, headers: dict | None = None) -> httpx.AsyncClient:
+def _client(
+    base_url: str, read_timeout: float | None = 10.0, headers: dict | None = None
+) -> httpx.AsyncClient:
     # A proxy from the environment must never see traffic to a model on this machine.
     return httpx.AsyncClient(
         base_url=base_url,
@@ -123,6 +126,17 @@ def _client(base_url: str, read_timeout: float | None = 10.0, headers: dict | No
         timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT),
         trust_env=not _is_loopback(base_url),
     )
+
+
+def _why(exc: Exception) -> str:
+    """A few words on a network failure, for people rather than for logs."""
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code}"
+    return str(exc) or type(exc).__name__
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -150,34 +164,86 @@ def resolve_ollama_host(host: str | None = None) -> str:
     return f"{parts.scheme}://{shown}:{port}{parts.path}"
 
 
-class OllamaBackend:
-    name = "ollama"
+class _HTTPBackend:
+    """What Ollama and OpenAI-compatible servers share: a model list and a streamed POST."""
 
-    def __init__(self, host: str | None = None, *, model: str | None = None, idle_timeout: float = DEFAULT_IDLE_TIMEOUT):
-        self.host = resolve_ollama_host(host)
+    name: str
+    label: str  # how the server is named in messages
+    models_path: str
+    chat_path: str
+
+    def __init__(self, base_url: str, *, model: str | None, idle_timeout: float, headers: dict | None = None):
+        self.base_url = base_url
         self.model = model
         self.idle_timeout = idle_timeout
+        self.headers = headers
 
     def _down(self, exc: Exception) -> BackendError:
-        return BackendError(f"Ollama at {self.host} is not answering ({type(exc).__name__})")
+        return BackendError(f"{self.label} at {self.base_url} is not answering ({_why(exc)})")
+
+    def _refused(self, response: httpx.Response) -> BackendError:
+        hint = " (check the API key)" if response.status_code in (401, 403) else ""
+        return BackendError(
+            f"{self.label} at {self.base_url} refused the request ({response.status_code}){hint}: {_error_text(response)}"
+        )
+
+    def _names(self, body: Any) -> list[str]:
+        raise NotImplementedError
 
     async def models(self) -> list[str]:
         try:
-            async with _client(self.host) as client:
-                response = await client.get("/api/tags")
+            async with _client(self.base_url, headers=self.headers) as client:
+                response = await client.get(self.models_path)
         except httpx.HTTPError as exc:
             raise self._down(exc) from exc
         if response.status_code >= 400:
-            raise BackendError(f"Ollama at {self.host} refused to list models: {_error_text(response)}")
+            raise self._refused(response)
         try:
-            return [m["name"] for m in response.json()["models"]]
+            return self._names(response.json())
         except (ValueError, KeyError, TypeError) as exc:
-            raise BackendError(f"Ollama at {self.host} sent a malformed model list") from exc
+            raise BackendError(f"{self.label} at {self.base_url} sent a malformed model list") from exc
 
-    def stream(self, messages: list[dict], *, model: str | None = None, options: dict | None = None) -> AsyncIterator[str]:
+    def stream(
+        self, messages: list[dict], *, model: str | None = None, options: dict | None = None
+    ) -> AsyncIterator[str]:
         options = dict(options or {})
         idle, first = _timeouts(options, self.idle_timeout)
         return guard_idle(self._stream(messages, model, options), idle, first)
+
+    async def _lines(self, body: dict) -> AsyncIterator[str]:
+        try:
+            async with (
+                _client(self.base_url, None, self.headers) as client,
+                client.stream("POST", self.chat_path, json=body) as response,
+            ):
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise self._refused(response)
+                async for line in response.aiter_lines():
+                    yield line
+        except httpx.HTTPError as exc:
+            raise self._down(exc) from exc
+
+
+def _malformed(line: str) -> BackendError:
+    return BackendError(f"The backend sent a malformed stream: {line[:120]!r}")
+
+
+class OllamaBackend(_HTTPBackend):
+    name, label = "ollama", "Ollama"
+    models_path, chat_path = "/api/tags", "/api/chat"
+
+    def __init__(
+        self, host: str | None = None, *, model: str | None = None, idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    ):
+        super().__init__(resolve_ollama_host(host), model=model, idle_timeout=idle_timeout)
+
+    @property
+    def host(self) -> str:
+        return self.base_url
+
+    def _names(self, body: Any) -> list[str]:
+        return [m["name"] for m in body["models"]]
 
     def _body(self, messages: list[dict], model: str, options: dict) -> dict:
         model_options = {k: v for k, v in options.items() if k not in _OWN_KEYS}
@@ -202,39 +268,32 @@ class OllamaBackend:
                 raise BackendError(f"Ollama at {self.host} has no models yet; try `ollama pull smollm2:135m`")
             model = names[0]
         calls: list[dict] = []
-        try:
-            async with _client(self.host, read_timeout=None) as client, client.stream(
-                "POST", "/api/chat", json=self._body(messages, model, options)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise BackendError(f"Ollama refused the request ({response.status_code}): {_error_text(response)}")
-                async for line in response.aiter_lines():
-                    if not line.strip():
-                        continue
-                    try:
-                        data = json.loads(line)
-                        if "error" in data:
-                            raise BackendError(f"Ollama reported an error: {data['error']}")
-                        message = data.get("message") or {}
-                        text = message.get("content") or ""
-                        for call in message.get("tool_calls") or []:
-                            fn = call.get("function", {})
-                            calls.append({"name": fn.get("name"), "arguments": _json_or_raw(fn.get("arguments"))})
-                    except (ValueError, AttributeError, TypeError) as exc:
-                        raise BackendError(f"The backend sent a malformed stream: {line[:120]!r}") from exc
-                    if text:
-                        yield text
-                    if data.get("done"):
-                        break
-        except httpx.HTTPError as exc:
-            raise self._down(exc) from exc
+        async with aclosing(self._lines(self._body(messages, model, options))) as lines:
+            async for line in lines:
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                    if "error" in data:
+                        raise BackendError(f"Ollama reported an error: {data['error']}")
+                    message = data.get("message") or {}
+                    text = message.get("content") or ""
+                    for call in message.get("tool_calls") or []:
+                        fn = call.get("function", {})
+                        calls.append({"name": fn.get("name"), "arguments": _json_or_raw(fn.get("arguments"))})
+                except (ValueError, AttributeError, TypeError) as exc:
+                    raise _malformed(line) from exc
+                if text:
+                    yield text
+                if data.get("done"):
+                    break
         if calls:
             yield _tool_calls_chunk(calls)
 
 
-class OpenAICompatBackend:
-    name = "openai"
+class OpenAICompatBackend(_HTTPBackend):
+    name, label = "openai", "The OpenAI-compatible server"
+    models_path, chat_path = "/v1/models", "/v1/chat/completions"
 
     def __init__(
         self,
@@ -244,51 +303,19 @@ class OpenAICompatBackend:
         model: str | None = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ):
-        # Accept both "http://host:8080" and "http://host:8080/v1".
-        self.base_url = re.sub(r"/v1/?$", "", base_url.rstrip("/"))
+        base = re.sub(r"/v1/?$", "", base_url.rstrip("/"))  # "http://h:8080" and "http://h:8080/v1" both work
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else None
+        super().__init__(base, model=model, idle_timeout=idle_timeout, headers=headers)
         self.api_key = api_key
-        self.model = model
-        self.idle_timeout = idle_timeout
 
-    def _client(self, read_timeout: float | None = 10.0) -> httpx.AsyncClient:
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else None
-        return _client(self.base_url, read_timeout, headers)
-
-    def _down(self, exc: Exception) -> BackendError:
-        return BackendError(f"The OpenAI-compatible server at {self.base_url} is not answering ({type(exc).__name__})")
-
-    def _refused(self, response: httpx.Response) -> BackendError:
-        hint = " (check the API key)" if response.status_code in (401, 403) else ""
-        return BackendError(
-            f"The server at {self.base_url} refused the request ({response.status_code}){hint}: {_error_text(response)}"
-        )
-
-    async def models(self) -> list[str]:
-        try:
-            async with self._client() as client:
-                response = await client.get("/v1/models")
-        except httpx.HTTPError as exc:
-            raise self._down(exc) from exc
-        if response.status_code >= 400:
-            raise self._refused(response)
-        try:
-            return [m["id"] for m in response.json()["data"]]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BackendError(f"The server at {self.base_url} sent a malformed model list") from exc
-
-    def stream(self, messages: list[dict], *, model: str | None = None, options: dict | None = None) -> AsyncIterator[str]:
-        options = dict(options or {})
-        idle, first = _timeouts(options, self.idle_timeout)
-        return guard_idle(self._stream(messages, model, options), idle, first)
+    def _names(self, body: Any) -> list[str]:
+        return [m["id"] for m in body["data"]]
 
     def _body(self, messages: list[dict], model: str | None, options: dict) -> dict:
         body: dict[str, Any] = {k: v for k, v in options.items() if k not in _OWN_KEYS}
-        body.update(messages=messages, stream=True)
         # Single-model servers (llama.cpp's) ignore the name, so "default" is fine there.
-        body["model"] = model or self.model or "default"
-        for key in ("temperature", "max_tokens", "tools"):
-            if key in options:
-                body[key] = options[key]
+        body.update(messages=messages, stream=True, model=model or self.model or "default")
+        body.update({k: options[k] for k in ("temperature", "max_tokens", "tools") if k in options})
         if "json_schema" in options:
             body["response_format"] = {
                 "type": "json_schema",
@@ -298,46 +325,37 @@ class OpenAICompatBackend:
 
     async def _stream(self, messages: list[dict], model: str | None, options: dict) -> AsyncIterator[str]:
         calls: dict[int, dict] = {}
-        try:
-            async with self._client(read_timeout=None) as client, client.stream(
-                "POST", "/v1/chat/completions", json=self._body(messages, model, options)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise self._refused(response)
-                async for line in response.aiter_lines():
-                    # SSE: only "data:" lines matter; blank lines, comments and event names do not.
-                    if not line.startswith("data:"):
-                        continue
-                    payload = line[5:].strip()
-                    if payload == "[DONE]":
-                        break
-                    try:
-                        data = json.loads(payload)
-                        if "error" in data:
-                            raise BackendError(f"The server reported an error: {_error_message(data['error'])}")
-                        choices = data.get("choices") or [{}]
-                        delta = choices[0].get("delta") or {}
-                        text = delta.get("content") or ""
-                        for part in delta.get("tool_calls") or []:
-                            slot = calls.setdefault(part.get("index", len(calls)), {"name": "", "arguments": ""})
-                            fn = part.get("function") or {}
-                            slot["name"] += fn.get("name") or ""
-                            slot["arguments"] += fn.get("arguments") or ""
-                    except (ValueError, AttributeError, TypeError) as exc:
-                        raise BackendError(f"The backend sent a malformed stream: {line[:120]!r}") from exc
-                    if text:
-                        yield text
-        except httpx.HTTPError as exc:
-            raise self._down(exc) from exc
+        async with aclosing(self._lines(self._body(messages, model, options))) as lines:
+            async for line in lines:
+                # SSE: only "data:" lines matter; blank lines, comments and event names do not.
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    break
+                try:
+                    data = json.loads(payload)
+                    if "error" in data:
+                        err = data["error"]
+                        raise BackendError(
+                            f"The server reported an error: {err.get('message', err) if isinstance(err, dict) else err}"
+                        )
+                    delta = (data.get("choices") or [{}])[0].get("delta") or {}
+                    text = delta.get("content") or ""
+                    for part in delta.get("tool_calls") or []:
+                        slot = calls.setdefault(part.get("index", len(calls)), {"name": "", "arguments": ""})
+                        fn = part.get("function") or {}
+                        slot["name"] += fn.get("name") or ""
+                        slot["arguments"] += fn.get("arguments") or ""
+                except (ValueError, AttributeError, TypeError) as exc:
+                    raise _malformed(line) from exc
+                if text:
+                    yield text
         if calls:
+            ordered = [calls[i] for i in sorted(calls)]
             yield _tool_calls_chunk(
-                [{"name": c["name"], "arguments": _json_or_raw(c["arguments"])} for _, c in sorted(calls.items())]
+                [{"name": c["name"], "arguments": _json_or_raw(c["arguments"])} for c in ordered]
             )
-
-
-def _error_message(err: Any) -> str:
-    return str(err.get("message") or err) if isinstance(err, dict) else str(err)
 
 
 class ScriptedBackend:
@@ -383,7 +401,7 @@ async def probe_ollama(host: str | None = None, timeout: float = 1.0) -> tuple[b
     try:
         names = await _ollama_tags(url, timeout)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-        return False, f"no Ollama at {url} ({type(exc).__name__})"
+        return False, f"no Ollama at {url} ({_why(exc)})"
     shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
     return True, f"Ollama answered at {url} with {len(names)} model(s){': ' + shown if names else ''}"
 
@@ -412,7 +430,8 @@ async def choose_backend(
     if choice == "openai":
         if not openai_base_url:
             raise BackendError("The OpenAI-compatible backend needs a base URL, e.g. http://127.0.0.1:8080")
-        return OpenAICompatBackend(openai_base_url, openai_api_key), f"openai: chosen in settings, at {openai_base_url}"
+        backend = OpenAICompatBackend(openai_base_url, openai_api_key)
+        return backend, f"openai: chosen in settings, at {backend.base_url}"
     if choice == "embedded":
         ok, why = embedded_available()
         return EmbeddedBackend(), "embedded: chosen in settings" + ("" if ok else f", but {why}")
@@ -425,7 +444,7 @@ async def choose_backend(
     try:
         names = await _ollama_tags(host, 1.0)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-        missing = f"no Ollama at {host} ({type(exc).__name__})"
+        missing = f"no Ollama at {host} ({_why(exc)})"
     else:
         if names:
             return OllamaBackend(host), f"auto: Ollama answered at {host}"
@@ -435,4 +454,3 @@ async def choose_backend(
         return EmbeddedBackend(), f"auto: {missing}, using the embedded SmolLM2 model"
     # Still hand back the embedded backend: its stream() explains what to install.
     return EmbeddedBackend(), f"auto: {missing}, and the embedded model is unavailable: {why}"
-

@@ -58,7 +58,11 @@ class EmbeddedBackend:
     name = "embedded"
 
     def __init__(
-        self, model_path: str | os.PathLike | None = None, n_ctx: int = 2048, *, idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+        self,
+        model_path: str | os.PathLike | None = None,
+        n_ctx: int = 2048,
+        *,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ):
         self.model_path = Path(model_path) if model_path else None
         self.n_ctx = n_ctx
@@ -105,7 +109,7 @@ class EmbeddedBackend:
                 return self._llm
             state = self.status()
             if state.startswith("not installed"):
-                raise BackendError(f"The embedded model cannot run: {state[len('not installed: '):]}")
+                raise BackendError(f"The embedded model cannot run: {state[len('not installed: ') :]}")
             self._loading, self._failure = True, None
             started = time.perf_counter()
             try:
@@ -122,7 +126,9 @@ class EmbeddedBackend:
             self.load_seconds = time.perf_counter() - started
             return self._llm
 
-    def stream(self, messages: list[dict], *, model: str | None = None, options: dict | None = None) -> AsyncIterator[str]:
+    def stream(
+        self, messages: list[dict], *, model: str | None = None, options: dict | None = None
+    ) -> AsyncIterator[str]:
         options = dict(options or {})
         idle, first = _timeouts(options, self.idle_timeout)
         return guard_idle(self._stream(messages, options), idle, first)
@@ -154,7 +160,9 @@ class EmbeddedBackend:
                 try:
                     if stop.is_set():  # stopped while an earlier generation held the lock
                         return
-                    chunks = llm.create_chat_completion(messages=messages, stream=True, **self._kwargs(options))
+                    chunks = llm.create_chat_completion(
+                        messages=messages, stream=True, **self._kwargs(options)
+                    )
                     try:
                         for chunk in chunks:
                             if stop.is_set():
@@ -184,4 +192,3 @@ class EmbeddedBackend:
         finally:
             # Reached on normal end, on error, and when the consumer stops early (Stop button).
             stop.set()
-

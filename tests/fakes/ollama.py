@@ -43,6 +43,7 @@ class OllamaScript:
     stall_after: int | None = None  # go silent (but keep the connection) after this many chunks
     tool_calls: list[dict] | None = None  # [{"name":..., "arguments": {...}}], sent when tools are given
     requests: list[dict] = field(default_factory=list)  # bodies of /api/chat requests, in order
+    open_streams: int = 0  # streaming responses still running (drops when a client disconnects)
 
 
 def split_words(text: str) -> list[str]:
@@ -123,7 +124,9 @@ def make_app(script: OllamaScript | None = None) -> Starlette:
         if not model:
             return JSONResponse({"error": "model is required"}, status_code=400)
         if model not in script.models:
-            return JSONResponse({"error": f'model "{model}" not found, try pulling it first'}, status_code=404)
+            return JSONResponse(
+                {"error": f'model "{model}" not found, try pulling it first'}, status_code=404
+            )
         chunks = _chunks(script, body)
         tools = _tool_message(script) if body.get("tools") else []
         if body.get("stream", True) is False:
@@ -133,7 +136,19 @@ def make_app(script: OllamaScript | None = None) -> Starlette:
             return JSONResponse(final)
         return StreamingResponse(_ndjson(script, model, chunks, tools), media_type="application/x-ndjson")
 
-    async def _ndjson(script: OllamaScript, model: str, chunks: list[str], tools: list[dict]) -> AsyncIterator[bytes]:
+    async def _ndjson(
+        script: OllamaScript, model: str, chunks: list[str], tools: list[dict]
+    ) -> AsyncIterator[bytes]:
+        script.open_streams += 1
+        try:
+            async for item in _ndjson_lines(script, model, chunks, tools):
+                yield item
+        finally:
+            script.open_streams -= 1
+
+    async def _ndjson_lines(
+        script: OllamaScript, model: str, chunks: list[str], tools: list[dict]
+    ) -> AsyncIterator[bytes]:
         def line(obj: dict) -> bytes:
             return (json.dumps(obj) + "\n").encode()
 

@@ -56,7 +56,9 @@ def _unauthorized(script: OpenAIScript, request: Request) -> Response | None:
     if auth == f"Bearer {script.api_key}":
         return None
     if not auth:
-        message = "You didn't provide an API key. You need to provide your API key in an Authorization header."
+        message = (
+            "You didn't provide an API key. You need to provide your API key in an Authorization header."
+        )
     else:
         message = "Incorrect API key provided."
     return _error(401, message, "invalid_request_error", "invalid_api_key")
@@ -69,7 +71,10 @@ def make_app(script: OpenAIScript | None = None) -> Starlette:
         script: OpenAIScript = request.app.state.script
         if denied := _unauthorized(script, request):
             return denied
-        data = [{"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "cardflow-fake"} for m in script.models]
+        data = [
+            {"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "cardflow-fake"}
+            for m in script.models
+        ]
         return JSONResponse({"object": "list", "data": data})
 
     async def completions(request: Request) -> Response:
@@ -81,7 +86,9 @@ def make_app(script: OpenAIScript | None = None) -> Starlette:
             if not isinstance(body, dict):
                 raise ValueError("body is not an object")
         except ValueError:
-            return _error(400, "We could not parse the JSON body of your request.", "invalid_request_error", None)
+            return _error(
+                400, "We could not parse the JSON body of your request.", "invalid_request_error", None
+            )
         script.requests.append({"headers": dict(request.headers), "body": body})
         model = body.get("model")
         if model not in script.models:
@@ -131,9 +138,18 @@ def _completion(ident: str, created: int, model: str, text: str, calls: list[dic
         "created": created,
         "model": model,
         "choices": [
-            {"index": 0, "message": message, "logprobs": None, "finish_reason": "tool_calls" if calls else "stop"}
+            {
+                "index": 0,
+                "message": message,
+                "logprobs": None,
+                "finish_reason": "tool_calls" if calls else "stop",
+            }
         ],
-        "usage": {"prompt_tokens": 10, "completion_tokens": len(text.split()), "total_tokens": 10 + len(text.split())},
+        "usage": {
+            "prompt_tokens": 10,
+            "completion_tokens": len(text.split()),
+            "total_tokens": 10 + len(text.split()),
+        },
     }
 
 
@@ -156,7 +172,10 @@ async def _sse(
         if script.stall_after == i:
             await asyncio.sleep(3600)
         if script.error_after == i:
-            error = {"message": "The server had an error while processing your request.", "type": "server_error"}
+            error = {
+                "message": "The server had an error while processing your request.",
+                "type": "server_error",
+            }
             yield f"data: {json.dumps({'error': error})}\n\n".encode()
             return
         if script.malformed_after == i:
@@ -169,7 +188,12 @@ async def _sse(
         await asyncio.sleep(3600)
     for i, call in enumerate(_tool_call_objects(calls or [])):
         # Like OpenAI: the first delta names the function, the arguments follow in pieces.
-        head = {"index": i, "id": call["id"], "type": "function", "function": {"name": call["function"]["name"], "arguments": ""}}
+        head = {
+            "index": i,
+            "id": call["id"],
+            "type": "function",
+            "function": {"name": call["function"]["name"], "arguments": ""},
+        }
         yield event({"tool_calls": [head]})
         args = call["function"]["arguments"]
         for start in range(0, len(args), 7):

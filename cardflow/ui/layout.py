@@ -94,7 +94,13 @@ def nav(ctx: Context, registry: Registry, active: AppPlugin | None) -> Any:
 
 
 def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: Any, chat: Any) -> Any:
+    import json
+    import secrets
+
     theme = ctx.db.store.get("theme", "light")
+    # Each page load is one live client: its own changes come back in the response, and the
+    # SSE broadcast of the same change skips it (see events.Event.exclude).
+    client_id = secrets.token_urlsafe(9)
     title = f"{active.title} · Cardflow" if active else "Cardflow"
     return Html(
         head(title),
@@ -107,7 +113,8 @@ def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: An
             ),
             Div(id="toasts", sse_swap="toast", hx_swap="beforeend", aria_live="polite"),
             Div(id="oob-sink", sse_swap="oob", hx_swap="none", hidden=True),
-            hx_ext="sse", sse_connect="/sse",
+            hx_ext="sse", sse_connect=f"/sse?client={client_id}",
+            hx_headers=json.dumps({"X-Cardflow-Client": client_id}), data_client=client_id,
         ),
         data_theme=theme, lang="en",
     )

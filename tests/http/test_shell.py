@@ -10,7 +10,7 @@ def test_home_page_has_two_columns_nav_and_chat(client):
     assert r.status_code == 200
     html = r.text
     for marker in ('id="app-pane"', 'id="chat-pane"', 'id="profile-menu"', 'id="app-menu"', 'id="poke"',
-                   'id="help-link"', 'id="theme-toggle"', 'id="chat-messages"', 'sse-connect="/sse"'):
+                   'id="help-link"', 'id="theme-toggle"', 'id="chat-messages"', 'sse-connect="/sse?client='):
         assert marker in html, marker
     assert "<!doctype html>" in html.lower()
 

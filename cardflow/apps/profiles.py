@@ -1,0 +1,78 @@
+"""Profiles: the clients or projects the user works for. Tasks, chat history and workflow keys follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fasthtml.common import Input, Li, Small, Span, to_xml
+
+from cardflow.crud import CrudApp
+from cardflow.fields import Text, ValidationError
+from cardflow.ui.components import IconButton
+from cardflow.ui.layout import profile_menu
+
+
+class Profiles(CrudApp):
+    name = "profiles"
+    title = "Profiles"
+    order = 90
+    description = "Clients or projects you work for: each has its own tasks, chat and workflow runs."
+    prompt = "The user is managing profiles (clients or projects). Help them name and organise them."
+    table_name = "profile"
+    noun = "profile"
+    scoped = False
+    toggle_field = "active"
+    fields = {
+        "name": Text(required=True, max_length=200, placeholder="New profile name, then Enter"),
+        "real_name": Text(max_length=200),
+        "address": Text(max_length=500),
+        "code": Text(max_length=50),
+    }
+
+    def owned_counts(self, profile_id: int) -> tuple[int, int]:
+        tasks = self.ctx.db.query("SELECT count(*) AS n FROM task WHERE profile_id = ?", (profile_id,))[0]["n"]
+        keys = self.ctx.db.query("SELECT count(*) AS n FROM pipeline WHERE profile_id = ?", (profile_id,))[0]["n"]
+        return tasks, keys
+
+    def render_item(self, profile: Any, oob: bool = False) -> Any:
+        dom = self.item_id(profile)
+        target = {"hx_target": f"#{dom}", "hx_swap": "outerHTML"}
+        tasks, keys = self.owned_counts(profile.id)
+        details = " · ".join(x for x in (profile.real_name, profile.address, profile.code) if x)
+        current = profile.id == self.ctx.current_profile_id()
+        return Li(
+            Span("⠿", cls="drag-handle", aria_hidden="true", title="Drag to reorder"),
+            Input(type="checkbox", role="switch", checked=bool(profile.active), hx_post=self.url("toggle", profile),
+                  aria_label="Active", title="Active profiles appear in the profile menu", **target),
+            Span(profile.name, Small(f" — {details}") if details else None,
+                 Small(" (current)") if current else None, cls="item-name", id=f"{dom}-n"),
+            IconButton("Edit profile", icon="✎", hx_get=self.url("edit", profile), **target),
+            IconButton("Delete profile", icon="✕", hx_post=self.url("delete", profile),
+                       hx_confirm=f"Delete this profile together with its {tasks} task(s) and {keys} workflow key(s)? "
+                                  "This cannot be undone.", **target),
+            id=dom, data_id=str(profile.id), cls=None if profile.active else "inactive",
+            hx_swap_oob="true" if oob else None,
+        )
+
+    def before_delete(self, profile: Any) -> None:
+        if len(self.items(0)) <= 1:
+            raise ValidationError("This is the only profile: add another before deleting it.")
+        with self.ctx.db.transaction():
+            self.ctx.db.conn.execute("DELETE FROM task WHERE profile_id = ?", (profile.id,))
+            keys = [r["key"] for r in self.ctx.db.query("SELECT key FROM pipeline WHERE profile_id = ?", (profile.id,))]
+            for key in keys:
+                self.ctx.pipulate.delete(key)
+            self.ctx.db.conn.execute("DELETE FROM message WHERE profile_id = ?", (profile.id,))
+            if self.ctx.db.store.get("last_profile_id") == profile.id:
+                del self.ctx.db.store["last_profile_id"]
+
+    def after_change(self, op: str, item: Any, profile_id: int, origin: str | None) -> None:
+        if op == "delete" and self.ctx.db.store.get("last_profile_id") is None:
+            others = [p for p in self.items(0) if p.id != item.id]
+            if others:
+                self.ctx.db.store["last_profile_id"] = others[0].id
+        super().after_change(op, item, profile_id, origin)
+        # The profile menu in every open page follows renames, (de)activation and order.
+        menu = profile_menu(self.ctx)
+        menu.attrs["hx-swap-oob"] = "true"
+        self.ctx.events.publish("oob", to_xml(menu))

@@ -1,0 +1,288 @@
+"""The CRUD base: declare a table, its fields and how one item renders; get routes and a live list.
+
+Every change goes through the data methods (`insert_item`, `update_item`, `delete_item`,
+`toggle_item`, `sort_items`), which the routes and the assistant's actions share. Each returns
+only the changed fragment to the caller and broadcasts the same change over SSE as
+`hx-swap-oob` fragments, so any other open page of the profile updates without a reload.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fasthtml.common import Button, Div, Form, Input, Li, P, Span, Ul, to_xml
+from starlette.requests import Request
+
+from cardflow.fields import Field, ValidationError
+from cardflow.plugins import AppPlugin
+from cardflow.ui.components import FieldError, NotFound
+
+
+class CrudApp(AppPlugin):
+    table_name: ClassVar[str] = ""
+    noun: ClassVar[str] = "item"
+    fields: ClassVar[dict[str, Field]] = {}
+    add_field: ClassVar[str] = "name"  # the one field of the quick-add box
+    toggle_field: ClassVar[str | None] = None
+    scoped: ClassVar[bool] = True  # rows carry profile_id and belong to the current profile
+
+    # -- data -----------------------------------------------------------------------------
+    @property
+    def table(self) -> Any:
+        return self.ctx.db.table(self.table_name)
+
+    def items(self, profile_id: int) -> list[Any]:
+        if self.scoped:
+            return self.table(where="profile_id = ?", where_args=(profile_id,), order_by="priority, id")
+        return self.table(order_by="priority, id")
+
+    def get_item(self, item_id: Any, profile_id: int) -> Any | None:
+        try:
+            item = self.table.get(int(item_id), default=None)
+        except (TypeError, ValueError):
+            return None
+        if item is None or (self.scoped and item.profile_id != profile_id):
+            return None
+        return item
+
+    def clean(self, values: dict[str, Any], partial: bool = False) -> dict[str, Any]:
+        """Validate the declared fields; unknown names are ignored, never written."""
+        out = {}
+        for name, field in self.fields.items():
+            if partial and name not in values:
+                continue
+            out[name] = field.parse(values.get(name))
+        return out
+
+    def insert_item(self, profile_id: int, values: dict[str, Any], *, origin: str | None = None) -> Any:
+        data = self.clean(values)
+        with self.ctx.db.transaction():
+            top = self.ctx.db.query(f"SELECT coalesce(max(priority), -1) + 1 AS p FROM {self.table_name}"
+                                    + (" WHERE profile_id = ?" if self.scoped else ""),
+                                    (profile_id,) if self.scoped else ())[0]["p"]
+            if self.scoped:
+                data["profile_id"] = profile_id
+            item = self.table.insert(priority=top, **data)
+        self.after_change("insert", item, profile_id, origin)
+        return item
+
+    def update_item(self, item_id: Any, profile_id: int, values: dict[str, Any], *, origin: str | None = None) -> Any:
+        item = self.get_item(item_id, profile_id)
+        if item is None:
+            raise LookupError(f"That {self.noun} was not found.")
+        data = self.clean(values, partial=True)
+        with self.ctx.db.transaction():
+            item = self.table.update(id=item.id, **data)
+        self.after_change("update", item, profile_id, origin)
+        return item
+
+    def toggle_item(self, item_id: Any, profile_id: int, *, origin: str | None = None) -> Any:
+        item = self.get_item(item_id, profile_id)
+        if item is None or not self.toggle_field:
+            raise LookupError(f"That {self.noun} was not found.")
+        with self.ctx.db.transaction():
+            current = bool(getattr(item, self.toggle_field))
+            item = self.table.update(id=item.id, **{self.toggle_field: not current})
+        self.after_change("update", item, profile_id, origin)
+        return item
+
+    def delete_item(self, item_id: Any, profile_id: int, *, origin: str | None = None) -> Any:
+        item = self.get_item(item_id, profile_id)
+        if item is None:
+            raise LookupError(f"That {self.noun} was not found.")
+        with self.ctx.db.transaction():  # what belongs to the item goes in the same transaction
+            self.before_delete(item)
+            self.ctx.db.conn.execute(f"DELETE FROM {self.table_name} WHERE id = ?", (item.id,))
+        self.after_change("delete", item, profile_id, origin)
+        return item
+
+    def sort_items(self, ids: list[Any], profile_id: int, *, origin: str | None = None) -> list[Any]:
+        mine = {i.id for i in self.items(profile_id)}
+        try:
+            wanted = [int(i) for i in ids]
+        except (TypeError, ValueError):
+            raise ValidationError("The new order contains something that is not an id.") from None
+        if set(wanted) != mine or len(wanted) != len(mine):
+            raise ValidationError("The new order does not match the current list; reload and try again.")
+        with self.ctx.db.transaction():
+            for priority, item_id in enumerate(wanted):
+                self.ctx.db.conn.execute(f"UPDATE {self.table_name} SET priority = ? WHERE id = ?", (priority, item_id))
+        items = self.items(profile_id)
+        self.after_change("sort", None, profile_id, origin)
+        return items
+
+    def before_delete(self, item: Any) -> None:
+        """Override to remove what belongs to the item, or to refuse (raise ValidationError)."""
+
+    # -- live updates ---------------------------------------------------------------------
+    def after_change(self, op: str, item: Any, profile_id: int, origin: str | None) -> None:
+        self.ctx.events.publish("oob", to_xml(self.broadcast_fragments(op, item, profile_id)),
+                                profile_id=profile_id if self.scoped else None, exclude=origin)
+
+    def broadcast_fragments(self, op: str, item: Any, profile_id: int) -> Any:
+        """What other pages swap in: the changed row (or the whole list after a sort) and the counts."""
+        if op == "insert":
+            row: Any = Ul(self.render_item(item), hx_swap_oob=f"beforeend:#{self.list_id}")
+        elif op == "delete":
+            row = Div(id=self.item_id(item), hx_swap_oob="delete")
+        elif op == "sort":
+            row = self.render_list(profile_id, oob=True)
+        else:
+            row = self.render_item(item, oob=True)
+        return row, self.render_counts(profile_id, oob=True)
+
+    # -- rendering ------------------------------------------------------------------------
+    @property
+    def list_id(self) -> str:
+        return f"{self.name}-list"
+
+    def item_id(self, item: Any) -> str:
+        return f"{self.table_name}-{item.id}"
+
+    def url(self, action: str, item: Any = None) -> str:
+        return f"{self.path}/{item.id}/{action}" if item is not None else f"{self.path}/{action}"
+
+    def render_item(self, item: Any, oob: bool = False) -> Any:
+        """One row; apps override this to show more than the quick-add field."""
+        from cardflow.ui.components import IconButton
+
+        return Li(Span("⠿", cls="drag-handle", aria_hidden="true"),
+                  Span(getattr(item, self.add_field), cls="item-name"),
+                  IconButton("Edit", icon="✎", hx_get=self.url("edit", item), hx_target=f"#{self.item_id(item)}",
+                             hx_swap="outerHTML"),
+                  id=self.item_id(item), data_id=str(item.id), hx_swap_oob="true" if oob else None)
+
+    def render_counts(self, profile_id: int, oob: bool = False) -> Any:
+        n = len(self.items(profile_id))
+        return Span(f"{n} {self.noun}{'s' if n != 1 else ''}", id=f"{self.name}-counts", cls="counts",
+                    hx_swap_oob="true" if oob else None)
+
+    def render_list(self, profile_id: int, oob: bool = False) -> Any:
+        return Ul(*[self.render_item(i) for i in self.items(profile_id)], id=self.list_id, cls="item-list",
+                  data_sort_url=self.url("sort"), hx_swap_oob="true" if oob else None, aria_label=f"{self.title}")
+
+    def render_add_form(self, value: str = "", error: str | None = None) -> Any:
+        field = self.fields[self.add_field]
+        error_id = f"{self.name}-add-error"
+        return Form(
+            Div(Input(name=self.add_field, id=f"{self.name}-add", value=value, placeholder=field.placeholder,
+                      aria_label=f"New {self.noun}", aria_invalid="true" if error else None,
+                      aria_describedby=error_id, autocomplete="off", autofocus=True, maxlength="500"),
+                Button("Add", type="submit"), role="group"),
+            FieldError(error, id=error_id),
+            hx_post=self.url("insert"), hx_target="this", hx_swap="outerHTML", id=f"{self.name}-add-form",
+        )
+
+    def render(self, req: Request) -> Any:
+        pid = self.ctx.current_profile_id()
+        return Div(self.render_header(pid), self.render_add_form(), self.render_list(pid),
+                   P(f"No {self.noun}s yet. Add one above.", cls="empty-state muted"), cls=f"crud {self.name}")
+
+    def render_header(self, profile_id: int) -> Any:
+        from fasthtml.common import H2
+
+        return Div(H2(self.title), self.render_counts(profile_id), cls="crud-head")
+
+    # -- routes ---------------------------------------------------------------------------
+    def register(self) -> None:
+        self.route("/insert", ["post"])(self._insert)
+        self.route("/sort", ["post"])(self._sort)
+        self.route("/{item_id}/view", ["get"])(self._view)
+        self.route("/{item_id}/edit", ["get"])(self._edit)
+        self.route("/{item_id}/update", ["post"])(self._update)
+        self.route("/{item_id}/delete", ["post"])(self._delete)
+        if self.toggle_field:
+            self.route("/{item_id}/toggle", ["post"])(self._toggle)
+
+    def render_edit(self, item: Any, values: dict[str, Any] | None = None, error: str | None = None) -> Any:
+        """The inline edit form: one input per declared field. Escape or Cancel restores the row."""
+        values = values or {}
+        error_id = f"{self.item_id(item)}-error"
+        inputs = []
+        for name, field in self.fields.items():
+            current = values.get(name, getattr(item, name, ""))
+            widget = field.widget(name, current, invalid=bool(error), error_id=error_id)
+            widget.attrs["id"] = f"{self.item_id(item)}-{name}"
+            widget.attrs["aria-label"] = name.replace("_", " ").capitalize()
+            widget.attrs["autofocus"] = not inputs or None
+            inputs.append(widget)
+        return Li(
+            Form(*inputs,
+                 Button("Save", type="submit"),
+                 Button("Cancel", type="button", cls="secondary", data_cancel="1", hx_get=self.url("view", item),
+                        hx_target=f"#{self.item_id(item)}", hx_swap="outerHTML"),
+                 hx_post=self.url("update", item), hx_target=f"#{self.item_id(item)}", hx_swap="outerHTML"),
+            FieldError(error, id=error_id),
+            id=self.item_id(item), data_id=str(item.id), cls="editing",
+        )
+
+    @staticmethod
+    def origin(req: Request) -> str | None:
+        return req.headers.get("x-cardflow-client")
+
+    async def _insert(self, req: Request) -> Any:
+        form = await req.form()
+        try:
+            item = self.insert_item(self.ctx.current_profile_id(), dict(form), origin=self.origin(req))
+        except ValidationError as exc:
+            return self.render_add_form(str(form.get(self.add_field, "")), str(exc))
+        pid = self.ctx.current_profile_id()
+        return self.render_add_form(), Ul(self.render_item(item), hx_swap_oob=f"beforeend:#{self.list_id}"), \
+            self.render_counts(pid, oob=True)
+
+    async def _view(self, req: Request, item_id: str) -> Any:
+        item = self.get_item(item_id, self.ctx.current_profile_id())
+        return self.render_item(item) if item else NotFound(f"That {self.noun}")
+
+    async def _edit(self, req: Request, item_id: str) -> Any:
+        item = self.get_item(item_id, self.ctx.current_profile_id())
+        return self.render_edit(item) if item else NotFound(f"That {self.noun}")
+
+    async def _update(self, req: Request, item_id: str) -> Any:
+        pid = self.ctx.current_profile_id()
+        form = dict(await req.form())
+        item = self.get_item(item_id, pid)
+        if item is None:
+            return NotFound(f"That {self.noun}")
+        try:
+            item = self.update_item(item_id, pid, form, origin=self.origin(req))
+        except ValidationError as exc:
+            return self.render_edit(item, form, str(exc))
+        return self.render_item(item)
+
+    async def _toggle(self, req: Request, item_id: str) -> Any:
+        pid = self.ctx.current_profile_id()
+        try:
+            item = self.toggle_item(item_id, pid, origin=self.origin(req))
+        except LookupError:
+            return NotFound(f"That {self.noun}")
+        return self.render_item(item), self.render_counts(pid, oob=True)
+
+    async def _delete(self, req: Request, item_id: str) -> Any:
+        pid = self.ctx.current_profile_id()
+        try:
+            self.delete_item(item_id, pid, origin=self.origin(req))
+        except LookupError:
+            return NotFound(f"That {self.noun}")
+        except ValidationError as exc:
+            return self.toast_error(str(exc))
+        return "", self.render_counts(pid, oob=True)
+
+    async def _sort(self, req: Request) -> Any:
+        form = await req.form()
+        ids = [i for i in str(form.get("ids", "")).split(",") if i.strip()]
+        pid = self.ctx.current_profile_id()
+        try:
+            self.sort_items(ids, pid, origin=self.origin(req))
+        except ValidationError as exc:
+            return self.toast_error(str(exc))
+        return ""
+
+    @staticmethod
+    def toast_error(message: str) -> Any:
+        """Refuse without touching the row: a notice in the corner, nothing swapped in place."""
+        from fasthtml.common import HtmxResponseHeaders
+
+        from cardflow.ui.components import Toast
+
+        return Div(Toast(message, "error"), hx_swap_oob="beforeend:#toasts"), HtmxResponseHeaders(reswap="none")

@@ -1,0 +1,96 @@
+import pytest
+
+from cardflow.db import Database
+
+pytestmark = pytest.mark.e2e
+
+
+def add(page, name):
+    box = page.locator("#tasks-add")
+    box.fill(name)
+    box.press("Enter")
+    page.locator("#tasks-list .item-name", has_text=name).wait_for()
+    page.locator("#tasks-add").wait_for()
+
+
+def names(page):
+    return page.locator("#tasks-list .item-name").all_inner_texts()
+
+
+def test_add_drag_toggle_edit_delete_then_reload(page):
+    page.goto("/tasks")
+    for n in ("first", "second", "third"):
+        add(page, n)
+    assert names(page) == ["first", "second", "third"]
+    handle = page.locator("#tasks-list li", has_text="third").locator(".drag-handle")
+    target = page.locator("#tasks-list li", has_text="first")
+    with page.expect_response("**/tasks/sort"):
+        handle.drag_to(target, target_position={"x": 20, "y": 2})
+    assert names(page) == ["third", "first", "second"]
+
+    row = page.locator("#tasks-list li", has_text="first")
+    with page.expect_response("**/toggle"):
+        row.get_by_role("checkbox").check()
+    page.locator("#tasks-list li.done", has_text="first").wait_for()
+    assert page.locator("#tasks-counts").inner_text() == "2 open · 1 done"
+
+    page.locator("#tasks-list li", has_text="second").get_by_role("button", name="Edit task").click()
+    edit = page.locator("#tasks-list li.editing input[name=name]")
+    edit.fill("second, renamed")
+    edit.press("Enter")
+    page.locator("#tasks-list .item-name", has_text="second, renamed").wait_for()
+
+    page.locator("#tasks-list li", has_text="third").get_by_role("button", name="Edit task").click()
+    page.locator("#tasks-list li.editing input[name=name]").press("Escape")
+    page.locator("#tasks-list li.editing").wait_for(state="detached")
+
+    with page.expect_response("**/delete"):
+        page.locator("#tasks-list li", has_text="third").get_by_role("button", name="Delete task").click()
+    page.locator("#tasks-list li", has_text="third").wait_for(state="detached")
+    assert page.confirms == ["Delete this task?"]
+
+    page.reload()
+    assert names(page) == ["first", "second, renamed"]
+    assert page.locator("#tasks-list li", has_text="first").get_by_role("checkbox").is_checked()
+    assert not page.locator("#tasks-list li", has_text="renamed").get_by_role("checkbox").is_checked()
+
+
+def test_switch_profile_shows_only_its_tasks(page, live_server):
+    Database(live_server.data_dir / "cardflow.db").profiles.insert(name="Second", active=True, priority=1)
+    page.goto("/tasks")
+    add(page, "default profile task")
+    page.locator("#profile-menu summary").click()
+    page.get_by_role("button", name="Second").click()
+    page.wait_for_load_state()
+    assert page.locator("#current-profile").inner_text() == "Second"
+    assert names(page) == []
+    assert page.locator(".empty-state").is_visible()
+    add(page, "second profile task")
+    assert names(page) == ["second profile task"]
+
+
+def test_second_page_sees_changes_live(page):
+    page.goto("/tasks")
+    other = page.context.new_page()
+    other.goto("/tasks")
+    other.wait_for_timeout(400)  # both EventSources open
+    add(page, "seen elsewhere")
+    other.locator("#tasks-list .item-name", has_text="seen elsewhere").wait_for(timeout=5000)
+    assert names(page) == ["seen elsewhere"]  # not duplicated on the page that made it
+    page.wait_for_timeout(300)
+    assert names(page) == ["seen elsewhere"]
+    with page.expect_response("**/toggle"):
+        page.locator("#tasks-list li").first.get_by_role("checkbox").check()
+    other.locator("#tasks-list li.done").wait_for(timeout=5000)
+    assert other.locator("#tasks-counts").inner_text() == "0 open · 1 done"
+
+
+def test_xss_task_name_stays_text(page):
+    page.goto("/tasks")
+    add(page, "<img src=x onerror=alert(1)>")
+    add(page, "<script>alert(2)</script>")
+    page.reload()
+    assert "<img src=x onerror=alert(1)>" in names(page)
+    assert page.locator("#tasks-list img").count() == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == []

@@ -9,23 +9,9 @@ Three steps, each usable alone:
 - :mod:`cardflow.linkgraph.graphdata`: read-only queries on that file for the browser: a
   sampled, laid-out graph for sigma.js, a page's links, and URL search.
 
-Nothing here imports the web layer, so it can run in a job or a notebook.
+Import from the modules (``from cardflow.linkgraph.crawl import crawl``). This package
+re-exports nothing: the functions ``crawl`` and ``ingest`` share their modules' names, and
+re-exporting them would shadow the modules (breaking ``mock.patch`` paths). It also keeps
+``import cardflow.linkgraph`` free of httpx and DuckDB. Nothing here imports the web layer, so
+it can run in a job or a notebook.
 """
-
-from cardflow.linkgraph.crawl import CrawlResult, Page, crawl, normalize_url
-from cardflow.linkgraph.graphdata import graph_for_view, links_for, search_urls
-from cardflow.linkgraph.ingest import EDGES_HEADER, METADATA_HEADER, GraphSummary, ingest
-
-__all__ = [
-    "EDGES_HEADER",
-    "METADATA_HEADER",
-    "CrawlResult",
-    "GraphSummary",
-    "Page",
-    "crawl",
-    "graph_for_view",
-    "ingest",
-    "links_for",
-    "normalize_url",
-    "search_urls",
-]

@@ -37,10 +37,19 @@ Rules, in the order they apply:
 - **Concurrency.** At most ``concurrency`` requests are in flight (an ``asyncio.Semaphore``
   around every request, robots.txt included). With a crawl delay, requests to that host also
   start at least that many seconds apart.
+- **Timeouts.** ``timeout`` bounds each network step (connect, each read); a whole request,
+  body included, is cut off at ``REQUEST_DEADLINE_FACTOR`` times that. A timed-out page is
+  recorded with ``http_code`` 0 and the error.
 - **Progress and cancellation.** ``on_progress(done, total_known, message)`` is called after
-  every page (it may be a plain function or a coroutine function). When ``cancel_event`` is
-  set, in-flight requests are cancelled and ``crawl`` returns the partial result with
-  ``cancelled=True``.
+  every page and once at the end (message ``done`` or ``cancelled``); it may be a plain
+  function or a coroutine function, and an exception it raises ends the crawl. ``total_known``
+  is the number of URLs found so far that the crawl means to fetch, capped at ``max_pages``.
+  When ``cancel_event`` is set, in-flight requests are cancelled and ``crawl`` returns the
+  partial result with ``cancelled=True``.
+- **Scope of same_host=False.** Then any http(s) host linked from the pages is in scope, each
+  with its own robots.txt and crawl delay; ``max_pages`` and ``max_depth`` still bound it.
+- **The start URL** may redirect to another host (``example.com`` -> ``www.example.com``);
+  the crawl then stays on that host.
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ import csv
 import inspect
 import os
 import posixpath
+import re
 import time
 import urllib.robotparser
 from collections.abc import Callable
@@ -65,6 +75,7 @@ METADATA_HEADER = ("url", "http_code", "depth", "title", "description", "pagetyp
 
 MAX_CRAWL_DELAY = 5.0  # seconds; a robots.txt asking for more is capped to this
 MAX_REDIRECTS = 5
+REQUEST_DEADLINE_FACTOR = 3  # `timeout` bounds each network step; a whole request gets 3x that
 MAX_HTML_BYTES = 5_000_000
 MAX_ROBOTS_BYTES = 500_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -206,27 +217,28 @@ class CrawlResult:
     elapsed: float = 0.0
 
     def final_url(self, url: str) -> str:
-        """Follow the recorded redirect chain from ``url`` (loop-safe)."""
-        seen = {url}
+        """Follow the recorded redirect chain from ``url``; a chain that loops (or is longer
+        than MAX_REDIRECTS) resolves to ``url`` itself, which is where the page is recorded."""
+        first, seen = url, {url}
         while url in self.redirects:
             nxt = self.redirects[url][1]
-            if nxt in seen:
-                break
+            if nxt in seen or len(seen) > MAX_REDIRECTS:
+                return first
             seen.add(nxt)
             url = nxt
         return url
 
     @property
     def edges(self) -> list[tuple[str, str]]:
-        """Distinct internal edges, targets resolved through redirects, in discovery order."""
+        """Distinct internal edges, targets resolved through redirects, sorted."""
         start_host = self.host or host_of(self.start_url)
-        out: dict[tuple[str, str], None] = {}
+        out: set[tuple[str, str]] = set()
         for source, target in self.links:
             final = self.final_url(target)
             if self.same_host and host_of(final) != start_host:
                 continue  # redirected off the site: no longer an internal link
-            out[(source, final)] = None
-        return list(out)
+            out.add((source, final))
+        return sorted(out)
 
     def write(self, directory: str | os.PathLike[str]) -> tuple[Path, Path]:
         """Write ``edges.csv`` and ``metadata.csv`` into ``directory`` (created if needed),
@@ -248,7 +260,7 @@ class CrawlResult:
                     p.pagetype,
                     "true" if p.compliant else "false",
                 )
-                for p in self.pages.values()
+                for p in sorted(self.pages.values(), key=lambda p: (p.depth, p.url))
             ),
         )
         return edges_path, meta_path
@@ -266,6 +278,22 @@ def _write_csv(path: Path, header, rows) -> None:
 
 
 # --------------------------------------------------------------------------- crawler
+
+_CRAWL_DELAY_LINE = re.compile(r"^\s*crawl-delay\s*:\s*([0-9]*\.?[0-9]+)\s*(#.*)?$", re.IGNORECASE)
+
+
+def _index_crawl_delays(lines: list[str]) -> tuple[list[str], list[float]]:
+    """urllib.robotparser keeps only integer Crawl-delay values; real files say ``0.5`` too.
+    Replace each value by its index in the returned list, so that the parser still decides
+    which group applies to us and we read the exact value back."""
+    out, delays = [], []
+    for line in lines:
+        m = _CRAWL_DELAY_LINE.match(line)
+        if m:
+            delays.append(float(m.group(1)))
+            line = f"Crawl-delay: {len(delays) - 1}"
+        out.append(line)
+    return out, delays
 
 
 @dataclass
@@ -333,10 +361,10 @@ class _Crawler:
         robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
         rp = urllib.robotparser.RobotFileParser(robots_url)
         try:
-            async with self.sem:
+            async with self.sem, asyncio.timeout(self.timeout * REQUEST_DEADLINE_FACTOR):
                 self.result.requests += 1
                 r = await client.get(robots_url, follow_redirects=True)
-        except httpx.HTTPError:
+        except (httpx.HTTPError, httpx.InvalidURL, TimeoutError):
             rp.disallow_all = True  # unreachable: assume complete disallow (RFC 9309)
             return rp, 0.0
         if r.status_code >= 500:
@@ -345,18 +373,19 @@ class _Crawler:
             rp.allow_all = True
         elif r.status_code < 300:
             text = r.content[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
-            rp.parse(text.splitlines())
-        else:  # a redirect loop or more than httpx's limit
-            rp.allow_all = True
-        delay = 0.0
-        if r.status_code < 300:
+            lines, delays = _index_crawl_delays(text.splitlines())
+            rp.parse(lines)
+            delay = 0.0
             cd = rp.crawl_delay(self.user_agent)
+            if cd is not None and 0 <= cd < len(delays):
+                delay = delays[cd]
             rr = rp.request_rate(self.user_agent)
-            if cd:
-                delay = float(cd)
             if rr and rr.requests:
                 delay = max(delay, rr.seconds / rr.requests)
-        return rp, min(max(delay, 0.0), MAX_CRAWL_DELAY)
+            return rp, min(max(delay, 0.0), MAX_CRAWL_DELAY)
+        else:  # a redirect loop or more than httpx's limit
+            rp.allow_all = True
+        return rp, 0.0
 
     # -- fetching ---------------------------------------------------------------
 
@@ -374,36 +403,49 @@ class _Crawler:
     async def _get(self, client: httpx.AsyncClient, url: str) -> tuple[int, str, str, str]:
         """One request. Returns (status, content type, Location, HTML text or "")."""
         await self._pace(url)
-        async with self.sem:
+        async with self.sem, asyncio.timeout(self.timeout * REQUEST_DEADLINE_FACTOR):
             self.result.requests += 1
             async with client.stream("GET", url) as r:
                 ctype = r.headers.get("content-type", "")
                 location = r.headers.get("location", "")
                 text = ""
-                if r.status_code not in REDIRECT_CODES and ctype.split(";", 1)[0].strip().lower() in HTML_TYPES:
+                if (
+                    r.status_code not in REDIRECT_CODES
+                    and ctype.split(";", 1)[0].strip().lower() in HTML_TYPES
+                ):
                     body = bytearray()
                     async for chunk in r.aiter_bytes():
                         body += chunk
                         if len(body) >= MAX_HTML_BYTES:
                             break
-                    text = bytes(body[:MAX_HTML_BYTES]).decode(r.charset_encoding or "utf-8", errors="replace")
+                    text = bytes(body[:MAX_HTML_BYTES]).decode(
+                        r.charset_encoding or "utf-8", errors="replace"
+                    )
                 return r.status_code, ctype, location, text
 
     async def visit(self, client: httpx.AsyncClient, url: str, depth: int) -> bool:
         """Fetch ``url`` (following redirects by hand), record the page and its links.
         Returns False when no page was recorded (redirected onto a known or forbidden URL)."""
         res = self.result
+        first = url
+        chain = {url}
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 status, ctype, location, text = await self._get(client, url)
-            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError, LookupError) as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, UnicodeError, LookupError) as exc:
                 res.pages[url] = Page(url, 0, depth, error=f"{type(exc).__name__}: {exc}"[:300])
                 return True
             if status in REDIRECT_CODES and location:
                 nxt = normalize_url(location, url)
                 if nxt is None:
-                    break  # a redirect to mailto: or garbage: record the 3xx itself
+                    error = "redirect to a non-http(s) location"
+                    break
                 res.redirects[url] = (status, nxt)
+                if nxt in chain:
+                    error = "redirect loop"
+                    url = first  # the loop has no final URL: record where it was entered
+                    break
+                chain.add(nxt)
                 if depth == 0 and host_of(nxt) != self.start_host and not res.pages:
                     # The start URL itself moved (example.com -> www.example.com): follow the site.
                     self.start_host = res.host = host_of(nxt)
@@ -418,14 +460,17 @@ class _Crawler:
             page = Page(url, status, depth, content_type=ctype)
             res.pages[url] = page
             if text and page.is_html:
-                self._parse(page, text)
+                self._parse(page, text, follow_links=200 <= status < 300)
             return True
-        # A redirect we did not follow (too many hops, or a Location that is not http(s)):
-        # record the 3xx itself.
-        res.pages[url] = Page(url, status, depth, content_type=ctype, error="redirect not followed")
+        else:
+            error = f"more than {MAX_REDIRECTS} redirects"
+        # A redirect we did not follow: record the 3xx itself.
+        res.pages[url] = Page(url, status, depth, content_type=ctype, error=error)
         return True
 
-    def _parse(self, page: Page, text: str) -> None:
+    def _parse(self, page: Page, text: str, follow_links: bool = True) -> None:
+        """Title and description always; links only from a successful (2xx) page, as an
+        error page's links are not the site's."""
         parser = _PageParser()
         try:
             parser.feed(text)
@@ -434,6 +479,8 @@ class _Crawler:
             page.error = f"parse error: {exc}"[:300]
         page.title = parser.title[:1000]
         page.description = parser.description[:2000]
+        if not follow_links:
+            return
         base = normalize_url(parser.base_href, page.url) if parser.base_href else None
         base = base or page.url
         links: dict[str, bool] = {}

@@ -10,18 +10,22 @@ Input files (plain or gzip, told apart by magic bytes, never by name):
 
 All aggregation runs in DuckDB (no Python loop over rows), with ``threads`` and
 ``memory_limit`` set so a 1,000,000-edge export stays within the budget in DESIGN.md §8
-(see ``bench/linkgraph_ingest.py``).
+(see ``bench/linkgraph_ingest.py``). The rows are first loaded as they are into a scratch
+database file (streamed to disk), every URL gets an integer, and the grouping and joins run on
+integers; so the work spills to disk instead of failing when a file is bigger than the memory
+limit (3,000,000 edges ingest within the same 256 MB limit, in about 10 s).
 
 The database holds:
 
-- ``edges(source, target)``: the distinct links, without self-links and empty cells. Repeated
-  rows add nothing to a graph (and sigma.js refuses parallel edges); both are counted in the
-  summary (``edge_rows``, ``self_links``).
 - ``nodes(url, inlinks, outlinks, depth, pagetype, http_code, title, description, compliant,
-  crawled)``: every URL that is an edge end or in the metadata. ``inlinks``/``outlinks`` count
-  distinct other pages. ``pagetype`` is the metadata's, else the URL's first path segment
+  crawled, id)``: every URL that is an edge end or in the metadata. ``inlinks``/``outlinks``
+  count distinct other pages. ``pagetype`` is the metadata's, else the URL's first path segment
   (``home`` for the root), the rule the crawler uses. ``crawled`` = present in the metadata.
-  Stored most-linked first.
+  ``id`` is the page's rank by (inlinks descending, URL), from 0; rows are stored in that order.
+- ``edges(source, target, src, dst)``: the distinct links, without self-links and empty cells,
+  as URLs and as node ids (the ids make the view's joins integer joins). Repeated rows add
+  nothing to a graph (and sigma.js refuses parallel edges); both are counted in the summary
+  (``edge_rows``, ``self_links``). Stored sorted by (src, dst).
 - ``summary(key, value)``: the :class:`GraphSummary` fields, JSON-encoded, so a view can show
   them without recomputing.
 
@@ -132,7 +136,8 @@ def _read_csv_sql(con, path: Path, names: tuple[str, ...], min_columns: int) -> 
     if len(cols) < min_columns:
         raise ValueError(f"{path}: expected at least {min_columns} columns, found {len(cols)}: {cols}")
     select = ", ".join(
-        f"{_q(cols[i])} AS {name}" if i < len(cols) else f"NULL::VARCHAR AS {name}" for i, name in enumerate(names)
+        f"{_q(cols[i])} AS {name}" if i < len(cols) else f"NULL::VARCHAR AS {name}"
+        for i, name in enumerate(names)
     )
     return f"SELECT {select} FROM {src}"
 
@@ -156,7 +161,9 @@ def ingest(
     db = Path(db_path) if db_path else default_db_path(edges_path)
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(db.name + ".building")
-    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+    scratch = db.with_name(db.name + ".scratch")  # intermediate tables, deleted at the end
+    leftovers = [p.with_name(p.name + sfx) for p in (tmp, scratch) for sfx in ("", ".wal")]
+    for stale in leftovers:
         stale.unlink(missing_ok=True)
 
     con = duckdb.connect(
@@ -169,27 +176,23 @@ def ingest(
         },
     )
     try:
+        con.execute("SET enable_progress_bar = false")  # ingest runs in jobs: no bar on stdout
+        con.execute(f"ATTACH {_lit(str(scratch))} AS scratch")
         edges_sql = _read_csv_sql(con, edges_path, EDGES_HEADER, 2)
         if edges_sql is None:
             edges_sql = "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS target WHERE false"
-        # One pass over the file: group identical rows, then split off self-links and blanks.
-        con.execute(f"CREATE TEMP TABLE pairs AS SELECT source, target, count(*) AS n FROM ({edges_sql}) GROUP BY ALL")
-        edge_rows, self_links = con.execute(
-            "SELECT coalesce(sum(n), 0)::BIGINT, coalesce(sum(n) FILTER (WHERE source = target), 0)::BIGINT FROM pairs"
-        ).fetchone()
-        con.execute(
-            "CREATE TABLE edges AS SELECT source, target FROM pairs "
-            "WHERE source <> '' AND target <> '' AND source <> target"
-        )
-        con.execute("DROP TABLE pairs")
-
         meta_sql = _read_csv_sql(con, meta, METADATA_HEADER, 1) if meta else None
         if meta_sql is None:
-            meta_sql = "SELECT " + ", ".join(f"NULL::VARCHAR AS {c}" for c in METADATA_HEADER) + " WHERE false"
+            meta_sql = (
+                "SELECT " + ", ".join(f"NULL::VARCHAR AS {c}" for c in METADATA_HEADER) + " WHERE false"
+            )
+        # Plan: load the rows as they are (streamed to disk, so any size fits the memory
+        # limit), give every URL an integer, and do the grouping and joins on integers.
+        con.execute(f"CREATE TABLE scratch.raw AS {edges_sql}")
         # One row per URL (the shallowest if the file repeats one).
         con.execute(
             f"""
-            CREATE TEMP TABLE meta AS
+            CREATE TABLE scratch.meta AS
             SELECT DISTINCT ON (url) url, TRY_CAST(http_code AS INTEGER) AS http_code,
                    TRY_CAST(depth AS INTEGER) AS depth, title, description, nullif(pagetype, '') AS pagetype,
                    CASE lower(compliant) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'yes' THEN true
@@ -199,25 +202,60 @@ def ingest(
             """
         )
         con.execute(
-            f"""
-            CREATE TABLE nodes AS
-            WITH outs AS (SELECT source AS url, count(*) AS n FROM edges GROUP BY source),
-                 ins AS (SELECT target AS url, count(*) AS n FROM edges GROUP BY target),
-                 urls AS (SELECT url FROM outs UNION SELECT url FROM ins UNION SELECT url FROM meta)
-            SELECT u.url,
-                   coalesce(ins.n, 0)::INTEGER AS inlinks,
-                   coalesce(outs.n, 0)::INTEGER AS outlinks,
-                   m.depth,
-                   coalesce(m.pagetype, {PAGETYPE_FROM_URL.format(col="u.url")}) AS pagetype,
-                   m.http_code, m.title, m.description, m.compliant,
-                   (m.url IS NOT NULL) AS crawled
-            FROM urls u
-            LEFT JOIN ins USING (url) LEFT JOIN outs USING (url) LEFT JOIN meta m USING (url)
-            ORDER BY inlinks DESC, u.url
+            """
+            CREATE TABLE scratch.urls AS
+            SELECT url, (row_number() OVER () - 1)::INTEGER AS uid
+            FROM (SELECT source AS url FROM scratch.raw UNION SELECT target FROM scratch.raw
+                  UNION SELECT url FROM scratch.meta)
+            WHERE url <> ''
             """
         )
-        metadata_rows = con.execute("SELECT count(*) FROM meta").fetchone()[0]
-        con.execute("DROP TABLE meta")
+        # Identical rows grouped; rows with a blank cell drop out in the joins.
+        con.execute(
+            """
+            CREATE TABLE scratch.pairs AS
+            SELECT a.uid AS s, b.uid AS t, count(*) AS n
+            FROM scratch.raw r JOIN scratch.urls a ON a.url = r.source JOIN scratch.urls b ON b.url = r.target
+            GROUP BY ALL
+            """
+        )
+        edge_rows = con.execute("SELECT count(*) FROM scratch.raw").fetchone()[0]
+        self_links = con.execute("SELECT coalesce(sum(n), 0)::BIGINT FROM scratch.pairs WHERE s = t").fetchone()[0]
+        # id = rank by (inlinks desc, url): the view's "top N pages" is then simply id < N.
+        con.execute(
+            f"""
+            CREATE TABLE nodes AS
+            WITH l AS (SELECT s, t FROM scratch.pairs WHERE s <> t),
+                 outs AS (SELECT s AS uid, count(*) AS n FROM l GROUP BY s),
+                 ins AS (SELECT t AS uid, count(*) AS n FROM l GROUP BY t),
+                 j AS (
+                    SELECT u.uid, u.url,
+                           coalesce(ins.n, 0)::INTEGER AS inlinks,
+                           coalesce(outs.n, 0)::INTEGER AS outlinks,
+                           m.depth,
+                           coalesce(m.pagetype, {PAGETYPE_FROM_URL.format(col="u.url")}) AS pagetype,
+                           m.http_code, m.title, m.description, m.compliant,
+                           (m.url IS NOT NULL) AS crawled
+                    FROM scratch.urls u
+                    LEFT JOIN ins USING (uid) LEFT JOIN outs USING (uid) LEFT JOIN scratch.meta m ON m.url = u.url
+                 )
+            SELECT url, inlinks, outlinks, depth, pagetype, http_code, title, description, compliant, crawled,
+                   (row_number() OVER (ORDER BY inlinks DESC, url) - 1)::INTEGER AS id, uid
+            FROM j ORDER BY id
+            """
+        )
+        con.execute(
+            """
+            CREATE TABLE edges AS
+            SELECT a.url AS source, b.url AS target, a.id AS src, b.id AS dst
+            FROM scratch.pairs p JOIN nodes a ON a.uid = p.s JOIN nodes b ON b.uid = p.t
+            WHERE p.s <> p.t
+            ORDER BY src, dst
+            """
+        )
+        con.execute("ALTER TABLE nodes DROP COLUMN uid")
+        metadata_rows = con.execute("SELECT count(*) FROM scratch.meta").fetchone()[0]
+        con.execute("DETACH scratch")
         has_meta = metadata_rows > 0
 
         node_count = con.execute("SELECT count(*) FROM nodes").fetchone()[0]
@@ -225,7 +263,8 @@ def ingest(
         top = [
             {"url": u, "inlinks": n, "title": t}
             for u, n, t in con.execute(
-                "SELECT url, inlinks, title FROM nodes WHERE inlinks > 0 ORDER BY inlinks DESC, url LIMIT ?", [top_n]
+                "SELECT url, inlinks, title FROM nodes WHERE inlinks > 0 ORDER BY inlinks DESC, url LIMIT ?",
+                [top_n],
             ).fetchall()
         ]
         orphan_where = "crawled AND inlinks = 0 AND depth IS DISTINCT FROM 0"
@@ -239,8 +278,18 @@ def ingest(
         orphan_count, dead_end_count = con.execute(
             f"SELECT count(*) FILTER (WHERE {orphan_where}), count(*) FILTER (WHERE {dead_where}) FROM nodes"
         ).fetchone()
-        orphans = [r[0] for r in con.execute(f"SELECT url FROM nodes WHERE {orphan_where} ORDER BY url LIMIT ?", [sample_limit]).fetchall()]
-        dead_ends = [r[0] for r in con.execute(f"SELECT url FROM nodes WHERE {dead_where} ORDER BY url LIMIT ?", [sample_limit]).fetchall()]
+        orphans = [
+            r[0]
+            for r in con.execute(
+                f"SELECT url FROM nodes WHERE {orphan_where} ORDER BY url LIMIT ?", [sample_limit]
+            ).fetchall()
+        ]
+        dead_ends = [
+            r[0]
+            for r in con.execute(
+                f"SELECT url FROM nodes WHERE {dead_where} ORDER BY url LIMIT ?", [sample_limit]
+            ).fetchall()
+        ]
 
         summary = GraphSummary(
             db_path=str(db),
@@ -267,10 +316,11 @@ def ingest(
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
-        tmp.unlink(missing_ok=True)
-        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        for p in leftovers:
+            p.unlink(missing_ok=True)
         raise
     con.close()
-    tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    for p in leftovers[1:]:  # all but the finished file
+        p.unlink(missing_ok=True)
     os.replace(tmp, db)
     return summary

@@ -70,6 +70,7 @@ class FakeSite:
     in_flight: int = 0
     max_in_flight: int = 0
     base_url: str = ""
+    _stopping: bool = False
 
     @property
     def paths(self) -> list[str]:
@@ -104,7 +105,9 @@ class FakeSite:
             return HTMLResponse(_page("Home", links))
 
         async def a(request: Request) -> Response:
-            return HTMLResponse(_page("Page A", ["/b", "/nofollow-target", "/"], rel={"/nofollow-target": "nofollow"}))
+            return HTMLResponse(
+                _page("Page A", ["/b", "/nofollow-target", "/"], rel={"/nofollow-target": "nofollow"})
+            )
 
         async def b(request: Request) -> Response:
             return HTMLResponse(_page("Page B", ["a"]))  # relative: resolves to /a
@@ -123,8 +126,9 @@ class FakeSite:
             return HTMLResponse(_page("Wide", [f"/w/{i}" for i in range(site.wide)]))
 
         async def w(request: Request) -> Response:
-            if site.page_delay:
-                await asyncio.sleep(site.page_delay)
+            end = time.monotonic() + site.page_delay
+            while time.monotonic() < end and not site._stopping:  # short steps: quick shutdown
+                await asyncio.sleep(min(0.01, end - time.monotonic()))
             return HTMLResponse(_page(f"W {request.path_params['n']}", ["/"]))
 
         async def pdf(request: Request) -> Response:
@@ -166,7 +170,9 @@ class FakeSite:
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            site.hits.append(Hit(scope["path"], headers.get("host", ""), headers.get("user-agent", ""), time.monotonic()))
+            site.hits.append(
+                Hit(scope["path"], headers.get("host", ""), headers.get("user-agent", ""), time.monotonic())
+            )
             site.in_flight += 1  # one event loop: no lock needed
             site.max_in_flight = max(site.max_in_flight, site.in_flight)
             try:
@@ -199,6 +205,7 @@ class FakeSite:
         return self.base_url
 
     def __exit__(self, *exc) -> None:
+        self._stopping = True
         self._server.should_exit = True
         self._thread.join(timeout=5)
         with contextlib.suppress(OSError):

@@ -96,7 +96,7 @@ def test_mutations_are_broadcast_to_other_pages_but_not_the_origin(client, ctx):
 def test_profiles_create_edit_deactivate_and_menu(client, ctx):
     r = client.post("/profiles/insert", data={"name": "Acme"}, headers=HX)
     assert "Acme" in r.text
-    acme = [p for p in ctx.db.profiles() if p.name == "Acme"][0]
+    acme = next(p for p in ctx.db.profiles() if p.name == "Acme")
     r = client.post(f"/profiles/{acme.id}/update",
                     data={"name": "Acme Inc", "real_name": "Jo", "address": "1 Road", "code": "AC"}, headers=HX)
     assert "Acme Inc" in r.text and ctx.db.profiles[acme.id].code == "AC"

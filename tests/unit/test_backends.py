@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cardflow.chat import backends as backends_module
+from cardflow.chat import choose as choose_module
 from cardflow.chat.backends import (
     TOOL_CALLS_MARKER,
     Backend,
@@ -415,7 +415,7 @@ def test_auto_skips_an_ollama_without_models(ollama):
 
 def test_auto_explains_a_missing_embedded_model(monkeypatch):
     monkeypatch.setattr(
-        backends_module, "embedded_available", lambda: (False, "llama-cpp-python is not installed")
+        choose_module, "embedded_available", lambda: (False, "llama-cpp-python is not installed")
     )
     backend, reason = run(choose_backend(ollama_host=dead_url()))
     assert isinstance(backend, EmbeddedBackend)

@@ -1,0 +1,214 @@
+"""Botify export jobs: create one, poll it, wait for it to finish, and pick a depth that fits.
+
+``POST /v1/jobs`` is never retried: Botify has no idempotency key, so a retry could start a second
+export. It raises :class:`BotifyJobCreateError` instead, saying whether the job may exist anyway.
+Polls go through the client's retrying GET, so they may be repeated freely.
+
+The job endpoints are a mixin of :class:`cardflow.botify.client.BotifyClient`, which supplies the
+HTTP plumbing (see :class:`ExportJobs`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from loguru import logger
+
+from . import queries
+from .errors import BotifyError, BotifyJobCreateError, BotifyJobFailed, BotifyJobTimeout, failure_reason
+
+JOB_RUNNING = ("CREATED", "PROCESSING")
+JOB_DONE = "DONE"
+JOB_FAILED = "FAILED"
+
+ProgressCallback = Callable[[dict[str, Any]], Awaitable[None] | None]
+
+
+def propose_depth(counts: dict[int, int], export_size: int) -> int:
+    """The largest depth whose edge count fits in ``export_size``; at least 1 (and 1 if counts is empty).
+
+    When even depth 1 is too big the export is truncated by Botify at ``export_size`` rows.
+    """
+    fitting = [d for d, n in counts.items() if n <= export_size]
+    return max(fitting) if fitting else 1
+
+
+def _results_dict(results: Any) -> dict[str, Any] | None:
+    """The spec types ``results`` as a string; the docs show an object. Accept both."""
+    if isinstance(results, dict):
+        return results
+    if isinstance(results, str) and results.strip():
+        text = results.strip()
+        if text.startswith("{"):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                return None
+            return value if isinstance(value, dict) else None
+        if text.startswith(("http://", "https://")):
+            return {"download_url": text}
+    return None
+
+
+class ExportJobs:
+    """The export-job endpoints of :class:`~cardflow.botify.client.BotifyClient`.
+
+    A mixin, not usable alone: it relies on the client's HTTP plumbing (declared below for type
+    checkers only), so the token handling and retry rules live in one place.
+    """
+
+    if TYPE_CHECKING:
+        _http: httpx.AsyncClient
+        _sleep: Callable[[float], Awaitable[Any]]
+
+        def _url(self, path_or_url: str) -> str: ...
+        def absolute(self, path_or_url: str) -> str: ...
+        def _redact(self, text: str) -> str: ...
+        def _error_from(
+            self, response: httpx.Response, cls: type[BotifyError] = BotifyError, **kw: Any
+        ) -> BotifyError: ...
+        async def _request(self, method: str, path: str, **kw: Any) -> Any: ...
+
+    async def create_export(
+        self,
+        org: str,
+        project: str,
+        query: dict[str, Any],
+        *,
+        export_size: int,
+        filetype: str | None = None,
+    ) -> dict[str, Any]:
+        """Start one export job. Never retried: save ``job_id`` at once and poll it after a restart.
+
+        Returns ``{"job_id": str, "job_url": absolute URL, "job_status": str}``.
+        """
+        body = queries.export_job_body(org, project, query, export_size=export_size, filetype=filetype)
+        url = self._url("/v1/jobs")
+        failure: tuple[str, bool] | None = None
+        try:
+            response = await self._http.post(url, json=body)
+        except httpx.TransportError as exc:
+            # A connect failure means nothing was sent; anything later may have created the job.
+            failure = type(exc).__name__, not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+        if failure is not None:  # raised outside ``except``: no __context__ holding the request
+            raise BotifyJobCreateError(
+                None,
+                None,
+                f"Creating the export failed ({failure[0]}); not retried automatically "
+                "because Botify has no idempotency and a retry could start a second export",
+                transient=True,
+                job_may_exist=failure[1],
+            )
+        logger.debug("Botify POST /v1/jobs -> {}", response.status_code)
+        if response.status_code not in (200, 201):
+            may_exist = response.status_code >= 500
+            raise self._error_from(response, BotifyJobCreateError, job_may_exist=may_exist)
+        try:
+            data = response.json()
+        except ValueError:
+            raise BotifyJobCreateError(
+                response.status_code, None, "Botify sent a non-JSON job", job_may_exist=True
+            ) from None
+        job_id = data.get("job_id") if isinstance(data, dict) else None
+        if job_id is None or isinstance(job_id, bool) or str(job_id).strip() == "":
+            raise BotifyJobCreateError(
+                response.status_code, None, "Botify's job answer has no job_id", job_may_exist=True
+            )
+        job_id = str(job_id).strip()
+        job_url = data.get("job_url") or f"/v1/jobs/{job_id}"
+        return {
+            "job_id": job_id,
+            "job_url": self.absolute(job_url),
+            "job_status": data.get("job_status") or "CREATED",
+        }
+
+    async def poll_job(self, job_id: str | int) -> dict[str, Any]:
+        """One poll. Returns ``{job_id, job_status, download_url, failure_reason, results, raw}``."""
+        job_id = str(job_id).strip()
+        if not job_id or "/" in job_id:
+            raise ValueError(f"Bad job id {job_id!r}")
+        data = await self._request("GET", f"/v1/jobs/{job_id}")
+        if not isinstance(data, dict):
+            raise BotifyError(200, None, f"Unexpected answer when polling job {job_id}", transient=True)
+        status = str(data.get("job_status") or "").upper()
+        results = _results_dict(data.get("results"))
+        download_url = results.get("download_url") if results else None
+        if download_url and not str(download_url).startswith(("http://", "https://")):
+            download_url = None
+        return {
+            "job_id": job_id,
+            "job_status": status,
+            "download_url": download_url,
+            "failure_reason": failure_reason(data) if status == JOB_FAILED else None,
+            "results": results,
+            "raw": data,
+        }
+
+    async def wait_job(
+        self,
+        job_id: str | int,
+        *,
+        on_progress: ProgressCallback | None = None,
+        deadline: float | None = 3600.0,
+        poll_interval: float = 2.0,
+        max_interval: float = 30.0,
+    ) -> dict[str, Any]:
+        """Poll until DONE (returns :meth:`poll_job`'s dict with a ``download_url``).
+
+        ``deadline`` is the time budget in seconds (None: no limit). Unknown statuses count as
+        running; 429/5xx/network errors are retried by the poll and then tolerated until the
+        deadline; 401/403/404 raise. FAILED, or DONE without a download URL, raise
+        :class:`BotifyJobFailed`; running out of time raises :class:`BotifyJobTimeout`.
+        ``on_progress`` (sync or async) gets ``{job_id, job_status, polls, elapsed, error}`` after
+        every poll.
+        """
+        job_id = str(job_id)
+        start = time.monotonic()
+        interval = max(0.0, poll_interval)
+        polls = 0
+        last_status: str | None = None
+        while True:
+            polls += 1
+            error: str | None = None
+            job: dict[str, Any] | None = None
+            try:
+                job = await self.poll_job(job_id)
+                last_status = job["job_status"]
+            except BotifyError as err:
+                if not err.transient:
+                    raise
+                error = str(err)
+            elapsed = time.monotonic() - start
+            if on_progress is not None:
+                result = on_progress(
+                    {
+                        "job_id": job_id,
+                        "job_status": last_status,
+                        "polls": polls,
+                        "elapsed": elapsed,
+                        "error": error,
+                    }
+                )
+                if inspect.isawaitable(result):
+                    await result
+            if job is not None:
+                if last_status == JOB_DONE:
+                    if not job["download_url"]:
+                        raise BotifyJobFailed(job_id, "Botify reported DONE without a download URL")
+                    return job
+                if last_status == JOB_FAILED:
+                    raise BotifyJobFailed(job_id, self._redact(job["failure_reason"] or "no reason given"))
+            remaining = None if deadline is None else deadline - elapsed
+            if remaining is not None and remaining <= 0:
+                raise BotifyJobTimeout(job_id, last_status, elapsed)
+            pause = random.uniform(interval * 0.8, interval * 1.2) if interval else 0.0
+            if remaining is not None:
+                pause = min(pause, remaining)
+            await self._sleep(pause)
+            interval = min(max_interval, interval * 1.5 if interval else 0.0)

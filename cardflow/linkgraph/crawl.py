@@ -1,8 +1,9 @@
 """A small, polite crawler for users without Botify.
 
 It crawls only the site the user named and writes the same two CSVs as Botify's exports
-(see :data:`cardflow.linkgraph.ingest.EDGES_HEADER` and ``METADATA_HEADER``), so the rest of the
-link-graph feature cannot tell the two sources apart.
+(:data:`EDGES_HEADER` and :data:`METADATA_HEADER` below, also exported by ``ingest``), so the
+rest of the link-graph feature cannot tell the two sources apart. pagetype is the first path
+segment (``home`` for ``/``); compliant is ``true`` for a 200 HTML page, else ``false``.
 
 Rules, in the order they apply:
 
@@ -25,8 +26,9 @@ Rules, in the order they apply:
 - **Responses.** Every final status (200, 404, 500, ...) is recorded in the metadata. Only
   ``text/html`` and ``application/xhtml+xml`` bodies are read (at most
   :data:`MAX_HTML_BYTES`) and parsed, with the stdlib ``html.parser``: ``<a href>``, ``<title>``,
-  ``<meta name=description>``, ``<base href>`` and ``<meta name=robots>``. A network error or
-  timeout is recorded as ``http_code`` 0.
+  ``<meta name=description>``, ``<base href>`` and ``<meta name=robots>``. Links are taken
+  only from 2xx pages (an error page's links are not the site's); its title is still kept.
+  A network error or timeout is recorded as ``http_code`` 0.
 - **nofollow.** A link with ``rel=nofollow`` (or every link of a page carrying
   ``<meta name=robots content=nofollow>``) is recorded as an edge but not followed, i.e. its
   target is fetched only if some followed link also reaches it. The pairs are kept in

@@ -220,7 +220,9 @@ def ingest(
             """
         )
         edge_rows = con.execute("SELECT count(*) FROM scratch.raw").fetchone()[0]
-        self_links = con.execute("SELECT coalesce(sum(n), 0)::BIGINT FROM scratch.pairs WHERE s = t").fetchone()[0]
+        self_links = con.execute(
+            "SELECT coalesce(sum(n), 0)::BIGINT FROM scratch.pairs WHERE s = t"
+        ).fetchone()[0]
         # id = rank by (inlinks desc, url): the view's "top N pages" is then simply id < N.
         con.execute(
             f"""

@@ -1,0 +1,308 @@
+"""Read-only queries on an ingested link graph, shaped for the browser (sigma.js).
+
+Every call opens the DuckDB file read-only and closes it again (about 25 ms of each call), so
+the file can be re-ingested (renamed into place) at any time and several readers can run at
+once. Within one process, DuckDB refuses to open a file that is already open with another
+configuration, so do not hold a read-write connection to the same file while calling these.
+
+``graph_for_view`` returns ready-to-draw nodes (key = URL, label, size, colour and an initial
+position) and edges, so the WebGL renderer needs no layout step. Above the limits it samples
+by a fixed, deterministic rule, stated in ``rule``:
+
+1. **Pages**: the ``max_nodes`` pages with the most inlinks (ties: URL order).
+2. **Links**: only links between kept pages, ranked by their *less*-linked end (then the more
+   linked end, then the source), and the first ``max_edges`` kept. So the links shown are all
+   the links among the top *k* pages for the largest *k* that fits, then as many of page
+   *k+1*'s as fit: the core of the site's linking, complete, rather than a thin random spread.
+
+Both steps use ``nodes.id`` (the rank by inlinks, then URL, given at ingest), so they are
+integer filters and a sort, fast on a million links.
+
+Layout: concentric rings by depth (depth 0 in the centre; unknown depth outermost; without any
+depth, rings by inlink count, most-linked innermost). Within a ring, pages are sorted by
+pagetype and then inlinks, so each pagetype is an angular sector; the radius within the ring
+is spread by the golden ratio so that large rings do not collapse into a line.
+Size: 2 to 15, by log(1 + inlinks) relative to the most-linked page kept.
+Colour: a fixed palette by pagetype (the 12 most common among the kept pages; the rest grey)
+or by depth (a sequential palette; unknown depth grey). ``legend`` lists what was used.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+__all__ = ["DEPTH_PALETTE", "PAGETYPE_PALETTE", "graph_for_view", "links_for", "search_urls"]
+
+PAGETYPE_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#86bcb6",
+    "#d37295",
+    "#a0cbe8",
+)
+DEPTH_PALETTE = (  # depth 0, 1, ... 9; deeper pages take the last colour
+    "#440154",
+    "#472c7a",
+    "#3b518b",
+    "#2c718e",
+    "#21908d",
+    "#27ad81",
+    "#5cc863",
+    "#aadc32",
+    "#d8e219",
+    "#fde725",
+)
+OTHER_COLOR = "#bab0ac"
+GOLDEN = (math.sqrt(5) - 1) / 2
+MIN_SIZE, MAX_SIZE = 2.0, 15.0
+
+
+@contextmanager
+def _open(db_path: str | os.PathLike[str]):
+    import duckdb
+
+    if not os.path.exists(db_path):
+        raise FileNotFoundError(f"no link-graph database at {db_path}; run ingest first")
+    # No extra config: within one process DuckDB shares an open database between connections
+    # only when their configurations match, so a plain read-only open composes with others.
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _short(url: str) -> str:
+    p = urlsplit(url)
+    return (p.path or "/") + (f"?{p.query}" if p.query else "")
+
+
+def _layout(nodes: list[dict], have_depth: bool) -> None:
+    """Give each node x, y: rings by depth (or by inlinks bucket), sectors by pagetype."""
+
+    def ring_of(n: dict) -> int:
+        if have_depth:
+            return n["depth"] if n["depth"] is not None else 1_000_000
+        return -int(math.log2(n["inlinks"] + 1))  # most linked innermost
+
+    rings: dict[int, list[dict]] = {}
+    for n in nodes:
+        rings.setdefault(ring_of(n), []).append(n)
+    inner = 0.0
+    for ring_no, key in enumerate(sorted(rings)):
+        members = sorted(rings[key], key=lambda n: (n["pagetype"] or "", -n["inlinks"], n["key"]))
+        count = len(members)
+        if inner == 0.0 and count == 1:  # a lone centre (the start page)
+            members[0]["x"] = members[0]["y"] = 0.0
+            inner = 1.0
+            continue
+        width = 1.0 + math.sqrt(count) / 4  # roomier rings for crowded depths
+        r0 = inner + 1.0
+        turn = 2 * math.pi * GOLDEN * ring_no  # so that rings do not all start on the x axis
+        for i, n in enumerate(members):
+            angle = turn + 2 * math.pi * i / count
+            r = r0 + width * ((i * GOLDEN) % 1.0)
+            n["x"] = round(r * math.cos(angle), 3)
+            n["y"] = round(r * math.sin(angle), 3)
+        inner = r0 + width
+
+
+def graph_for_view(
+    db_path: str | os.PathLike[str],
+    *,
+    max_nodes: int = 5000,
+    max_edges: int = 20000,
+    color_by: str = "pagetype",
+) -> dict:
+    """Nodes and edges to draw, sampled by the rule in the module docstring (and in ``rule``).
+
+    Returns ``{"nodes": [{key, label, size, color, x, y, depth, pagetype, inlinks, http_code,
+    crawled}], "edges": [{source, target}], "rule", "total_nodes", "total_edges", "color_by",
+    "legend": [{label, color, count}]}``. ``key`` is the page URL; ``label`` its title, or its
+    path when it has none. Nodes come most-linked first."""
+    if color_by not in ("pagetype", "depth"):
+        raise ValueError("color_by must be 'pagetype' or 'depth'")
+    max_nodes, max_edges = max(0, int(max_nodes)), max(0, int(max_edges))
+    with _open(db_path) as con:
+        total_nodes, total_edges = con.execute(
+            "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM edges)"
+        ).fetchone()
+        # nodes.id is the rank by (inlinks desc, url), so the top pages are id < max_nodes, and
+        # a link's rank by its less-linked end is greatest(src, dst).
+        rows = con.execute(
+            """
+            SELECT id, url, inlinks, depth, pagetype, title, http_code, crawled
+            FROM nodes WHERE id < ? ORDER BY id
+            """,
+            [max_nodes],
+        ).fetchall()
+        kept = len(rows)
+        edge_rows = con.execute(
+            """
+            SELECT src, dst FROM edges WHERE src < $k AND dst < $k
+            ORDER BY greatest(src, dst), least(src, dst), src
+            LIMIT $m
+            """,
+            {"k": kept, "m": max_edges},
+        ).fetchall()
+        links_between_kept = (
+            total_edges
+            if kept == total_nodes
+            else con.execute(
+                "SELECT count(*) FROM edges WHERE src < $k AND dst < $k", {"k": kept}
+            ).fetchone()[0]
+        )
+
+    urls = [r[1] for r in rows]
+    nodes = [
+        {
+            "key": url,
+            "label": title or _short(url),
+            "size": 0.0,
+            "color": OTHER_COLOR,
+            "x": 0.0,
+            "y": 0.0,
+            "depth": depth,
+            "pagetype": pagetype,
+            "inlinks": inlinks,
+            "http_code": http_code,
+            "crawled": crawled,
+        }
+        for _id, url, inlinks, depth, pagetype, title, http_code, crawled in rows
+    ]
+    top = max((n["inlinks"] for n in nodes), default=0)
+    for n in nodes:
+        n["size"] = (
+            round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.log1p(n["inlinks"]) / math.log1p(top), 2)
+            if top
+            else 3.0
+        )
+    legend = _colour(nodes, color_by)
+    _layout(nodes, have_depth=any(n["depth"] is not None for n in nodes))
+    edges = [{"source": urls[s], "target": urls[t]} for s, t in edge_rows]
+
+    capped = len(edges) < links_between_kept
+    links = (
+        f"{len(edges):,} of the {links_between_kept:,} links between them: those among the most-linked pages "
+        f"first (a link ranks by its less-linked end), capped at {max_edges:,}"
+        if capped
+        else f"all {len(edges):,} links between them"
+    )
+    if kept == total_nodes and not capped:
+        rule = f"All {total_nodes:,} pages and all {total_edges:,} links."
+    elif kept == total_nodes:
+        rule = f"All {total_nodes:,} pages; {links}."
+    else:
+        rule = (
+            f"The {kept:,} most-linked of {total_nodes:,} pages (by inlinks, ties by URL); "
+            f"{links} (of {total_edges:,} links in all)."
+        )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "rule": rule,
+        "total_nodes": total_nodes,
+        "total_edges": total_edges,
+        "color_by": color_by,
+        "legend": legend,
+    }
+
+
+def _colour(nodes: list[dict], color_by: str) -> list[dict]:
+    counts: dict = {}
+    if color_by == "pagetype":
+        for n in nodes:
+            counts[n["pagetype"]] = counts.get(n["pagetype"], 0) + 1
+        ranked = sorted(counts, key=lambda p: (-counts[p], p or ""))
+        colours = {p: PAGETYPE_PALETTE[i] for i, p in enumerate(ranked[: len(PAGETYPE_PALETTE)])}
+        for n in nodes:
+            n["color"] = colours.get(n["pagetype"], OTHER_COLOR)
+        legend = [
+            {"label": p or "(none)", "color": colours[p], "count": counts[p]} for p in ranked if p in colours
+        ]
+        rest = sum(counts[p] for p in ranked if p not in colours)
+        if rest:
+            legend.append({"label": "other", "color": OTHER_COLOR, "count": rest})
+        return legend
+    for n in nodes:
+        d = n["depth"]
+        n["color"] = OTHER_COLOR if d is None else DEPTH_PALETTE[min(max(d, 0), len(DEPTH_PALETTE) - 1)]
+        counts[d] = counts.get(d, 0) + 1
+    legend = []
+    for d in sorted(counts, key=lambda d: (d is None, d or 0)):
+        if d is None:
+            legend.append({"label": "unknown depth", "color": OTHER_COLOR, "count": counts[d]})
+        else:
+            legend.append(
+                {
+                    "label": f"depth {d}",
+                    "color": DEPTH_PALETTE[min(max(d, 0), len(DEPTH_PALETTE) - 1)],
+                    "count": counts[d],
+                }
+            )
+    return legend
+
+
+def links_for(db_path: str | os.PathLike[str], url: str, limit: int = 200) -> dict:
+    """The pages linking to ``url`` and the pages it links to, most-linked first (then URL),
+    at most ``limit`` of each. Returns ``{"url", "node": {...} | None, "inlinks": [{url, title,
+    inlinks, http_code}], "outlinks": [...], "inlink_count", "outlink_count"}``."""
+    limit = max(0, int(limit))
+    with _open(db_path) as con:
+        node = con.execute(
+            "SELECT url, inlinks, outlinks, depth, pagetype, http_code, title, crawled, id FROM nodes WHERE url = ?",
+            [url],
+        ).fetchone()
+        out: dict = {
+            "url": url,
+            "node": None,
+            "inlinks": [],
+            "outlinks": [],
+            "inlink_count": 0,
+            "outlink_count": 0,
+        }
+        if node is None:
+            return out
+        keys = ("url", "inlinks", "outlinks", "depth", "pagetype", "http_code", "title", "crawled")
+        out["node"] = dict(zip(keys, node[:-1], strict=True))
+        out["inlink_count"], out["outlink_count"] = node[1], node[2]
+        node_id = node[-1]
+        for direction, mine, other in (("inlinks", "dst", "src"), ("outlinks", "src", "dst")):
+            # The neighbours' ids order them (id = rank by inlinks, then URL): take the first
+            # `limit` from the edges (an integer scan), then look only those up in nodes.
+            rows = con.execute(
+                f"""
+                WITH nb AS (SELECT {other} AS id FROM edges WHERE {mine} = ? ORDER BY {other} LIMIT ?)
+                SELECT n.url, n.title, n.inlinks, n.http_code FROM nb JOIN nodes n USING (id) ORDER BY id
+                """,
+                [node_id, limit],
+            ).fetchall()
+            out[direction] = [{"url": u, "title": t, "inlinks": n, "http_code": c} for u, t, n, c in rows]
+    return out
+
+
+def search_urls(db_path: str | os.PathLike[str], q: str, limit: int = 20) -> list[dict]:
+    """URLs containing ``q`` (case-insensitive substring; no wildcards), most-linked first.
+    An empty query returns the most-linked pages. Items: ``{url, title, inlinks, pagetype}``."""
+    limit = max(0, int(limit))
+    q = (q or "").strip().lower()
+    with _open(db_path) as con:
+        rows = con.execute(
+            """
+            SELECT url, title, inlinks, pagetype FROM nodes
+            WHERE ? = '' OR contains(lower(url), ?)
+            ORDER BY id LIMIT ?
+            """,
+            [q, q, limit],
+        ).fetchall()
+    return [{"url": u, "title": t, "inlinks": n, "pagetype": p} for u, t, n, p in rows]

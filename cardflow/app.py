@@ -16,10 +16,12 @@ from cardflow.db import Database
 from cardflow.devtools import RequestLogMiddleware, print_state_tables
 from cardflow.errors import exception_handlers
 from cardflow.events import Broadcaster
+from cardflow.jobs import JobManager
 from cardflow.pipeline import Pipulate
 from cardflow.plugins import Context, load_plugins
 from cardflow.security import SecurityMiddleware
 from cardflow.shell import add_shell_routes
+from cardflow.ui.jobs import job_progress
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -27,6 +29,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 def build_app(settings: Settings) -> FastHTML:
     db = Database(settings.db_path)
     events = Broadcaster()
+    jobs = JobManager(db, events)
     app = FastHTML(
         default_hdrs=False,  # FastHTML's defaults load htmx from a CDN; we serve our own copies
         sess_cls=None,
@@ -36,12 +39,14 @@ def build_app(settings: Settings) -> FastHTML:
             Middleware(RequestLogMiddleware, settings=settings, dump_state=lambda: print_state_tables(db)),
             Middleware(SecurityMiddleware, settings=settings),
         ],
-        on_shutdown=[events.close],
+        on_startup=[jobs.recover],
+        on_shutdown=[jobs.shutdown, events.close],
         title="Cardflow",
     )
     ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),
-                  conversation=Conversation(db, events), app=app)
+                  conversation=Conversation(db, events), jobs=jobs, app=app)
     app.state.ctx = ctx
+    jobs.renderer = job_progress
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     registry = load_plugins(ctx)
     ctx.services["registry"] = registry

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cardflow.config import Settings
     from cardflow.db import Database
     from cardflow.events import Broadcaster
+    from cardflow.jobs import JobManager
     from cardflow.pipeline import Pipulate
 
 ENTRY_POINT_GROUP = "cardflow.apps"
@@ -44,6 +45,7 @@ class Context:
     events: Broadcaster
     pipulate: Pipulate
     conversation: Conversation
+    jobs: JobManager
     app: FastHTML
     services: dict[str, Any] = field(default_factory=dict)
 

@@ -66,6 +66,13 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
     async def help_page(req: Request) -> Any:
         return render_app_page(ctx, registry, None, req, help_content(registry))
 
+    @app.route("/jobs/{job_id}/cancel", methods=["post"], name="job_cancel")
+    async def job_cancel(job_id: str) -> Any:
+        if not job_id.isdigit() or not ctx.jobs.cancel(int(job_id)):
+            return Response(to_xml(Toast("That job is not running.", "error")), media_type="text/html",
+                            headers={"HX-Reswap": "none"})
+        return Response(status_code=204)
+
     @app.route("/health", methods=["get"], name="health")
     async def health() -> Any:
         return {"ok": True}

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cardflow.fields import Checkbox, Field, Number, Radio, Select, Text, TextArea, Url, ValidationError
+from cardflow.jobs import JobKind
 from cardflow.plugins import AppPlugin
 from cardflow.ui import cards
 
@@ -41,6 +42,10 @@ class Step:
     render: Callable[..., Any] | None = None
     submit: Callable[..., dict[str, Any]] | None = None
     message: Callable[[Any], str] | None = None
+    # A job step: `job(ctx)` runs in the background with a live progress bar; what it returns
+    # is saved as the step's data. `field` (optional) is asked first and passed as ctx.params.
+    job: Callable[..., Any] | None = None
+    resumable: bool = False
     options: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def value_of(self, data: dict[str, Any] | None) -> Any:
@@ -118,7 +123,22 @@ class Workflow(AppPlugin):
         r["unfinalize"] = self.route("/unfinalize", ["post"])(self._unfinalize)
         r["delete"] = self.route("/delete", ["post"])(self._delete)
         r["export"] = self.route("/export", ["get"])(self._export)
+        for step in self.steps:
+            if step.job is not None:
+                self.ctx.jobs.register(JobKind(self.job_kind(step), step.job, resumable=step.resumable,
+                                               on_done=self._job_done))
         self.register_extra()
+
+    def job_kind(self, step: Step) -> str:
+        return f"{self.name}.{step.id}"
+
+    def _job_done(self, job: Any, result: dict[str, Any]) -> None:
+        step = self.step(job.step)
+        if step is None or not self.ctx.pipulate.exists(job.pipeline_key):
+            return
+        data = {step.id: result.get(step.id, result), **{k: v for k, v in result.items() if k != step.id}}
+        self.ctx.pipulate.set_step_data(job.pipeline_key, step.id, data)
+        self.announce(step, data)
 
     def register_extra(self) -> None:
         """Override to add routes of a custom step."""
@@ -187,6 +207,8 @@ class Workflow(AppPlugin):
         if self.ctx.pipulate.is_finalized(key):
             return cards.step_card(self, key, step, state, notice="This workflow is finalized: unlock it to change a step.")
         form = await req.form()
+        if step.job is not None:
+            return self._start_job(step, key, form, state)
         try:
             data = await self.process(step, key, form, state)
         except ValidationError as exc:
@@ -194,6 +216,19 @@ class Workflow(AppPlugin):
         state = self.ctx.pipulate.set_step_data(key, step.id, data)
         self.announce(step, data)
         return cards.step_card(self, key, step, state)
+
+    def _start_job(self, step: Step, key: str, form: FormData, state: dict[str, Any]) -> Any:
+        running = self.ctx.jobs.latest(key, step.id)
+        if running is not None and running.status in ("running", "queued"):
+            return cards.open_card(self, key, step, state)  # a double click never starts a second job
+        params: dict[str, Any] = {"values": self.values(state)}
+        if step.field is not None:
+            try:
+                params[step.id] = step.field.parse(form.getlist(step.id) if step.id in form else None)
+            except ValidationError as exc:
+                return cards.open_card(self, key, step, state, error=str(exc), raw=form.get(step.id))
+        self.ctx.jobs.start(self.job_kind(step), key=key, step=step.id, params=params)
+        return cards.open_card(self, key, step, state)
 
     async def process(self, step: Step, key: str, form: FormData, state: dict[str, Any]) -> dict[str, Any]:
         """Turn the submitted form into the step's saved data; raise ValidationError to refuse."""

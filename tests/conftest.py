@@ -133,7 +133,13 @@ def live_server(data_dir: Path) -> Iterator[LiveServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop in the main thread while it
+    runs, which would break `asyncio.run` in the unit tests that follow it."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it with apt-get install chromium")

@@ -140,6 +140,17 @@ def open_card(wf: Workflow, key: str, step: Step, state: dict[str, Any], *, erro
     else:
         value = ""
     error_id = dom_id(wf, f"{step.id}-error")
+    job = wf.ctx.jobs.latest(key, step.id) if step.job is not None else None
+    if job is not None and job.status in ("running", "queued"):
+        from cardflow.ui.jobs import job_live
+
+        return Article(Header(H3(step.title)),
+                       job_live(job, reload_url=wf.url("step", step_id=step.id, key=key), target=f"#{dom_id(wf, step.id)}"),
+                       id=dom_id(wf, step.id), cls="step-card open running", data_step=step.id)
+    if job is not None and job.status in ("failed", "cancelled", "interrupted") and not error:
+        import json
+
+        error = f"The last run {job.status}: {json.loads(job.detail or '{}').get('message', '')}"
     hook = step.render or getattr(wf, f"render_{step.id}", None)
     if hook is not None:
         inputs = hook(wf, key, values) if step.render else hook(key, values)
@@ -154,7 +165,8 @@ def open_card(wf: Workflow, key: str, step: Step, state: dict[str, Any], *, erro
             P(step.help, cls="muted") if step.help else None,
             inputs,
             FieldError(error, id=error_id),
-            Button("Save and continue", type="submit"),
+            Button(("Retry" if job is not None else "Start") if step.job is not None else "Save and continue",
+                   type="submit"),
             hx_post=wf.url("submit", step_id=step.id, key=key), hx_target=f"#{dom_id(wf, step.id)}",
             hx_swap="outerHTML",
         ),

@@ -11,6 +11,8 @@ from starlette.middleware import Middleware
 from starlette.staticfiles import StaticFiles
 
 from cardflow.chat.conversation import Conversation
+from cardflow.chat.routes import add_chat_routes
+from cardflow.chat.service import ChatService
 from cardflow.config import Settings
 from cardflow.db import Database
 from cardflow.devtools import RequestLogMiddleware, print_state_tables
@@ -46,11 +48,14 @@ def build_app(settings: Settings) -> FastHTML:
     ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),
                   conversation=Conversation(db, events), jobs=jobs, app=app)
     app.state.ctx = ctx
+    ctx.services["chat"] = ChatService(ctx)
     jobs.renderer = job_progress
+    jobs.services = ctx.services
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     registry = load_plugins(ctx)
     ctx.services["registry"] = registry
     add_shell_routes(ctx, registry)
+    add_chat_routes(ctx)
     for error in registry.errors:
         logger.warning(f"plugin skipped: {error}")
     return app

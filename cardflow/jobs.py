@@ -57,13 +57,22 @@ class JobContext:
         self.detail.update(values)
         self.manager._write(self.job_id, detail=self.detail)
 
-    async def progress(self, pct: float, message: str = "", log: str | None = None) -> None:
+    @property
+    def services(self) -> dict[str, Any]:
+        return self.manager.services
+
+    async def progress(self, pct: float, message: str = "", log: str | None = None, *, persist: bool = True) -> None:
+        """Report progress. `persist=False` only updates the page (for fast streams, e.g. LLM text);
+        the next persisted call or the end of the job writes the latest state."""
         if log:
             self.detail["log"] = ([*self.detail.get("log", []), log])[-LOG_KEEP:]
         self.detail["message"] = message
-        pct = max(0.0, min(100.0, float(pct)))
-        self.manager._write(self.job_id, progress=pct, detail=self.detail)
-        self.manager.publish(self.job_id)
+        self.pct = max(0.0, min(100.0, float(pct)))
+        if persist:
+            self.manager._write(self.job_id, progress=self.pct, detail=self.detail)
+            self.manager.publish(self.job_id)
+        else:
+            self.manager.publish_live(self.job_id, self.pct, self.detail)
         await asyncio.sleep(0)  # a cancel lands here rather than deep inside the work
 
 
@@ -74,6 +83,7 @@ class JobManager:
         self.kinds: dict[str, JobKind] = {}
         self.tasks: dict[int, asyncio.Task] = {}
         self.renderer: Callable[[Job], Any] | None = None  # set by the UI: job -> progress fragment
+        self.services: dict[str, Any] = {}  # the app's services (chat, registry), for jobs that need them
         self.shutting_down = False
 
     def register(self, kind: JobKind) -> None:
@@ -110,6 +120,12 @@ class JobManager:
             self.events.publish(f"job-{job_id}", to_xml(self.renderer(job)))
         if end:
             self.events.publish(f"job-{job_id}-end", job.status)
+
+    def publish_live(self, job_id: int, pct: float, detail: dict[str, Any]) -> None:
+        job = self.get(job_id)
+        if job is not None and self.renderer is not None:
+            job.progress, job.detail = pct, json.dumps(detail)
+            self.events.publish(f"job-{job_id}", to_xml(self.renderer(job)))
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self, kind: str, *, key: str = "", step: str = "", params: dict[str, Any] | None = None) -> Job:

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse
 from cardflow.chat.panel import chat_panel
 from cardflow.plugins import AppPlugin, Context, Registry
 from cardflow.ui.components import Toast
-from cardflow.ui.layout import page
+from cardflow.ui.layout import new_client_id, page
 
 HOME_APP = "home"
 
@@ -19,7 +19,8 @@ HOME_APP = "home"
 def render_app_page(ctx: Context, registry: Registry, plugin: AppPlugin | None, req: Request, content: Any = None) -> Any:
     if content is None and plugin is not None:
         content = plugin.render(req)
-    return page(ctx, registry, plugin, content, chat_panel(ctx, ctx.current_profile_id()))
+    client_id = new_client_id()
+    return page(ctx, registry, plugin, content, chat_panel(ctx, ctx.current_profile_id(), client_id), client_id)
 
 
 def add_shell_routes(ctx: Context, registry: Registry) -> None:

@@ -17,9 +17,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cardflow.chat.backends import TOOL_CALLS_MARKER, parse_tool_calls
-from cardflow.chat.intent import INTENT_ACTIONS, intent_to_command
-from cardflow.chat.resolve import match_rows, quote_names
+from cardflow.chat.intent import (  # re-exported: the chat layer needs only this module
+    INTENT_ACTIONS,
+    Extracted,
+    classify,
+    command_schema,
+    extract_commands,
+    intent_to_command,
+    looks_like_command,
+    match_rows,
+    quote_names,
+    tool_definitions,
+)
 from cardflow.fields import ValidationError
 
 ACTIONS = ("insert", "read", "update", "delete", "toggle", "sort")
@@ -51,12 +60,11 @@ class ActionError(ValueError):
     """A command was refused; the message is a sentence for the chat panel."""
 
 
-class Extracted(list):
-    """The commands found in a text (a list of dicts); ``errors`` says what could not be read."""
+class _Ambiguous(ActionError):
+    """More than one row matches the name."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.errors: list[str] = []
+__all__ = ["ActionError", "ActionExecutor", "ActionResult", "Command", "Extracted", "classify", "command_schema",
+           "extract_commands", "intent_to_command", "looks_like_command", "tool_definitions", "validate"]
 
 
 @dataclass(frozen=True)
@@ -76,77 +84,6 @@ class ActionResult:
     message: str
     changed: list = field(default_factory=list)
     needs_confirmation: bool = False
-
-
-# -- extraction ------------------------------------------------------------------------------
-FENCE = re.compile(r"```[ \t]*(json)?[ \t]*\n(.*?)```", re.S | re.I)
-
-
-def _balanced_objects(text: str) -> list[tuple[str, bool]]:
-    """Top-level ``{...}`` spans (braces inside JSON strings ignored); (span, closed)."""
-    spans, depth, start, in_str, escaped = [], 0, 0, False, False
-    for i, ch in enumerate(text):
-        if in_str:
-            escaped, in_str = (False, in_str) if escaped else (ch == "\\", ch != '"')
-            continue
-        if ch == '"' and depth:
-            in_str = True
-        elif ch == "{":
-            start, depth = (i, 1) if depth == 0 else (start, depth + 1)
-        elif ch == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((text[start : i + 1], True))
-    if depth:
-        spans.append((text[start:], False))
-    return spans
-
-
-def _add(found: Extracted, value: Any, where: str) -> None:
-    items = value if isinstance(value, list) else [value]
-    for item in items:
-        if isinstance(item, dict) and "action" in item:
-            found.append(item)
-        elif where == "code block":
-            found.errors.append("A JSON block in the reply is not a command (it has no \"action\").")
-
-
-def extract_commands(text: str) -> Extracted:
-    """Every JSON command in free model text, in order; malformed ones land in ``.errors``."""
-    found = Extracted()
-    marker = text.find(TOOL_CALLS_MARKER)
-    tool_chunk = text[marker:] if marker >= 0 else ""
-    text = text[:marker] if marker >= 0 else text
-    for match in FENCE.finditer(text):
-        body = match.group(2).strip()
-        if not body or (not match.group(1) and body[0] not in "[{"):
-            continue  # a code block of something else
-        try:
-            _add(found, json.loads(body), "code block")
-        except ValueError as exc:
-            found.errors.append(f"A JSON block in the reply is malformed ({exc.msg} at line {exc.lineno}).")
-    rest = FENCE.sub(" ", text)
-    for span, closed in _balanced_objects(rest):
-        if '"action"' not in span and "'action'" not in span:
-            continue  # braces in prose, not a command
-        try:
-            if not closed:
-                raise ValueError("it is cut off")
-            _add(found, json.loads(span), "text")
-        except ValueError as exc:
-            found.errors.append(f"A command in the reply is malformed ({getattr(exc, 'msg', exc)}).")
-    if tool_chunk:
-        calls = parse_tool_calls(tool_chunk.strip())
-        if calls is None:
-            found.errors.append("The model's tool call could not be read.")
-        for call in calls or []:
-            args = call.get("arguments") if isinstance(call, dict) else None
-            if not isinstance(args, dict):
-                found.errors.append(f"The arguments of the tool call {call.get('name')!r} are not valid JSON."
-                                    if isinstance(call, dict) else "The model's tool call could not be read.")
-                continue
-            found.append({**args, "action": call.get("name")})
-    return found
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -273,32 +210,6 @@ def _order(value: Any, target: str) -> tuple:
     return tuple(out)
 
 
-def tool_definitions() -> list[dict]:
-    """OpenAI-style tools, one per action, for backends with native tool calling."""
-    target = {"type": "string", "enum": ["task", "profile"], "description": "What to change (default task)."}
-    ident = {"id": {"type": "integer", "description": "The item's id, if known."},
-             "name": {"type": "string", "description": "The item's name, as the user said it."}}
-    fields = {"done": {"type": "boolean"}, "real_name": {"type": "string"}, "address": {"type": "string"},
-              "code": {"type": "string"}, "active": {"type": "boolean"}}
-    specs = {
-        "insert": ("Add a task (or a profile).", {"name": {"type": "string", "description": "The new item's name."}},
-                   ["name"]),
-        "read": ("List the tasks (or profiles) of the current profile.",
-                 {"name": {"type": "string", "description": "Only items whose name matches this."}}, []),
-        "update": ("Rename an item or change its fields.",
-                   {**ident, "new_name": {"type": "string"}, **fields}, []),
-        "delete": ("Delete one task.", ident, []),
-        "toggle": ("Flip a task between done and not done.", ident, []),
-        "sort": ("Reorder tasks: the full new order, or one task moved to the top or bottom.",
-                 {**ident, "order": {"type": "array", "items": {"type": ["string", "integer"]}},
-                  "position": {"type": "string", "enum": list(POSITIONS)}}, []),
-    }
-    return [{"type": "function", "function": {
-        "name": name, "description": desc,
-        "parameters": {"type": "object", "properties": {"target": target, **props}, "required": req,
-                       "additionalProperties": False}}} for name, (desc, props, req) in specs.items()]
-
-
 # -- execution -------------------------------------------------------------------------------
 class ActionExecutor:
     """Runs validated commands for one profile, through the CrudApp data methods only."""
@@ -314,6 +225,8 @@ class ActionExecutor:
             if app is None:
                 raise ActionError(f"{cmd.target.capitalize()}s are not available here.")
             return getattr(self, f"_{cmd.action}")(app, cmd)
+        except _Ambiguous as exc:  # nothing changed; the user picks one
+            return ActionResult(False, str(exc), needs_confirmation=True)
         except ActionError as exc:
             return ActionResult(False, str(exc))
         except (ValidationError, LookupError) as exc:
@@ -413,19 +326,5 @@ class ActionExecutor:
         return ActionResult(True, f"New order starts with {quote_names(moved, 'then')}.", moved)
 
 
-class _Ambiguous(ActionError):
-    pass
-
-
 def _state(flag: str, value: Any) -> str:
     return {"done": ("done", "not done"), "active": ("active", "inactive")}.get(flag, ("on", "off"))[not value]
-
-
-_execute_plain = ActionExecutor.execute
-
-
-def _execute(self: ActionExecutor, cmd: Command | dict) -> ActionResult:
-    try:
-        return _execute_plain(self, cmd)
-    except _Ambiguous as exc:
-        return ActionResult(False, str(exc), needs_confirmation=True)

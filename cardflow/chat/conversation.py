@@ -30,14 +30,15 @@ class Conversation:
         self.db = db
         self.events = events
 
-    def add(self, profile_id: int, role: str, content: str, app: str = "", *, broadcast: bool = True) -> Message:
+    def add(self, profile_id: int, role: str, content: str, app: str = "", *, broadcast: bool = True,
+            exclude: str | None = None) -> Message:
         if role not in ROLES:
             raise ValueError(f"unknown chat role {role!r}")
         with self.db.transaction():
             msg = self.db.messages.insert(Message(profile_id=profile_id, role=role, content=content,
                                                   app=app, created=now_iso()))
         if broadcast:
-            self.events.publish("chat", to_xml(render_message(msg)), profile_id=profile_id)
+            self.events.publish("chat", to_xml(render_message(msg)), profile_id=profile_id, exclude=exclude)
         return msg
 
     def note(self, profile_id: int, text: str, app: str = "") -> Message:

@@ -42,6 +42,18 @@
     if (cancel) { e.preventDefault(); cancel.click(); }
   });
 
+  // Chat: Enter sends, Shift+Enter adds a new line.
+  document.addEventListener("keydown", function (e) {
+    if (e.target.id !== "chat-input" || e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+    e.preventDefault();
+    if (e.target.value.trim() && !e.target.disabled) e.target.form.requestSubmit();
+  });
+  // After a reply the input comes back enabled: put the cursor there.
+  document.addEventListener("htmx:oobAfterSwap", function (e) {
+    var el = e.detail && e.detail.target;
+    if (el && el.id === "chat-input" && !el.disabled) el.focus();
+  });
+
   // The chat view follows new text unless the user scrolled up to read.
   function follow() {
     var box = document.getElementById("chat-messages");

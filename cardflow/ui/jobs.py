@@ -25,6 +25,7 @@ def job_progress(job: Job) -> Any:
         Div(Strong(STATUS_TEXT.get(job.status, job.status), cls=f"job-status job-{job.status}"), " ",
             Small(f"{job.progress:.0f}%"), cls="job-head"),
         ProgressBar(job.progress if job.status != "queued" else None, label=detail.get("message", "")),
+        Div(detail["text"], cls="stream-text step-value") if detail.get("text") else None,
         Pre("\n".join(log), cls="log-lines") if log else None,
         cancel,
         cls="job-progress", data_status=job.status,

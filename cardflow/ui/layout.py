@@ -93,14 +93,18 @@ def nav(ctx: Context, registry: Registry, active: AppPlugin | None) -> Any:
     )
 
 
-def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: Any, chat: Any) -> Any:
-    import json
+def new_client_id() -> str:
+    """Each page load is one live client: its own changes come back in the response, and the
+    SSE broadcast of the same change skips it (see events.Event.exclude)."""
     import secrets
 
+    return secrets.token_urlsafe(9)
+
+
+def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: Any, chat: Any, client_id: str) -> Any:
+    import json
+
     theme = ctx.db.store.get("theme", "light")
-    # Each page load is one live client: its own changes come back in the response, and the
-    # SSE broadcast of the same change skips it (see events.Event.exclude).
-    client_id = secrets.token_urlsafe(9)
     title = f"{active.title} · Cardflow" if active else "Cardflow"
     return Html(
         head(title),

@@ -1,0 +1,90 @@
+"""One assistant reply: the intent pass for small models, streaming, and validated actions.
+
+Small models (the embedded SmolLM2) cannot be trusted to write commands in free text, so for a
+message that looks like a command they first get one grammar-constrained call that may only pick
+an action and a name (chat/intent.py); the app resolves names to ids itself. Bigger backends are
+told the command format in the system prompt; any JSON command or native tool call in their reply
+is validated and run. Either way, only the actions in chat/actions.py can change anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from cardflow.chat.actions import (
+    ActionExecutor,
+    ActionResult,
+    classify,
+    extract_commands,
+    intent_to_command,
+    looks_like_command,
+)
+from cardflow.chat.backends import TOOL_CALLS_MARKER, parse_tool_calls
+
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
+
+COMMAND_HELP = (
+    "When the user asks to change their task list, answer with one short sentence and one JSON object "
+    "on its own line, for example:\n"
+    '{{"action": "insert", "target": "task", "name": "buy milk"}}\n'
+    '{{"action": "toggle", "target": "task", "name": "buy milk"}}\n'
+    '{{"action": "update", "target": "task", "name": "buy milk", "new_name": "buy oat milk"}}\n'
+    '{{"action": "delete", "target": "task", "name": "buy milk"}}\n'
+    "Never invent other actions or fields. The user's current tasks: {tasks}."
+)
+
+
+def executor_for(ctx: Context, profile_id: int) -> ActionExecutor:
+    registry = ctx.services["registry"]
+    targets = {name: registry.by_name(app) for name, app in (("task", "tasks"), ("profile", "profiles"))}
+    return ActionExecutor({k: v for k, v in targets.items() if v is not None}, profile_id)
+
+
+def _task_names(ctx: Context, profile_id: int) -> list[Any]:
+    tasks = ctx.services["registry"].by_name("tasks")
+    return tasks.items(profile_id) if tasks else []
+
+
+def describe(results: list[ActionResult]) -> str:
+    return "\n".join(("✓ " if r.ok else "✗ ") + r.message for r in results)
+
+
+async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable[[str], Awaitable[None]],
+                    origin: str | None = None) -> str:
+    chat = ctx.services["chat"]
+    backend, _ = await chat.backend()
+    executor = executor_for(ctx, profile_id)
+    tasks = _task_names(ctx, profile_id)
+
+    if backend.name == "embedded" and looks_like_command(text):
+        intent = await classify(backend, text, tasks, model=chat.model())
+        command = intent_to_command(intent)
+        if command is not None:
+            reply = describe([executor.execute(command)])
+            await on_chunk(reply)
+            return reply
+
+    extra = "" if backend.name == "embedded" else COMMAND_HELP.format(
+        tasks=", ".join(f"“{t.name}”" + (" (done)" if t.done else "") for t in tasks) or "none")
+    messages = chat.build_messages(profile_id, chat.system_prompt(extra=extra))
+    acc, tool_calls = "", []
+    async for chunk in backend.stream(messages, model=chat.model(), options={"idle_timeout": chat.idle_timeout()}):
+        if TOOL_CALLS_MARKER in chunk:
+            tool_calls += parse_tool_calls(chunk) or []
+            continue
+        acc += chunk
+        await on_chunk(acc)
+
+    found = extract_commands(acc)
+    raw_commands = list(found)
+    raw_commands += [{"action": c.get("name"), **(c.get("arguments") or {})} for c in tool_calls]
+    if raw_commands:
+        results = [executor.execute(raw) for raw in raw_commands[:5]]
+        acc = (acc.rstrip() + "\n\n" + describe(results)).strip()
+        await on_chunk(acc)
+    if found.errors and not raw_commands:
+        acc = (acc.rstrip() + "\n\n✗ The reply held a command that could not be read, so nothing was changed.").strip()
+        await on_chunk(acc)
+    return acc

@@ -1,0 +1,367 @@
+"""Reading the model: JSON commands in free text, the small-model intent pass, and name matching.
+
+- ``extract_commands`` finds commands in a reply: fenced ```json blocks, bare ``{...}``
+  objects (a brace scan that respects strings) and the backends' tool-call chunk.
+- The intent pass lets a small model choose only an action and some text, under a JSON
+  schema grammar: ``classify`` -> ``intent_to_command``, then ``actions.validate``.
+  ``looks_like_command`` is the cheap gate that keeps plain chat away from it.
+- ``match_rows`` resolves a spoken name ("the milk task") to rows, fuzzily.
+
+Nothing here changes data; ``cardflow.chat.actions`` validates and executes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from cardflow.chat.backends import TOOL_CALLS_MARKER, BackendError, parse_tool_calls
+
+INTENT_ACTIONS = ("add", "done", "undone", "rename", "delete", "list", "top", "chat")
+
+
+class Extracted(list):
+    """The commands found in a text (a list of dicts); ``errors`` says what could not be read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[str] = []
+
+
+# -- extraction ------------------------------------------------------------------------------
+FENCE = re.compile(r"```[ \t]*(json)?[ \t]*\n(.*?)```", re.S | re.I)
+
+
+def _balanced_objects(text: str) -> list[tuple[str, bool]]:
+    """Top-level ``{...}`` spans (braces inside JSON strings ignored); (span, closed)."""
+    spans, depth, start, in_str, escaped = [], 0, 0, False, False
+    for i, ch in enumerate(text):
+        if in_str:
+            escaped, in_str = (False, in_str) if escaped else (ch == "\\", ch != '"')
+            continue
+        if ch == '"' and depth:
+            in_str = True
+        elif ch == "{":
+            start, depth = (i, 1) if depth == 0 else (start, depth + 1)
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((text[start : i + 1], True))
+    if depth:
+        spans.append((text[start:], False))
+    return spans
+
+
+def _add(found: Extracted, value: Any, where: str) -> None:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, dict) and "action" in item:
+            found.append(item)
+        elif where == "code block":
+            found.errors.append("A JSON block in the reply is not a command (it has no \"action\").")
+
+
+def extract_commands(text: str) -> Extracted:
+    """Every JSON command in free model text, in order; malformed ones land in ``.errors``."""
+    found = Extracted()
+    marker = text.find(TOOL_CALLS_MARKER)
+    tool_chunk = text[marker:] if marker >= 0 else ""
+    text = text[:marker] if marker >= 0 else text
+    for match in FENCE.finditer(text):
+        body = match.group(2).strip()
+        if not body or (not match.group(1) and body[0] not in "[{"):
+            continue  # a code block of something else
+        try:
+            _add(found, json.loads(body), "code block")
+        except ValueError as exc:
+            found.errors.append(f"A JSON block in the reply is malformed ({exc.msg} at line {exc.lineno}).")
+    rest = FENCE.sub(" ", text)
+    for span, closed in _balanced_objects(rest):
+        if '"action"' not in span and "'action'" not in span:
+            continue  # braces in prose, not a command
+        try:
+            if not closed:
+                raise ValueError("it is cut off")
+            _add(found, json.loads(span), "text")
+        except ValueError as exc:
+            found.errors.append(f"A command in the reply is malformed ({getattr(exc, 'msg', exc)}).")
+    if tool_chunk:
+        calls = parse_tool_calls(tool_chunk.strip())
+        if calls is None:
+            found.errors.append("The model's tool call could not be read.")
+        for call in calls or []:
+            args = call.get("arguments") if isinstance(call, dict) else None
+            if not isinstance(args, dict):
+                found.errors.append(f"The arguments of the tool call {call.get('name')!r} are not valid JSON."
+                                    if isinstance(call, dict) else "The model's tool call could not be read.")
+                continue
+            found.append({**args, "action": call.get("name")})
+    return found
+
+
+
+
+def tool_definitions() -> list[dict]:
+    """OpenAI-style tools, one per action, for backends with native tool calling."""
+    target = {"type": "string", "enum": ["task", "profile"], "description": "What to change (default task)."}
+    ident = {"id": {"type": "integer", "description": "The item's id, if known."},
+             "name": {"type": "string", "description": "The item's name, as the user said it."}}
+    fields = {"done": {"type": "boolean"}, "real_name": {"type": "string"}, "address": {"type": "string"},
+              "code": {"type": "string"}, "active": {"type": "boolean"}}
+    specs = {
+        "insert": ("Add a task (or a profile).", {"name": {"type": "string", "description": "The new item's name."}},
+                   ["name"]),
+        "read": ("List the tasks (or profiles) of the current profile.",
+                 {"name": {"type": "string", "description": "Only items whose name matches this."}}, []),
+        "update": ("Rename an item or change its fields.",
+                   {**ident, "new_name": {"type": "string"}, **fields}, []),
+        "delete": ("Delete one task.", ident, []),
+        "toggle": ("Flip a task between done and not done.", ident, []),
+        "sort": ("Reorder tasks: the full new order, or one task moved to the top or bottom.",
+                 {**ident, "order": {"type": "array", "items": {"type": ["string", "integer"]}},
+                  "position": {"type": "string", "enum": ["top", "bottom"]}}, []),
+    }
+    return [{"type": "function", "function": {
+        "name": name, "description": desc,
+        "parameters": {"type": "object", "properties": {"target": target, **props}, "required": req,
+                       "additionalProperties": False}}} for name, (desc, props, req) in specs.items()]
+
+
+
+
+# -- name matching ---------------------------------------------------------------------------
+# Glue words that say nothing about which task is meant, and command words that a spoken
+# reference carries along ("mark the milk task done"); the latter are dropped from queries only.
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+GLUE = _wordset("a an the my our your this that these those task tasks todo todos to-do item items one "
+                 "entry thing please i me we you to of for on at in with and")
+COMMAND_WORDS = _wordset("mark marked tick ticked check checked off complete completed finish finished "
+                          "done undo undone reopen rename renamed change delete remove move top bottom put "
+                          "set as is was it from list called named")
+MIN_SCORE, MARGIN = 0.5, 0.15
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[\w'-]+", text.lower().replace("’", "'"))).strip("'-")
+
+
+def words(text: str, *, query: bool = False) -> list[str]:
+    """Content words of a name or a spoken reference, stemmed."""
+    raw = [w.strip("'-") for w in _norm(text).split()]
+    content = [w for w in raw if w and w not in GLUE]
+    if query:
+        content = [w for w in content if w not in COMMAND_WORDS] or content
+    return [_stem(w) for w in content] or [_stem(w) for w in raw if w]
+
+
+def _same(a: str, b: str) -> bool:
+    """Equal stems, or a typo in a longer word ("dentst"); "plan" and "plant" stay apart."""
+    return a == b or (min(len(a), len(b)) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.85)
+
+
+def _score(query: list[str], name: list[str]) -> float:
+    if not query or not name:
+        return 0.0
+    recall = sum(any(_same(q, n) for n in name) for q in query) / len(query)
+    precision = sum(any(_same(n, q) for q in query) for n in name) / len(name)
+    return 0.0 if not recall else 0.6 * recall + 0.4 * precision
+
+
+def match_rows(query: str, rows: Iterable[Any], *, all_candidates: bool = False) -> list:
+    """Rows whose ``name`` the query means: one when clear, several when ambiguous, [] for none."""
+    rows = list(rows)
+    target = _norm(query)
+    if not target:
+        return []
+    exact = [r for r in rows if _norm(r.name) == target]
+    if exact and not all_candidates:
+        return exact
+    q = words(query, query=True)
+    scored = sorted(((_score(q, words(r.name)), i, r) for i, r in enumerate(rows)), key=lambda s: (-s[0], s[1]))
+    scored = [s for s in scored if s[0] >= MIN_SCORE]
+    if all_candidates or not scored:
+        return [r for _, _, r in scored]
+    return [r for score, _, r in scored if score >= scored[0][0] - MARGIN]
+
+
+def quote_names(rows: list, joiner: str = "or") -> str:
+    names = [f"“{r.name}”" for r in rows]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+
+
+# -- the intent pass -------------------------------------------------------------------------
+# Words that can mean each action. They narrow the grammar's action enum (the model still
+# chooses, "chat" always included) and make the gate; no cue at all leaves every action open.
+CUES = {
+    "add": r"add|create|remind|remember|don'?t forget|need to|have to|got to|new (?:task|todo|to-do|item)",
+    "done": r"mark(?:ed)?|tick(?:ed)?|check(?:ed)? off|complete[ds]?|finish(?:ed)?|done|did",
+    "undone": r"undo|undone|not (?:yet )?(?:done|finished|complete)|unfinished|reopen|untick|unmark|uncheck",
+    "rename": r"rename|change|call it|retitle",
+    "delete": r"delete|remove|get rid|erase|drop|cancel|scrap",
+    "top": r"top|first|priorit\w*|most important|urgent",
+    "list": r"list|show|what'?s on|what are|see",
+}
+_CUE_RES = {action: re.compile(rf"\b(?:{rx})\b", re.I) for action, rx in CUES.items()}
+GATE = re.compile(rf"\b(?:{'|'.join(CUES.values())}|tasks?|todos?|to-dos?)\b", re.I)
+
+
+def looks_like_command(text: str) -> bool:
+    """A cheap keyword gate: plain chat ("hello", "what is this app for?") skips the intent pass."""
+    return bool(GATE.search(text or ""))
+
+
+def candidate_actions(text: str) -> tuple[str, ...]:
+    found = tuple(a for a, rx in _CUE_RES.items() if rx.search(text or ""))
+    return (*found, "chat") if found else INTENT_ACTIONS
+
+
+def command_schema(actions: Iterable[str] = INTENT_ACTIONS) -> dict:
+    """The grammar of the intent pass: the model chooses only the action and the text."""
+    return {"type": "object", "properties": {
+        "action": {"type": "string", "enum": [a for a in INTENT_ACTIONS if a in set(actions)]},
+        "name": {"type": "string", "maxLength": 200},
+        "new_name": {"type": "string", "maxLength": 200},
+    }, "required": ["action", "name", "new_name"], "additionalProperties": False}
+
+
+INTENT_SYSTEM = """Turn the message into a JSON command for a to-do list.
+Tasks now: {tasks}
+Actions:
+- add: a new task ("add X", "remind me to X", "new task X", "I need to X")
+- done: a task is finished ("mark X done", "I finished X", "tick off X", "complete X", "X is done")
+- undone: a task is not finished after all ("mark X as not done", "undo X")
+- rename: change a task's name ("rename X to Y", "change X to Y"); new_name is Y
+- delete: remove a task ("delete X", "remove X", "get rid of X")
+- top: move a task to the top ("move X to the top", "put X first")
+- list: show the tasks ("list my tasks", "show my tasks")
+- chat: anything else (greetings, questions, jokes)
+name is X, the task as the user said it."""
+
+EXAMPLES = [
+    ("remind me to feed the cat", "add", "feed the cat", ""),
+    ("hi, how are you?", "chat", "", ""),
+    ("I finished the cat task", "done", "the cat task", ""),
+    ("change feed the cat to feed the dog", "rename", "feed the cat", "feed the dog"),
+    ("remove the cat task", "delete", "the cat task", ""),
+    ("show my tasks", "list", "", ""),
+    ("put feed the cat at the top", "top", "feed the cat", ""),
+]
+
+
+def _names(tasks: Iterable[Any]) -> list[str]:
+    return [t if isinstance(t, str) else str(t.name) for t in tasks]
+
+
+def build_intent_messages(user_text: str, tasks: Iterable[Any]) -> list[dict]:
+    """A compact prompt: what each action means, the current tasks, a few worked examples."""
+    names = _names(tasks)[:30]
+    messages = [{"role": "system", "content": INTENT_SYSTEM.format(
+        tasks="; ".join(n[:80] for n in names) if names else "(none)")}]
+    for text, action, name, new_name in EXAMPLES:
+        messages.append({"role": "user", "content": text})
+        messages.append({"role": "assistant", "content": json.dumps(
+            {"action": action, "name": name, "new_name": new_name})})
+    messages.append({"role": "user", "content": user_text[:500]})
+    return messages
+
+
+def parse_intent(text: str) -> dict:
+    """The model's JSON as a clean intent, or ``{"action": "chat"}`` when it is anything else."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {"action": "chat"}
+    if not isinstance(data, dict) or data.get("action") not in INTENT_ACTIONS:
+        return {"action": "chat"}
+    intent = {"action": data["action"]}
+    for key in ("name", "new_name"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip(" \"'“”.!?"):
+            intent[key] = value.strip(" \"'“”.!?")[:500]
+    return intent
+
+
+class _Named:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _covered(text: str, said: list[str]) -> float:
+    """How much of ``text`` the user actually said (0..1)."""
+    mine = words(text)
+    return sum(any(_same(w, s) for s in said) for w in mine) / len(mine) if mine else 0.0
+
+
+def ground(intent: dict, user_text: str, tasks: Iterable[Any]) -> dict:
+    """Keep only what the user's own words support: a small model's names drift and hallucinate.
+
+    A new name must come from the message. A task is the one the model named if the message
+    mentions it, else the one the message itself names; failing both the intent stays as it
+    is, so the executor says that nothing matches.
+    """
+    action, said = intent["action"], words(user_text)
+    name, new_name = intent.get("name", ""), intent.get("new_name", "")
+    if action in ("list", "chat"):
+        return {"action": action}
+    if action == "add":
+        return {"action": "add", "name": name} if name and _covered(name, said) >= 0.6 else {"action": "chat"}
+    rows = [_Named(n) for n in _names(tasks)]
+    picked = match_rows(name, rows) if name else []
+    if not (len(picked) == 1 and _covered(picked[0].name, said) >= 0.5):
+        from_text = match_rows(user_text, rows)
+        if len(from_text) == 1 and _covered(from_text[0].name, said) >= 0.5:
+            name = from_text[0].name
+    out = {"action": action, "name": name} if name else {"action": action}
+    if action == "rename":
+        if not new_name or _norm(new_name) == _norm(name) or _covered(new_name, said) < 0.6:
+            tail = re.search(r"\bto\s+(.+?)\s*[.!]*$", user_text, re.I)  # "rename X to Y"
+            new_name = tail.group(1).strip(" \"'“”") if tail else ""
+        if new_name:
+            out["new_name"] = new_name
+    return out
+
+
+async def classify(backend: Any, user_text: str, tasks: Iterable[Any], *, model: str | None = None) -> dict:
+    """One constrained call; the grounded intent, or ``{"action": "chat"}`` on anything unusable."""
+    tasks = list(tasks)
+    options = {"json_schema": command_schema(candidate_actions(user_text)), "temperature": 0, "max_tokens": 80}
+    reply = []
+    try:
+        async for chunk in backend.stream(build_intent_messages(user_text, tasks), model=model, options=options):
+            reply.append(chunk)
+    except BackendError:
+        return {"action": "chat"}
+    return ground(parse_intent("".join(reply)), user_text, tasks)
+
+
+def intent_to_command(intent: dict) -> dict | None:
+    """A full command for ``actions.validate``; None when the user was just chatting."""
+    action, name = intent.get("action"), intent.get("name")
+    named = {"name": name} if name else {}
+    if action == "add":
+        return {"action": "insert", "target": "task", **named}
+    if action in ("done", "undone"):
+        return {"action": "update", "target": "task", **named, "done": action == "done"}
+    if action == "rename":
+        new = {"new_name": intent["new_name"]} if intent.get("new_name") else {}
+        return {"action": "update", "target": "task", **named, **new}
+    if action == "delete":
+        return {"action": "delete", "target": "task", **named}
+    if action == "list":
+        return {"action": "read", "target": "task"}
+    if action == "top":
+        return {"action": "sort", "target": "task", **named, "position": "top"}
+    return None

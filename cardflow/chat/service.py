@@ -1,0 +1,177 @@
+"""The chat service: which backend answers, the system prompt, history trimming, and settings.
+
+Routes (routes.py) and apps (Poetflow) talk to the model through this one object, so the
+backend choice, the active app's prompt and the tone settings apply everywhere the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cardflow.chat import backends
+from cardflow.chat.backends import Backend, BackendError
+
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
+
+BASE_PROMPT = (
+    "You are the assistant inside Cardflow, a local web app that runs step-by-step workflows and keeps "
+    "a task list per profile. You run on the user's own machine. Answer in plain markdown. "
+    "Be {tone}. Keep answers under {words} words unless the user asks for more."
+)
+TONES = ("friendly and concise", "formal", "playful", "terse")
+CONTEXT_CHARS = {"embedded": 5000}  # about 3 chars per token: SmolLM2 runs with n_ctx=2048
+DEFAULT_CONTEXT_CHARS = 24000
+BACKEND_CHOICES = ("auto", "ollama", "openai", "embedded", "scripted")
+
+
+def installing_marker() -> Path:
+    """`make run` builds llama-cpp-python in the background and leaves this file meanwhile."""
+    return Path(sys.prefix) / "llm-installing"
+
+
+class ChatService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._backend: Backend | None = None
+        self._reason = ""
+        self._key: tuple[str, str | None] | None = None
+        self._lock = asyncio.Lock()
+
+    # -- settings ---------------------------------------------------------------------------
+    @property
+    def store(self) -> Any:
+        return self.ctx.db.store
+
+    def choice(self) -> str:
+        chosen = self.store.get("llm_backend")
+        return chosen if chosen in BACKEND_CHOICES else self.ctx.settings.llm
+
+    def model(self) -> str | None:
+        return self.store.get("llm_model") or None
+
+    def tone(self) -> str:
+        tone = self.store.get("chat_tone", TONES[0])
+        return tone if tone in TONES else TONES[0]
+
+    def word_limit(self) -> int:
+        value = self.store.get("chat_word_limit", 120)
+        return value if isinstance(value, int) and 10 <= value <= 2000 else 120
+
+    def idle_timeout(self) -> float:
+        """Seconds without a token before a reply is declared stalled (30 unless configured)."""
+        try:
+            return max(0.5, float(os.environ.get("CARDFLOW_LLM_IDLE_TIMEOUT", "30")))
+        except ValueError:
+            return 30.0
+
+    def save_settings(self, *, backend: str | None = None, model: str | None = None, tone: str | None = None,
+                      word_limit: int | None = None) -> None:
+        if backend is not None:
+            if backend not in BACKEND_CHOICES:
+                raise ValueError(f"Unknown backend {backend!r}")
+            if backend != self.choice():
+                self.store["llm_model"] = ""
+            self.store["llm_backend"] = backend
+        if model is not None:
+            self.store["llm_model"] = model
+        if tone is not None:
+            if tone not in TONES:
+                raise ValueError("Choose one of the listed tones.")
+            self.store["chat_tone"] = tone
+        if word_limit is not None:
+            if not 10 <= word_limit <= 2000:
+                raise ValueError("The word limit must be between 10 and 2000.")
+            self.store["chat_word_limit"] = word_limit
+        self._key = None  # re-resolve on next use
+
+    # -- backend ----------------------------------------------------------------------------
+    async def backend(self) -> tuple[Backend, str]:
+        """The backend in use and why; resolved lazily (never at start-up) and cached."""
+        key = (self.choice(), self.model())
+        async with self._lock:
+            if self._backend is None or key != self._key:
+                previous = self._backend
+                backend, reason = await backends.choose_backend(
+                    key[0], ollama_host=self.ctx.settings.ollama_host,
+                    openai_base_url=self.ctx.settings.openai_base_url,
+                    openai_api_key=self.ctx.settings.openai_api_key,
+                    scripted_replies=_scripted_replies(), scripted_delay=_scripted_delay())
+                # Keep one embedded instance: loading the model again would waste a second and memory.
+                if previous is not None and type(previous) is type(backend) and backend.name == "embedded":
+                    backend = previous
+                self._backend, self._reason, self._key = backend, reason, key
+            return self._backend, self._reason
+
+    def status(self) -> str:
+        """A short line for the UI: what answers, or that the embedded model is still installing."""
+        if self._backend is None:
+            if installing_marker().exists():
+                return "The embedded model is installing (llama-cpp-python is compiling); chat uses Ollama if it answers."
+            return f"Backend: {self.choice()} (chosen on the first message)"
+        name = self._backend.name
+        extra = ""
+        status = getattr(self._backend, "status", None)
+        if callable(status):
+            extra = f" — {status()}"
+        return f"Backend: {name}{extra}. {self._reason}"
+
+    async def models(self) -> list[str]:
+        backend, _ = await self.backend()
+        try:
+            return await asyncio.wait_for(backend.models(), 3)
+        except (BackendError, TimeoutError):
+            return []
+
+    # -- prompt -----------------------------------------------------------------------------
+    def system_prompt(self, app_name: str | None = None, extra: str = "") -> str:
+        prompt = BASE_PROMPT.format(tone=self.tone(), words=self.word_limit())
+        registry = self.ctx.services.get("registry")
+        plugin = registry.by_name(app_name or self.store.get("last_app_choice", "home")) if registry else None
+        if plugin is not None:
+            prompt += f"\n\nThe user has the “{plugin.title}” app open. {plugin.description}"
+            if plugin.prompt:
+                prompt += f"\n{plugin.prompt}"
+        return prompt + (f"\n\n{extra}" if extra else "")
+
+    def context_budget(self) -> int:
+        return CONTEXT_CHARS.get(self._backend.name if self._backend else "", DEFAULT_CONTEXT_CHARS)
+
+    def build_messages(self, profile_id: int, system: str) -> list[dict[str, str]]:
+        """System prompt first, then as much recent history as fits the model's context window."""
+        budget = self.context_budget() - len(system)
+        picked: list[dict[str, str]] = []
+        for msg in reversed(self.ctx.conversation.history(profile_id, limit=200)):
+            role = msg.role if msg.role in ("user", "assistant") else "system"
+            content = msg.content if role != "system" else f"(note) {msg.content}"
+            if len(content) > budget:
+                break
+            budget -= len(content)
+            picked.append({"role": role, "content": content})
+        picked.reverse()
+        while picked and picked[0]["role"] == "assistant":  # a reply without its question confuses small models
+            picked.pop(0)
+        return [{"role": "system", "content": system}, *picked]
+
+
+def _scripted_replies() -> list[str] | None:
+    raw = os.environ.get("CARDFLOW_SCRIPTED_REPLIES")
+    if not raw:
+        return None
+    try:
+        replies = json.loads(raw)
+    except json.JSONDecodeError:
+        return [raw]
+    return [str(r) for r in replies] if isinstance(replies, list) and replies else None
+
+
+def _scripted_delay() -> float:
+    try:
+        return float(os.environ.get("CARDFLOW_SCRIPTED_DELAY", "0.05"))
+    except ValueError:
+        return 0.05

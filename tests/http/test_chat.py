@@ -1,0 +1,206 @@
+import json
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from cardflow.config import Settings
+from tests.fakes.ollama import OllamaScript, fake_ollama, make_app, serve
+
+WS = "ws://127.0.0.1:5001/ws?client=test-client"
+ORIGIN = {"Origin": "http://127.0.0.1:5001"}
+
+
+def build(data_dir, monkeypatch, llm="scripted", replies=None, ollama=None, **env):
+    from cardflow.app import build_app
+
+    if replies is not None:
+        monkeypatch.setenv("CARDFLOW_SCRIPTED_REPLIES", json.dumps(replies))
+    monkeypatch.setenv("CARDFLOW_SCRIPTED_DELAY", "0")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    app = build_app(Settings(data_dir=data_dir, open_browser=False, llm=llm, ollama_host=ollama or "http://127.0.0.1:9"))
+    return app
+
+
+def converse(client, text, until="chat-input"):
+    """Send one message; collect frames until the input comes back enabled."""
+    frames = []
+    with client.websocket_connect(WS, headers=ORIGIN) as ws:
+        ws.send_json({"msg": text, "HEADERS": {}})
+        while True:
+            frame = ws.receive_text()
+            frames.append(frame)
+            if 'id="chat-input"' in frame and "disabled" not in frame.split('id="chat-input"')[0].split("<textarea")[-1]:
+                break
+    return frames
+
+
+def test_reply_streams_chunk_by_chunk_and_is_persisted(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=["Hello **world**, nice day."])
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        frames = converse(client, "hi")
+        updates = [f for f in frames if 'hx-swap-oob="innerHTML"' in f]
+        assert len(updates) >= 4  # one per chunk, not one at the end
+        assert "<strong>world</strong>" in frames[-1] or any("<strong>world</strong>" in f for f in updates)
+        history = app.state.ctx.conversation.history(1)
+        assert [(m.role, m.content) for m in history] == [("user", "hi"), ("assistant", "Hello **world**, nice day.")]
+        assert "Hello <strong>world</strong>" in client.get("/").text
+
+
+def test_user_and_model_html_is_escaped_or_sanitized(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=['<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))'])
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        frames = converse(client, "<b onmouseover=alert(4)>me</b>")
+        text = "".join(frames) + client.get("/").text
+        assert "<script>alert" not in text and "<img" not in text and "<b onmouseover" not in text
+        assert 'href="javascript' not in text
+        assert "&lt;script&gt;alert(1)" in text  # shown as text, inert
+
+
+def test_backend_down_gives_a_clear_message_and_app_keeps_serving(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, llm="ollama")
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        frames = converse(client, "hello")
+        joined = "".join(frames)
+        assert "msg-error" in joined
+        assert "not answering" in joined.lower() or "could not connect" in joined.lower()
+        assert client.get("/tasks").status_code == 200
+        frames = converse(client, "again")  # the socket and the app are still usable
+        assert "msg-error" in "".join(frames)
+
+
+@pytest.mark.parametrize("script,expect", [
+    (OllamaScript(reply="one two three four", malformed_after=2), "malformed"),
+    (OllamaScript(reply="one two three four", stall_after=1), "stopped sending"),
+    (OllamaScript(reply="one two three four", error_after=1, error_message="model crashed"), "model crashed"),
+])
+def test_bad_streams_end_with_a_message(data_dir, monkeypatch, script, expect):
+    with fake_ollama(script) as url:
+        app = build(data_dir, monkeypatch, llm="ollama", ollama=url, CARDFLOW_LLM_IDLE_TIMEOUT="1")
+        with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+            frames = converse(client, "hello")
+            joined = "".join(frames).lower()
+            assert "msg-error" in joined and expect in joined, joined[-600:]
+            # What arrived before the fault is kept.
+            assert app.state.ctx.conversation.history(1)[-1].content.startswith("one")
+
+
+def test_ollama_backend_through_the_app(data_dir, monkeypatch):
+    script = OllamaScript(reply="Streaming from the fake Ollama")
+    with serve(make_app(script)) as url:
+        app = build(data_dir, monkeypatch, llm="auto", ollama=url)
+        with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+            converse(client, "hello")
+            assert app.state.ctx.conversation.history(1)[-1].content == "Streaming from the fake Ollama"
+            system = script.requests[-1]["messages"][0]
+            assert system["role"] == "system" and "Cardflow" in system["content"]
+            assert "ollama" in client.get("/").text.lower()
+
+
+def test_json_command_in_reply_runs_a_validated_action(data_dir, monkeypatch):
+    reply = 'Done.\n{"action": "insert", "target": "task", "name": "call Bob"}'
+    app = build(data_dir, monkeypatch, replies=[reply])
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        frames = converse(client, "add a task to call Bob")
+        assert [t.name for t in app.state.ctx.db.tasks()] == ["call Bob"]
+        assert "✓" in frames[-1] or any("✓" in f for f in frames)
+        oob = [e for e in app.state.ctx.events._recent if e.name == "oob"]
+        assert oob and "call Bob" in oob[-1].data  # pushed to every open page
+
+
+@pytest.mark.parametrize("command", [
+    {"action": "drop", "target": "task", "name": "x"},
+    {"action": "insert", "target": "store", "name": "x"},
+    {"action": "insert", "target": "task", "name": "x", "profile_id": 2},
+    {"action": "delete", "target": "task", "id": 1},
+])
+def test_invalid_or_foreign_commands_change_nothing(data_dir, monkeypatch, command):
+    app = build(data_dir, monkeypatch, replies=["Trying.\n" + json.dumps(command)])
+    db = app.state.ctx.db
+    other = db.profiles.insert(name="Other", active=True, priority=1)
+    foreign = db.tasks.insert(profile_id=other.id, name="x", priority=0)
+    assert foreign.id == 1
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        frames = converse(client, "do it")
+        assert "✗" in "".join(frames)
+    assert [(t.id, t.name, t.profile_id) for t in db.tasks()] == [(1, "x", other.id)]
+    assert db.store.get("x") is None
+
+
+def test_app_switch_injects_the_app_prompt(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=["ok"])
+    chat = app.state.ctx.services["chat"]
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        client.get("/home")
+        client.get("/tasks")
+        notes = [m.content for m in app.state.ctx.conversation.history(1) if m.role == "system"]
+        assert notes[-1] == "Switched to the Tasks app."
+        assert "task list" in chat.system_prompt()
+        client.get("/hello")
+        assert "Hello workflow" in chat.system_prompt()
+        converse(client, "what is this app for?")
+        backend = chat._backend
+        sent = backend.calls[-1]
+        assert "Hello workflow" in sent[0]["content"]
+        assert any("Switched to the Hello workflow app" in m["content"] for m in sent)
+
+
+def test_settings_clear_and_models(client, app):
+    chat = app.state.ctx.services["chat"]
+    r = client.post("/chat/settings", data={"backend": "scripted", "tone": "formal", "word_limit": "50"})
+    assert "Saved" in r.text and chat.tone() == "formal" and chat.word_limit() == 50
+    assert "under 50 words" in chat.system_prompt() and "formal" in chat.system_prompt()
+    r = client.post("/chat/settings", data={"backend": "scripted", "tone": "formal", "word_limit": "5"})
+    assert "between 10 and 2000" in r.text and chat.word_limit() == 50
+    r = client.post("/chat/settings", data={"backend": "evil", "tone": "formal", "word_limit": "50"})
+    assert "Unknown backend" in r.text
+    r = client.post("/chat/settings", data={"backend": "scripted", "tone": "rude", "word_limit": "50"})
+    assert "listed tones" in r.text
+    assert "scripted" in client.get("/chat/models").text
+    app.state.ctx.conversation.add(1, "user", "remember me")
+    assert client.post("/chat/clear").status_code == 200
+    assert app.state.ctx.conversation.history(1) == []
+
+
+def test_history_is_trimmed_to_the_context_window_but_keeps_the_system_prompt(app):
+    ctx = app.state.ctx
+    chat = ctx.services["chat"]
+    for i in range(400):
+        ctx.conversation.add(1, "user" if i % 2 == 0 else "assistant", f"message {i} " + "x" * 200, broadcast=False)
+    messages = chat.build_messages(1, "SYSTEM")
+    assert messages[0] == {"role": "system", "content": "SYSTEM"}
+    assert sum(len(m["content"]) for m in messages) <= chat.context_budget() + 10
+    assert messages[-1]["content"].startswith("message 399")
+    assert messages[1]["role"] == "user"
+
+
+def test_foreign_origin_websocket_refused(client):
+    from starlette.websockets import WebSocketDisconnect
+
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect(WS, headers={"Origin": "http://evil.example"}):
+        pass
+
+
+def test_poetflow_streams_a_poem_into_the_card_and_stores_it(data_dir, monkeypatch):
+    import time
+
+    app = build(data_dir, monkeypatch, replies=["Rain on tin,\nsoft drums begin."])
+    pip = app.state.ctx.pipulate
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        client.headers.update({**ORIGIN, "HX-Request": "true"})
+        client.post("/poetflow/init", data={"key": "p"})
+        client.post("/poetflow/step/topic?key=p", data={"topic": "rain"})
+        r = client.post("/poetflow/step/poem?key=p")
+        assert "sse:job-1-end" in r.text
+        deadline = time.time() + 5
+        while not pip.get_step_data("p", "poem") and time.time() < deadline:
+            time.sleep(0.05)
+        assert pip.get_step_data("p", "poem") == {"poem": "Rain on tin,\nsoft drums begin."}
+        live = [e.data for e in app.state.ctx.events._recent if e.name == "job-1"]
+        assert any("Rain on" in d and "begin" not in d for d in live)  # the text arrived in pieces
+        r = client.get("/poetflow/step/final?key=p")
+        assert re.search(r"<textarea[^>]*>Rain on tin,\s*soft drums begin.</textarea>", r.text)
+        client.post("/poetflow/step/final?key=p", data={"final": "Rain on tin, edited"})
+        client.post("/poetflow/finalize?key=p")
+        assert pip.is_finalized("p") and pip.get_step_data("p", "final") == {"final": "Rain on tin, edited"}

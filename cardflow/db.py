@@ -51,6 +51,7 @@ class Pipeline:
     data: str = "{}"
     created: str = ""
     updated: str = ""
+    profile_id: int = 0
 
 
 @dataclass

@@ -13,7 +13,7 @@ POEM_PROMPT = ("You are a poet. Write one short poem of 4 to 8 lines about the t
 
 async def write_poem(ctx: JobContext) -> dict[str, Any]:
     chat = ctx.services["chat"]
-    backend, reason = await chat.backend()
+    backend, _reason = await chat.backend()
     topic = ctx.params["values"]["topic"]
     messages = [{"role": "system", "content": POEM_PROMPT}, {"role": "user", "content": f"Topic: {topic}"}]
     text = ""

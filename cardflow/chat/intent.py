@@ -144,14 +144,19 @@ GLUE = _wordset("a an the my our your this that these those task tasks todo todo
 COMMAND_WORDS = _wordset("mark marked tick ticked check checked off complete completed finish finished "
                           "done undo undone reopen rename renamed change delete remove move top bottom put "
                           "set as is was it from list called named")
+NOT_A_NAME = COMMAND_WORDS | _wordset("add create remind remember new need have please")
 MIN_SCORE, MARGIN = 0.5, 0.15
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
+    if word.endswith("ss") or len(word) < 5:
+        return word
+    for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
-    return word
+    if word.endswith("es") and word[-3] in "sxz":  # glasses, boxes
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
 def _norm(text: str) -> str:
@@ -224,7 +229,10 @@ def looks_like_command(text: str) -> bool:
 
 
 def candidate_actions(text: str) -> tuple[str, ...]:
-    found = tuple(a for a, rx in _CUE_RES.items() if rx.search(text or ""))
+    """The actions the message has words for, plus "chat"; every action when it has none."""
+    found = [a for a, rx in _CUE_RES.items() if rx.search(text or "")]
+    if "undone" in found and "done" in found:
+        found.remove("done")  # "not done yet" contains "done"
     return (*found, "chat") if found else INTENT_ACTIONS
 
 
@@ -299,6 +307,25 @@ class _Named:
         self.name = name
 
 
+def _snap(name: str, user_text: str) -> str:
+    """The user's own wording when the model dropped words from it ("send invoice" -> "send the invoice")."""
+    tokens = list(re.finditer(r"[\w'’-]+", user_text))
+    stems = [_stem(_norm(t.group())) for t in tokens]
+    wanted = [_stem(w) for w in _norm(name).split()]
+    for start in range(len(tokens)):
+        i, end, skipped = 0, None, 0
+        for j in range(start, len(tokens)):
+            if i == len(wanted):
+                break
+            if _same(stems[j], wanted[i]):
+                i, end = i + 1, j
+            elif j == start or (stems[j] not in GLUE and (skipped := skipped + 1) > 1):
+                break  # small words ("the", "a") and one other word may be filled in
+        if wanted and i == len(wanted) and end is not None:
+            return user_text[tokens[start].start() : tokens[end].end()]
+    return name
+
+
 def _covered(text: str, said: list[str]) -> float:
     """How much of ``text`` the user actually said (0..1)."""
     mine = words(text)
@@ -317,7 +344,10 @@ def ground(intent: dict, user_text: str, tasks: Iterable[Any]) -> dict:
     if action in ("list", "chat"):
         return {"action": action}
     if action == "add":
-        return {"action": "add", "name": name} if name and _covered(name, said) >= 0.6 else {"action": "chat"}
+        name = _snap(name, user_text)
+        if not set(words(name)) - NOT_A_NAME or _covered(name, said) < 0.6:
+            return {"action": "chat"}  # "add" alone, or words the user never said
+        return {"action": "add", "name": name}
     rows = [_Named(n) for n in _names(tasks)]
     picked = match_rows(name, rows) if name else []
     if not (len(picked) == 1 and _covered(picked[0].name, said) >= 0.5):
@@ -329,6 +359,7 @@ def ground(intent: dict, user_text: str, tasks: Iterable[Any]) -> dict:
         if not new_name or _norm(new_name) == _norm(name) or _covered(new_name, said) < 0.6:
             tail = re.search(r"\bto\s+(.+?)\s*[.!]*$", user_text, re.I)  # "rename X to Y"
             new_name = tail.group(1).strip(" \"'“”") if tail else ""
+        new_name = _snap(new_name, user_text)
         if new_name:
             out["new_name"] = new_name
     return out

@@ -152,7 +152,7 @@ def add_chat_routes(ctx: Context) -> None:
         except ValueError as exc:
             text = str(exc) if "invalid literal" not in str(exc) else "The word limit must be a whole number."
             return HTMLResponse(to_xml(Small(text, id="chat-settings-msg", cls="field-error", role="alert")))
-        backend, reason = await chat.backend()
+        backend, _reason = await chat.backend()
         return HTMLResponse(to_xml((Small(f"Saved. Using {backend.name}.", id="chat-settings-msg", role="status"),
                                     status_line(chat.status(), oob=True))))
 

@@ -96,3 +96,52 @@ def test_llm_html_renders_inert(chat_page):
     assert page.locator(".msg-assistant img").count() == 0
     hrefs = page.locator(".msg-assistant a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert not any(h and h.startswith("javascript") for h in hrefs)
+
+
+@pytest.fixture
+def embedded_page(browser, data_dir):
+    server = LiveServer(data_dir, env={"CARDFLOW_LLM": "auto"})  # no Ollama answers: the embedded model
+    server.start()
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+    server.stop()
+
+
+@pytest.mark.slow
+def test_hello_gets_a_streamed_reply_from_the_embedded_model(embedded_page):
+    page = embedded_page
+    page.goto("/")
+    page.wait_for_timeout(300)
+    chunks = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: chunks.append(f)))
+    page.reload()
+    page.wait_for_timeout(300)
+    send(page, "hello")
+    page.wait_for_function("() => !document.querySelector('#chat-input').disabled")
+    reply = page.locator(".msg-assistant").last.inner_text()
+    assert len(reply.replace("Assistant", "").strip()) > 0
+    assert sum('hx-swap-oob="innerHTML"' in c for c in chunks) >= 3  # it streamed, not one block
+    assert "embedded" in page.locator("#chat-status").inner_text()
+
+
+@pytest.mark.parametrize("chat_page", [["Rain on the tin roof,\nsoft drums in the night."]], indirect=True)
+def test_poetflow_streams_into_the_card(chat_page):
+    page = chat_page
+    page.goto("/poetflow")
+    page.fill("#poetflow-key-input", "poem-1")
+    page.get_by_role("button", name="Start or resume").click()
+    page.fill("#field-topic", "rain")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Start").click()
+    page.locator("#field-final").wait_for()
+    assert "Rain on the tin roof" in page.locator("#poetflow-poem").inner_text()
+    assert page.locator("#field-final").input_value().startswith("Rain on the tin roof")
+    page.fill("#field-final", "My own poem about rain")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Finalize", exact=True).click()
+    page.get_by_role("button", name="🔓 Unlock").wait_for()
+    page.reload()
+    assert "My own poem about rain" in page.locator("#poetflow-final").inner_text()

@@ -19,7 +19,7 @@ def test_reload_mid_run_reconnects_and_cancel_shows_cancelled(page):
     page.reload()
     after_reload = progress_value(page, 1)
     assert after_reload >= before  # the page shows where the job is, not a fresh bar
-    page.wait_for_function("() => Number(document.querySelector('#job-1 progress').value) > %f" % after_reload)
+    page.wait_for_function(f"() => Number(document.querySelector('#job-1 progress').value) > {after_reload}")
     page.locator("#job-1 .job-status", has_text="done").wait_for(timeout=8000)
     assert progress_value(page, 1) == 100
 

@@ -10,6 +10,7 @@ from loguru import logger
 from starlette.middleware import Middleware
 from starlette.staticfiles import StaticFiles
 
+from cardflow.backup import BackupScheduler
 from cardflow.chat.conversation import Conversation
 from cardflow.chat.routes import add_chat_routes
 from cardflow.chat.service import ChatService
@@ -32,6 +33,7 @@ def build_app(settings: Settings) -> FastHTML:
     db = Database(settings.db_path)
     events = Broadcaster()
     jobs = JobManager(db, events)
+    backups = BackupScheduler(db, settings.data_dir / "backups")
     app = FastHTML(
         default_hdrs=False,  # FastHTML's defaults load htmx from a CDN; we serve our own copies
         sess_cls=None,
@@ -41,8 +43,8 @@ def build_app(settings: Settings) -> FastHTML:
             Middleware(RequestLogMiddleware, settings=settings, dump_state=lambda: print_state_tables(db)),
             Middleware(SecurityMiddleware, settings=settings),
         ],
-        on_startup=[jobs.recover],
-        on_shutdown=[jobs.shutdown, events.close],
+        on_startup=[jobs.recover, backups.start],
+        on_shutdown=[jobs.shutdown, events.close, backups.stop],
         title="Cardflow",
     )
     ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),

@@ -68,6 +68,39 @@ def import_file(settings: Settings, path: Path) -> int:
     return 0
 
 
+class BackupScheduler:
+    """One online backup a day while the app runs; the first shortly after start-up, off its path."""
+
+    def __init__(self, db: Database, backup_dir: Path, first_delay: float = 10.0) -> None:
+        self.db, self.backup_dir, self.first_delay = db, backup_dir, first_delay
+        self.task: Any = None
+
+    async def start(self) -> None:
+        import asyncio
+
+        self.task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    async def _loop(self) -> None:
+        import asyncio
+
+        from loguru import logger
+
+        await asyncio.sleep(self.first_delay)
+        while True:
+            today = self.backup_dir / f"cardflow-{datetime.now(UTC):%Y%m%d}.db"
+            if not today.exists():
+                try:
+                    path = await asyncio.to_thread(online_backup, self.db, self.backup_dir)
+                    logger.info(f"Backup written: {path}")
+                except Exception as exc:  # a failed backup must never take the app down
+                    logger.error(f"Backup failed: {exc}")
+            await asyncio.sleep(3600)
+
+
 def online_backup(db: Database, backup_dir: Path, keep: int = KEEP_DAILY) -> Path:
     """Copy the live database with SQLite's backup API (safe while the app writes), keep the last `keep`."""
     import apsw

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import platform
-import sqlite3
 from pathlib import Path
+
+import apsw
 
 from cardflow.config import Settings
 
@@ -29,7 +30,7 @@ def check_lines(settings: Settings) -> list[tuple[bool | None, str, str]]:
     lines: list[tuple[bool | None, str, str]] = []
     lines.append((None, "versions", f"cardflow {_version('cardflow')}, Python {platform.python_version()}, "
                   f"python-fasthtml {_version('python-fasthtml')}, fastlite {_version('fastlite')}, "
-                  f"SQLite {sqlite3.sqlite_version}"))
+                  f"SQLite {apsw.sqlite_lib_version()} (apsw {apsw.apsw_version()})"))
     data_dir = settings.data_dir
     writable = _writable(data_dir)
     lines.append((writable, "data dir", f"{data_dir}" + ("" if writable else " is not writable: use --data-dir")))
@@ -65,7 +66,8 @@ async def _llm_lines(settings: Settings) -> list[tuple[bool | None, str, str]]:
         return [(False, "LLM", f"chat backends unavailable: {exc}")]
     out: list[tuple[bool | None, str, str]] = []
     ok, why = await backends.probe_ollama(settings.ollama_host)
-    out.append((ok, "LLM ollama", why))
+    # No Ollama is only a problem when it was asked for; `auto` falls back to the embedded model.
+    out.append((ok if ok or settings.llm == "ollama" else None, "LLM ollama", why))
     ok, why = backends.embedded_available()
     out.append((ok, "LLM embedded", why))
     if settings.openai_base_url:

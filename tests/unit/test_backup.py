@@ -4,7 +4,7 @@ import sys
 
 import apsw
 
-from cardflow.backup import TABLES, dump, load, online_backup
+from cardflow.backup import TABLES, dump, online_backup
 from cardflow.db import Database
 from cardflow.pipeline import Pipulate
 

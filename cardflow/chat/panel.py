@@ -21,7 +21,7 @@ from fasthtml.common import (
     Textarea,
 )
 
-from cardflow.chat.conversation import render_message
+from cardflow.chat.conversation import PAGE_HISTORY, render_history
 from cardflow.chat.service import BACKEND_CHOICES, TONES
 
 if TYPE_CHECKING:
@@ -65,10 +65,13 @@ def settings_form(ctx: Context) -> Any:
 
 
 def chat_panel(ctx: Context, profile_id: int, client_id: str = "") -> Any:
-    history = ctx.conversation.history(profile_id)
-    messages = [render_message(m) for m in history] or [
+    history = ctx.conversation.history(profile_id, limit=PAGE_HISTORY + 1)
+    older = len(history) > PAGE_HISTORY
+    messages = [render_history(history[-PAGE_HISTORY:])] if history else [
         P("Ask anything, or say “add a task to call Bob”. Workflow notes appear here too.", cls="muted",
           id="chat-empty")]
+    if older:
+        messages.insert(0, Small("Earlier messages are kept in the history; the newest are shown.", cls="muted"))
     return Div(
         Header(H2("Assistant"),
                Div(settings_form(ctx),

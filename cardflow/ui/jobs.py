@@ -38,5 +38,6 @@ def job_live(job: Job, *, reload_url: str | None = None, target: str | None = No
     if reload_url and job.status in ("running", "queued"):
         attrs = {"hx_get": reload_url, "hx_trigger": f"sse:job-{job.id}-end", "hx_swap": "outerHTML",
                  "hx_target": target or "this"}
-    return Div(Div(job_progress(job), sse_swap=f"job-{job.id}", hx_swap="innerHTML"),
+    # hx-target="this": without it the progress swap would inherit the reload target of the parent.
+    return Div(Div(job_progress(job), sse_swap=f"job-{job.id}", hx_swap="innerHTML", hx_target="this"),
                id=f"job-{job.id}", cls="job", **attrs)

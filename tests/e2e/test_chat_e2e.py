@@ -135,7 +135,7 @@ def test_poetflow_streams_into_the_card(chat_page):
     page.get_by_role("button", name="Start or resume").click()
     page.fill("#field-topic", "rain")
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Start", exact=True).click()
     page.locator("#field-final").wait_for()
     assert "Rain on the tin roof" in page.locator("#poetflow-poem").inner_text()
     assert page.locator("#field-final").input_value().startswith("Rain on the tin roof")

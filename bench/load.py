@@ -1,0 +1,158 @@
+"""Load: 200 concurrent clients mixing pages, partials, SSE streams and chat sockets for 30 s.
+
+    python bench/load.py [--clients 200] [--seconds 30]
+
+Starts a real Cardflow server (scripted chat backend) in a temp data dir, drives it from this
+process with asyncio (the server runs in its own process), and prints request counts, error
+counts and p50/p99 latency per kind. The run passes when there are zero errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+import websockets
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.conftest import LiveServer  # noqa: E402
+
+HX = {"HX-Request": "true"}
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, list[str]] = defaultdict(list)
+
+    def ok(self, kind: str, seconds: float) -> None:
+        self.latency[kind].append(seconds * 1000)
+
+    def fail(self, kind: str, why: str) -> None:
+        self.errors[kind].append(why)
+
+
+async def http_client(url: str, stats: Stats, until: float, n: int) -> None:
+    rng = random.Random(n)
+    async with httpx.AsyncClient(base_url=url, headers={"Origin": url}, timeout=30) as c:
+        key = f"load-{n}"
+        await c.post("/hello/init", data={"key": key}, headers=HX)
+        await c.post(f"/hello/step/name?key={key}", data={"name": f"n{n}"}, headers=HX)
+        task_ids: list[int] = []
+        while time.monotonic() < until:
+            kind = rng.choice(["page", "page", "step_get", "step_submit", "task_insert", "task_toggle"])
+            t0 = time.perf_counter()
+            try:
+                if kind == "page":
+                    r = await c.get(rng.choice(["/", "/tasks", "/hello", "/help"]))
+                elif kind == "step_get":
+                    r = await c.get(f"/hello/step/name?key={key}", headers=HX)
+                elif kind == "step_submit":
+                    r = await c.post(f"/hello/step/greeting?key={key}", data={"greeting": "hi"}, headers=HX)
+                elif kind == "task_insert":
+                    r = await c.post("/tasks/insert", data={"name": f"t{n}-{rng.random():.6f}"}, headers=HX)
+                else:
+                    if not task_ids:
+                        r = await c.get("/tasks")
+                        task_ids = [int(x) for x in __import__("re").findall(r'data-id="(\d+)"', r.text)][:20]
+                        continue
+                    r = await c.post(f"/tasks/{rng.choice(task_ids)}/toggle", headers=HX)
+                if r.status_code >= 400:
+                    stats.fail(kind, f"HTTP {r.status_code}")
+                else:
+                    stats.ok(kind, time.perf_counter() - t0)
+            except httpx.HTTPError as exc:
+                stats.fail(kind, type(exc).__name__)
+
+
+async def sse_client(url: str, stats: Stats, until: float) -> None:
+    try:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5, read=None)) as c, c.stream("GET", f"{url}/sse") as r:
+            if r.status_code != 200:
+                stats.fail("sse", f"HTTP {r.status_code}")
+                return
+            t0 = time.perf_counter()
+            async for _ in r.aiter_lines():
+                if time.monotonic() >= until:
+                    break
+            stats.ok("sse", time.perf_counter() - t0)
+    except httpx.HTTPError as exc:
+        stats.fail("sse", type(exc).__name__)
+
+
+async def chat_client(url: str, stats: Stats, until: float, n: int) -> None:
+    ws_url = url.replace("http", "ws") + f"/ws?client=load{n}"
+    try:
+        async with websockets.connect(ws_url, additional_headers={"Origin": url}, open_timeout=10) as ws:
+            while time.monotonic() < until:
+                t0 = time.perf_counter()
+                await ws.send(json.dumps({"msg": f"hello {n}"}))
+                while True:
+                    frame = await asyncio.wait_for(ws.recv(), 30)
+                    if 'id="chat-input"' in frame and "disabled" not in frame.split('id="chat-input"')[0][-200:]:
+                        break
+                stats.ok("chat_reply", time.perf_counter() - t0)
+                await asyncio.sleep(1)
+    except Exception as exc:  # noqa: BLE001 - every failure is an error to report
+        stats.fail("chat_reply", type(exc).__name__)
+
+
+async def drive(url: str, clients: int, seconds: float) -> Stats:
+    stats = Stats()
+    until = time.monotonic() + seconds
+    n_sse, n_chat = clients // 4, clients // 10
+    n_http = clients - n_sse - n_chat
+    jobs = [http_client(url, stats, until, i) for i in range(n_http)]
+    jobs += [sse_client(url, stats, until) for _ in range(n_sse)]
+    jobs += [chat_client(url, stats, until, i) for i in range(n_chat)]
+    await asyncio.gather(*jobs)
+    return stats
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp()) / "data"
+    data_dir.mkdir()
+    server = LiveServer(data_dir, env={"CARDFLOW_SCRIPTED_REPLIES": '["A short scripted reply for the load test."]',
+                                       "CARDFLOW_SCRIPTED_DELAY": "0.01"})
+    server.start()
+    try:
+        started = time.perf_counter()
+        stats = asyncio.run(drive(server.url, args.clients, args.seconds))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+    total = sum(len(v) for v in stats.latency.values())
+    errors = sum(len(v) for v in stats.errors.values())
+    print(f"load: {args.clients} clients for {args.seconds:.0f}s -> {total} ok, {errors} errors, "
+          f"{total / elapsed:.0f} req/s")
+    print(f"{'kind':<14}{'count':>8}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for kind in sorted(set(stats.latency) | set(stats.errors)):
+        lat = stats.latency.get(kind, [])
+        print(f"{kind:<14}{len(lat):>8}{statistics.median(lat) if lat else float('nan'):>10.1f}"
+              f"{pct(lat, 0.99):>10.1f}{len(stats.errors.get(kind, [])):>8}")
+    for kind, whys in stats.errors.items():
+        print(f"  {kind} errors: {sorted(set(whys))[:5]}")
+    print("PASS: zero errors" if errors == 0 else "FAIL: errors above")
+    return 0 if errors == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

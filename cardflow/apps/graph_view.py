@@ -1,0 +1,207 @@
+"""The link-graph viewer, shared by the Botify and the crawl workflows.
+
+Every graph lives in ``<data dir>/linkgraph/<graph id>/``: ``edges.csv``, ``metadata.csv``,
+``graph.duckdb`` and ``meta.json``. Routes (all GET, read-only):
+
+- ``/graph_view?graph=ID``: the page (a sigma.js WebGL canvas, colour toggle, search, links, tables);
+  without ``graph``, the list of graphs.
+- ``/graph_view/data?graph=ID&color=pagetype|depth``: nodes and edges for the canvas, sampled by
+  ``graph_for_view`` (its ``rule`` sentence is shown under the canvas), gzip-compressed when the
+  browser accepts it. Edges are pairs of node indexes, which keeps the body small.
+- ``/graph_view/search``, ``/graph_view/links``, ``/graph_view/tables``: HTML fragments.
+- ``/graph_view/file?path=linkgraph/ID/edges.csv``: a CSV from the data dir, after a traversal check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import time
+from typing import Any
+
+from fasthtml.common import H2, H4, A, Div, Li, P, Small, Span, Strong, Ul, to_xml
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from cardflow.linkgraph.graphdata import graph_for_view, links_for, search_urls
+from cardflow.linkgraph.view import (
+    GRAPH_ID,
+    assets,
+    db_file,
+    graph_panel,
+    graphs_root,
+    links_id,
+    read_meta,
+    read_summary,
+    safe_data_file,
+    tables,
+    url_button,
+)
+from cardflow.plugins import AppPlugin
+
+DEFAULT_NODES, DEFAULT_EDGES = 5000, 20000  # what the page asks for: comfortable for WebGL on a laptop
+NODE_CAP, EDGE_CAP = 20000, 100000  # the most one request may ask for
+NODE_KEYS = ("key", "label", "x", "y", "size", "color", "depth", "pagetype", "inlinks")
+GZIP_ABOVE = 1024
+
+
+def _int(raw: str | None, default: int, low: int, high: int) -> int:
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except ValueError:
+        value = default
+    return max(low, min(high, value))
+
+
+def compact(view: dict[str, Any]) -> dict[str, Any]:
+    """graph_for_view's answer with edges as [source index, target index] pairs."""
+    nodes = view["nodes"]
+    index = {n["key"]: i for i, n in enumerate(nodes)}
+    return {
+        "nodes": [{k: n.get(k) for k in NODE_KEYS} for n in nodes],
+        "edges": [[index[e["source"]], index[e["target"]]] for e in view["edges"]],
+        **{k: view[k] for k in ("rule", "total_nodes", "total_edges", "color_by", "legend")},
+    }
+
+
+def _problem(message: str, status: int = 404) -> HTMLResponse:
+    return HTMLResponse(to_xml(Div(P(message), cls="error-fragment", role="alert")), status_code=status)
+
+
+class GraphView(AppPlugin):
+    name = "graph_view"
+    title = "Link graph viewer"
+    order = 74
+    description = ("Open a link graph built by the Botify link graph or the crawl workflow: the WebGL graph, "
+                   "search, in/out links, most-linked pages, orphans and dead ends.")
+    prompt = "The user is looking at a site's internal link graph: pages as dots, links as lines."
+
+    def register(self) -> None:
+        for path, handler in (("/data", self.data), ("/search", self.search), ("/links", self.links),
+                              ("/tables", self.tables), ("/file", self.file)):
+            self.route(path)(handler)
+
+    def _db(self, req: Request) -> tuple[str, Any]:
+        gid = req.query_params.get("graph", "")
+        path = db_file(self.ctx.settings, gid)
+        return gid, (path if path is not None and path.is_file() else None)
+
+    # -- the page ----------------------------------------------------------------------------
+    def render(self, req: Request) -> Any:
+        gid, path = self._db(req)
+        if path is None:
+            return Div(H2(self.title), P(self.description),
+                       P(f"There is no graph “{gid}”.", cls="error-fragment") if gid else None,
+                       self.graph_list(), cls="graph-page")
+        meta = read_meta(path.parent)
+        back = None
+        if meta.get("app") and meta.get("key"):
+            back = P("From ", A(f"{meta.get('title') or meta['app']} · {meta['key']}",
+                                href=f"/{meta['app']}?{_qs(key=meta['key'])}"), cls="muted")
+        return Div(H2("Link graph"), back, graph_panel(gid), assets(), cls="graph-page")
+
+    def graph_list(self) -> Any:
+        root = graphs_root(self.ctx.settings)
+        found = sorted((p for p in root.glob("*/graph.duckdb") if GRAPH_ID.fullmatch(p.parent.name)),
+                       key=lambda p: p.stat().st_mtime, reverse=True) if root.is_dir() else []
+        if not found:
+            return P("No link graph yet. Build one with ", A("Botify link graph", href="/link_graph"), " or ",
+                     A("Link graph from a crawl", href="/crawl_graph"), ".")
+        items = []
+        for path in found:
+            meta = read_meta(path.parent)
+            label = f"{meta.get('title') or meta.get('app') or 'graph'} · {meta.get('key') or path.parent.name}"
+            counts = f"{meta.get('nodes', 0):,} pages, {meta.get('edges', 0):,} links" if meta else ""
+            items.append(Li(A(label, href=f"{self.path}?{_qs(graph=path.parent.name)}"), " ",
+                            Small(counts, cls="muted")))
+        return Ul(*items, cls="graph-list")
+
+    # -- data and fragments ------------------------------------------------------------------
+    async def data(self, req: Request) -> Response:
+        gid, path = self._db(req)
+        if path is None:
+            return JSONResponse({"error": "There is no such graph. Build it first."}, status_code=404)
+        q = req.query_params
+        color = q.get("color") if q.get("color") in ("pagetype", "depth") else "pagetype"
+        max_nodes = _int(q.get("max_nodes"), DEFAULT_NODES, 1, NODE_CAP)
+        max_edges = _int(q.get("max_edges"), DEFAULT_EDGES, 0, EDGE_CAP)
+        started = time.perf_counter()
+        try:
+            view = await asyncio.to_thread(graph_for_view, path, max_nodes=max_nodes, max_edges=max_edges,
+                                           color_by=color)
+        except Exception as exc:  # the file is being rebuilt, or is not a graph
+            return JSONResponse({"error": f"The graph could not be read: {type(exc).__name__}."}, status_code=409)
+        body = json.dumps(compact(view), separators=(",", ":")).encode()
+        headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding",
+                   "X-Graph-Raw-Bytes": str(len(body))}
+        if len(body) > GZIP_ABOVE and "gzip" in req.headers.get("accept-encoding", ""):
+            body = await asyncio.to_thread(gzip.compress, body, 5)
+            headers["Content-Encoding"] = "gzip"
+        headers["X-Graph-Ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
+        return Response(body, media_type="application/json", headers=headers)
+
+    async def search(self, req: Request) -> Any:
+        gid, path = self._db(req)
+        if path is None:
+            return _problem("There is no such graph.")
+        q = req.query_params.get("q", "")[:300]
+        hits = await asyncio.to_thread(search_urls, path, q, 30)
+        if not hits:
+            return P("No page address contains that text.", cls="muted")
+        return Ul(*[Li(url_button(gid, h["url"], h["title"] or h["url"]), " ",
+                       Small(f"{h['inlinks']:,} inlinks", cls="muted")) for h in hits], cls="graph-hits")
+
+    async def links(self, req: Request) -> Any:
+        gid, path = self._db(req)
+        if path is None:
+            return _problem("There is no such graph.")
+        url = req.query_params.get("url", "")[:4000]
+        found = await asyncio.to_thread(links_for, path, url, 200)
+        node = found["node"]
+        if node is None:
+            return P("That page is not in this graph.", cls="muted")
+        shown = A(url, href=url, target="_blank", rel="noopener noreferrer") if url.startswith(
+            ("http://", "https://")) else Span(url)
+
+        def column(title: str, items: list[dict], total: int) -> Any:
+            more = f" (the first {len(items):,})" if total > len(items) else ""
+            return Div(Strong(f"{title}: {total:,}{more}"),
+                       Ul(*[Li(url_button(gid, i["url"], i["title"] or i["url"])) for i in items]) if items
+                       else P("none", cls="muted"))
+
+        facts = " · ".join(str(x) for x in (
+            f"depth {node['depth']}" if node["depth"] is not None else "depth unknown",
+            node["pagetype"] or "no page type",
+            f"HTTP {node['http_code']}" if node["http_code"] is not None else "not fetched",
+        ))
+        return Div(H4(node["title"] or url), P(shown, Small(" " + facts, cls="muted")),
+                   Div(column("Linked from", found["inlinks"], found["inlink_count"]),
+                       column("Links to", found["outlinks"], found["outlink_count"]), cls="graph-cols"),
+                   data_focus_url=url, cls="graph-page-links")
+
+    async def tables(self, req: Request) -> Any:
+        gid, path = self._db(req)
+        if path is None:
+            return _problem("There is no such graph.")
+        try:
+            summary = await asyncio.to_thread(read_summary, path)
+        except Exception:
+            return _problem("The graph's summary could not be read; rebuild the graph.", 409)
+        return tables(gid, summary)
+
+    async def file(self, req: Request) -> Response:
+        path, problem = safe_data_file(self.ctx.settings, req.query_params.get("path", ""))
+        if problem is not None:
+            status, message = problem
+            return Response(message, status_code=status, media_type="text/plain")
+        return FileResponse(path, media_type="text/csv", filename=path.name)
+
+
+def _qs(**params: Any) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params)
+
+
+__all__ = ["GraphView", "compact", "links_id"]

@@ -47,6 +47,17 @@ def _task_names(ctx: Context, profile_id: int) -> list[Any]:
     return tasks.items(profile_id) if tasks else []
 
 
+def strip_commands(text: str) -> str:
+    """The reply without the command JSON that was run: the user reads the outcome line instead."""
+    from cardflow.chat.intent import FENCE, _balanced_objects
+
+    text = FENCE.sub(lambda m: "" if '"action"' in m.group(2) else m.group(0), text)
+    for span, closed in _balanced_objects(text):
+        if closed and '"action"' in span:
+            text = text.replace(span, "")
+    return text.strip()
+
+
 def describe(results: list[ActionResult]) -> str:
     return "\n".join(("✓ " if r.ok else "✗ ") + r.message for r in results)
 
@@ -82,7 +93,7 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
     raw_commands += [{"action": c.get("name"), **(c.get("arguments") or {})} for c in tool_calls]
     if raw_commands:
         results = [executor.execute(raw) for raw in raw_commands[:5]]
-        acc = (acc.rstrip() + "\n\n" + describe(results)).strip()
+        acc = (strip_commands(acc) + "\n\n" + describe(results)).strip()
         await on_chunk(acc)
     if found.errors and not raw_commands:
         acc = (acc.rstrip() + "\n\n✗ The reply held a command that could not be read, so nothing was changed.").strip()

@@ -1,0 +1,97 @@
+"""robots.txt and Crawl-delay, per host.
+
+robots.txt is fetched once per host (by the crawler) before any page of it. 2xx: obeyed,
+including ``Crawl-delay`` / ``Request-rate`` (capped at :data:`MAX_CRAWL_DELAY` seconds). 4xx:
+allow all. 5xx or no answer: disallow all (RFC 9309 §2.3.1.4). With a crawl delay, requests to
+that host start at least that many seconds apart (:meth:`Host.pace`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import urllib.robotparser
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+MAX_CRAWL_DELAY = 5.0  # seconds; a robots.txt asking for more is capped to this
+MAX_ROBOTS_BYTES = 500_000  # RFC 9309 asks crawlers to parse at least 500 KiB
+
+_CRAWL_DELAY_LINE = re.compile(r"^\s*crawl-delay\s*:\s*([0-9]*\.?[0-9]+)\s*(#.*)?$", re.IGNORECASE)
+
+
+def robots_url_for(url: str) -> str:
+    """The robots.txt URL of ``url``'s scheme, host and port."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
+
+
+def index_crawl_delays(lines: list[str]) -> tuple[list[str], list[float]]:
+    """urllib.robotparser keeps only integer Crawl-delay values; real files say ``0.5`` too.
+    Replace each value by its index in the returned list, so that the parser still decides
+    which group applies to us and we read the exact value back."""
+    out, delays = [], []
+    for line in lines:
+        m = _CRAWL_DELAY_LINE.match(line)
+        if m:
+            delays.append(float(m.group(1)))
+            line = f"Crawl-delay: {len(delays) - 1}"
+        out.append(line)
+    return out, delays
+
+
+def parse_robots(
+    robots_url: str,
+    status_code: int | None,
+    content: bytes,
+    user_agent: str,
+    *,
+    max_delay: float = MAX_CRAWL_DELAY,
+) -> tuple[urllib.robotparser.RobotFileParser, float]:
+    """The rules and the crawl delay (seconds, capped at ``max_delay``) that a robots.txt
+    answer gives ``user_agent``. ``status_code`` None means there was no answer."""
+    rp = urllib.robotparser.RobotFileParser(robots_url)
+    if status_code is None:
+        rp.disallow_all = True  # unreachable: assume complete disallow (RFC 9309)
+        return rp, 0.0
+    if status_code >= 500:
+        rp.disallow_all = True
+    elif status_code >= 400:
+        rp.allow_all = True
+    elif status_code < 300:
+        text = content[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+        lines, delays = index_crawl_delays(text.splitlines())
+        rp.parse(lines)
+        delay = 0.0
+        cd = rp.crawl_delay(user_agent)
+        if cd is not None and 0 <= cd < len(delays):
+            delay = delays[cd]
+        rr = rp.request_rate(user_agent)
+        if rr and rr.requests:
+            delay = max(delay, rr.seconds / rr.requests)
+        return rp, min(max(delay, 0.0), max_delay)
+    else:  # a redirect loop or more than httpx's limit
+        rp.allow_all = True
+    return rp, 0.0
+
+
+@dataclass
+class Host:
+    """What the crawler knows about one host (scheme://host:port): its rules and pacing."""
+
+    robots: urllib.robotparser.RobotFileParser | None = None
+    delay: float = 0.0
+    next_start: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # guards robots fetch and pacing
+
+    async def pace(self) -> None:
+        """Wait until this host's next request may start (no wait without a crawl delay)."""
+        if self.delay <= 0:
+            return
+        async with self.lock:
+            now = time.monotonic()
+            wait = self.next_start - now
+            self.next_start = max(now, self.next_start) + self.delay
+        if wait > 0:
+            await asyncio.sleep(wait)

@@ -107,3 +107,18 @@ def test_reload_survives_a_syntax_error(data_dir, tmp_path):
         assert httpx.get(f"{server.url}/", timeout=5).status_code == 200
     finally:
         server.stop()
+
+
+def test_debug_prints_state_tables_after_a_change(data_dir):
+    server = LiveServer(data_dir, args=["--debug"])
+    server.start()
+    try:
+        with server.client() as c:
+            c.post("/theme")
+        deadline = time.time() + 5
+        while "pipeline" not in server.log() and time.time() < deadline:
+            time.sleep(0.1)
+        log = server.log()
+        assert "store" in log and "pipeline" in log and "theme" in log
+    finally:
+        server.stop()

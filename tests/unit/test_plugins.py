@@ -81,3 +81,25 @@ def test_duplicate_app_name_is_skipped(tmp_path):
     registry = app.state.ctx.services["registry"]
     assert [p.name for p in registry.plugins].count("home") == 1
     assert any("already loaded" in e for e in registry.errors)
+
+
+def test_entry_point_plugins_load_through_the_same_path(tmp_path, monkeypatch):
+    """A third-party package exposing the `cardflow.apps` entry point appears in the menu."""
+    import sys
+
+    site = tmp_path / "site"
+    (site / "cardflow_notes_plugin-0.1.dist-info").mkdir(parents=True)
+    (site / "cardflow_notes_plugin-0.1.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: cardflow-notes-plugin\nVersion: 0.1\n")
+    (site / "cardflow_notes_plugin-0.1.dist-info" / "entry_points.txt").write_text(
+        "[cardflow.apps]\nnotes = cardflow_notes_plugin\n")
+    (site / "cardflow_notes_plugin.py").write_text(GOOD)
+    monkeypatch.syspath_prepend(str(site))
+    sys.modules.pop("cardflow_notes_plugin", None)
+    from cardflow.app import build_app
+
+    app = build_app(Settings(data_dir=tmp_path / "data", open_browser=False))
+    registry = app.state.ctx.services["registry"]
+    assert "notes" in [p.name for p in registry.menu()]
+    with TestClient(app, base_url="http://127.0.0.1:5001") as c:
+        assert "notes app body" in c.get("/notes").text

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from fasthtml.common import H2, H3, A, Article, Button, Div, Form, Input, Label, P, Small, Strong
+from fasthtml.common import H2, H3, Article, Button, Code, Div, Form, Input, Label, P, Small, Strong
 from starlette.requests import Request
 
 from cardflow.botify.client import BotifyClient
@@ -131,9 +131,8 @@ class ConnectBotify(AppPlugin):
                   spellcheck="false", aria_describedby="botify-token-error",
                   aria_invalid="true" if error else None, placeholder="Paste the token here"),
             FieldError(error, id="botify-token-error"),
-            Small("Find it at ", A("app.botify.com/account", href=ACCOUNT_URL, target="_blank", rel="noopener"),
-                  ". It is checked with Botify, then stored only in a private file in your data dir.",
-                  cls="muted"),
+            Small("Find it at ", Code("app.botify.com/account"), " (Account, API token). It is checked with "
+                  "Botify, then stored only in a private file in your data dir.", cls="muted"),
             Button("Check and save", type="submit"),
             hx_post=f"{self.path}/save", hx_target="#botify-connect", hx_swap="outerHTML",
             id="botify-token-form",

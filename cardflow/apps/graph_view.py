@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 from fasthtml.common import H2, H4, A, Div, Li, P, Small, Span, Strong, Ul, to_xml
+from loguru import logger
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
@@ -44,6 +45,7 @@ DEFAULT_NODES, DEFAULT_EDGES = 5000, 20000  # what the page asks for: comfortabl
 NODE_CAP, EDGE_CAP = 20000, 100000  # the most one request may ask for
 NODE_KEYS = ("key", "label", "x", "y", "size", "color", "depth", "pagetype", "inlinks")
 GZIP_ABOVE = 1024
+UNREADABLE = "The graph file could not be read; it may be being rebuilt. Try again, or rebuild the graph."
 
 
 def _int(raw: str | None, default: int, low: int, high: int) -> int:
@@ -63,6 +65,15 @@ def compact(view: dict[str, Any]) -> dict[str, Any]:
         "edges": [[index[e["source"]], index[e["target"]]] for e in view["edges"]],
         **{k: view[k] for k in ("rule", "total_nodes", "total_edges", "color_by", "legend")},
     }
+
+
+async def _read(fn: Any, *args: Any) -> Any:
+    """Run a DuckDB read in a thread; None when the file cannot be read (being rebuilt, damaged)."""
+    try:
+        return await asyncio.to_thread(fn, *args)
+    except Exception as exc:
+        logger.warning(f"link graph read failed: {type(exc).__name__}: {exc}")
+        return None
 
 
 def _problem(message: str, status: int = 404) -> HTMLResponse:
@@ -119,7 +130,7 @@ class GraphView(AppPlugin):
 
     # -- data and fragments ------------------------------------------------------------------
     async def data(self, req: Request) -> Response:
-        gid, path = self._db(req)
+        _, path = self._db(req)
         if path is None:
             return JSONResponse({"error": "There is no such graph. Build it first."}, status_code=404)
         q = req.query_params
@@ -145,8 +156,9 @@ class GraphView(AppPlugin):
         gid, path = self._db(req)
         if path is None:
             return _problem("There is no such graph.")
-        q = req.query_params.get("q", "")[:300]
-        hits = await asyncio.to_thread(search_urls, path, q, 30)
+        hits = await _read(search_urls, path, req.query_params.get("q", "")[:300], 30)
+        if hits is None:
+            return _problem(UNREADABLE, 409)
         if not hits:
             return P("No page address contains that text.", cls="muted")
         return Ul(*[Li(url_button(gid, h["url"], h["title"] or h["url"]), " ",
@@ -157,7 +169,9 @@ class GraphView(AppPlugin):
         if path is None:
             return _problem("There is no such graph.")
         url = req.query_params.get("url", "")[:4000]
-        found = await asyncio.to_thread(links_for, path, url, 200)
+        found = await _read(links_for, path, url, 200)
+        if found is None:
+            return _problem(UNREADABLE, 409)
         node = found["node"]
         if node is None:
             return P("That page is not in this graph.", cls="muted")
@@ -184,18 +198,15 @@ class GraphView(AppPlugin):
         gid, path = self._db(req)
         if path is None:
             return _problem("There is no such graph.")
-        try:
-            summary = await asyncio.to_thread(read_summary, path)
-        except Exception:
-            return _problem("The graph's summary could not be read; rebuild the graph.", 409)
-        return tables(gid, summary)
+        summary = await _read(read_summary, path)
+        return _problem(UNREADABLE, 409) if summary is None else tables(gid, summary)
 
     async def file(self, req: Request) -> Response:
         path, problem = safe_data_file(self.ctx.settings, req.query_params.get("path", ""))
         if problem is not None:
             status, message = problem
             return Response(message, status_code=status, media_type="text/plain")
-        return FileResponse(path, media_type="text/csv", filename=path.name)
+        return FileResponse(path, media_type="text/csv", filename=path.name, headers={"X-Content-Type-Options": "nosniff"})
 
 
 def _qs(**params: Any) -> str:

@@ -24,8 +24,28 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fasthtml.common import (
-    A, Button, Details, Div, Fieldset, Input, Label, Legend, Li, Link, P, Script, Small, Span, Summary, Table,
-    Tbody, Td, Th, Thead, Tr, Ul,
+    A,
+    Button,
+    Details,
+    Div,
+    Fieldset,
+    Input,
+    Label,
+    Legend,
+    Li,
+    Link,
+    P,
+    Script,
+    Small,
+    Span,
+    Summary,
+    Table,
+    Tbody,
+    Td,
+    Th,
+    Thead,
+    Tr,
+    Ul,
 )
 
 from cardflow.config import Settings
@@ -138,7 +158,7 @@ def graph_panel(gid: str) -> Any:
         Div(P("Click a page in the graph, a search result or a table row to list its links.", cls="muted"),
             id=links_id(gid), cls="graph-links", aria_live="polite"),
         Div(P("Loading the tables…", cls="muted"), hx_get=f"{VIEW}/tables?{q}", hx_trigger="load",
-            hx_swap="innerHTML", cls="graph-tables"),
+            hx_target="this", hx_swap="innerHTML", cls="graph-tables"),
         cls="graph-view", id=f"gv-{gid}", data_graph_src=f"{VIEW}/data?{q}",
         data_graph_links=f"{VIEW}/links?{q}", data_links_target=links_id(gid),
     )

@@ -1,0 +1,103 @@
+"""Link graph from a crawl: for users without Botify, Cardflow crawls the site itself.
+
+Start URL → limits (max pages, max depth, same host only) → a crawl job with live progress (the
+crawler obeys robots.txt, bounds depth, page count and concurrency) → the same ``edges.csv`` and
+``metadata.csv`` a Botify export gives → the same graph view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from fasthtml.common import Div, Input, Label, P, Small
+
+from cardflow.linkgraph.crawl import crawl
+from cardflow.linkgraph.view import GraphSteps, Shown, files_table, graph_step
+from cardflow.workflow import Step, Url, ValidationError, Workflow
+
+MAX_PAGES, MAX_DEPTH = 20_000, 20
+DEFAULTS = {"max_pages": 500, "max_depth": 3, "same_host": True}
+
+
+def show_crawl(v: dict[str, Any]) -> Any:
+    return Div(P(f"{v.get('pages', 0):,} pages and {v.get('edges', 0):,} links in {v.get('seconds', 0):.1f} s; "
+                 f"{v.get('disallowed', 0):,} addresses skipped for robots.txt."),
+               files_table(v.get("graph", ""), v.get("files", [])))
+
+
+def _whole(raw: Any, label: str, low: int, high: int) -> int:
+    text = str(raw or "").strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValidationError(f"{label} is a whole number from {low:,} to {high:,}.")
+    return int(text)
+
+
+class CrawlGraph(GraphSteps, Workflow):
+    name = "crawl_graph"
+    title = "Link graph from a crawl"
+    order = 72
+    description = ("No Botify account? Name a site: Cardflow crawls it politely (robots.txt, bounded depth and "
+                   "page count) and shows the same link graph.")
+    prompt = ("The user is crawling a site to see its internal link graph: start URL, limits, crawl, graph. "
+              "The crawler obeys robots.txt and stays within the limits.")
+    key_help = "Any name, such as the site's address. Reuse a key to resume."
+    concurrency = 4
+    steps = [
+        Step("start_url", "Start URL", Url(required=True, placeholder="https://www.example.com/"),
+             help="The crawl starts here and follows the links it finds."),
+        Step("limits", "Limits", help="The crawl stops at whichever limit it reaches first."),
+        Step("crawl", "Crawl", Shown(show=show_crawl), job="run_crawl",  # type: ignore[arg-type]
+             message=lambda v: f"Crawl done: {v.get('pages', 0):,} pages, {v.get('edges', 0):,} links."),
+        graph_step(),
+    ]
+
+    def render_limits(self, key: str, values: dict[str, Any]) -> Any:
+        saved = {**DEFAULTS, **self.ctx.pipulate.get_step_data(key, "limits")}
+        return Div(
+            Label("Max pages", Input(type="number", name="max_pages", id="field-max-pages", min="1",
+                                     max=str(MAX_PAGES), value=str(saved["max_pages"]), required=True)),
+            Label("Max depth (clicks from the start page)",
+                  Input(type="number", name="max_depth", id="field-max-depth", min="0", max=str(MAX_DEPTH),
+                        value=str(saved["max_depth"]), required=True)),
+            cls="grid"), Label(Input(type="checkbox", name="same_host", id="field-same-host", value="on",
+                                     checked=bool(saved["same_host"])), "Only pages on the start URL's host")
+
+    def submit_limits(self, key: str, form: Any, values: dict[str, Any]) -> dict[str, Any]:
+        pages = _whole(form.get("max_pages"), "Max pages", 1, MAX_PAGES)
+        depth = _whole(form.get("max_depth"), "Max depth", 0, MAX_DEPTH)
+        same = str(form.get("same_host") or "").lower() in ("on", "true", "1", "yes")
+        text = f"Up to {pages:,} pages, depth {depth}" + (", start host only" if same else ", any host")
+        return {"limits": text, "max_pages": pages, "max_depth": depth, "same_host": same}
+
+    def render_crawl(self, key: str, values: dict[str, Any]) -> Any:
+        return Small(f"Crawls {values.get('start_url', '')} ({values.get('limits', '')}), at most "
+                     f"{self.concurrency} requests at a time, obeying robots.txt.", cls="muted")
+
+    async def run_crawl(self, ctx: Any) -> dict[str, Any]:
+        state = self.ctx.pipulate.read_state(ctx.key)
+        start, limits = state["start_url"]["start_url"], state["limits"]
+        last = [0.0]
+
+        async def report(done: int, total: int, message: str) -> None:
+            now = time.monotonic()
+            final = message in ("done", "cancelled")
+            if final or now - last[0] >= 0.3:
+                last[0] = now
+                pct = 95 * done / max(total, 1)
+                await ctx.progress(pct, f"{done:,} of {total:,} pages found so far", persist=final or done % 20 == 0,
+                                   log=message if message not in ("done", "cancelled") and done % 25 == 0 else None)
+
+        result = await crawl(start, max_pages=limits["max_pages"], max_depth=limits["max_depth"],
+                             same_host=limits["same_host"], concurrency=self.concurrency, on_progress=report)
+        folder = self.graph_dir(ctx.key)
+        edges_path, meta_path = await asyncio.to_thread(result.write, folder)
+        edges = len(result.edges)
+        files = [{"name": edges_path.name, "label": "links", "rows": edges, "bytes": edges_path.stat().st_size},
+                 {"name": meta_path.name, "label": "page metadata", "rows": len(result.pages),
+                  "bytes": meta_path.stat().st_size}]
+        await ctx.progress(100, f"{len(result.pages):,} pages, {edges:,} links.")
+        return {"crawl": {"graph": self.graph_key_id(ctx.key), "pages": len(result.pages), "edges": edges,
+                          "disallowed": len(result.disallowed), "requests": result.requests,
+                          "seconds": round(result.elapsed, 1), "files": files}}

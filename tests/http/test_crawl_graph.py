@@ -1,0 +1,89 @@
+"""The "Link graph from a crawl" workflow, in process, against FakeSite: start URL to graph view."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.fakes.site import FakeSite
+
+HX = {"HX-Request": "true"}
+KEY = "fake site"
+
+
+@pytest.fixture
+def site():
+    s = FakeSite()
+    with s:
+        yield s
+
+
+def wait_step(ctx, key, step, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = ctx.jobs.latest(key, step)
+        if ctx.pipulate.get_step_data(key, step) or (job and job.status in ("failed", "cancelled", "interrupted")):
+            return job
+        time.sleep(0.02)
+    raise AssertionError(f"step {step} did not finish")
+
+
+def test_limits_have_defaults_and_clear_messages(client):
+    client.post("/crawl_graph/init", data={"key": KEY}, headers=HX)
+    r = client.post("/crawl_graph/step/start_url", params={"key": KEY}, data={"start_url": "ftp://x"}, headers=HX)
+    assert "Enter a full address starting with http:// or https://" in r.text
+    client.post("/crawl_graph/step/start_url", params={"key": KEY}, data={"start_url": "https://a.example/"}, headers=HX)
+    card = client.get("/crawl_graph/step/limits", params={"key": KEY}, headers=HX).text
+    assert 'name="max_pages"' in card and 'value="500"' in card and 'value="3"' in card and "checked" in card
+    for data, message in (({"max_pages": "0", "max_depth": "3"}, "Max pages is a whole number from 1 to 20,000."),
+                          ({"max_pages": "10", "max_depth": "-1"}, "Max depth is a whole number from 0 to 20."),
+                          ({"max_pages": "abc", "max_depth": "2"}, "Max pages is a whole number")):
+        r = client.post("/crawl_graph/step/limits", params={"key": KEY}, data=data, headers=HX)
+        assert message in r.text
+    r = client.post("/crawl_graph/step/limits", params={"key": KEY},
+                    data={"max_pages": "50", "max_depth": "2"}, headers=HX)
+    assert "Up to 50 pages, depth 2, any host" in r.text  # an unticked box means any host
+
+
+def test_crawl_to_graph_view_end_to_end(client, app, site, data_dir):
+    ctx = app.state.ctx
+    client.post("/crawl_graph/init", data={"key": KEY}, headers=HX)
+    client.post("/crawl_graph/step/start_url", params={"key": KEY}, data={"start_url": site.base_url + "/"}, headers=HX)
+    client.post("/crawl_graph/step/limits", params={"key": KEY},
+                data={"max_pages": "40", "max_depth": "3", "same_host": "on"}, headers=HX)
+    card = client.get("/crawl_graph/step/crawl", params={"key": KEY}, headers=HX).text
+    assert "obeying robots.txt" in card and ">Start</button>" in card
+    r = client.post("/crawl_graph/step/crawl", params={"key": KEY}, headers=HX)
+    assert 'sse-swap="job-' in r.text  # the live progress panel
+    job = wait_step(ctx, KEY, "crawl")
+    crawl = ctx.pipulate.get_step_data(KEY, "crawl")["crawl"]
+    assert crawl, json.loads(job.detail).get("message")
+    assert "/private/secret" not in site.paths and "/robots.txt" in site.paths  # robots.txt obeyed
+    assert crawl["pages"] <= 40 and crawl["edges"] > 10 and crawl["disallowed"] >= 1
+    assert not any(p.startswith("/deep/4") for p in site.paths)  # depth bound
+    gid = crawl["graph"]
+    folder = data_dir / "linkgraph" / gid
+    assert (folder / "edges.csv").read_text().startswith("source,target")
+    locked = client.get("/crawl_graph/step/crawl", params={"key": KEY}, headers=HX).text
+    assert "edges.csv" in locked and "robots.txt" in locked
+    served = client.get("/graph_view/file", params={"path": f"linkgraph/{gid}/metadata.csv"})
+    assert served.status_code == 200 and served.text.startswith("url,http_code,depth")
+
+    client.post("/crawl_graph/step/graph", params={"key": KEY}, headers=HX)
+    job = wait_step(ctx, KEY, "graph")
+    graph = ctx.pipulate.get_step_data(KEY, "graph")["graph"]
+    assert graph, json.loads(job.detail).get("message")
+    assert 0 < graph["edges"] <= crawl["edges"] and graph["nodes"] >= crawl["pages"]  # self-links dropped
+    data = client.get("/graph_view/data", params={"graph": gid, "color": "depth"}).json()
+    assert len(data["nodes"]) == graph["nodes"] and data["color_by"] == "depth"
+    assert data["legend"][0]["label"] == "depth 0"
+    home = site.base_url + "/"
+    links = client.get("/graph_view/links", params={"graph": gid, "url": home}, headers=HX).text
+    assert "Links to" in links and f"{site.base_url}/a" in links
+    page = client.get("/graph_view", params={"graph": gid}).text
+    assert "Link graph from a crawl · fake site" in page and 'class="graph-canvas"' in page
+    assert gid in client.get("/graph_view").text  # listed among the graphs
+    final = client.get("/crawl_graph/step/graph", params={"key": KEY}, headers=HX).text
+    assert "Finalize" in final and 'data-graph-src="/graph_view/data?graph=' in final

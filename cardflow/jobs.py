@@ -158,13 +158,17 @@ class JobManager:
         else:
             ctx.detail["result"] = result
             ctx.detail["completions"] = ctx.detail.get("completions", 0) + 1
-            self._finish(job_id, "done", ctx, message=ctx.detail.get("message") or "Done.", progress=100)
-            if kind.on_done is not None:
-                try:
-                    kind.on_done(self.get(job_id), result)
-                except Exception as exc:
-                    logger.opt(exception=exc).error(f"job {job_id}: saving the result failed")
-                    self._finish(job_id, "failed", ctx, message=f"The result could not be saved: {_readable(exc)}")
+            # The result is saved (e.g. into the workflow step) in the same transaction that marks the
+            # job done, so nobody ever sees "done" without its data.
+            try:
+                with self.db.transaction():
+                    if kind.on_done is not None:
+                        kind.on_done(self.get(job_id), result)
+                    self._finish(job_id, "done", ctx, message=ctx.detail.get("message") or "Done.", progress=100)
+            except Exception as exc:
+                logger.opt(exception=exc).error(f"job {job_id}: saving the result failed")
+                self._finish(job_id, "failed", ctx, message=f"The result could not be saved: {_readable(exc)}")
+                return
             self.publish(job_id, end=True)
         finally:
             self.tasks.pop(job_id, None)

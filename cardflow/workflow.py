@@ -44,7 +44,7 @@ class Step:
     message: Callable[[Any], str] | None = None
     # A job step: `job(ctx)` runs in the background with a live progress bar; what it returns
     # is saved as the step's data. `field` (optional) is asked first and passed as ctx.params.
-    job: Callable[..., Any] | None = None
+    job: Callable[..., Any] | str | None = None
     resumable: bool = False
     options: dict[str, Any] = dataclass_field(default_factory=dict)
 
@@ -125,7 +125,9 @@ class Workflow(AppPlugin):
         r["export"] = self.route("/export", ["get"])(self._export)
         for step in self.steps:
             if step.job is not None:
-                self.ctx.jobs.register(JobKind(self.job_kind(step), step.job, resumable=step.resumable,
+                # `job="method_name"` binds a workflow method, so the job can reach `self.ctx`.
+                run = getattr(self, step.job) if isinstance(step.job, str) else step.job
+                self.ctx.jobs.register(JobKind(self.job_kind(step), run, resumable=step.resumable,
                                                on_done=self._job_done))
         self.register_extra()
 
@@ -180,8 +182,9 @@ class Workflow(AppPlugin):
             return cards.key_error(self, key, f"“{key}” is already used by the {owner} workflow: choose another key.")
         self.ctx.pipulate.initialize_if_missing(key, {"app_name": self.name,
                                                       "profile_id": self.ctx.current_profile_id()})
-        resp = cards.workspace(self, key)
-        return resp, _push_url(f"{self.path}?{_qs(key=key)}")
+        table = cards.key_table(self)
+        table.attrs["hx-swap-oob"] = "true"  # the new run shows in "Saved runs" at once
+        return cards.workspace(self, key), table, _push_url(f"{self.path}?{_qs(key=key)}")
 
     async def _get_step(self, req: Request, step_id: str) -> Any:
         key, problem = self._key_or_error(req)

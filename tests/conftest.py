@@ -32,7 +32,8 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may fall back to ~/.local/share/cardflow or a developer's own settings."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("CARDFLOW_DATA_DIR", str(tmp_path / "data"))
-    for name in ("CARDFLOW_TOKEN", "CARDFLOW_HOST", "CARDFLOW_PORT", "OLLAMA_HOST", "CARDFLOW_LLM"):
+    for name in ("CARDFLOW_TOKEN", "CARDFLOW_HOST", "CARDFLOW_PORT", "OLLAMA_HOST", "CARDFLOW_LLM",
+                 "CARDFLOW_BOTIFY_API", "CARDFLOW_PLUGINS_DIR", "CARDFLOW_SCRIPTED_REPLIES"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -45,8 +46,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
+    # Nothing a test does may reach a real service: Ollama and Botify point at a closed port.
     return Settings(data_dir=data_dir, port=5001, open_browser=False, llm="scripted",
-                    ollama_host="http://127.0.0.1:9")
+                    ollama_host="http://127.0.0.1:9", botify_api="http://127.0.0.1:9")
 
 
 @pytest.fixture
@@ -86,7 +88,8 @@ class LiveServer:
     def start(self, timeout: float = 20.0) -> float:
         """Start the server; return seconds until the first 200."""
         env = {**os.environ, "CARDFLOW_DATA_DIR": str(self.data_dir), "CARDFLOW_LLM": "scripted",
-               "OLLAMA_HOST": "http://127.0.0.1:9", "PYTHONUNBUFFERED": "1", **self.env}
+               "OLLAMA_HOST": "http://127.0.0.1:9", "CARDFLOW_BOTIFY_API": "http://127.0.0.1:9",
+               "PYTHONUNBUFFERED": "1", **self.env}
         self.log_path = self.data_dir.parent / f"server-{self.port}.log"
         log = self.log_path.open("ab")
         started = time.perf_counter()

@@ -9,6 +9,7 @@ is validated and run. Either way, only the actions in chat/actions.py can change
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,8 @@ from cardflow.chat.backends import TOOL_CALLS_MARKER, parse_tool_calls
 if TYPE_CHECKING:
     from cardflow.plugins import Context
 
+CODE_BLOCK = re.compile(r"```[a-zA-Z]*\n(.*?)```", re.S)
+COMMAND_IN_TEXT = re.compile(r'\{[^{}]*"action"\s*:[^{}]*\}')  # one flat command object, as the format asks
 COMMAND_HELP = (
     "When the user asks to change their task list, answer with one short sentence and one JSON object "
     "on its own line, for example:\n"
@@ -49,12 +52,8 @@ def _task_names(ctx: Context, profile_id: int) -> list[Any]:
 
 def strip_commands(text: str) -> str:
     """The reply without the command JSON that was run: the user reads the outcome line instead."""
-    from cardflow.chat.intent import FENCE, _balanced_objects
-
-    text = FENCE.sub(lambda m: "" if '"action"' in m.group(2) else m.group(0), text)
-    for span, closed in _balanced_objects(text):
-        if closed and '"action"' in span:
-            text = text.replace(span, "")
+    text = CODE_BLOCK.sub(lambda m: "" if '"action"' in m.group(1) else m.group(0), text)
+    text = COMMAND_IN_TEXT.sub("", text)
     return text.strip()
 
 

@@ -118,7 +118,8 @@ def locked_card(wf: Workflow, key: str, step: Step, state: dict[str, Any], notic
         "↶ Revert", cls="secondary outline", hx_post=wf.url("revert", step_id=step.id, key=key),
         hx_target=f"#{dom_id(wf, 'chain')}", hx_swap="outerHTML", aria_label=f"Revert {step.title}",
         title="Clear this step and every later one")
-    value = step.display(state.get(step.id) or {})
+    hook = getattr(wf, f"locked_{step.id}", None)  # a workflow may show a finished step its own way
+    value = hook(key, state.get(step.id) or {}) if hook else step.display(state.get(step.id) or {})
     return Article(
         Header(H3("🔒 " + step.title if finalized else "✓ " + step.title), revert),
         Div(value, cls="step-value"),

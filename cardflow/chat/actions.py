@@ -19,6 +19,7 @@ from typing import Any
 
 from cardflow.chat.intent import (  # re-exported: the chat layer needs only this module
     INTENT_ACTIONS,
+    SQLISH,
     Extracted,
     classify,
     command_schema,
@@ -27,7 +28,6 @@ from cardflow.chat.intent import (  # re-exported: the chat layer needs only thi
     looks_like_command,
     match_rows,
     quote_names,
-    tool_definitions,
 )
 from cardflow.fields import ValidationError
 
@@ -48,11 +48,6 @@ POSITIONS = ("top", "bottom")
 COMMON_KEYS = {"action", "target", "table", "id", "name", "new_name", "values", "order", "position"}
 MAX_COMMAND_CHARS = 5000
 MAX_ORDER = 500
-SQLISH = re.compile(
-    r"\b(drop|alter|truncate)\s+table\b|\bdelete\s+from\b|\binsert\s+into\b|\bupdate\s+\w+\s+set\b"
-    r"|\bunion\s+(all\s+)?select\b|\bselect\s+\*|;\s*(drop|delete|insert|update|select|alter|create|attach|pragma)\b"
-    r"|\bsqlite_master\b|\battach\s+database\b|\bpragma\s+\w+|'\s*or\s+'?\d+'?\s*=\s*'?\d+|;\s*--|/\*.*\*/",
-    re.I | re.S)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -62,6 +57,7 @@ class ActionError(ValueError):
 
 class _Ambiguous(ActionError):
     """More than one row matches the name."""
+
 
 __all__ = ["ActionError", "ActionExecutor", "ActionResult", "Command", "Extracted", "classify", "command_schema",
            "extract_commands", "intent_to_command", "looks_like_command", "tool_definitions", "validate"]
@@ -88,10 +84,9 @@ class ActionResult:
 
 # -- validation ------------------------------------------------------------------------------
 def _text(key: str, value: Any, max_len: int) -> str:
-    if isinstance(value, (dict, list, tuple)):
-        raise ActionError(f"The value of “{key}” must be plain text, not a list or an object.")
     if not isinstance(value, str):
-        raise ActionError(f"The value of “{key}” must be text.")
+        raise ActionError(f"The value of “{key}” must be " + (
+            "plain text, not a list or an object." if isinstance(value, (dict, list)) else "text."))
     value = value.strip()
     if not value:
         raise ActionError(f"The value of “{key}” is empty.")
@@ -133,8 +128,7 @@ def validate(raw: Any) -> Command:
         raise ActionError("The command contains values that are not JSON.") from None
     if size > MAX_COMMAND_CHARS:
         raise ActionError("The command is too long.")
-    action = raw.get("action")
-    if not isinstance(action, str):
+    if not isinstance(action := raw.get("action"), str):
         raise ActionError("The command has no action.")
     if "target" not in raw and "table" not in raw and action in INTENT_ACTIONS and set(raw) <= {
             "action", "name", "new_name"}:
@@ -204,10 +198,33 @@ def _build(action: str, target: str, raw: dict) -> Command:
 def _order(value: Any, target: str) -> tuple:
     if not isinstance(value, list) or not value or len(value) > MAX_ORDER:
         raise ActionError("The order must be a list of names or ids.")
-    out: list[int | str] = []
-    for item in value:
-        out.append(_id(item) if isinstance(item, int) else _text("order", item, FIELDS[target]["name"][1]))
-    return tuple(out)
+    return tuple(_id(i) if isinstance(i, int) else _text("order", i, FIELDS[target]["name"][1]) for i in value)
+
+
+def tool_definitions() -> list[dict]:
+    """OpenAI-style tools, one per action, for backends with native tool calling (built from the whitelist)."""
+    def props(target: str) -> dict:
+        return {k: {"type": "boolean"} if spec[0] == "bool" else {"type": "string", "maxLength": spec[1]}
+                for k, spec in FIELDS[target].items() if k != "name"}
+
+    text = {"type": "string", "maxLength": 500}
+    ident = {"id": {"type": "integer", "description": "The item's id, if known."},
+             "name": {**text, "description": "The item's name, as the user said it."}}
+    specs = {
+        "insert": ("Add a task (or a profile).", {"name": text, **props("profile")}, ["name"]),
+        "read": ("List the current profile's tasks, or the profiles.", {"name": text}, []),
+        "update": ("Rename an item (name -> new_name) or change its fields.",
+                   {**ident, "new_name": text, **props("task"), **props("profile")}, []),
+        "delete": ("Delete one task.", ident, []),
+        "toggle": ("Flip a task between done and not done.", ident, []),
+        "sort": ("Reorder tasks: the whole new order, or one task moved to the top or bottom.",
+                 {**ident, "order": {"type": "array", "items": {"type": ["string", "integer"]}},
+                  "position": {"type": "string", "enum": list(POSITIONS)}}, []),
+    }
+    target = {"type": "string", "enum": list(FIELDS), "description": "What to change (default: task)."}
+    return [{"type": "function", "function": {"name": name, "description": desc, "parameters": {
+        "type": "object", "properties": {"target": target, **properties}, "required": required,
+        "additionalProperties": False}}} for name, (desc, properties, required) in specs.items()]
 
 
 # -- execution -------------------------------------------------------------------------------
@@ -265,9 +282,7 @@ class ActionExecutor:
         return ActionResult(True, f"Added “{item.name}”.", [item])
 
     def _read(self, app: Any, cmd: Command) -> ActionResult:
-        rows = app.items(self.profile_id)
-        if cmd.match:
-            rows = match_rows(cmd.match, rows, all_candidates=True)
+        rows = match_rows(cmd.match, app.items(self.profile_id)) if cmd.match else app.items(self.profile_id)
         if not rows:
             return ActionResult(True, f"No {app.noun}s{' match' if cmd.match else ' yet'}.")
         flag = app.toggle_field
@@ -286,7 +301,9 @@ class ActionExecutor:
                 changed = [row]
             said.append(f"Marked “{row.name}” {_state(flag, wanted)}"
                         + ("" if changed else " (it already was)"))
-        fields = {k: v for k, v in values.items() if k in app.fields}
+        fields = {k: v for k, v in values.items() if k in app.fields and getattr(row, k) != v}
+        if not fields and not said:
+            said.append(f"“{row.name}” already looks like that")
         if fields:
             old = row.name
             row = app.update_item(row.id, self.profile_id, fields)

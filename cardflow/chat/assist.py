@@ -20,8 +20,9 @@ from cardflow.chat.actions import (
     extract_commands,
     intent_to_command,
     looks_like_command,
+    tool_definitions,
 )
-from cardflow.chat.backends import TOOL_CALLS_MARKER, parse_tool_calls
+from cardflow.chat.backends import TOOL_CALLS_MARKER
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -79,17 +80,19 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
     extra = "" if backend.name == "embedded" else COMMAND_HELP.format(
         tasks=", ".join(f"“{t.name}”" + (" (done)" if t.done else "") for t in tasks) or "none")
     messages = chat.build_messages(profile_id, chat.system_prompt(extra=extra))
-    acc, tool_calls = "", []
-    async for chunk in backend.stream(messages, model=chat.model(), options={"idle_timeout": chat.idle_timeout()}):
+    options: dict[str, Any] = {"idle_timeout": chat.idle_timeout()}
+    if chat.use_tools() and backend.name in ("openai", "ollama"):
+        options["tools"] = tool_definitions()  # servers with native tool calling get the actions as tools
+    acc, tool_chunks = "", ""
+    async for chunk in backend.stream(messages, model=chat.model(), options=options):
         if TOOL_CALLS_MARKER in chunk:
-            tool_calls += parse_tool_calls(chunk) or []
+            tool_chunks += chunk  # native tool calls: parsed (and refused if malformed) with the text below
             continue
         acc += chunk
         await on_chunk(acc)
 
-    found = extract_commands(acc)
+    found = extract_commands(acc + tool_chunks)
     raw_commands = list(found)
-    raw_commands += [{"action": c.get("name"), **(c.get("arguments") or {})} for c in tool_calls]
     if raw_commands:
         results = [executor.execute(raw) for raw in raw_commands[:5]]
         acc = (strip_commands(acc) + "\n\n" + describe(results)).strip()

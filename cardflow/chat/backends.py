@@ -190,8 +190,8 @@ class _HTTPBackend:
             f"{self.label} at {self.base_url} refused the request ({response.status_code}){hint}: {_error_text(response)}"
         )
 
-    def _names(self, body: Any) -> list[str]:
-        raise NotImplementedError
+    def _names(self, body: Any) -> list[str]:  # each server lists models in its own shape
+        return []
 
     async def models(self) -> list[str]:
         try:

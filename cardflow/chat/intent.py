@@ -1,13 +1,9 @@
-"""Reading the model: JSON commands in free text, the small-model intent pass, and name matching.
+"""Reading the model: JSON commands in free text, the small-model intent pass, name matching.
 
-- ``extract_commands`` finds commands in a reply: fenced ```json blocks, bare ``{...}``
-  objects (a brace scan that respects strings) and the backends' tool-call chunk.
-- The intent pass lets a small model choose only an action and some text, under a JSON
-  schema grammar: ``classify`` -> ``intent_to_command``, then ``actions.validate``.
-  ``looks_like_command`` is the cheap gate that keeps plain chat away from it.
-- ``match_rows`` resolves a spoken name ("the milk task") to rows, fuzzily.
-
-Nothing here changes data; ``cardflow.chat.actions`` validates and executes.
+``extract_commands`` finds commands in a reply. The intent pass lets a small model choose only
+an action and some text under a JSON-schema grammar (``classify`` -> ``intent_to_command``),
+behind the cheap ``looks_like_command`` gate. ``match_rows`` resolves "the milk task" to rows.
+Nothing here changes data: ``cardflow.chat.actions`` validates and executes.
 """
 
 from __future__ import annotations
@@ -16,27 +12,35 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from cardflow.chat.backends import TOOL_CALLS_MARKER, BackendError, parse_tool_calls
 
+# Text that reads like SQL: never a task name, never a task command.
+SQLISH = re.compile(
+    r"\b(drop|alter|truncate)\s+table\b|\bdelete\s+from\b|\binsert\s+into\b|\bupdate\s+\w+\s+set\b"
+    r"|\bunion\s+(all\s+)?select\b|\bselect\s+\*|;\s*(drop|delete|insert|update|select|alter|create|attach|pragma)\b"
+    r"|\bsqlite_master\b|\battach\s+database\b|\bpragma\s+\w+|'\s*or\s+'?\d+'?\s*=\s*'?\d+|;\s*--|/\*.*\*/"
+    r"|\b(or|and)\s+1\s*=\s*1\b|\bwhere\s+1\s*=\s*1\b",
+    re.I | re.S)
 INTENT_ACTIONS = ("add", "done", "undone", "rename", "delete", "list", "top", "chat")
 
 
 class Extracted(list):
     """The commands found in a text (a list of dicts); ``errors`` says what could not be read."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.errors: list[str] = []
+    def __init__(self, commands: Iterable[dict] = (), errors: Iterable[str] = ()) -> None:
+        super().__init__(commands)
+        self.errors = list(errors)
 
 
 # -- extraction ------------------------------------------------------------------------------
-FENCE = re.compile(r"```[ \t]*(json)?[ \t]*\n(.*?)```", re.S | re.I)
+FENCE = re.compile(r"```[ \t]*([\w+-]*)[ \t]*\n(.*?)```", re.S)
 
 
-def _balanced_objects(text: str) -> list[tuple[str, bool]]:
-    """Top-level ``{...}`` spans (braces inside JSON strings ignored); (span, closed)."""
+def _balanced_objects(text: str) -> list[tuple[int, str, bool]]:
+    """Top-level ``{...}`` spans, braces inside JSON strings ignored: (offset, span, closed)."""
     spans, depth, start, in_str, escaped = [], 0, 0, False, False
     for i, ch in enumerate(text):
         if in_str:
@@ -49,87 +53,59 @@ def _balanced_objects(text: str) -> list[tuple[str, bool]]:
         elif ch == "}" and depth:
             depth -= 1
             if depth == 0:
-                spans.append((text[start : i + 1], True))
+                spans.append((start, text[start : i + 1], True))
     if depth:
-        spans.append((text[start:], False))
+        spans.append((start, text[start:], False))
     return spans
 
 
-def _add(found: Extracted, value: Any, where: str) -> None:
+def _commands(value: Any) -> list[dict]:
     items = value if isinstance(value, list) else [value]
-    for item in items:
-        if isinstance(item, dict) and "action" in item:
-            found.append(item)
-        elif where == "code block":
-            found.errors.append("A JSON block in the reply is not a command (it has no \"action\").")
+    return [item for item in items if isinstance(item, dict) and "action" in item]
 
 
 def extract_commands(text: str) -> Extracted:
-    """Every JSON command in free model text, in order; malformed ones land in ``.errors``."""
-    found = Extracted()
+    """Every JSON command in free model text, in the order written; what cannot be read goes to ``.errors``.
+
+    Fenced ```json (or untagged) blocks and bare objects with an "action" key count; blocks
+    tagged with another language are examples, not commands. The tool-call chunk comes last.
+    """
+    found, errors = [], []
     marker = text.find(TOOL_CALLS_MARKER)
     tool_chunk = text[marker:] if marker >= 0 else ""
     text = text[:marker] if marker >= 0 else text
     for match in FENCE.finditer(text):
-        body = match.group(2).strip()
-        if not body or (not match.group(1) and body[0] not in "[{"):
-            continue  # a code block of something else
+        tag, body = match.group(1).lower(), match.group(2).strip()
+        if tag not in ("", "json") or not body or (not tag and body[0] not in "[{"):
+            continue
         try:
-            _add(found, json.loads(body), "code block")
+            value = json.loads(body)
         except ValueError as exc:
-            found.errors.append(f"A JSON block in the reply is malformed ({exc.msg} at line {exc.lineno}).")
-    rest = FENCE.sub(" ", text)
-    for span, closed in _balanced_objects(rest):
-        if '"action"' not in span and "'action'" not in span:
+            errors.append(f"A JSON block in the reply is malformed ({exc.msg} at line {exc.lineno}).")
+            continue
+        found += [(match.start(), c) for c in _commands(value)]
+        if not _commands(value):
+            errors.append('A JSON block in the reply is not a command (it has no "action").')
+    blanked = FENCE.sub(lambda m: " " * len(m.group()), text)  # same offsets, fences gone
+    for start, span, closed in _balanced_objects(blanked):
+        if '"action"' not in span:
             continue  # braces in prose, not a command
         try:
             if not closed:
                 raise ValueError("it is cut off")
-            _add(found, json.loads(span), "text")
+            found += [(start, c) for c in _commands(json.loads(span))]
         except ValueError as exc:
-            found.errors.append(f"A command in the reply is malformed ({getattr(exc, 'msg', exc)}).")
-    if tool_chunk:
-        calls = parse_tool_calls(tool_chunk.strip())
-        if calls is None:
-            found.errors.append("The model's tool call could not be read.")
-        for call in calls or []:
-            args = call.get("arguments") if isinstance(call, dict) else None
-            if not isinstance(args, dict):
-                found.errors.append(f"The arguments of the tool call {call.get('name')!r} are not valid JSON."
-                                    if isinstance(call, dict) else "The model's tool call could not be read.")
-                continue
-            found.append({**args, "action": call.get("name")})
-    return found
-
-
-
-
-def tool_definitions() -> list[dict]:
-    """OpenAI-style tools, one per action, for backends with native tool calling."""
-    target = {"type": "string", "enum": ["task", "profile"], "description": "What to change (default task)."}
-    ident = {"id": {"type": "integer", "description": "The item's id, if known."},
-             "name": {"type": "string", "description": "The item's name, as the user said it."}}
-    fields = {"done": {"type": "boolean"}, "real_name": {"type": "string"}, "address": {"type": "string"},
-              "code": {"type": "string"}, "active": {"type": "boolean"}}
-    specs = {
-        "insert": ("Add a task (or a profile).", {"name": {"type": "string", "description": "The new item's name."}},
-                   ["name"]),
-        "read": ("List the tasks (or profiles) of the current profile.",
-                 {"name": {"type": "string", "description": "Only items whose name matches this."}}, []),
-        "update": ("Rename an item or change its fields.",
-                   {**ident, "new_name": {"type": "string"}, **fields}, []),
-        "delete": ("Delete one task.", ident, []),
-        "toggle": ("Flip a task between done and not done.", ident, []),
-        "sort": ("Reorder tasks: the full new order, or one task moved to the top or bottom.",
-                 {**ident, "order": {"type": "array", "items": {"type": ["string", "integer"]}},
-                  "position": {"type": "string", "enum": ["top", "bottom"]}}, []),
-    }
-    return [{"type": "function", "function": {
-        "name": name, "description": desc,
-        "parameters": {"type": "object", "properties": {"target": target, **props}, "required": req,
-                       "additionalProperties": False}}} for name, (desc, props, req) in specs.items()]
-
-
+            errors.append(f"A command in the reply is malformed ({getattr(exc, 'msg', exc)}).")
+    out = Extracted((c for _, c in sorted(found, key=lambda pair: pair[0])), errors)
+    calls = parse_tool_calls(tool_chunk.strip()) if tool_chunk else []
+    out.errors += ["The model's tool call could not be read."] if calls is None else []
+    for call in calls or []:
+        args = call.get("arguments") if isinstance(call, dict) else None
+        if isinstance(args, dict):
+            out.append({**args, "action": call.get("name")})
+        else:
+            out.errors.append(f"The arguments of a tool call ({str(call)[:60]}) are not valid JSON.")
+    return out
 
 
 # -- name matching ---------------------------------------------------------------------------
@@ -185,21 +161,13 @@ def _score(query: list[str], name: list[str]) -> float:
     return 0.0 if not recall else 0.6 * recall + 0.4 * precision
 
 
-def match_rows(query: str, rows: Iterable[Any], *, all_candidates: bool = False) -> list:
+def match_rows(query: str, rows: Iterable[Any]) -> list:
     """Rows whose ``name`` the query means: one when clear, several when ambiguous, [] for none."""
-    rows = list(rows)
-    target = _norm(query)
-    if not target:
-        return []
-    exact = [r for r in rows if _norm(r.name) == target]
-    if exact and not all_candidates:
-        return exact
-    q = words(query, query=True)
+    rows, target, q = list(rows), _norm(query), words(query, query=True)
+    exact = [r for r in rows if target and _norm(r.name) == target]
     scored = sorted(((_score(q, words(r.name)), i, r) for i, r in enumerate(rows)), key=lambda s: (-s[0], s[1]))
-    scored = [s for s in scored if s[0] >= MIN_SCORE]
-    if all_candidates or not scored:
-        return [r for _, _, r in scored]
-    return [r for score, _, r in scored if score >= scored[0][0] - MARGIN]
+    scored = [s for s in scored if s[0] >= MIN_SCORE] if target else []
+    return exact or [r for score, _, r in scored if score >= scored[0][0] - MARGIN]
 
 
 def quote_names(rows: list, joiner: str = "or") -> str:
@@ -229,11 +197,11 @@ def looks_like_command(text: str) -> bool:
 
 
 def candidate_actions(text: str) -> tuple[str, ...]:
-    """The actions the message has words for, plus "chat"; every action when it has none."""
+    """The actions the message has words for, plus "chat"; with none, adding or listing."""
     found = [a for a, rx in _CUE_RES.items() if rx.search(text or "")]
     if "undone" in found and "done" in found:
         found.remove("done")  # "not done yet" contains "done"
-    return (*found, "chat") if found else INTENT_ACTIONS
+    return (*found, "chat") if found else ("add", "list", "chat")  # "todo: buy eggs"
 
 
 def command_schema(actions: Iterable[str] = INTENT_ACTIONS) -> dict:
@@ -259,7 +227,7 @@ Actions:
 name is X, the task as the user said it."""
 
 EXAMPLES = [
-    ("remind me to feed the cat", "add", "feed the cat", ""),
+    ("add a task to feed the cat", "add", "feed the cat", ""),
     ("hi, how are you?", "chat", "", ""),
     ("I finished the cat task", "done", "the cat task", ""),
     ("change feed the cat to feed the dog", "rename", "feed the cat", "feed the dog"),
@@ -276,14 +244,11 @@ def _names(tasks: Iterable[Any]) -> list[str]:
 def build_intent_messages(user_text: str, tasks: Iterable[Any]) -> list[dict]:
     """A compact prompt: what each action means, the current tasks, a few worked examples."""
     names = _names(tasks)[:30]
-    messages = [{"role": "system", "content": INTENT_SYSTEM.format(
-        tasks="; ".join(n[:80] for n in names) if names else "(none)")}]
-    for text, action, name, new_name in EXAMPLES:
-        messages.append({"role": "user", "content": text})
-        messages.append({"role": "assistant", "content": json.dumps(
-            {"action": action, "name": name, "new_name": new_name})})
-    messages.append({"role": "user", "content": user_text[:500]})
-    return messages
+    shown = "; ".join(n[:80] for n in names) if names else "(none)"
+    shots = [{"role": role, "content": content} for text, action, name, new_name in EXAMPLES for role, content in
+             (("user", text), ("assistant", json.dumps({"action": action, "name": name, "new_name": new_name})))]
+    return [{"role": "system", "content": INTENT_SYSTEM.format(tasks=shown)}, *shots,
+            {"role": "user", "content": user_text[:500]}]
 
 
 def parse_intent(text: str) -> dict:
@@ -291,20 +256,11 @@ def parse_intent(text: str) -> dict:
     try:
         data = json.loads(text)
     except ValueError:
-        return {"action": "chat"}
+        data = None
     if not isinstance(data, dict) or data.get("action") not in INTENT_ACTIONS:
         return {"action": "chat"}
-    intent = {"action": data["action"]}
-    for key in ("name", "new_name"):
-        value = data.get(key)
-        if isinstance(value, str) and value.strip(" \"'“”.!?"):
-            intent[key] = value.strip(" \"'“”.!?")[:500]
-    return intent
-
-
-class _Named:
-    def __init__(self, name: str) -> None:
-        self.name = name
+    clean = {k: data[k].strip(" \"'“”.!?")[:500] for k in ("name", "new_name") if isinstance(data.get(k), str)}
+    return {"action": data["action"], **{k: v for k, v in clean.items() if v}}
 
 
 def _snap(name: str, user_text: str) -> str:
@@ -332,42 +288,68 @@ def _covered(text: str, said: list[str]) -> float:
     return sum(any(_same(w, s) for s in said) for w in mine) / len(mine) if mine else 0.0
 
 
+def _from_text(text: str, rows: list) -> list:
+    """The one task the words name: the only task with a word the message says that no other task has."""
+    said = words(text, query=True)
+    own = [set(words(r.name)) for r in rows]
+    found = []
+    for i, row_words in enumerate(own):
+        others = set().union(*(w for j, w in enumerate(own) if j != i))
+        if any(any(_same(w, s) for s in said) and not any(_same(w, o) for o in others) for w in row_words):
+            found.append(rows[i])
+    return found if len(found) == 1 else []
+
+
 def ground(intent: dict, user_text: str, tasks: Iterable[Any]) -> dict:
     """Keep only what the user's own words support: a small model's names drift and hallucinate.
 
-    A new name must come from the message. A task is the one the model named if the message
-    mentions it, else the one the message itself names; failing both the intent stays as it
-    is, so the executor says that nothing matches.
+    A new name must come from the message (snapped back to its wording). A task is the one the
+    model named if the message mentions it, else the one the message itself names; failing
+    both, the user's own words are kept, so the executor asks or says that nothing matches.
+    A rename's old name is looked for before its "to", the new one after.
     """
-    action, said = intent["action"], words(user_text)
+    action = intent["action"]
     name, new_name = intent.get("name", ""), intent.get("new_name", "")
     if action in ("list", "chat"):
         return {"action": action}
     if action == "add":
         name = _snap(name, user_text)
-        if not set(words(name)) - NOT_A_NAME or _covered(name, said) < 0.6:
+        if not set(words(name)) - NOT_A_NAME or _covered(name, words(user_text)) < 0.6:
             return {"action": "chat"}  # "add" alone, or words the user never said
         return {"action": "add", "name": name}
-    rows = [_Named(n) for n in _names(tasks)]
+    head, tail = user_text, ""
+    if action == "rename":
+        parts = re.split(r"\s+(?:to|into)\s+", user_text, maxsplit=1, flags=re.I)
+        head, tail = parts if len(parts) == 2 else (user_text, "")
+    said = words(head)
+    rows = [SimpleNamespace(name=n) for n in _names(tasks)]
     picked = match_rows(name, rows) if name else []
-    if not (len(picked) == 1 and _covered(picked[0].name, said) >= 0.5):
-        from_text = match_rows(user_text, rows)
-        if len(from_text) == 1 and _covered(from_text[0].name, said) >= 0.5:
-            name = from_text[0].name
+    grounded = [r for r in picked if _covered(r.name, said) >= 0.5]
+    if len(picked) == 1 and grounded:
+        name = picked[0].name
+    elif not (len(picked) > 1 and grounded):
+        from_text = _from_text(head, rows)
+        name = from_text[0].name if from_text else " ".join(
+            w for w in _norm(head).split() if w not in GLUE and w not in COMMAND_WORDS)
     out = {"action": action, "name": name} if name else {"action": action}
     if action == "rename":
-        if not new_name or _norm(new_name) == _norm(name) or _covered(new_name, said) < 0.6:
-            tail = re.search(r"\bto\s+(.+?)\s*[.!]*$", user_text, re.I)  # "rename X to Y"
-            new_name = tail.group(1).strip(" \"'“”") if tail else ""
-        new_name = _snap(new_name, user_text)
+        snapped = _snap(new_name, tail) if new_name else ""
+        # The model's new name if it is a stretch of what follows "to" (and not the old name), else all of that.
+        keep = snapped and _norm(snapped) in _norm(tail) and _norm(snapped) != _norm(name)
+        new_name = snapped if keep else tail.strip(" \"'“”.!")
         if new_name:
             out["new_name"] = new_name
     return out
 
 
 async def classify(backend: Any, user_text: str, tasks: Iterable[Any], *, model: str | None = None) -> dict:
-    """One constrained call; the grounded intent, or ``{"action": "chat"}`` on anything unusable."""
+    """One constrained call; the grounded intent, or ``{"action": "chat"}`` on anything unusable.
+
+    The gate is applied here too, so a caller that forgets it cannot turn small talk into tasks.
+    """
     tasks = list(tasks)
+    if SQLISH.search(user_text) or not looks_like_command(user_text):
+        return {"action": "chat"}  # database talk is never a task command; plain chat never reaches the model
     options = {"json_schema": command_schema(candidate_actions(user_text)), "temperature": 0, "max_tokens": 80}
     reply = []
     try:
@@ -378,21 +360,16 @@ async def classify(backend: Any, user_text: str, tasks: Iterable[Any], *, model:
     return ground(parse_intent("".join(reply)), user_text, tasks)
 
 
+# intent -> (action, extra keys) of the full command; "chat" and anything unknown -> None
+_COMMANDS = {"add": ("insert", {}), "done": ("update", {"done": True}), "undone": ("update", {"done": False}),
+             "rename": ("update", {}), "delete": ("delete", {}), "list": ("read", {}),
+             "top": ("sort", {"position": "top"})}
+
+
 def intent_to_command(intent: dict) -> dict | None:
     """A full command for ``actions.validate``; None when the user was just chatting."""
-    action, name = intent.get("action"), intent.get("name")
-    named = {"name": name} if name else {}
-    if action == "add":
-        return {"action": "insert", "target": "task", **named}
-    if action in ("done", "undone"):
-        return {"action": "update", "target": "task", **named, "done": action == "done"}
-    if action == "rename":
-        new = {"new_name": intent["new_name"]} if intent.get("new_name") else {}
-        return {"action": "update", "target": "task", **named, **new}
-    if action == "delete":
-        return {"action": "delete", "target": "task", **named}
-    if action == "list":
-        return {"action": "read", "target": "task"}
-    if action == "top":
-        return {"action": "sort", "target": "task", **named, "position": "top"}
-    return None
+    if intent.get("action") not in _COMMANDS:
+        return None
+    action, extra = _COMMANDS[intent["action"]]
+    keys = ("name", "new_name") if intent["action"] == "rename" else () if action == "read" else ("name",)
+    return {"action": action, "target": "task", **{k: intent[k] for k in keys if intent.get(k)}, **extra}

@@ -70,6 +70,10 @@ class ChatService:
         except ValueError:
             return 30.0
 
+    def use_tools(self) -> bool:
+        """Native tool calling is opt-in (CARDFLOW_LLM_TOOLS=1): some OpenAI-compatible servers refuse `tools`."""
+        return os.environ.get("CARDFLOW_LLM_TOOLS", "").lower() in ("1", "true", "yes")
+
     def save_settings(self, *, backend: str | None = None, model: str | None = None, tone: str | None = None,
                       word_limit: int | None = None) -> None:
         if backend is not None:
@@ -105,6 +109,17 @@ class ChatService:
                 # Keep one embedded instance: loading the model again would waste a second and memory.
                 if previous is not None and type(previous) is type(backend) and backend.name == "embedded":
                     backend = previous
+                if key[1]:
+                    backend.model = key[1]
+                elif getattr(backend, "model", "") is None:
+                    # No model chosen: use the server's first one rather than a name it may not have.
+                    try:
+                        names = await asyncio.wait_for(backend.models(), 3)
+                    except (BackendError, TimeoutError):
+                        names = []
+                    if names:
+                        backend.model = names[0]
+                        reason += f"; model {names[0]} (the first the server lists)"
                 self._backend, self._reason, self._key = backend, reason, key
             return self._backend, self._reason
 

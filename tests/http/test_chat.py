@@ -204,3 +204,20 @@ def test_poetflow_streams_a_poem_into_the_card_and_stores_it(data_dir, monkeypat
         client.post("/poetflow/step/final?key=p", data={"final": "Rain on tin, edited"})
         client.post("/poetflow/finalize?key=p")
         assert pip.is_finalized("p") and pip.get_step_data("p", "final") == {"final": "Rain on tin, edited"}
+
+
+def test_openai_compatible_backend_with_native_tool_calls(data_dir, monkeypatch):
+    from tests.fakes.openai_compat import OpenAIScript, fake_openai
+
+    script = OpenAIScript(reply="Adding it.", tool_calls=[{"name": "insert", "arguments": {"name": "water plants"}}])
+    with fake_openai(script) as url:
+        monkeypatch.setenv("CARDFLOW_LLM_TOOLS", "1")
+        from cardflow.app import build_app
+
+        app = build_app(Settings(data_dir=data_dir, open_browser=False, llm="openai", openai_base_url=url,
+                                 ollama_host="http://127.0.0.1:9"))
+        with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+            frames = converse(client, "please add water plants")
+        assert [t.name for t in app.state.ctx.db.tasks()] == ["water plants"]
+        assert script.requests[-1]["body"]["tools"]  # the actions were offered as tools
+        assert "✓" in "".join(frames)

@@ -144,4 +144,5 @@ def test_poetflow_streams_into_the_card(chat_page):
     page.get_by_role("button", name="Finalize", exact=True).click()
     page.get_by_role("button", name="🔓 Unlock").wait_for()
     page.reload()
+    page.get_by_role("button", name="🔓 Unlock").wait_for()  # the chain has replayed to the end
     assert "My own poem about rain" in page.locator("#poetflow-final").inner_text()

@@ -133,7 +133,10 @@ class ChatService:
         extra = ""
         status = getattr(self._backend, "status", None)
         if callable(status):
-            extra = f" — {status()}"
+            state = status()
+            if state.startswith("not installed") and installing_marker().exists():
+                state = "installing (llama-cpp-python is compiling in the background)"
+            extra = f" — {state}"
         return f"Backend: {name}{extra}. {self._reason}"
 
     async def models(self) -> list[str]:

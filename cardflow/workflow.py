@@ -186,13 +186,17 @@ class Workflow(AppPlugin):
         table.attrs["hx-swap-oob"] = "true"  # the new run shows in "Saved runs" at once
         return cards.workspace(self, key), table, _push_url(f"{self.path}?{_qs(key=key)}")
 
-    async def _get_step(self, req: Request, step_id: str) -> Any:
+    def _key_and_step(self, req: Request, step_id: str) -> tuple[str | None, Step | None, Any]:
         key, problem = self._key_or_error(req)
+        step = self.step(step_id) if problem is None else None
+        if problem is None and step is None:
+            problem = cards.Problem(f"This workflow has no step “{step_id}”.")
+        return key, step, problem
+
+    async def _get_step(self, req: Request, step_id: str) -> Any:
+        key, step, problem = self._key_and_step(req, step_id)
         if problem is not None:
             return problem
-        step = self.step(step_id)
-        if step is None:
-            return cards.Problem(f"This workflow has no step “{step_id}”.")
         state = self.ctx.pipulate.read_state(key)
         open_step = self.first_open(state)
         if open_step is not None and self.step_ids.index(open_step.id) < self.step_ids.index(step.id):
@@ -200,12 +204,9 @@ class Workflow(AppPlugin):
         return cards.step_card(self, key, step, state)
 
     async def _submit_step(self, req: Request, step_id: str) -> Any:
-        key, problem = self._key_or_error(req)
+        key, step, problem = self._key_and_step(req, step_id)
         if problem is not None:
             return problem
-        step = self.step(step_id)
-        if step is None:
-            return cards.Problem(f"This workflow has no step “{step_id}”.")
         state = self.ctx.pipulate.read_state(key)
         if self.ctx.pipulate.is_finalized(key):
             return cards.step_card(self, key, step, state, notice="This workflow is finalized: unlock it to change a step.")

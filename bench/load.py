@@ -123,11 +123,7 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=30)
-    args = parser.parse_args()
+def measure(clients: int, seconds: float) -> tuple[Stats, float]:
     data_dir = Path(tempfile.mkdtemp()) / "data"
     data_dir.mkdir()
     server = LiveServer(data_dir, env={"CARDFLOW_SCRIPTED_REPLIES": '["A short scripted reply for the load test."]',
@@ -135,10 +131,35 @@ def main() -> int:
     server.start()
     try:
         started = time.perf_counter()
-        stats = asyncio.run(drive(server.url, args.clients, args.seconds))
-        elapsed = time.perf_counter() - started
+        stats = asyncio.run(drive(server.url, clients, seconds))
+        return stats, time.perf_counter() - started
     finally:
         server.stop()
+
+
+def run(clients: int = 200, seconds: float = 30) -> list:
+    """The `make bench` section: one row per traffic kind, and the error count against zero."""
+    from bench.common import Row
+
+    stats, elapsed = measure(clients, seconds)
+    rows = []
+    for kind in sorted(stats.latency):
+        lat = stats.latency[kind]
+        rows.append(Row(f"load {clients} clients/{seconds:.0f}s: {kind} p50 / p99",
+                        f"{statistics.median(lat):.1f} / {pct(lat, 0.99):.1f} ms", f"{len(lat)} requests"))
+    errors = sum(len(v) for v in stats.errors.values())
+    total = sum(len(v) for v in stats.latency.values())
+    rows.append(Row(f"load {clients} clients/{seconds:.0f}s: errors", f"{errors} of {total + errors}",
+                    f"{total / elapsed:.0f} req/s", budget="zero errors", met=errors == 0))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    stats, elapsed = measure(args.clients, args.seconds)
     total = sum(len(v) for v in stats.latency.values())
     errors = sum(len(v) for v in stats.errors.values())
     print(f"load: {args.clients} clients for {args.seconds:.0f}s -> {total} ok, {errors} errors, "

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from fasthtml.common import Button, Div, Form, Input, Li, P, Span, Ul, to_xml
 from starlette.requests import Request
 
+from cardflow.db import parse_id
 from cardflow.fields import Field, ValidationError
 from cardflow.plugins import AppPlugin
 from cardflow.ui.components import FieldError, NotFound
@@ -37,10 +38,8 @@ class CrudApp(AppPlugin):
         return self.table(order_by="priority, id")
 
     def get_item(self, item_id: Any, profile_id: int) -> Any | None:
-        try:
-            item = self.table.get(int(item_id), default=None)
-        except (TypeError, ValueError):
-            return None
+        ident = parse_id(item_id)
+        item = self.table.get(ident, default=None) if ident is not None else None
         if item is None or (self.scoped and item.profile_id != profile_id):
             return None
         return item
@@ -98,10 +97,9 @@ class CrudApp(AppPlugin):
 
     def sort_items(self, ids: list[Any], profile_id: int, *, origin: str | None = None) -> list[Any]:
         mine = {i.id for i in self.items(profile_id)}
-        try:
-            wanted = [int(i) for i in ids]
-        except (TypeError, ValueError):
-            raise ValidationError("The new order contains something that is not an id.") from None
+        wanted = [parse_id(i) for i in ids]
+        if None in wanted:
+            raise ValidationError("The new order contains something that is not an id.")
         if set(wanted) != mine or len(wanted) != len(mine):
             raise ValidationError("The new order does not match the current list; reload and try again.")
         with self.ctx.db.transaction():
@@ -116,6 +114,8 @@ class CrudApp(AppPlugin):
 
     # -- live updates ---------------------------------------------------------------------
     def after_change(self, op: str, item: Any, profile_id: int, origin: str | None) -> None:
+        if not self.ctx.events.client_count:
+            return  # no page is listening: skip rendering fragments nobody would receive
         self.ctx.events.publish("oob", to_xml(self.broadcast_fragments(op, item, profile_id)),
                                 profile_id=profile_id if self.scoped else None, exclude=origin)
 

@@ -20,6 +20,15 @@ import apsw
 from fastlite import database
 
 
+def parse_id(raw: object) -> int | None:
+    """A row id from user input, or None. ASCII digits only (str.isdigit() also accepts "²", which
+    int() refuses) and at most 18 of them (SQLite integers stop at 2**63 - 1)."""
+    text = str(raw if raw is not None else "").strip()
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 

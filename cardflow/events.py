@@ -73,6 +73,12 @@ class Broadcaster:
                 self._clients.discard(client)
         return event
 
+    def listen(self, profile_id: int | None = None) -> asyncio.Queue[Event | None]:
+        """Register a listener without an HTTP stream (tests, in-process consumers); returns its queue."""
+        client = _Client(profile_id)
+        self._clients.add(client)
+        return client.queue
+
     def close(self) -> None:
         """Ask every stream to end, so a server shutdown is not held up by open pages."""
         self._closed.set()
@@ -109,7 +115,7 @@ class Broadcaster:
     def response(self, request: Request, profile_id: int | None = None,
                  first: list[Event] | None = None) -> StreamingResponse:
         last = request.headers.get("last-event-id")
-        last_id = int(last) if last and last.isdigit() else None
+        last_id = int(last) if last and last.isascii() and last.isdigit() and len(last) < 19 else None
         client_id = request.query_params.get("client") or None
         return StreamingResponse(
             self.subscribe(profile_id, last_id, first, client_id),

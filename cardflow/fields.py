@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,8 @@ class Number(Field):
             value: float | int = int(text) if self.integer else float(text)
         except ValueError:
             raise ValidationError("Enter a whole number." if self.integer else "Enter a number.") from None
+        if not math.isfinite(value):
+            raise ValidationError("Enter a finite number.")
         if self.min is not None and value < self.min:
             raise ValidationError(f"The smallest allowed value is {self.min:g}.")
         if self.max is not None and value > self.max:

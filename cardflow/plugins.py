@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import importlib.util
 import inspect
 import pkgutil
 import sys
@@ -146,13 +145,17 @@ def discover(settings: Settings) -> tuple[list[tuple[str, Callable[[], Any]]], l
 
 
 def _load_file(path: Path) -> ModuleType:
+    """Import a single-file plugin from source.
+
+    Compiled straight from the file, never from __pycache__: a .pyc is trusted by mtime (whole
+    seconds) and size, so an edit saved within the same second as the last load, keeping the same
+    length, would otherwise run the old code after a reload.
+    """
     name = f"cardflow_plugin_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
+    module = ModuleType(name)
+    module.__file__ = str(path)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    exec(compile(path.read_bytes(), str(path), "exec"), module.__dict__)
     return module
 
 

@@ -44,6 +44,7 @@ class Supervisor:
         self.child_args = child_args
         self.sock = self._bind()
         self.child: subprocess.Popen | None = None
+        self.pending: subprocess.Popen | None = None
         self.stopping = False
 
     def _bind(self) -> socket.socket:
@@ -62,6 +63,7 @@ class Supervisor:
         env = dict(os.environ, **{SOCKET_FD_ENV: str(self.sock.fileno()), READY_FD_ENV: str(write_fd)})
         child = subprocess.Popen([sys.executable, "-m", "cardflow", "serve", "--no-reload", *self.child_args],
                                  env=env, pass_fds=(self.sock.fileno(), write_fd))
+        self.pending = child  # stopped in run()'s finally if we are told to exit while it starts
         os.close(write_fd)
         deadline = time.monotonic() + START_TIMEOUT
         ready = b""
@@ -75,6 +77,7 @@ class Supervisor:
                 break
             time.sleep(0.02)
         os.close(read_fd)
+        self.pending = None
         if b"ready" in ready:
             return child
         self._stop(child)
@@ -127,7 +130,8 @@ class Supervisor:
         except KeyboardInterrupt:
             pass
         finally:
-            if self.child is not None:
-                self._stop(self.child)
+            for child in (self.pending, self.child):
+                if child is not None:
+                    self._stop(child)
             self.sock.close()
         return 0

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from cardflow.chat.panel import chat_panel
+from cardflow.db import parse_id
 from cardflow.plugins import AppPlugin, Context, Registry
 from cardflow.ui.components import Toast
 from cardflow.ui.layout import new_client_id, page
@@ -39,7 +40,8 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
     async def profile_select(req: Request) -> Any:
         form = await req.form()
         raw = str(form.get("profile_id", ""))
-        profile = ctx.db.profiles.get(int(raw), default=None) if raw.isdigit() else None
+        pid = parse_id(raw)
+        profile = ctx.db.profiles.get(pid, default=None) if pid is not None else None
         if profile is None:
             return Response(to_xml(Toast("That profile does not exist any more.", "error")), status_code=404,
                             media_type="text/html")
@@ -69,7 +71,8 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
 
     @app.route("/jobs/{job_id}/cancel", methods=["post"], name="job_cancel")
     async def job_cancel(job_id: str) -> Any:
-        if not job_id.isdigit() or not ctx.jobs.cancel(int(job_id)):
+        jid = parse_id(job_id)
+        if jid is None or not ctx.jobs.cancel(jid):
             return Response(to_xml(Toast("That job is not running.", "error")), media_type="text/html",
                             headers={"HX-Reswap": "none"})
         return Response(status_code=204)

@@ -55,7 +55,10 @@ def settings(data_dir: Path) -> Settings:
 def app(settings: Settings):
     from cardflow.app import build_app
 
-    return build_app(settings)
+    app = build_app(settings)
+    # As if one page were open: changes are rendered and broadcast (they are skipped with no listener).
+    app.state.ctx.events.listen()
+    return app
 
 
 @pytest.fixture

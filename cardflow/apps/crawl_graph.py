@@ -29,7 +29,7 @@ def show_crawl(v: dict[str, Any]) -> Any:
 
 def _whole(raw: Any, label: str, low: int, high: int) -> int:
     text = str(raw or "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or not low <= int(text) <= high:
         raise ValidationError(f"{label} is a whole number from {low:,} to {high:,}.")
     return int(text)
 

@@ -154,9 +154,10 @@ class LinkGraph(BotifyExports, GraphSteps, Workflow):
         if not counts:
             raise ValidationError("Wait for the link counts to load, or reload the page.")
         depth, size = str(form.get("depth") or ""), str(form.get("export_size") or str(MAX_DIRECT_DOWNLOAD_ROWS))
-        if not depth.isdigit() or int(depth) not in counts:
+        if not (depth.isascii() and depth.isdigit()) or int(depth) not in counts:
             raise ValidationError("Choose one of the listed depths.")
-        if not size.strip().isdigit() or not 1 <= int(size) <= MAX_DIRECT_DOWNLOAD_ROWS:
+        size = size.strip()
+        if not (size.isascii() and size.isdigit()) or len(size) > 9 or not 1 <= int(size) <= MAX_DIRECT_DOWNLOAD_ROWS:
             raise ValidationError("The export size is a whole number from 1 to 1,000,000.")
         d = int(depth)
         return {"depth": d, "edges": counts[d], "export_size": int(size), "truncated": counts[d] > int(size)}

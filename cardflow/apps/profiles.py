@@ -72,6 +72,8 @@ class Profiles(CrudApp):
             if others:
                 self.ctx.db.store["last_profile_id"] = others[0].id
         super().after_change(op, item, profile_id, origin)
+        if not self.ctx.events.client_count:
+            return
         # The profile menu in every open page follows renames, (de)activation and order.
         menu = profile_menu(self.ctx)
         menu.attrs["hx-swap-oob"] = "true"

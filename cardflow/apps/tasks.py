@@ -24,9 +24,10 @@ class Tasks(CrudApp):
     toggle_field = "done"
 
     def render_counts(self, profile_id: int, oob: bool = False) -> Any:
-        items = self.items(profile_id)
-        done = sum(1 for t in items if t.done)
-        return Span(f"{len(items) - done} open · {done} done", id=f"{self.name}-counts", cls="counts",
+        row = self.ctx.db.query("SELECT count(*) AS n, coalesce(sum(done != 0), 0) AS done FROM task "
+                                "WHERE profile_id = ?", (profile_id,))[0]
+        total, done = row["n"], row["done"]
+        return Span(f"{total - done} open · {done} done", id=f"{self.name}-counts", cls="counts",
                     hx_swap_oob="true" if oob else None, aria_live="polite")
 
     def render_item(self, task: Any, oob: bool = False) -> Any:

@@ -53,7 +53,7 @@ class Conversation:
         with self.db.transaction():
             msg = self.db.messages.insert(Message(profile_id=profile_id, role=role, content=content,
                                                   app=app, created=now_iso()))
-        if broadcast:
+        if broadcast and self.events.client_count:
             self.events.publish("chat", to_xml(render_message(msg)), profile_id=profile_id, exclude=exclude)
         return msg
 

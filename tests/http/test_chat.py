@@ -20,6 +20,7 @@ def build(data_dir, monkeypatch, llm="scripted", replies=None, ollama=None, **en
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     app = build_app(Settings(data_dir=data_dir, open_browser=False, llm=llm, ollama_host=ollama or "http://127.0.0.1:9"))
+    app.state.ctx.events.listen()  # as if a page were open
     return app
 
 

@@ -1,5 +1,6 @@
 """Random form posts and query strings to every route of the app: never a 500, never a traceback."""
 
+import os
 import re
 import string
 from urllib.parse import quote
@@ -39,7 +40,7 @@ def fill(path: str, data) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("CARDFLOW_FUZZ_EXAMPLES", "250")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_route_answers_500(client, app, data):
     method, path = data.draw(st.sampled_from(routes(app)))

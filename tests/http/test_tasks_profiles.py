@@ -127,3 +127,17 @@ def test_profile_delete_takes_tasks_keys_and_messages_along(client, ctx):
 def test_last_profile_cannot_be_deleted(client, ctx):
     r = client.post("/profiles/1/delete", headers=HX)
     assert "only profile" in r.text and ctx.db.profiles.get(1, default=None) is not None
+
+
+def test_no_listener_no_broadcast_work(data_dir):
+    """With no page open, a change renders no fragments for SSE (the hot path stays cheap)."""
+    from starlette.testclient import TestClient
+
+    from cardflow.app import build_app
+    from cardflow.config import Settings
+
+    app = build_app(Settings(data_dir=data_dir, open_browser=False))
+    with TestClient(app, base_url="http://127.0.0.1:5001") as c:
+        c.post("/tasks/insert", data={"name": "quiet"}, headers={**HX, "Origin": "http://127.0.0.1:5001"})
+    assert [e for e in app.state.ctx.events._recent if e.name == "oob"] == []
+    assert [t.name for t in app.state.ctx.db.tasks()] == ["quiet"]

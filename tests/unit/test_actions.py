@@ -36,6 +36,7 @@ def world(tmp_path):
     app = build_app(Settings(data_dir=tmp_path / "cf", open_browser=False, llm="scripted",
                              ollama_host="http://127.0.0.1:9"))
     ctx = app.state.ctx
+    ctx.events.listen()  # as if a page were open, so changes are broadcast
     registry = ctx.services["registry"]
     tasks, profiles = registry.by_name("tasks"), registry.by_name("profiles")
     pid = ctx.current_profile_id()

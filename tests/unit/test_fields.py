@@ -66,3 +66,19 @@ def test_url_requires_scheme_and_host():
 def test_widgets_mark_invalid_fields_for_screen_readers():
     html = to_xml(Text(required=True).widget("name", "", invalid=True, error_id="name-error"))
     assert 'aria-invalid="true"' in html and 'aria-describedby="name-error"' in html and "required" in html
+
+
+def test_numbers_refuse_nan_infinity_and_unicode_digits():
+    for bad in ("nan", "inf", "-inf", "1e309"):
+        with pytest.raises(ValidationError, match="finite"):
+            Number(min=0, max=10).parse(bad)
+    with pytest.raises(ValidationError, match="whole number"):
+        Number(integer=True).parse("²")
+
+
+def test_parse_id():
+    from cardflow.db import parse_id
+
+    assert parse_id("12") == 12 and parse_id(" 7 ") == 7
+    for bad in ("", None, "abc", "-1", "1.5", "²", "9223372036854775808", "1" * 19):
+        assert parse_id(bad) is None, bad

@@ -1,0 +1,144 @@
+"""Page and partial latency/throughput: live Cardflow vs a bare Starlette app returning the same bytes.
+
+For each endpoint the bytes Cardflow sends are captured first (with the headers htmx sends), then
+bench/bare_app.py serves exactly those bytes from one plain route. bench/loadgen.py, a separate
+process, drives both: a latency pass on one connection (p50/p99) and a throughput pass on
+``CONC`` connections (req/s). App and bare alternate within each round, and every figure is the
+median over ``ROUNDS`` rounds, so a burst of load from elsewhere hits both sides alike.
+
+Around each pass the server's own CPU time is read from /proc (user + system), giving the CPU
+cost per request: a figure that other load on the machine disturbs far less than latency.
+
+The home page renders the newest chat messages, so it is measured twice: with an empty history
+(cleared before each pass) and with ``NOTES`` workflow notes in the history.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+
+import httpx
+
+from bench.common import BareServer, Row, cardflow_server, cpu_seconds, loadgen, median, ratio, tempdir
+
+ROUNDS = 3
+CONC = 4
+HX = {"HX-Request": "true"}
+KEY = "bench-key"
+HOME_P50_BUDGET = 0.020
+PARTIAL_RATIO_BUDGET = 2.0
+NOTES = 205  # workflow notes in the chat history for the "busy" home page
+
+
+@dataclass
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    partial: bool = True
+    n: int = 400
+    clear_chat: bool = False
+
+    def job(self, port: int, n: int, c: int) -> dict:
+        return {"port": port, "method": self.method, "path": self.path, "body": self.body,
+                "headers": self.headers, "n": n, "c": c, "warmup": 20}
+
+
+def prepare(client: httpx.Client) -> int:
+    """A workflow key with its first step done and one task; returns the task id."""
+    client.post("/hello/init", data={"key": KEY}).raise_for_status()
+    client.post(f"/hello/step/name?key={KEY}", data={"name": "Ada"}, headers=HX).raise_for_status()
+    r = client.post("/tasks/insert", data={"name": "Benchmark the toggle"}, headers=HX)
+    r.raise_for_status()
+    return int(re.search(r'id="task-(\d+)"', r.text).group(1))
+
+
+def endpoints(task_id: int) -> list[Endpoint]:
+    return [
+        Endpoint("home page GET, empty chat", "GET", "/", partial=False, n=200, clear_chat=True),
+        Endpoint("step card GET", "GET", f"/hello/step/name?key={KEY}", headers=HX),
+        Endpoint("step submit POST", "POST", f"/hello/step/name?key={KEY}", body="name=Ada", headers=HX),
+        Endpoint("task toggle POST", "POST", f"/tasks/{task_id}/toggle", headers=HX),
+        # After the submits above, the history holds 200+ workflow notes: the page a busy user sees.
+        Endpoint(f"home page GET, {NOTES}+ chat notes", "GET", "/", partial=False, n=200),
+    ]
+
+
+def capture(client: httpx.Client, ep: Endpoint) -> dict:
+    r = client.request(ep.method, ep.path, content=ep.body.encode() or None,
+                       headers={**ep.headers, "Content-Type": "application/x-www-form-urlencoded"})
+    r.raise_for_status()
+    headers = {k: v for k, v in r.headers.items() if k in ("content-type", "vary")}
+    return {"method": ep.method, "path": ep.path.split("?")[0], "body": base64.b64encode(r.content).decode(),
+            "headers": headers, "size": len(r.content)}
+
+
+def run() -> list[Row]:
+    with tempdir() as tmp, cardflow_server() as app:
+        client = app.client()
+        task_id = prepare(client)
+        eps = endpoints(task_id)
+        # Fill the history past the 200 the home page shows, so "busy" home bytes are stable.
+        for _ in range(NOTES):
+            client.post(f"/hello/step/name?key={KEY}", data={"name": "Ada"}, headers=HX).raise_for_status()
+        captured = {ep.name: capture(client, ep) for ep in eps if not ep.clear_chat}
+        client.post("/chat/clear").raise_for_status()
+        captured.update({ep.name: capture(client, ep) for ep in eps if ep.clear_chat})
+        # Both home variants share GET /: the bare app serves one route per path, so run two.
+        specs_busy = [captured[ep.name] for ep in eps if not ep.clear_chat]
+        specs_empty = [captured[ep.name] for ep in eps if ep.clear_chat]
+        (tmp / "busy.json").write_text(json.dumps(specs_busy))
+        (tmp / "empty.json").write_text(json.dumps(specs_empty))
+        with BareServer(tmp / "busy.json") as bare_busy, BareServer(tmp / "empty.json") as bare_empty:
+            results: dict[str, dict[str, list[dict]]] = {ep.name: {"app": [], "bare": []} for ep in eps}
+            for rnd in range(ROUNDS):
+                for ep in eps:
+                    bare = bare_empty if ep.clear_chat else bare_busy
+                    sides = [("app", app.port, app.proc.pid), ("bare", bare.port, bare.proc.pid)]
+                    if rnd % 2:
+                        sides.reverse()
+                    for side, port, pid in sides:
+                        if ep.clear_chat and side == "app":
+                            client.post("/chat/clear").raise_for_status()
+                        jobs = [ep.job(port, ep.n, 1), ep.job(port, ep.n * 2, CONC)]
+                        cpu = cpu_seconds(pid)
+                        lat, thr = loadgen(jobs)
+                        cpu = (cpu_seconds(pid) - cpu) / sum(j["n"] + j["warmup"] for j in jobs)
+                        results[ep.name][side].append({"p50": lat["p50"], "p99": lat["p99"], "rps": thr["rps"],
+                                                       "cpu": cpu})
+        client.close()
+    return rows(eps, results, captured)
+
+
+def rows(eps: list[Endpoint], results: dict, captured: dict) -> list[Row]:
+    out = []
+    for ep in eps:
+        a = {k: median([r[k] for r in results[ep.name]["app"]]) for k in ("p50", "p99", "rps", "cpu")}
+        b = {k: median([r[k] for r in results[ep.name]["bare"]]) for k in ("p50", "p99", "rps", "cpu")}
+        size = f"{captured[ep.name]['size'] / 1024:.1f} KB"
+        label = f"{ep.name} ({size})"
+        if ep.partial:
+            budget, met = f"≤ {PARTIAL_RATIO_BUDGET:g}× bare", a["p50"] / b["p50"] <= PARTIAL_RATIO_BUDGET
+        elif ep.clear_chat:
+            budget, met = f"< {HOME_P50_BUDGET * 1000:g} ms", a["p50"] < HOME_P50_BUDGET
+        else:
+            budget, met = f"< {HOME_P50_BUDGET * 1000:g} ms (same)", a["p50"] < HOME_P50_BUDGET
+        out.append(Row(f"{label}: p50", f"{a['p50'] * 1000:.2f} ms", f"{b['p50'] * 1000:.2f} ms",
+                       ratio(a["p50"], b["p50"]), budget, met))
+        out.append(Row(f"{label}: p99", f"{a['p99'] * 1000:.2f} ms", f"{b['p99'] * 1000:.2f} ms",
+                       ratio(a["p99"], b["p99"])))
+        out.append(Row(f"{label}: req/s, {CONC} conns", f"{a['rps']:.0f}/s", f"{b['rps']:.0f}/s",
+                       ratio(a["rps"], b["rps"])))
+        out.append(Row(f"{label}: server CPU per request", f"{a['cpu'] * 1000:.2f} ms",
+                       f"{b['cpu'] * 1000:.2f} ms", ratio(a["cpu"], b["cpu"])))
+    return out
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)

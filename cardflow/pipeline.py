@@ -59,9 +59,7 @@ class Pipulate:
         rows = self.db.query("SELECT app_name FROM pipeline WHERE key = ?", (key,))
         return rows[0]["app_name"] if rows else None
 
-    def list_keys(self, app: str | None = None, profile_id: int | None = None) -> list[dict[str, Any]]:
-        """Keys newest first, with their status: "finalized" or "in progress"."""
-        sql = "SELECT key, app_name, profile_id, data, created, updated FROM pipeline"
+    def _where(self, app: str | None, profile_id: int | None) -> tuple[str, list[Any]]:
         where, params = [], []
         if app is not None:
             where.append("app_name = ?")
@@ -69,9 +67,20 @@ class Pipulate:
         if profile_id is not None:
             where.append("profile_id = ?")
             params.append(profile_id)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = self.db.query(sql + " ORDER BY updated DESC, key", tuple(params))
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def count_keys(self, app: str | None = None, profile_id: int | None = None) -> int:
+        where, params = self._where(app, profile_id)
+        return self.db.query(f"SELECT count(*) AS n FROM pipeline{where}", tuple(params))[0]["n"]
+
+    def list_keys(self, app: str | None = None, profile_id: int | None = None,
+                  limit: int | None = None) -> list[dict[str, Any]]:
+        """Keys newest first (at most `limit`), with their status: "finalized" or "in progress"."""
+        where, params = self._where(app, profile_id)
+        sql = f"SELECT key, app_name, profile_id, data, created, updated FROM pipeline{where} ORDER BY updated DESC, rowid DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.db.query(sql, tuple(params))
         out = []
         for row in rows:
             state = json.loads(row.pop("data"))

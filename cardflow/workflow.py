@@ -92,7 +92,7 @@ class Workflow(AppPlugin):
     def suggest_key(self) -> str:
         profile = self.ctx.db.profiles.get(self.ctx.current_profile_id(), default=None)
         prefix = re.sub(r"[^a-z0-9]+", "-", (profile.name if profile else "key").lower()).strip("-") or "key"
-        n = len(self.ctx.pipulate.list_keys(self.name)) + 1
+        n = self.ctx.pipulate.count_keys(self.name) + 1
         while self.ctx.pipulate.exists(f"{prefix}-{self.name}-{n:02d}"):
             n += 1
         return f"{prefix}-{self.name}-{n:02d}"

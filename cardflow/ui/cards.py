@@ -53,7 +53,7 @@ def landing(wf: Workflow, key: str | None, error: str | None) -> Any:
 
 
 def key_form(wf: Workflow, value: str = "", error: str | None = None) -> Any:
-    existing = wf.ctx.pipulate.list_keys(wf.name, profile_id=wf.ctx.current_profile_id())
+    existing = wf.ctx.pipulate.list_keys(wf.name, profile_id=wf.ctx.current_profile_id(), limit=KEY_DATALIST)
     list_id = dom_id(wf, "keys")
     return Form(
         Label(wf.key_label, fr=dom_id(wf, "key-input")),
@@ -186,8 +186,14 @@ def finalize_card(wf: Workflow, key: str, state: dict[str, Any]) -> Any:
     return Article(Header(H3("Finalize")), *body, id=dom_id(wf, "finalize"), cls="step-card finalize")
 
 
+KEY_TABLE_ROWS = 25  # the table shows the newest runs; the key box (with its datalist) opens any
+KEY_DATALIST = 200
+
+
 def key_table(wf: Workflow) -> Any:
-    rows = wf.ctx.pipulate.list_keys(wf.name, profile_id=wf.ctx.current_profile_id())
+    profile_id = wf.ctx.current_profile_id()
+    rows = wf.ctx.pipulate.list_keys(wf.name, profile_id=profile_id, limit=KEY_TABLE_ROWS)
+    total = wf.ctx.pipulate.count_keys(wf.name, profile_id) if len(rows) == KEY_TABLE_ROWS else len(rows)
     table_id = dom_id(wf, "key-table")
     if not rows:
         return Div(P("No saved runs of this workflow yet for this profile.", cls="muted"), id=table_id)
@@ -201,8 +207,10 @@ def key_table(wf: Workflow) -> Any:
                   hx_confirm=f"Delete the saved state of “{r['key']}”? This cannot be undone.",
                   hx_target=f"#{table_id}", hx_swap="outerHTML", aria_label=f"Delete {r['key']}")),
     ) for r in rows]
+    more = P(f"The {len(rows)} most recent of {total} runs; type a key above to open any other.", cls="muted") \
+        if total > len(rows) else None
     return Div(H3("Saved runs"), Table(Thead(Tr(Th("Key"), Th("Updated (UTC)"), Th("Status"), Th(""))), Tbody(*body),
-                                      cls="key-table"), id=table_id)
+                                      cls="key-table"), more, id=table_id)
 
 
 def _qs(**params: Any) -> str:

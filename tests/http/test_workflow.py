@@ -179,3 +179,14 @@ def test_step_latency_in_process(client):
     post_ms = (time.perf_counter() - t0) / n * 1000
     print(f"completed step GET {get_ms:.2f} ms, submit {post_ms:.2f} ms")
     assert get_ms > 0 and post_ms > 0
+
+
+def test_saved_runs_table_shows_the_newest_and_says_how_many(client, pip):
+    for i in range(30):
+        pip.initialize_if_missing(f"run-{i:02d}", {"app_name": "hello", "profile_id": 1})
+        pip.set_step_data(f"run-{i:02d}", "name", {"name": str(i)})
+    html = client.get("/hello").text
+    table = html.split('id="hello-key-table"')[1]
+    assert "run-29" in table and "run-00" not in table
+    assert "The 25 most recent of 30 runs" in html
+    assert pip.count_keys("hello") == 30 and len(pip.list_keys("hello", limit=5)) == 5

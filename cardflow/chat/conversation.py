@@ -70,6 +70,3 @@ class Conversation:
             n = self.db.query("SELECT count(*) AS n FROM message WHERE profile_id = ?", (profile_id,))[0]["n"]
             self.db.conn.execute("DELETE FROM message WHERE profile_id = ?", (profile_id,))
         return n
-
-    def now(self) -> str:
-        return now_iso()

@@ -284,7 +284,11 @@ class Workflow(AppPlugin):
             return cards.Problem(str(exc))
         if self.ctx.pipulate.app_of(key) == self.name:
             self.ctx.pipulate.delete(key)
+            self.on_delete(key)
         return cards.key_table(self)
+
+    def on_delete(self, key: str) -> None:
+        """Override to remove what a run left outside the state blob (files, caches)."""
 
     async def _export(self, req: Request) -> Any:
         key, problem = self._key_or_error(req)

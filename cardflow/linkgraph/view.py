@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
@@ -233,11 +233,13 @@ def show_graph(value: dict[str, Any]) -> Any:
 class GraphSteps:
     """Mixin for a Workflow (put it first: ``class X(GraphSteps, Workflow)``)."""
 
-    def register(self) -> None:
-        # `job="run_x"` names a method of the workflow: jobs then reach self.ctx like any route.
-        self.steps = [replace(s, job=getattr(self, s.job)) if isinstance(s.job, str) else s
-                      for s in type(self).steps]
-        super().register()  # type: ignore[misc]
+    def on_delete(self, key: str) -> None:
+        """Deleting a run also removes its downloaded and ingested files."""
+        import shutil
+
+        folder = self.graph_dir(key)
+        if folder.is_dir() and folder.resolve().is_relative_to(graphs_root(self.ctx.settings).resolve()):  # type: ignore[attr-defined]
+            shutil.rmtree(folder, ignore_errors=True)
 
     def render(self, req: Any) -> Any:
         return super().render(req), assets()  # type: ignore[misc]

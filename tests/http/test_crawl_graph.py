@@ -87,3 +87,7 @@ def test_crawl_to_graph_view_end_to_end(client, app, site, data_dir):
     assert gid in client.get("/graph_view").text  # listed among the graphs
     final = client.get("/crawl_graph/step/graph", params={"key": KEY}, headers=HX).text
     assert "Finalize" in final and 'data-graph-src="/graph_view/data?graph=' in final
+    # Deleting the run removes its files too.
+    client.post("/crawl_graph/delete", params={"key": KEY}, headers=HX)
+    assert not ctx.pipulate.exists(KEY) and not folder.exists()
+    assert gid not in client.get("/graph_view").text

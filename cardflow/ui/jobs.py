@@ -36,7 +36,9 @@ def job_live(job: Job, *, reload_url: str | None = None, target: str | None = No
     """A self-updating job panel: progress over SSE, and (optionally) a reload when the job ends."""
     attrs: dict[str, Any] = {}
     if reload_url and job.status in ("running", "queued"):
-        attrs = {"hx_get": reload_url, "hx_trigger": f"sse:job-{job.id}-end", "hx_swap": "outerHTML",
+        # The end event reloads the card at once. A job that ends before this card is even in the
+        # page (a fast remote job) would leave it spinning, so it also checks every few seconds.
+        attrs = {"hx_get": reload_url, "hx_trigger": f"sse:job-{job.id}-end, every 3s", "hx_swap": "outerHTML",
                  "hx_target": target or "this"}
     # hx-target="this": without it the progress swap would inherit the reload target of the parent.
     return Div(Div(job_progress(job), sse_swap=f"job-{job.id}", hx_swap="innerHTML", hx_target="this"),

@@ -126,7 +126,7 @@ def test_job_step_runs_saves_result_and_chain_continues(doc_client):
     r = client.post("/countdown_doc/step/wait?key=j", data={"wait": "0"})
     assert "smallest allowed value is 1" in r.text and ctx.db.jobs() == []
     r = client.post("/countdown_doc/step/wait?key=j", data={"wait": "1"})
-    assert 'hx-trigger="sse:job-1-end"' in r.text and "<progress" in r.text
+    assert 'hx-trigger="sse:job-1-end, every 3s"' in r.text and "<progress" in r.text
     r2 = client.post("/countdown_doc/step/wait?key=j", data={"wait": "1"})  # a double click
     assert len(ctx.db.jobs()) == 1 and "sse:job-1-end" in r2.text
     assert wait_for(lambda: ctx.pipulate.get_step_data("j", "wait") != {}, timeout=5)

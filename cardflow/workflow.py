@@ -159,9 +159,6 @@ class Workflow(AppPlugin):
             key, error = None, f"The key “{raw}” belongs to another workflow."
         return cards.landing(self, key, error)
 
-    def chain(self, key: str) -> Any:
-        return cards.chain(self, key)
-
     def _key_or_error(self, req: Request) -> tuple[str | None, Any]:
         try:
             key = self.clean_key(req.query_params.get("key"))

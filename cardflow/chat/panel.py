@@ -60,7 +60,7 @@ def settings_form(ctx: Context) -> Any:
             Button("Save", type="submit"),
             hx_post="/chat/settings", hx_target="#chat-settings-msg", hx_swap="outerHTML",
         ),
-        cls="dropdown chat-settings", id="chat-settings",
+        cls="chat-settings", id="chat-settings",
     )
 
 

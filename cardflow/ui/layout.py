@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from cardflow.plugins import AppPlugin, Context, Registry
 
 VENDOR = "/static/vendor"
-ASSET_VERSION = "1"
+ASSET_VERSION = "2"
 
 
 def head(title: str) -> Any:

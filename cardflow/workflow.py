@@ -1,7 +1,7 @@
 """The declarative workflow layer: a list of `Step`s becomes routes, cards and the chain reaction.
 
 Each step's card is loaded by a placeholder with `hx_trigger="load"`: a finished step renders
-locked (with a revert button) followed by the next step's placeholder, so opening a key replays
+locked (with a revert button) followed by the next step's empty, self-loading card, so opening a key replays
 the chain up to the first open step, like "run all cells" in a notebook. All state is kept by
 `Pipulate` under the key from the URL; nothing lives in globals, so two tabs never collide.
 """

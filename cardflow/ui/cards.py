@@ -90,10 +90,10 @@ def workspace(wf: Workflow, key: str) -> Any:
 
 def chain(wf: Workflow, key: str) -> Any:
     first = wf.steps[0]
-    return Div(placeholder(wf, key, first.id), id=dom_id(wf, "chain"), cls="chain")
+    return Div(StepPlaceholder(wf, key, first.id), id=dom_id(wf, "chain"), cls="chain")
 
 
-def placeholder(wf: Workflow, key: str, step_id: str) -> Any:
+def StepPlaceholder(wf: Workflow, key: str, step_id: str) -> Any:
     return Div(id=dom_id(wf, step_id), hx_get=wf.url("step", step_id=step_id, key=key), hx_trigger="load",
                hx_swap="outerHTML", cls="step-placeholder", aria_busy="true")
 
@@ -101,7 +101,7 @@ def placeholder(wf: Workflow, key: str, step_id: str) -> Any:
 def next_after(wf: Workflow, key: str, step: Step) -> Any:
     ids = wf.step_ids
     i = ids.index(step.id)
-    return placeholder(wf, key, ids[i + 1]) if i + 1 < len(ids) else None
+    return StepPlaceholder(wf, key, ids[i + 1]) if i + 1 < len(ids) else None
 
 
 def step_card(wf: Workflow, key: str, step: Step, state: dict[str, Any], notice: str | None = None) -> Any:

@@ -489,10 +489,10 @@ def test_retries_exhausted(fake):
 
 def test_timeout_retried(fake):
     fake.state.slow_next = 1
-    fake.state.slow_seconds = 0.4
+    fake.state.slow_seconds = 1.5  # well past the timeout, while a normal answer fits it even on a busy machine
 
     async def go():
-        async with make(fake, timeout=0.1) as bf:
+        async with make(fake, timeout=0.5) as bf:
             return await bf.verify()
 
     assert run(go()) == "alice"

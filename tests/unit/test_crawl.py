@@ -259,9 +259,11 @@ def test_normalize_url(href, base, expected):
 
 
 def test_timeout_recorded_as_code_0():
-    site = FakeSite(page_delay=1.0, wide=1)
+    # Only /w/N pages are slow. The timeout leaves robots.txt and /wide ample time even on a busy
+    # machine (a robots.txt that does not answer would mean "disallow all" and crawl nothing).
+    site = FakeSite(page_delay=3.0, wide=1)
     with site as base:
-        result = asyncio.run(crawl(base + "/wide", max_depth=1, timeout=0.1))
+        result = asyncio.run(crawl(base + "/wide", max_depth=1, timeout=1.0))
     page = result.pages[f"{base}/w/0"]
     assert page.http_code == 0 and "Timeout" in page.error
     assert result.pages[f"{base}/wide"].http_code == 200

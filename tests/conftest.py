@@ -69,6 +69,22 @@ def client(app) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(scope="module")
+def botify_server():
+    """One fake Botify (API host + download host) per test module: starting it costs ~0.3 s."""
+    from tests.fakes.botify import run_fake_botify
+
+    with run_fake_botify() as fake:
+        yield fake
+
+
+@pytest.fixture
+def botify(botify_server):
+    """The module's fake Botify, with its state and fault injection reset for this test."""
+    botify_server.reset()
+    return botify_server
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -22,7 +22,6 @@ from tests.fakes.botify import (
     TOKEN,
     build_site,
     expected_edge_count,
-    run_fake_botify,
 )
 
 HX = {"HX-Request": "true"}
@@ -31,16 +30,9 @@ PROJECT_URL = f"https://app.botify.com/{ORG}/{PROJECT}/"
 SUCCESSFUL_NEWEST_FIRST = ["20240301-2", "20240301", "20240215", "20240201", "20240105"]
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with run_fake_botify() as running:
-        yield running
-
-
 @pytest.fixture
-def bf(fake):
-    fake.reset()
-    return fake
+def bf(botify):
+    return botify
 
 
 def make_client(data_dir: Path, api: str) -> TestClient:

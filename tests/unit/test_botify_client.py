@@ -30,22 +30,14 @@ from tests.fakes.botify import (
     READONLY_TOKEN,
     TOKEN,
     expected_edge_count,
-    run_fake_botify,
 )
 
 NEWEST_FIRST = ["20240301-2", "20240301", "20240215", "20240201", "20240105"]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with run_fake_botify() as fake:
-        yield fake
-
-
 @pytest.fixture
-def fake(server):
-    server.reset()
-    return server
+def fake(botify):
+    return botify
 
 
 def make(fake, token: str = TOKEN, **kw) -> BotifyClient:

@@ -15,21 +15,14 @@ import pytest
 
 from cardflow.botify import BotifyClient, DownloadError, download_export, sniff_compression
 from cardflow.botify import queries as q
-from tests.fakes.botify import ORG, PROJECT, TOKEN, build_site, expected_edges, run_fake_botify
+from tests.fakes.botify import ORG, PROJECT, TOKEN, build_site, expected_edges
 
 SLUG = "20240301-2"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with run_fake_botify() as fake:
-        yield fake
-
-
 @pytest.fixture
-def fake(server):
-    server.reset()
-    return server
+def fake(botify):
+    return botify
 
 
 def run(coro):

@@ -92,3 +92,10 @@ def test_poke_pushes_a_message(client, app):
     assert client.post("/poke").status_code == 204
     new = [e for e in events._recent if e not in before]
     assert new and new[-1].name == "toast" and "Poke #1" in new[-1].data
+
+
+def test_help_page_explains_keys_and_lists_every_app(client, app):
+    html = client.get("/help").text
+    assert "resumes" in html and "Poke" in html
+    for plugin in app.state.ctx.services["registry"].menu():
+        assert f'href="{plugin.path}"' in html

@@ -249,7 +249,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cardflow-actions-") as tmp:
         app = build_app(Settings(data_dir=Path(tmp), open_browser=False, llm="embedded"))
         ctx = app.state.ctx
-        registry = ctx.services["registry"]
+        registry = ctx.registry
         tasks, profiles = registry.by_name("tasks"), registry.by_name("profiles")
         pid = ctx.current_profile_id()
         other = profiles.insert_item(pid, {"name": "Other client"}).id

@@ -79,7 +79,7 @@ def system_prompt(llm: str) -> str:
         app = build_app(Settings(data_dir=tmp, port=5001, open_browser=False, llm=llm,
                                  ollama_host="http://127.0.0.1:9"))
         ctx = app.state.ctx
-        prompt = ctx.services["chat"].system_prompt("home")
+        prompt = ctx.chat.system_prompt("home")
         ctx.db.close()
         return prompt
 

@@ -32,7 +32,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 def build_app(settings: Settings) -> FastHTML:
     db = Database(settings.db_path)
     events = Broadcaster()
-    jobs = JobManager(db, events)
+    jobs = JobManager(db, events, renderer=job_progress)
     backups = BackupScheduler(db, settings.data_dir / "backups")
     app = FastHTML(
         default_hdrs=False,  # FastHTML's defaults load htmx from a CDN; we serve our own copies
@@ -50,12 +50,9 @@ def build_app(settings: Settings) -> FastHTML:
     ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),
                   conversation=Conversation(db, events), jobs=jobs, app=app)
     app.state.ctx = ctx
-    ctx.services["chat"] = ChatService(ctx)
-    jobs.renderer = job_progress
-    jobs.services = ctx.services
+    ctx.chat = ChatService(ctx)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     registry = load_plugins(ctx)
-    ctx.services["registry"] = registry
     add_shell_routes(ctx, registry)
     add_chat_routes(ctx)
     for error in registry.errors:

@@ -1,7 +1,14 @@
-"""Error pages that never show a traceback: the details go to the log, the user gets a sentence."""
+"""The one error a user sees, and the one place it is rendered.
+
+Code anywhere raises `Problem(message, status)`: a sentence for a person, never a traceback. The
+handlers below turn it into a page, or into a fragment for an htmx request; the action layer turns
+the same exception into an MCP error result, a CLI exit code 2, or a chat message. Everything
+else that escapes is logged with its traceback and shown as a generic sentence.
+"""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from loguru import logger
@@ -19,23 +26,68 @@ MESSAGES = {
 }
 
 
+class Problem(Exception):
+    """Something the user can act on: the request is refused and nothing was changed.
+
+    `status` is the HTTP status of a full page. `field` names the input the message belongs to,
+    when there is one (forms show it there; MCP and the CLI print it with the message).
+    """
+
+    status: int = 400
+
+    def __init__(self, message: str, status: int | None = None, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFoundProblem(Problem):
+    status = 404
+
+
+def problem_fragment(message: str) -> str:
+    """The error fragment swapped into a page; the message is escaped here, once."""
+    return f"<div class='error-fragment' role='alert'><p>{escape(message)}</p></div>"
+
+
+def problem_response(req: Request, message: str, status: int) -> HTMLResponse:
+    if "hx-request" in req.headers:
+        # htmx swaps only 2xx answers by default: a fragment the user must see is sent as 200.
+        return HTMLResponse(problem_fragment(message), status_code=200 if status < 500 else status)
+    return HTMLResponse(_small_page(f"Error {status}", escape(message), "<p><a href='/'>Back to Cardflow</a></p>"),
+                        status_code=status)
+
+
+async def problem_error(req: Request, exc: Exception) -> HTMLResponse:
+    status = exc.status if isinstance(exc, Problem) else 400
+    return problem_response(req, str(exc), status)
+
+
 async def http_error(req: Request, exc: Any) -> HTMLResponse:
     status = getattr(exc, "status_code", 500)
     message = MESSAGES.get(status, "The request could not be handled.")
     if "hx-request" in req.headers:
-        return HTMLResponse(f"<div class='error-fragment' role='alert'>{message}</div>", status_code=status)
+        return HTMLResponse(problem_fragment(message), status_code=status)
     return HTMLResponse(_small_page(f"Error {status}", message, "<p><a href='/'>Back to Cardflow</a></p>"),
                         status_code=status)
 
 
 async def server_error(req: Request, exc: Exception) -> HTMLResponse:
+    if isinstance(exc, Problem):  # Starlette routes plain Exception subclasses here first in some paths
+        return await problem_error(req, exc)
     logger.opt(exception=exc).error(f"Unhandled error on {req.method} {req.url.path}")
     message = "Something went wrong on the server. The details are in the log; nothing was half-saved."
     if "hx-request" in req.headers:
-        return HTMLResponse(f"<div class='error-fragment' role='alert'>{message}</div>", status_code=500)
+        return HTMLResponse(problem_fragment(message), status_code=500)
     return HTMLResponse(_small_page("Something went wrong", message, "<p><a href='/'>Back to Cardflow</a></p>"),
                         status_code=500)
 
 
 def exception_handlers() -> dict[Any, Any]:
-    return {HTTPException: http_error, 404: http_error, 405: http_error, 500: server_error, Exception: server_error}
+    return {Problem: problem_error, HTTPException: http_error, 404: http_error, 405: http_error,
+            500: server_error, Exception: server_error}

@@ -11,8 +11,10 @@ from urllib.parse import urlsplit
 from fasthtml.common import Fieldset, Input, Label, Legend, Option, Textarea
 from fasthtml.common import Select as SelectTag
 
+from cardflow.errors import Problem
 
-class ValidationError(ValueError):
+
+class ValidationError(Problem, ValueError):
     """The user's input cannot be accepted; the message is shown at the field."""
 
 

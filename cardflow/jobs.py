@@ -57,10 +57,6 @@ class JobContext:
         self.detail.update(values)
         self.manager._write(self.job_id, detail=self.detail)
 
-    @property
-    def services(self) -> dict[str, Any]:
-        return self.manager.services
-
     async def progress(self, pct: float, message: str = "", log: str | None = None, *, persist: bool = True) -> None:
         """Report progress. `persist=False` only updates the page (for fast streams, e.g. LLM text);
         the next persisted call or the end of the job writes the latest state."""
@@ -77,13 +73,12 @@ class JobContext:
 
 
 class JobManager:
-    def __init__(self, db: Database, events: Broadcaster) -> None:
+    def __init__(self, db: Database, events: Broadcaster, renderer: Callable[[Job], Any] | None = None) -> None:
         self.db = db
         self.events = events
         self.kinds: dict[str, JobKind] = {}
         self.tasks: dict[int, asyncio.Task] = {}
-        self.renderer: Callable[[Job], Any] | None = None  # set by the UI: job -> progress fragment
-        self.services: dict[str, Any] = {}  # the app's services (chat, registry), for jobs that need them
+        self.renderer = renderer  # job -> its progress fragment, published over SSE; None renders nothing
         self.shutting_down = False
 
     def register(self, kind: JobKind) -> None:

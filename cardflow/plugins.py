@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from cardflow.chat.conversation import Conversation
+    from cardflow.chat.service import ChatService
     from cardflow.config import Settings
     from cardflow.db import Database
     from cardflow.events import Broadcaster
@@ -46,7 +47,9 @@ class Context:
     conversation: Conversation
     jobs: JobManager
     app: FastHTML
-    services: dict[str, Any] = field(default_factory=dict)
+    # Set by build_app before any plugin registers; typed so that apps and tests need no string keys.
+    registry: Registry = field(default_factory=lambda: Registry())
+    chat: ChatService = field(init=False)
 
     def current_profile_id(self) -> int:
         pid = self.db.store.get("last_profile_id")
@@ -160,7 +163,8 @@ def _load_file(path: Path) -> ModuleType:
 
 
 def load_plugins(ctx: Context, sources: list[tuple[str, Callable[[], Any]]] | None = None) -> Registry:
-    registry = Registry()
+    """Load every plugin into `ctx.registry` (the same object apps already hold) and return it."""
+    registry = ctx.registry
     if sources is None:
         sources, _ = discover(ctx.settings)
     classes: list[tuple[str, type[AppPlugin]]] = []

@@ -101,9 +101,7 @@ def _add_landing(ctx: Context, registry: Registry, plugin: AppPlugin) -> None:
 
 def _announce_app_switch(ctx: Context, plugin: AppPlugin) -> None:
     """Hot prompt injection: the chat learns which app is open (and the history shows it)."""
-    hook = ctx.services.get("on_app_switch")
-    if hook:
-        hook(plugin)
+    ctx.chat.on_app_switch(plugin)
 
 
 def help_content(registry: Registry) -> Any:

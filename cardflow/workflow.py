@@ -8,6 +8,7 @@ the chain up to the first open step, like "run all cells" in a notebook. All sta
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -125,8 +126,8 @@ class Workflow(AppPlugin):
         r["export"] = self.route("/export", ["get"])(self._export)
         for step in self.steps:
             if step.job is not None:
-                # `job="method_name"` binds a workflow method, so the job can reach `self.ctx`.
-                run = getattr(self, step.job) if isinstance(step.job, str) else step.job
+                # `job="method_name"` binds a workflow method; a callable gets the workflow as its first argument.
+                run = getattr(self, step.job) if isinstance(step.job, str) else functools.partial(step.job, self)
                 self.ctx.jobs.register(JobKind(self.job_kind(step), run, resumable=step.resumable,
                                                on_done=self._job_done))
         self.register_extra()

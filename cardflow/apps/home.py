@@ -18,7 +18,7 @@ class Home(AppPlugin):
               "if asked, and suggest one that fits what they want to do.")
 
     def render(self, req: Any) -> Any:
-        registry = self.ctx.services["registry"]
+        registry = self.ctx.registry
         apps = [p for p in registry.menu() if p.name != self.name]
         return Div(
             H1("Cardflow"),

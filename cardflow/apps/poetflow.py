@@ -11,8 +11,8 @@ POEM_PROMPT = ("You are a poet. Write one short poem of 4 to 8 lines about the t
                "Reply with the poem only: no title, no explanation.")
 
 
-async def write_poem(ctx: JobContext) -> dict[str, Any]:
-    chat = ctx.services["chat"]
+async def write_poem(wf: Workflow, ctx: JobContext) -> dict[str, Any]:
+    chat = wf.ctx.chat
     backend, _reason = await chat.backend()
     topic = ctx.params["values"]["topic"]
     messages = [{"role": "system", "content": POEM_PROMPT}, {"role": "user", "content": f"Topic: {topic}"}]

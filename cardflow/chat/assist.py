@@ -41,13 +41,13 @@ COMMAND_HELP = (
 
 
 def executor_for(ctx: Context, profile_id: int) -> ActionExecutor:
-    registry = ctx.services["registry"]
+    registry = ctx.registry
     targets = {name: registry.by_name(app) for name, app in (("task", "tasks"), ("profile", "profiles"))}
     return ActionExecutor({k: v for k, v in targets.items() if v is not None}, profile_id)
 
 
 def _task_names(ctx: Context, profile_id: int) -> list[Any]:
-    tasks = ctx.services["registry"].by_name("tasks")
+    tasks = ctx.registry.by_name("tasks")
     return tasks.items(profile_id) if tasks else []
 
 
@@ -64,7 +64,7 @@ def describe(results: list[ActionResult]) -> str:
 
 async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable[[str], Awaitable[None]],
                     origin: str | None = None) -> str:
-    chat = ctx.services["chat"]
+    chat = ctx.chat
     backend, _ = await chat.backend()
     executor = executor_for(ctx, profile_id)
     tasks = _task_names(ctx, profile_id)

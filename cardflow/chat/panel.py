@@ -44,7 +44,7 @@ def status_line(text: str, oob: bool = False) -> Any:
 
 
 def settings_form(ctx: Context) -> Any:
-    chat = ctx.services["chat"]
+    chat = ctx.chat
     return Details(
         Summary("Settings", role="button", cls="secondary outline"),
         Form(
@@ -79,7 +79,7 @@ def chat_panel(ctx: Context, profile_id: int, client_id: str = "") -> Any:
                           hx_swap="innerHTML", hx_confirm="Clear the whole conversation for this profile?",
                           aria_label="Clear the conversation"), cls="chat-tools"),
                cls="chat-head"),
-        status_line(ctx.services["chat"].status()),
+        status_line(ctx.chat.status()),
         Div(*messages, id="chat-messages", cls="chat-messages", sse_swap="chat", hx_swap="beforeend",
             aria_live="polite"),
         Form(chat_input(), Div(Button("Send", type="submit", id="chat-send"), cls="chat-buttons"),

@@ -88,7 +88,7 @@ class ChatSocket:
             acc = full
             await self.send(Div(NotStr(render_markdown(full)), id=body_id, hx_swap_oob="innerHTML"))
 
-        chat = ctx.services["chat"]
+        chat = ctx.chat
         final, error = "", None
         try:
             final = await run_reply(ctx, profile_id, text, on_chunk, origin=self.client_id)
@@ -121,7 +121,7 @@ def _note(text: str) -> Any:
 
 def add_chat_routes(ctx: Context) -> None:
     app = ctx.app
-    chat = ctx.services["chat"]
+    chat = ctx.chat
 
     async def ws_endpoint(ws: WebSocket) -> None:
         await ChatSocket(ctx, ws).run()
@@ -156,8 +156,3 @@ def add_chat_routes(ctx: Context) -> None:
         return HTMLResponse(to_xml((Small(f"Saved. Using {backend.name}.", id="chat-settings-msg", role="status"),
                                     status_line(chat.status(), oob=True))))
 
-    def on_app_switch(plugin: Any) -> None:
-        """Hot prompt injection: the next reply uses this app's prompt; the history marks the switch."""
-        ctx.conversation.add(ctx.current_profile_id(), "system", f"Switched to the {plugin.title} app.", plugin.name)
-
-    ctx.services["on_app_switch"] = on_app_switch

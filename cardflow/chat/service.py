@@ -146,11 +146,15 @@ class ChatService:
         except (BackendError, TimeoutError):
             return []
 
+    def on_app_switch(self, plugin: Any) -> None:
+        """Hot prompt injection: the next reply uses this app's prompt; the history marks the switch."""
+        self.ctx.conversation.add(self.ctx.current_profile_id(), "system", f"Switched to the {plugin.title} app.",
+                                  plugin.name)
+
     # -- prompt -----------------------------------------------------------------------------
     def system_prompt(self, app_name: str | None = None, extra: str = "") -> str:
         prompt = BASE_PROMPT.format(tone=self.tone(), words=self.word_limit())
-        registry = self.ctx.services.get("registry")
-        plugin = registry.by_name(app_name or self.store.get("last_app_choice", "home")) if registry else None
+        plugin = self.ctx.registry.by_name(app_name or self.store.get("last_app_choice", "home"))
         if plugin is not None:
             prompt += f"\n\nThe user has the “{plugin.title}” app open. {plugin.description}"
             if plugin.prompt:

@@ -131,7 +131,7 @@ def test_invalid_or_foreign_commands_change_nothing(data_dir, monkeypatch, comma
 
 def test_app_switch_injects_the_app_prompt(data_dir, monkeypatch):
     app = build(data_dir, monkeypatch, replies=["ok"])
-    chat = app.state.ctx.services["chat"]
+    chat = app.state.ctx.chat
     with TestClient(app, base_url="http://127.0.0.1:5001") as client:
         client.get("/home")
         client.get("/tasks")
@@ -148,7 +148,7 @@ def test_app_switch_injects_the_app_prompt(data_dir, monkeypatch):
 
 
 def test_settings_clear_and_models(client, app):
-    chat = app.state.ctx.services["chat"]
+    chat = app.state.ctx.chat
     r = client.post("/chat/settings", data={"backend": "scripted", "tone": "formal", "word_limit": "50"})
     assert "Saved" in r.text and chat.tone() == "formal" and chat.word_limit() == 50
     assert "under 50 words" in chat.system_prompt() and "formal" in chat.system_prompt()
@@ -166,7 +166,7 @@ def test_settings_clear_and_models(client, app):
 
 def test_history_is_trimmed_to_the_context_window_but_keeps_the_system_prompt(app):
     ctx = app.state.ctx
-    chat = ctx.services["chat"]
+    chat = ctx.chat
     for i in range(400):
         ctx.conversation.add(1, "user" if i % 2 == 0 else "assistant", f"message {i} " + "x" * 200, broadcast=False)
     messages = chat.build_messages(1, "SYSTEM")

@@ -26,7 +26,7 @@ def doc_client(tmp_path):
     for name, code in doc_files().items():
         (plugins / name).write_text(code)
     app = build_app(Settings(data_dir=tmp_path / "data", plugins_dir=plugins, open_browser=False))
-    assert not app.state.ctx.services["registry"].errors
+    assert not app.state.ctx.registry.errors
     with TestClient(app, base_url="http://127.0.0.1:5001") as c:
         c.headers.update(HX)
         yield c

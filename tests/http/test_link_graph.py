@@ -278,7 +278,7 @@ def test_a_create_that_may_have_reached_botify_is_never_repeated(lg, bf):
 def test_a_create_cut_short_by_a_crash_is_not_repeated_on_resume(lg, bf):
     import asyncio
 
-    wf = lg.ctx.services["registry"].by_name("link_graph")
+    wf = lg.ctx.registry.by_name("link_graph")
 
     class Resumed:
         detail = {"links_creating": True}

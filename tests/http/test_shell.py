@@ -16,7 +16,7 @@ def test_home_page_has_two_columns_nav_and_chat(client):
 
 
 def test_home_links_to_every_app(client, app):
-    registry = app.state.ctx.services["registry"]
+    registry = app.state.ctx.registry
     html = client.get("/home").text
     for plugin in registry.menu():
         if plugin.name != "home":
@@ -24,7 +24,7 @@ def test_home_links_to_every_app(client, app):
 
 
 def test_no_page_references_a_cdn(client, app):
-    registry = app.state.ctx.services["registry"]
+    registry = app.state.ctx.registry
     paths = ["/", "/help"] + [p.path for p in registry.menu()]
     for path in paths:
         html = client.get(path).text
@@ -97,5 +97,5 @@ def test_poke_pushes_a_message(client, app):
 def test_help_page_explains_keys_and_lists_every_app(client, app):
     html = client.get("/help").text
     assert "resumes" in html and "Poke" in html
-    for plugin in app.state.ctx.services["registry"].menu():
+    for plugin in app.state.ctx.registry.menu():
         assert f'href="{plugin.path}"' in html

@@ -37,7 +37,7 @@ def world(tmp_path):
                              ollama_host="http://127.0.0.1:9"))
     ctx = app.state.ctx
     ctx.events.listen()  # as if a page were open, so changes are broadcast
-    registry = ctx.services["registry"]
+    registry = ctx.registry
     tasks, profiles = registry.by_name("tasks"), registry.by_name("profiles")
     pid = ctx.current_profile_id()
     for name in ("buy milk", "call Bob", "water the plants"):

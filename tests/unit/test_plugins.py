@@ -53,7 +53,7 @@ class Notes(AppPlugin):
 
 def test_plugins_dir_app_is_in_menu_in_order_and_served(tmp_path):
     app = _app_with_plugins_dir(tmp_path, {"notes.py": GOOD})
-    registry = app.state.ctx.services["registry"]
+    registry = app.state.ctx.registry
     names = [p.name for p in registry.menu()]
     assert names.index("home") < names.index("notes")  # order 0 before order 5
     with TestClient(app, base_url="http://127.0.0.1:5001") as c:
@@ -68,7 +68,7 @@ def test_broken_plugins_are_logged_and_skipped(tmp_path):
             "def render", "def register(self):\n        raise ValueError('nope')\n\n    def render"),
         "notes.py": GOOD,
     })
-    registry = app.state.ctx.services["registry"]
+    registry = app.state.ctx.registry
     assert {p.name for p in registry.plugins} >= {"home", "notes"}
     assert "bad" not in {p.name for p in registry.plugins}
     assert len(registry.errors) == 3
@@ -78,7 +78,7 @@ def test_broken_plugins_are_logged_and_skipped(tmp_path):
 
 def test_duplicate_app_name_is_skipped(tmp_path):
     app = _app_with_plugins_dir(tmp_path, {"dup.py": GOOD.replace('name = "notes"', 'name = "home"')})
-    registry = app.state.ctx.services["registry"]
+    registry = app.state.ctx.registry
     assert [p.name for p in registry.plugins].count("home") == 1
     assert any("already loaded" in e for e in registry.errors)
 
@@ -99,7 +99,7 @@ def test_entry_point_plugins_load_through_the_same_path(tmp_path, monkeypatch):
     from cardflow.app import build_app
 
     app = build_app(Settings(data_dir=tmp_path / "data", open_browser=False))
-    registry = app.state.ctx.services["registry"]
+    registry = app.state.ctx.registry
     assert "notes" in [p.name for p in registry.menu()]
     with TestClient(app, base_url="http://127.0.0.1:5001") as c:
         assert "notes app body" in c.get("/notes").text

@@ -20,7 +20,7 @@ def test_new_workflow_runs_at_once_and_is_in_the_menu(tmp_path):
     from cardflow.app import build_app
 
     app = build_app(Settings(data_dir=tmp_path / "data", plugins_dir=plugins, open_browser=False))
-    assert "client_audit" in [p.name for p in app.state.ctx.services["registry"].menu()]
+    assert "client_audit" in [p.name for p in app.state.ctx.registry.menu()]
     with TestClient(app, base_url="http://127.0.0.1:5001") as c:
         c.headers.update({"HX-Request": "true"})
         assert c.get("/").status_code == 200 and 'href="/client_audit"' in c.get("/").text

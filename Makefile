@@ -14,7 +14,7 @@ help:
 	@echo "make run    - create .venv, install, serve http://127.0.0.1:5001 (embedded LLM builds in the background)"
 	@echo "make test   - install dev/test deps (and Debian's chromium if missing), run every test"
 	@echo "make bench  - run the benchmarks"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and mypy (strict on cardflow/)"
 	@echo "make clean  - remove .venv and caches (never your data dir)"
 
 $(PY):
@@ -63,10 +63,11 @@ bench: $(DEV_STAMP) llm
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy cardflow
 
 fmt: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -132,7 +132,7 @@ def scripted_rows() -> list[Row]:
 
 
 def embedded_rows() -> list[Row]:
-    from cardflow.chat.embedded import EmbeddedBackend, embedded_available
+    from cardflow.chat.backends import EmbeddedBackend, embedded_available
 
     ok, why = embedded_available()
     if not ok:

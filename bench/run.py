@@ -37,6 +37,7 @@ SECTIONS = {
     "memory": "bench.memory",        # 8. RSS before the model loads
     "load": "bench.load",            # hardening: 200 mixed clients for 30 s, zero errors
     "fuzz": "bench.fuzz",            # hardening: the long fuzz run over every route
+    "actions": "bench.actions_calls",  # actions: `cardflow call` and MCP vs a direct call
     "linkgraph": "bench.linkgraph",  # 7. link-graph ingest (bench/linkgraph_ingest.py)
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")

@@ -10,6 +10,7 @@ from loguru import logger
 from starlette.middleware import Middleware
 from starlette.staticfiles import StaticFiles
 
+from cardflow.actions import ActionRegistry
 from cardflow.backup import BackupScheduler
 from cardflow.chat.conversation import Conversation
 from cardflow.chat.routes import add_chat_routes
@@ -20,6 +21,7 @@ from cardflow.devtools import RequestLogMiddleware, print_state_tables
 from cardflow.errors import exception_handlers
 from cardflow.events import Broadcaster
 from cardflow.jobs import JobManager
+from cardflow.mcp_http import add_mcp_route
 from cardflow.pipeline import Pipulate
 from cardflow.plugins import Context, load_plugins
 from cardflow.security import SecurityMiddleware
@@ -51,10 +53,13 @@ def build_app(settings: Settings) -> FastHTML:
                   conversation=Conversation(db, events), jobs=jobs, app=app)
     app.state.ctx = ctx
     ctx.chat = ChatService(ctx)
+    ctx.actions = ActionRegistry(ctx)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     registry = load_plugins(ctx)
+    ctx.actions.collect()
     add_shell_routes(ctx, registry)
     add_chat_routes(ctx)
-    for error in registry.errors:
+    add_mcp_route(ctx)
+    for error in registry.errors + ctx.actions.errors:
         logger.warning(f"plugin skipped: {error}")
     return app

@@ -11,7 +11,7 @@ from typing import Any
 from cardflow.config import Settings
 from cardflow.db import Database
 
-TABLES = ("store", "profile", "task", "pipeline", "message", "job")
+TABLES = ("store", "profile", "task", "pipeline", "message", "job", "action_log")
 FORMAT = "cardflow-export-1"
 KEEP_DAILY = 7
 

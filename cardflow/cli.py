@@ -1,4 +1,4 @@
-"""The `cardflow` command: serve (default), doctor, new, export, import."""
+"""The `cardflow` command: serve (default), doctor, new, notebook, actions, call, mcp, export, import."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cardflow.cli_actions import add_parsers as add_action_parsers
+from cardflow.cli_actions import call_action, list_actions, mcp_command
 from cardflow.config import Settings, SettingsError, from_env, is_loopback
 
 
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     nb.add_argument("action", choices=("start", "stop", "status"))
     _common(nb)
     nb.add_argument("--port", type=int, default=8888)
+
+    add_action_parsers(sub, _common)
 
     for name, text in (("export", "write every table to a JSON file"), ("import", "load a file made by export")):
         p = sub.add_parser(name, help=text)
@@ -86,7 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     if command == "notebook":
         from cardflow import jupyter
 
-        return getattr(jupyter, args.action)(settings, port=args.port)
+        code: int = getattr(jupyter, args.action)(settings, port=args.port)
+        return code
+    if command == "actions":
+        return list_actions(settings, args.app, args.json)
+    if command == "call":
+        return call_action(settings, args)
+    if command == "mcp":
+        return mcp_command(settings, args.print_config)
     if command in ("export", "import"):
         from cardflow.backup import export_file, import_file
 

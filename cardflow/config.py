@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
+
+from cardflow.chat.backends.registry import backend_choices
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def default_data_dir(env: dict[str, str] | None = None) -> Path:
+def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "cardflow"
@@ -37,7 +41,7 @@ class Settings:
     token: str | None = None
     # Extra Host header names to accept besides loopback and `host` (comma separated in env).
     allowed_hosts: tuple[str, ...] = ()
-    # LLM choice: auto | ollama | openai | embedded | scripted
+    # LLM choice: "auto" or a registered backend (cardflow.chat.backends.registry.backend_choices)
     llm: str = "auto"
     ollama_host: str | None = None
     openai_base_url: str | None = None
@@ -63,7 +67,8 @@ class Settings:
         names = {"localhost", "127.0.0.1", "[::1]", "::1", self.host.lower(), *map(str.lower, self.allowed_hosts)}
         return {n for n in names if n}
 
-    def with_overrides(self, **overrides: object) -> Settings:
+    # Any: the overrides are argparse values (the CLI flags), untyped until they land in a field.
+    def with_overrides(self, **overrides: Any) -> Settings:
         known = {f.name for f in fields(self)}
         return replace(self, **{k: v for k, v in overrides.items() if k in known and v is not None})
 
@@ -72,10 +77,10 @@ def _env_bool(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def from_env(env: dict[str, str] | None = None, **overrides: object) -> Settings:
+def from_env(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Build settings from `CARDFLOW_*` variables, then apply explicit overrides (CLI flags)."""
     env = dict(os.environ if env is None else env)
-    values: dict[str, object] = {"data_dir": default_data_dir(env)}
+    values: dict[str, Any] = {"data_dir": default_data_dir(env)}
     if v := env.get("CARDFLOW_HOST"):
         values["host"] = v
     if v := env.get("CARDFLOW_PORT"):
@@ -108,8 +113,10 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> Settings
     settings = Settings(**values).with_overrides(**overrides)
     if isinstance(settings.data_dir, str):
         settings = replace(settings, data_dir=Path(settings.data_dir))
-    if settings.llm not in ("auto", "ollama", "openai", "embedded", "scripted"):
-        raise SettingsError(f"CARDFLOW_LLM must be auto, ollama, openai, embedded or scripted, not {settings.llm!r}")
+    choices = backend_choices()
+    if settings.llm not in choices:
+        listed = f"{', '.join(choices[:-1])} or {choices[-1]}"
+        raise SettingsError(f"CARDFLOW_LLM must be {listed}, not {settings.llm!r}")
     return settings
 
 

@@ -13,7 +13,10 @@ from typing import Any, ClassVar
 from fasthtml.common import Button, Div, Form, Input, Li, P, Span, Ul, to_xml
 from starlette.requests import Request
 
+from cardflow.actions import Action
+from cardflow.actions.crud_actions import crud_actions
 from cardflow.db import parse_id
+from cardflow.errors import Problem
 from cardflow.fields import Field, ValidationError
 from cardflow.plugins import AppPlugin
 from cardflow.ui.components import FieldError, NotFound
@@ -34,8 +37,10 @@ class CrudApp(AppPlugin):
 
     def items(self, profile_id: int) -> list[Any]:
         if self.scoped:
-            return self.table(where="profile_id = ?", where_args=(profile_id,), order_by="priority, id")
-        return self.table(order_by="priority, id")
+            rows: list[Any] = self.table(where="profile_id = ?", where_args=(profile_id,), order_by="priority, id")
+            return rows
+        rows = self.table(order_by="priority, id")
+        return rows
 
     def get_item(self, item_id: Any, profile_id: int) -> Any | None:
         ident = parse_id(item_id)
@@ -50,7 +55,10 @@ class CrudApp(AppPlugin):
         for name, field in self.fields.items():
             if partial and name not in values:
                 continue
-            out[name] = field.parse(values.get(name))
+            try:
+                out[name] = field.parse(values.get(name))
+            except ValidationError as exc:
+                raise ValidationError(str(exc), field=name) from None
         return out
 
     def insert_item(self, profile_id: int, values: dict[str, Any], *, origin: str | None = None) -> Any:
@@ -111,6 +119,15 @@ class CrudApp(AppPlugin):
 
     def before_delete(self, item: Any) -> None:
         """Override to remove what belongs to the item, or to refuse (raise ValidationError)."""
+
+    def owned_rows(self, item: Any) -> list[tuple[str, Any, dict[str, Any]]]:
+        """Rows that `before_delete` removes with the item, as (table, key, row), so undo can restore them."""
+        return []
+
+    # -- actions --------------------------------------------------------------------------
+    def actions(self) -> list[Action]:
+        """list, get, add, update, toggle, delete and move, derived from the declared fields."""
+        return crud_actions(self)
 
     # -- live updates ---------------------------------------------------------------------
     def after_change(self, op: str, item: Any, profile_id: int, origin: str | None) -> None:
@@ -198,7 +215,7 @@ class CrudApp(AppPlugin):
         """The inline edit form: one input per declared field. Escape or Cancel restores the row."""
         values = values or {}
         error_id = f"{self.item_id(item)}-error"
-        inputs = []
+        inputs: list[Any] = []
         for name, field in self.fields.items():
             current = values.get(name, getattr(item, name, ""))
             widget = field.widget(name, current, invalid=bool(error), error_id=error_id)
@@ -220,12 +237,22 @@ class CrudApp(AppPlugin):
     def origin(req: Request) -> str | None:
         return req.headers.get("x-cardflow-client")
 
+    async def act(self, req: Request, verb: str, **params: Any) -> Any:
+        """Run this app's action `verb` for the page: the same path as MCP, the CLI and the assistant."""
+        outcome = await self.ctx.actions.run(f"{self.name}.{verb}", params, actor="ui",
+                                             profile_id=self.ctx.current_profile_id(), origin=self.origin(req))
+        return outcome.result
+
+    def _fields_of(self, form: Any) -> dict[str, Any]:
+        return {k: str(form.get(k)) for k in self.fields if k in form}
+
     async def _insert(self, req: Request) -> Any:
         form = await req.form()
         try:
-            item = self.insert_item(self.ctx.current_profile_id(), dict(form), origin=self.origin(req))
-        except ValidationError as exc:
+            row = (await self.act(req, "add", **self._fields_of(form)))["item"]
+        except Problem as exc:
             return self.render_add_form(str(form.get(self.add_field, "")), str(exc))
+        item = self.table.get(row["id"])
         pid = self.ctx.current_profile_id()
         return self.render_add_form(), Ul(self.render_item(item), hx_swap_oob=f"beforeend:#{self.list_id}"), \
             self.render_counts(pid, oob=True)
@@ -240,41 +267,43 @@ class CrudApp(AppPlugin):
 
     async def _update(self, req: Request, item_id: str) -> Any:
         pid = self.ctx.current_profile_id()
-        form = dict(await req.form())
+        form = await req.form()
+        item = self.get_item(item_id, pid)
+        if item is None:
+            return NotFound(f"That {self.noun}")
+        values = self._fields_of(form)
+        try:
+            if values:
+                await self.act(req, "update", id=item.id, **values)
+        except Problem as exc:
+            return self.render_edit(item, dict(form), str(exc))
+        return self.render_item(self.table.get(item.id))
+
+    async def _toggle(self, req: Request, item_id: str) -> Any:
+        pid = self.ctx.current_profile_id()
+        item = self.get_item(item_id, pid)
+        if item is None:
+            return NotFound(f"That {self.noun}")
+        await self.act(req, "toggle", id=item.id)
+        return self.render_item(self.table.get(item.id)), self.render_counts(pid, oob=True)
+
+    async def _delete(self, req: Request, item_id: str) -> Any:
+        pid = self.ctx.current_profile_id()
         item = self.get_item(item_id, pid)
         if item is None:
             return NotFound(f"That {self.noun}")
         try:
-            item = self.update_item(item_id, pid, form, origin=self.origin(req))
-        except ValidationError as exc:
-            return self.render_edit(item, form, str(exc))
-        return self.render_item(item)
-
-    async def _toggle(self, req: Request, item_id: str) -> Any:
-        pid = self.ctx.current_profile_id()
-        try:
-            item = self.toggle_item(item_id, pid, origin=self.origin(req))
-        except LookupError:
-            return NotFound(f"That {self.noun}")
-        return self.render_item(item), self.render_counts(pid, oob=True)
-
-    async def _delete(self, req: Request, item_id: str) -> Any:
-        pid = self.ctx.current_profile_id()
-        try:
-            self.delete_item(item_id, pid, origin=self.origin(req))
-        except LookupError:
-            return NotFound(f"That {self.noun}")
-        except ValidationError as exc:
+            await self.act(req, "delete", id=item.id)
+        except Problem as exc:
             return self.toast_error(str(exc))
         return "", self.render_counts(pid, oob=True)
 
     async def _sort(self, req: Request) -> Any:
         form = await req.form()
-        ids = [i for i in str(form.get("ids", "")).split(",") if i.strip()]
-        pid = self.ctx.current_profile_id()
+        ids = [i.strip() for i in str(form.get("ids", "")).split(",") if i.strip()]
         try:
-            self.sort_items(ids, pid, origin=self.origin(req))
-        except ValidationError as exc:
+            await self.act(req, "reorder", order=ids)
+        except Problem as exc:
             return self.toast_error(str(exc))
         return ""
 

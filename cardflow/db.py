@@ -86,6 +86,24 @@ class Job:
     updated: str = ""
 
 
+@dataclass
+class ActionLog:
+    id: int | None = None
+    created: str = ""
+    actor: str = ""  # ui, assistant, mcp or cli
+    action: str = ""
+    profile_id: int = 0
+    params: str = "{}"
+    result: str = "null"
+    summary: str = ""
+    changes: str = "[]"  # [{table, key, before, after}]
+
+
+# Each table's row dataclass. The SQL lives in MIGRATIONS (an old data dir must upgrade in place);
+# tests/unit/test_db.py checks that both declare the same columns with the same types.
+TABLES: dict[str, type] = {"profile": Profile, "task": Task, "pipeline": Pipeline, "message": Message, "job": Job,
+                           "action_log": ActionLog}
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "0001_initial",
@@ -119,6 +137,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         # Workflow keys belong to a profile so that deleting a profile can take its keys along.
         "ALTER TABLE pipeline ADD COLUMN profile_id INTEGER NOT NULL DEFAULT 0;",
     ),
+    (
+        "0003_action_log",
+        # Every data-changing action run (UI, assistant, MCP, CLI) with the rows before and after.
+        """
+        CREATE TABLE IF NOT EXISTS action_log (
+            id INTEGER PRIMARY KEY, created TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+            profile_id INTEGER NOT NULL, params TEXT NOT NULL DEFAULT '{}', result TEXT NOT NULL DEFAULT 'null',
+            summary TEXT NOT NULL DEFAULT '', changes TEXT NOT NULL DEFAULT '[]');
+        CREATE INDEX IF NOT EXISTS action_log_profile ON action_log(profile_id, id);
+        """,
+    ),
 ]
 
 
@@ -147,14 +176,13 @@ class Database:
             self.migrate()
         except (OSError, apsw.Error) as exc:
             raise DataDirError(_explain_open_error(self.path, exc)) from exc
-        self.profiles = self._table("profile", Profile)
-        self.tasks = self._table("task", Task)
-        self.pipelines = self._table("pipeline", Pipeline)
-        self.messages = self._table("message", Message)
-        self.jobs = self._table("job", Job)
+        self._tables = {name: self._table(name, cls) for name, cls in TABLES.items()}
+        self.profiles = self._tables["profile"]
+        self.tasks = self._tables["task"]
+        self.pipelines = self._tables["pipeline"]
+        self.messages = self._tables["message"]
+        self.jobs = self._tables["job"]
         self.store = DictLikeDB(self)
-        self._tables = {"profile": self.profiles, "task": self.tasks, "pipeline": self.pipelines,
-                        "message": self.messages, "job": self.jobs}
         self._ensure_default_profile()
 
     def table(self, name: str) -> Any:
@@ -185,7 +213,7 @@ class Database:
             finally:
                 self._depth.n = depth
 
-    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
 
     def migrate(self) -> list[str]:
@@ -214,9 +242,6 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
-
-    def integrity_ok(self) -> bool:
-        return self.query("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
 
 
 def _explain_open_error(path: Path, exc: Exception) -> str:
@@ -265,7 +290,8 @@ class DictLikeDB:
         return iter([r["key"] for r in self._db.query("SELECT key FROM store ORDER BY key")])
 
     def __len__(self) -> int:
-        return self._db.query("SELECT count(*) AS n FROM store")[0]["n"]
+        n: int = self._db.query("SELECT count(*) AS n FROM store")[0]["n"]
+        return n
 
     def get(self, key: str, default: Any = None) -> Any:
         try:

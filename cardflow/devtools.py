@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 from rich.console import Console
 from rich.table import Table
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cardflow.config import Settings
+
+if TYPE_CHECKING:
+    from cardflow.db import Database
 
 console = Console(stderr=True)
 
@@ -42,19 +46,19 @@ def redact_query(query: str) -> str:
 class RequestLogMiddleware:
     """Logs method, path, status and milliseconds; with --debug, the state tables after each write."""
 
-    def __init__(self, app: Callable, settings: Settings, dump_state: Callable[[], None] | None = None) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, dump_state: Callable[[], None] | None = None) -> None:
         self.app = app
         self.settings = settings
         self.dump_state = dump_state
 
-    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
         status = 500
 
-        async def send_wrapper(message: dict[str, Any]) -> None:
+        async def send_wrapper(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -71,7 +75,7 @@ class RequestLogMiddleware:
                 self.dump_state()
 
 
-def print_state_tables(db: Any) -> None:
+def print_state_tables(db: Database) -> None:
     store = Table(title="store", show_lines=False)
     store.add_column("key")
     store.add_column("value")
@@ -102,7 +106,8 @@ def banner(text: str = "Cardflow") -> str:
     try:
         import pyfiglet
 
-        return pyfiglet.figlet_format(text, font="slant")
+        art: str = pyfiglet.figlet_format(text, font="slant")
+        return art
     except Exception:  # a missing font must never stop start-up
         return f"== {text} =="
 

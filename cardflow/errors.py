@@ -8,8 +8,8 @@ else that escapes is logged with its traceback and shown as a generic sentence.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
-from typing import Any
 
 from loguru import logger
 from starlette.exceptions import HTTPException
@@ -68,7 +68,7 @@ async def problem_error(req: Request, exc: Exception) -> HTMLResponse:
     return problem_response(req, str(exc), status)
 
 
-async def http_error(req: Request, exc: Any) -> HTMLResponse:
+async def http_error(req: Request, exc: Exception) -> HTMLResponse:
     status = getattr(exc, "status_code", 500)
     message = MESSAGES.get(status, "The request could not be handled.")
     if "hx-request" in req.headers:
@@ -88,6 +88,9 @@ async def server_error(req: Request, exc: Exception) -> HTMLResponse:
                         status_code=500)
 
 
-def exception_handlers() -> dict[Any, Any]:
+Handler = Callable[[Request, Exception], Awaitable[HTMLResponse]]
+
+
+def exception_handlers() -> dict[int | type[Exception], Handler]:
     return {Problem: problem_error, HTTPException: http_error, 404: http_error, 405: http_error,
             500: server_error, Exception: server_error}

@@ -102,13 +102,13 @@ class Broadcaster:
                         yield event.encode()
             while not self._closed.is_set():
                 try:
-                    event = await asyncio.wait_for(client.queue.get(), KEEPALIVE_SECONDS)
+                    queued = await asyncio.wait_for(client.queue.get(), KEEPALIVE_SECONDS)
                 except TimeoutError:
                     yield ": keepalive\n\n"
                     continue
-                if event is None:
+                if queued is None:  # close() asks every stream to end
                     break
-                yield event.encode()
+                yield queued.encode()
         finally:
             self._clients.discard(client)
 

@@ -55,6 +55,14 @@ class Field:
         return Input(type="text", value=self.display(value), placeholder=self.placeholder or None,
                      **self.attrs(name, invalid, error_id))
 
+    def json_schema(self) -> dict[str, Any]:
+        """The value as JSON schema, for actions (MCP, the CLI, the assistant). `parse` still has the
+        last word, so a value that passes the schema gets exactly the message the form would show."""
+        out: dict[str, Any] = {"type": "string"}
+        if self.help or self.placeholder:
+            out["description"] = self.help or f"e.g. {self.placeholder}"
+        return out
+
 
 @dataclass
 class Text(Field):
@@ -71,6 +79,12 @@ class Text(Field):
         if self.pattern and not re.fullmatch(self.pattern, text):
             raise ValidationError(self.pattern_message)
         return text
+
+    def json_schema(self) -> dict[str, Any]:
+        # The limit is stated, not enforced by the schema, so the message is the field's own.
+        out = super().json_schema()
+        out["description"] = (out.get("description", "") + f" At most {self.max_length} characters.").strip()
+        return out
 
 
 @dataclass
@@ -110,6 +124,14 @@ class Number(Field):
             raise ValidationError(f"The largest allowed value is {self.max:g}.")
         return value
 
+    def json_schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": ["integer", "string"] if self.integer else ["number", "string"]}
+        if self.min is not None:
+            out["minimum"] = self.min
+        if self.max is not None:
+            out["maximum"] = self.max
+        return out
+
     def widget(self, name: str, value: Any, *, invalid: bool = False, error_id: str = "") -> Any:
         return Input(type="number", value=self.display(value), min=self.min, max=self.max,
                      step="1" if self.integer else "any", **self.attrs(name, invalid, error_id))
@@ -121,6 +143,9 @@ class Select(Field):
 
     def pairs(self) -> list[tuple[str, str]]:
         return [(o, o) if isinstance(o, str) else (str(o[0]), str(o[1])) for o in self.options]
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": [v for v, _ in self.pairs()]}
 
     def convert(self, text: str) -> Any:
         if text not in {v for v, _ in self.pairs()}:
@@ -156,6 +181,9 @@ class Checkbox(Field):
 
     def display(self, value: Any) -> str:
         return "Yes" if value else "No"
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": ["boolean", "string"]}
 
     def widget(self, name: str, value: Any, *, invalid: bool = False, error_id: str = "") -> Any:
         return Label(Input(type="checkbox", checked=bool(value), value="on", **self.attrs(name, invalid, error_id)),

@@ -4,7 +4,8 @@ A job is bound to a (pipeline key, step). Its progress (0-100, a message, a few 
 written to the `job` table and published over SSE as `job-<id>` (the progress fragment) and
 `job-<id>-end` (a signal the card uses to reload itself). After a restart, jobs that were running
 are resumed when their kind says how (e.g. "poll this remote job id"), otherwise marked
-interrupted with a Retry button. A job that raises ends as failed with a readable message.
+interrupted with a Retry button. A job that raises ends as failed with a readable message: a
+`Problem`'s own sentence, else the exception's text.
 """
 
 from __future__ import annotations
@@ -19,14 +20,11 @@ from fasthtml.common import to_xml
 from loguru import logger
 
 from cardflow.db import Database, Job, now_iso
+from cardflow.errors import Problem
 from cardflow.events import Broadcaster
 
 ACTIVE = ("queued", "running")
 LOG_KEEP = 50
-
-
-class JobCancelled(Exception):
-    pass
 
 
 @dataclass
@@ -42,7 +40,7 @@ class JobContext:
 
     def __init__(self, manager: JobManager, job: Job) -> None:
         self.manager = manager
-        self.job_id = job.id
+        self.job_id = saved_id(job)
         self.key = job.pipeline_key
         self.step = job.step
         self.detail: dict[str, Any] = json.loads(job.detail or "{}")
@@ -50,7 +48,8 @@ class JobContext:
 
     @property
     def params(self) -> dict[str, Any]:
-        return self.detail.get("params", {})
+        params: dict[str, Any] = self.detail.get("params", {})
+        return params
 
     def save(self, **values: Any) -> None:
         """Persist values at once (e.g. a remote job id) so that a restart can resume from them."""
@@ -77,7 +76,7 @@ class JobManager:
         self.db = db
         self.events = events
         self.kinds: dict[str, JobKind] = {}
-        self.tasks: dict[int, asyncio.Task] = {}
+        self.tasks: dict[int, asyncio.Task[None]] = {}
         self.renderer = renderer  # job -> its progress fragment, published over SSE; None renders nothing
         self.shutting_down = False
 
@@ -86,18 +85,21 @@ class JobManager:
 
     # -- persistence ------------------------------------------------------------------------
     def get(self, job_id: int) -> Job | None:
-        return self.db.jobs.get(int(job_id), default=None)
+        job: Job | None = self.db.jobs.get(int(job_id), default=None)
+        return job
 
     def latest(self, key: str, step: str) -> Job | None:
-        rows = self.db.jobs(where="pipeline_key = ? AND step = ?", where_args=(key, step), order_by="id DESC", limit=1)
+        rows: list[Job] = self.db.jobs(where="pipeline_key = ? AND step = ?", where_args=(key, step), order_by="id DESC", limit=1)
         return rows[0] if rows else None
 
     def active(self, kind: str | None = None) -> list[Job]:
         where = "status IN ('queued', 'running')" + (" AND kind = ?" if kind else "")
-        return self.db.jobs(where=where, where_args=(kind,) if kind else (), order_by="id")
+        rows: list[Job] = self.db.jobs(where=where, where_args=(kind,) if kind else (), order_by="id")
+        return rows
 
     def recent(self, kind: str, limit: int = 20) -> list[Job]:
-        return self.db.jobs(where="kind = ?", where_args=(kind,), order_by="id DESC", limit=limit)
+        rows: list[Job] = self.db.jobs(where="kind = ?", where_args=(kind,), order_by="id DESC", limit=limit)
+        return rows
 
     def _write(self, job_id: int, **values: Any) -> None:
         if "detail" in values:
@@ -128,17 +130,21 @@ class JobManager:
             raise ValueError(f"Unknown job kind {kind!r}")
         stamp = now_iso()
         with self.db.transaction():
-            job = self.db.jobs.insert(Job(pipeline_key=key, step=step, kind=kind, status="running", progress=0,
+            job: Job = self.db.jobs.insert(Job(pipeline_key=key, step=step, kind=kind, status="running", progress=0,
                                           detail=json.dumps({"params": params or {}, "log": [], "message": "Starting…"}),
                                           created=stamp, updated=stamp))
         self._spawn(job)
         return job
 
     def _spawn(self, job: Job) -> None:
-        self.tasks[job.id] = asyncio.get_running_loop().create_task(self._run(job.id), name=f"job-{job.id}")
+        job_id = saved_id(job)
+        self.tasks[job_id] = asyncio.get_running_loop().create_task(self._run(job_id), name=f"job-{job_id}")
 
     async def _run(self, job_id: int) -> None:
         job = self.get(job_id)
+        if job is None:  # its run was deleted before the task got going
+            self.tasks.pop(job_id, None)
+            return
         kind = self.kinds[job.kind]
         ctx = JobContext(self, job)
         try:
@@ -147,6 +153,9 @@ class JobManager:
             if not self.shutting_down:
                 self._finish(job_id, "cancelled", ctx, message="Cancelled.")
             raise
+        except Problem as exc:  # refused for a reason the user can act on: no traceback in the log
+            logger.info(f"job {job_id} ({job.kind}) refused: {exc.message}")
+            self._finish(job_id, "failed", ctx, message=exc.message)
         except Exception as exc:  # a job that raises ends as failed; the server keeps running
             logger.opt(exception=exc).warning(f"job {job_id} ({job.kind}) failed")
             self._finish(job_id, "failed", ctx, message=_readable(exc))
@@ -158,7 +167,7 @@ class JobManager:
             try:
                 with self.db.transaction():
                     if kind.on_done is not None:
-                        kind.on_done(self.get(job_id), result)
+                        kind.on_done(self.get(job_id) or job, result)
                     self._finish(job_id, "done", ctx, message=ctx.detail.get("message") or "Done.", progress=100)
             except Exception as exc:
                 logger.opt(exception=exc).error(f"job {job_id}: saving the result failed")
@@ -182,8 +191,8 @@ class JobManager:
         if task is None or task.done():
             job = self.get(job_id)
             if job is not None and job.status in ACTIVE:  # orphaned (e.g. its process died): just mark it
-                self._write(job.id, status="cancelled")
-                self.publish(job.id, end=True)
+                self._write(job_id, status="cancelled")
+                self.publish(job_id, end=True)
                 return True
             return False
         task.cancel()
@@ -193,17 +202,18 @@ class JobManager:
         """At start-up: resume resumable jobs that were running, mark the others interrupted."""
         resumed = []
         for job in self.active():
+            job_id = saved_id(job)
             kind = self.kinds.get(job.kind)
             detail = json.loads(job.detail or "{}")
             if kind is not None and kind.resumable:
                 detail["resumed"] = True
                 detail.setdefault("log", []).append("Resumed after a restart.")
-                self._write(job.id, status="running", detail=detail)
-                self._spawn(self.get(job.id))
-                resumed.append(job.id)
+                self._write(job_id, status="running", detail=detail)
+                self._spawn(job)
+                resumed.append(job_id)
             else:
                 detail["message"] = "Interrupted by a server restart. Retry to run it again."
-                self._write(job.id, status="interrupted", detail=detail)
+                self._write(job_id, status="interrupted", detail=detail)
         return resumed
 
     async def shutdown(self) -> None:
@@ -214,6 +224,13 @@ class JobManager:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=1.0)
+
+
+def saved_id(job: Job) -> int:
+    """The id of a job read from (or inserted into) the table, which always has one."""
+    if job.id is None:
+        raise ValueError("This job was never saved: it has no id")
+    return job.id
 
 
 def _readable(exc: BaseException) -> str:

@@ -13,12 +13,15 @@ import inspect
 import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from cardflow.config import Settings, from_env
 from cardflow.db import Database
 from cardflow.pipeline import Pipulate
+
+if TYPE_CHECKING:
+    from cardflow.workflow import Workflow
 
 _current: Session | None = None
 
@@ -28,7 +31,7 @@ class Flow:
     """One workflow class, driven from Python with the same validation as its web form."""
 
     session: Session
-    cls: Any
+    cls: type[Workflow]
 
     @property
     def name(self) -> str:
@@ -84,7 +87,7 @@ class Session:
         return self.pipulate.list_keys(app)
 
 
-def _workflow_classes(settings: Settings) -> list[Any]:
+def _workflow_classes(settings: Settings) -> list[type[Workflow]]:
     import cardflow.apps as builtin
     from cardflow.workflow import Workflow
 

@@ -57,10 +57,12 @@ class Pipulate:
 
     def app_of(self, key: str) -> str | None:
         rows = self.db.query("SELECT app_name FROM pipeline WHERE key = ?", (key,))
-        return rows[0]["app_name"] if rows else None
+        name: str | None = rows[0]["app_name"] if rows else None
+        return name
 
     def _where(self, app: str | None, profile_id: int | None) -> tuple[str, list[Any]]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if app is not None:
             where.append("app_name = ?")
             params.append(app)
@@ -71,7 +73,8 @@ class Pipulate:
 
     def count_keys(self, app: str | None = None, profile_id: int | None = None) -> int:
         where, params = self._where(app, profile_id)
-        return self.db.query(f"SELECT count(*) AS n FROM pipeline{where}", tuple(params))[0]["n"]
+        n: int = self.db.query(f"SELECT count(*) AS n FROM pipeline{where}", tuple(params))[0]["n"]
+        return n
 
     def list_keys(self, app: str | None = None, profile_id: int | None = None,
                   limit: int | None = None) -> list[dict[str, Any]]:

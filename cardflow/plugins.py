@@ -15,16 +15,18 @@ import pkgutil
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from loguru import logger
 
 if TYPE_CHECKING:
-    from fasthtml.common import FastHTML
+    from fasthtml.common import FT, FastHTML
     from starlette.requests import Request
 
+    from cardflow.actions import Action, ActionRegistry
     from cardflow.chat.conversation import Conversation
     from cardflow.chat.service import ChatService
     from cardflow.config import Settings
@@ -34,6 +36,18 @@ if TYPE_CHECKING:
     from cardflow.pipeline import Pipulate
 
 ENTRY_POINT_GROUP = "cardflow.apps"
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+# A plugin source: a label for messages, and a loader returning a module, a class or a list of them.
+Source = tuple[str, Callable[[], Any]]
+
+
+def route(app: FastHTML, path: str, methods: Iterable[str] = ("get",),
+          name: str | None = None) -> Callable[[Handler], Handler]:
+    """`app.route` with a type. FastHTML's decorator is untyped; it returns a wrapper that calls the
+    handler with the same arguments, so typing it as returning the handler keeps handlers typed."""
+    decorator: Callable[[Handler], Handler] = app.route(path, methods=list(methods), name=name)
+    return decorator
 
 
 @dataclass
@@ -50,6 +64,7 @@ class Context:
     # Set by build_app before any plugin registers; typed so that apps and tests need no string keys.
     registry: Registry = field(default_factory=lambda: Registry())
     chat: ChatService = field(init=False)
+    actions: ActionRegistry = field(init=False)  # collected from every app once all have registered
 
     def current_profile_id(self) -> int:
         pid = self.db.store.get("last_profile_id")
@@ -57,7 +72,8 @@ class Context:
             return pid
         first = self.db.query("SELECT id FROM profile WHERE active ORDER BY priority, id LIMIT 1") or \
             self.db.query("SELECT id FROM profile ORDER BY priority, id LIMIT 1")
-        return first[0]["id"]
+        found: int = first[0]["id"]
+        return found
 
 
 class AppPlugin:
@@ -77,21 +93,26 @@ class AppPlugin:
     def path(self) -> str:
         return f"/{self.name}"
 
-    def route(self, path: str = "", methods: Iterable[str] = ("get",), name: str | None = None) -> Callable:
+    def route(self, path: str = "", methods: Iterable[str] = ("get",),
+              name: str | None = None) -> Callable[[Handler], Handler]:
         """Decorator: a route under this app's prefix (`self.route("/add", ["post"])` → POST /<name>/add)."""
-        return self.ctx.app.route(f"{self.path}{path}", methods=list(methods),
-                                  name=name or f"{self.name}:{path.strip('/') or 'index'}")
+        return route(self.ctx.app, f"{self.path}{path}", methods,
+                     name or f"{self.name}:{path.strip('/') or 'index'}")
 
     def register(self) -> None:
         """Add the app's own routes. The landing page `/<name>` is added by the shell."""
 
-    def render(self, req: Request) -> Any:
+    def actions(self) -> list[Action]:
+        """The app's typed abilities, served to the UI, the assistant, MCP and the CLI (docs/actions.md)."""
+        return []
+
+    def render(self, req: Request) -> FT:
         """The left-column content of the landing page; apps override this."""
         from fasthtml.common import H2, P
 
         return H2(self.title), P(self.description)
 
-    def __ft__(self) -> Any:
+    def __ft__(self) -> FT:
         from fasthtml.common import A
 
         return A(self.title, href=self.path)
@@ -128,23 +149,23 @@ class Registry:
         return [p for p in self.plugins if p.in_menu]
 
 
-def discover(settings: Settings) -> tuple[list[tuple[str, Callable[[], Any]]], list[str]]:
+def discover(settings: Settings) -> list[Source]:
     """Every plugin source as (label, loader) pairs, built-ins first."""
     import cardflow.apps as builtin
 
-    sources: list[tuple[str, Callable[[], Any]]] = []
+    sources: list[Source] = []
     for info in sorted(pkgutil.iter_modules(builtin.__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
-            sources.append((f"cardflow.apps.{info.name}",
-                            lambda n=info.name: importlib.import_module(f"cardflow.apps.{n}")))
+            module = f"cardflow.apps.{info.name}"
+            sources.append((module, partial(importlib.import_module, module)))
     plugins_dir = settings.plugins_dir or settings.data_dir / "plugins"
     if plugins_dir.is_dir():
         for path in sorted(plugins_dir.glob("*.py")):
             if not path.name.startswith("_"):
-                sources.append((str(path), lambda p=path: _load_file(p)))
+                sources.append((str(path), partial(_load_file, path)))
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         sources.append((f"entry point {ep.name}", ep.load))
-    return sources, []
+    return sources
 
 
 def _load_file(path: Path) -> ModuleType:
@@ -162,11 +183,11 @@ def _load_file(path: Path) -> ModuleType:
     return module
 
 
-def load_plugins(ctx: Context, sources: list[tuple[str, Callable[[], Any]]] | None = None) -> Registry:
+def load_plugins(ctx: Context, sources: list[Source] | None = None) -> Registry:
     """Load every plugin into `ctx.registry` (the same object apps already hold) and return it."""
     registry = ctx.registry
     if sources is None:
-        sources, _ = discover(ctx.settings)
+        sources = discover(ctx.settings)
     classes: list[tuple[str, type[AppPlugin]]] = []
     for label, loader in sources:
         try:

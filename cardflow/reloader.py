@@ -43,8 +43,8 @@ class Supervisor:
         self.settings = settings
         self.child_args = child_args
         self.sock = self._bind()
-        self.child: subprocess.Popen | None = None
-        self.pending: subprocess.Popen | None = None
+        self.child: subprocess.Popen[bytes] | None = None
+        self.pending: subprocess.Popen[bytes] | None = None
         self.stopping = False
 
     def _bind(self) -> socket.socket:
@@ -57,7 +57,7 @@ class Supervisor:
         sock.set_inheritable(True)
         return sock
 
-    def start_child(self) -> subprocess.Popen | None:
+    def start_child(self) -> subprocess.Popen[bytes] | None:
         """Start a server child on the shared socket; return it once ready, or None if it failed."""
         read_fd, write_fd = os.pipe()
         env = dict(os.environ, **{SOCKET_FD_ENV: str(self.sock.fileno()), READY_FD_ENV: str(write_fd)})
@@ -84,7 +84,7 @@ class Supervisor:
         return None
 
     @staticmethod
-    def _stop(child: subprocess.Popen) -> None:
+    def _stop(child: subprocess.Popen[bytes]) -> None:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
             try:

@@ -13,17 +13,18 @@ NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 TEMPLATE = '''"""{title}: a workflow made by `cardflow new workflow {name}`. Edit the steps below."""
 
-from cardflow.workflow import Step, Text, TextArea, Workflow
+from cardflow.workflow import Step, StepCall, Text, TextArea, Workflow
 
 
 class {cls}(Workflow):
     name = "{name}"
     title = "{title}"
     description = "Describe what this workflow is for."
+{hooks}
     steps = [
 {steps}
     ]
-{hooks}'''
+'''
 
 DEFAULT_STEPS = '''        Step("topic", "Topic", Text(required=True, placeholder="What is this run about?")),
         Step("notes", "Notes", TextArea(), suggest=lambda values: f"Notes about {values['topic']}"),'''
@@ -45,7 +46,10 @@ def slug(text: str, taken: set[str]) -> str:
 
 
 def steps_from_notebook(path: Path) -> tuple[str, str]:
-    """One step per markdown heading; the code under a heading becomes a comment block in its submit hook."""
+    """One step per markdown heading; the code under a heading becomes a comment block in its submit hook.
+
+    The hooks come before `steps` in the class body, which passes them by reference.
+    """
     nb = json.loads(path.read_text())
     sections: list[tuple[str, list[str]]] = []
     for cell in nb.get("cells", []):
@@ -62,14 +66,16 @@ def steps_from_notebook(path: Path) -> tuple[str, str]:
     step_lines, hook_blocks = [], []
     for title, code in sections:
         sid = slug(title, taken)
-        step_lines.append(f'        Step({sid!r}, {title!r}, Text(required=True)),')
+        hook = f", submit=submit_{sid}" if code else ""
+        step_lines.append(f'        Step({sid!r}, {title!r}, Text(required=True){hook}),')
         if code:
             commented = "\n".join(f"        # {line}" if line else "        #" for block in code for line in block.splitlines())
             hook_blocks.append(
-                f"\n    def submit_{sid}(self, key, form, values):\n"
-                f"        # From the notebook, under “{title}”; adapt it, then return what to save:\n"
+                f"\n    def submit_{sid}(self, call: StepCall) -> dict:\n"
+                f"        # From the notebook, under “{title}”; adapt it, then return what to save\n"
+                "        # (call.values holds the earlier steps' values, call.form what was typed):\n"
                 f"{commented}\n"
-                f"        return {{{sid!r}: Text(required=True).parse(form.get({sid!r}))}}\n")
+                f"        return {{{sid!r}: Text(required=True).parse(call.form.get({sid!r}) if call.form else None)}}\n")
     return "\n".join(step_lines), "".join(hook_blocks)
 
 

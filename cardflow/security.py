@@ -8,20 +8,16 @@ and cross-site WebSocket hijacking; the token keeps other machines out when boun
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
 from html import escape
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cardflow.config import Settings
 
 TOKEN_COOKIE = "cardflow_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-Scope = dict[str, Any]
-ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
 
 
 def _hostname(netloc: str) -> str:
@@ -81,7 +77,7 @@ class SecurityMiddleware:
         offered += parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [])
         return any(hmac.compare_digest(o.encode(), token.encode()) for o in offered)
 
-    async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
@@ -107,14 +103,14 @@ class SecurityMiddleware:
             return
         await self.app(scope, receive, send)
 
-    async def _refuse(self, scope: Scope, send: Callable, status: int, message: str) -> None:
+    async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
         if scope["type"] == "websocket":
             # Closing before accept makes the server answer the handshake with 403.
             await send({"type": "websocket.close", "code": 1008})
             return
         await _html(send, status, _small_page("Request refused", message))
 
-    async def _login(self, scope: Scope, receive: Callable, send: Callable) -> None:
+    async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = b""
         while True:
             message = await receive()
@@ -149,7 +145,7 @@ def _login_page(error: str = "") -> str:
                        "Paste the token to continue.", note + form)
 
 
-async def _html(send: Callable, status: int, html: str) -> None:
+async def _html(send: Send, status: int, html: str) -> None:
     body = html.encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]})

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fasthtml.common import H1, H2, A, Div, Li, P, Response, Ul, to_xml
+from fasthtml.common import FT, H1, H2, A, Div, Li, P, Response, Ul, to_xml
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from cardflow.chat.panel import chat_panel
 from cardflow.db import parse_id
-from cardflow.plugins import AppPlugin, Context, Registry
+from cardflow.plugins import AppPlugin, Context, Registry, route
 from cardflow.ui.components import Toast
 from cardflow.ui.layout import new_client_id, page
 
 HOME_APP = "home"
 
 
-def render_app_page(ctx: Context, registry: Registry, plugin: AppPlugin | None, req: Request, content: Any = None) -> Any:
+def render_app_page(ctx: Context, registry: Registry, plugin: AppPlugin | None, req: Request,
+                    content: Any = None) -> FT:
     if content is None and plugin is not None:
         content = plugin.render(req)
     client_id = new_client_id()
@@ -28,7 +29,7 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
     app = ctx.app
     store = ctx.db.store
 
-    @app.route("/", methods=["get"], name="index")
+    @route(app, "/", ["get"], "index")
     async def index(req: Request) -> Any:
         plugin = registry.by_name(store.get("last_app_choice", HOME_APP)) or registry.by_name(HOME_APP)
         return render_app_page(ctx, registry, plugin, req)
@@ -36,7 +37,7 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
     for plugin in registry.plugins:
         _add_landing(ctx, registry, plugin)
 
-    @app.route("/profile/select", methods=["post"], name="profile_select")
+    @route(app, "/profile/select", ["post"], "profile_select")
     async def profile_select(req: Request) -> Any:
         form = await req.form()
         raw = str(form.get("profile_id", ""))
@@ -49,27 +50,27 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
         back = req.headers.get("referer") or "/"
         return RedirectResponse(back if _same_site_path(back) else "/", status_code=303)
 
-    @app.route("/theme", methods=["post"], name="theme")
+    @route(app, "/theme", ["post"], "theme")
     async def theme() -> Any:
         store["theme"] = "dark" if store.get("theme", "light") == "light" else "light"
         return Response(status_code=204, headers={"HX-Trigger": "theme-changed"})
 
-    @app.route("/sse", methods=["get"], name="sse")
+    @route(app, "/sse", ["get"], "sse")
     async def sse(req: Request) -> Any:
         return ctx.events.response(req, ctx.current_profile_id())
 
-    @app.route("/poke", methods=["post"], name="poke")
+    @route(app, "/poke", ["post"], "poke")
     async def poke() -> Any:
         n = store.get("poke_count", 0) + 1
         store["poke_count"] = n
         ctx.events.publish("toast", to_xml(Toast(f"Poke #{n}: the server is listening and the live link works.")))
         return Response(status_code=204)
 
-    @app.route("/help", methods=["get"], name="help")
+    @route(app, "/help", ["get"], "help")
     async def help_page(req: Request) -> Any:
         return render_app_page(ctx, registry, None, req, help_content(registry))
 
-    @app.route("/jobs/{job_id}/cancel", methods=["post"], name="job_cancel")
+    @route(app, "/jobs/{job_id}/cancel", ["post"], "job_cancel")
     async def job_cancel(job_id: str) -> Any:
         jid = parse_id(job_id)
         if jid is None or not ctx.jobs.cancel(jid):
@@ -77,7 +78,7 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
                             headers={"HX-Reswap": "none"})
         return Response(status_code=204)
 
-    @app.route("/health", methods=["get"], name="health")
+    @route(app, "/health", ["get"], "health")
     async def health() -> Any:
         return {"ok": True}
 
@@ -96,7 +97,7 @@ def _add_landing(ctx: Context, registry: Registry, plugin: AppPlugin) -> None:
             _announce_app_switch(ctx, plugin)
         return render_app_page(ctx, registry, plugin, req)
 
-    ctx.app.route(plugin.path, methods=["get"], name=f"{plugin.name}:landing")(landing)
+    route(ctx.app, plugin.path, ["get"], f"{plugin.name}:landing")(landing)
 
 
 def _announce_app_switch(ctx: Context, plugin: AppPlugin) -> None:
@@ -104,7 +105,7 @@ def _announce_app_switch(ctx: Context, plugin: AppPlugin) -> None:
     ctx.chat.on_app_switch(plugin)
 
 
-def help_content(registry: Registry) -> Any:
+def help_content(registry: Registry) -> FT:
     return Div(
         H1("Help"),
         P("Cardflow runs step-by-step work as workflows of cards. Each workflow run has a key you choose, "

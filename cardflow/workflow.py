@@ -4,113 +4,48 @@ Each step's card is loaded by a placeholder with `hx_trigger="load"`: a finished
 locked (with a revert button) followed by the next step's empty, self-loading card, so opening a key replays
 the chain up to the first open step, like "run all cells" in a notebook. All state is kept by
 `Pipulate` under the key from the URL; nothing lives in globals, so two tabs never collide.
+
+The route handlers here only parse the request, call one operation of `WorkflowOps` and render
+its result with `cardflow.ui.cards`; a refusal is a raised `Problem`, rendered by the app.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from dataclasses import replace
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
-from starlette.datastructures import FormData
+from fasthtml.common import HtmxResponseHeaders
+from loguru import logger
 from starlette.requests import Request
 from starlette.responses import Response
 
+from cardflow.actions import Action, Outcome
+from cardflow.actions.workflow_actions import flow_event, workflow_actions
+from cardflow.errors import Problem
 from cardflow.fields import Checkbox, Field, Number, Radio, Select, Text, TextArea, Url, ValidationError
-from cardflow.jobs import JobKind
-from cardflow.plugins import AppPlugin
+from cardflow.flow_views import CardView, FlowView, KeyFormView, RunRow, RunsView
+from cardflow.jobs import ACTIVE
+from cardflow.steps import Step, StepCall
 from cardflow.ui import cards
+from cardflow.workflow_ops import Finalized, UnknownKey, WorkflowOps
 
-KEY_MAX = 200
-KEY_PATTERN = re.compile(r"[^\x00-\x1f\x7f]+")
-
-
-@dataclass
-class Step:
-    """One card. `field` reads one value; `render`/`submit` hooks let a step do anything."""
-
-    id: str
-    title: str
-    field: Field | None = None
-    suggest: Callable[[dict[str, Any]], Any] | None = None
-    help: str = ""
-    # Hooks: render(wf, key, values) -> FT for the open card's inputs;
-    # submit(wf, key, form, values) -> dict to save (raise ValidationError to refuse).
-    render: Callable[..., Any] | None = None
-    submit: Callable[..., dict[str, Any]] | None = None
-    message: Callable[[Any], str] | None = None
-    # A job step: `job(ctx)` runs in the background with a live progress bar; what it returns
-    # is saved as the step's data. `field` (optional) is asked first and passed as ctx.params.
-    job: Callable[..., Any] | str | None = None
-    resumable: bool = False
-    options: dict[str, Any] = dataclass_field(default_factory=dict)
-
-    def value_of(self, data: dict[str, Any] | None) -> Any:
-        return (data or {}).get(self.id)
-
-    def display(self, data: dict[str, Any]) -> str:
-        value = self.value_of(data)
-        if self.field is not None:
-            return self.field.display(value)
-        return "" if value is None else str(value)
+KEY_TABLE_ROWS = 25  # the table shows the newest runs; the key box (with its datalist) opens any
+KEY_DATALIST = 200
+HOOK_PREFIXES = ("render", "submit", "locked")
 
 
-class Workflow(AppPlugin):
+class Workflow(WorkflowOps):
     """Subclass, set `name`, `title` and `steps`; everything else has a working default."""
 
-    steps: ClassVar[list[Step]] = []
     order: ClassVar[int] = 50
     key_label: ClassVar[str] = "Key"
     key_help: ClassVar[str] = "Any name you will recognise later, such as a URL. Reuse a key to resume."
 
-    # -- state helpers ---------------------------------------------------------------------
-    @property
-    def step_ids(self) -> list[str]:
-        return [s.id for s in self.steps]
-
-    def step(self, step_id: str) -> Step | None:
-        return next((s for s in self.steps if s.id == step_id), None)
-
-    def values(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Each finished step's main value by step id: what `suggest=` lambdas receive."""
-        out = {}
-        for s in self.steps:
-            data = state.get(s.id)
-            if isinstance(data, dict):
-                out[s.id] = data.get(s.id, data)
-        return out
-
-    def done(self, state: dict[str, Any], step: Step) -> bool:
-        return isinstance(state.get(step.id), dict)
-
-    def first_open(self, state: dict[str, Any]) -> Step | None:
-        return next((s for s in self.steps if not self.done(state, s)), None)
-
-    def suggest_key(self) -> str:
-        profile = self.ctx.db.profiles.get(self.ctx.current_profile_id(), default=None)
-        prefix = re.sub(r"[^a-z0-9]+", "-", (profile.name if profile else "key").lower()).strip("-") or "key"
-        n = self.ctx.pipulate.count_keys(self.name) + 1
-        while self.ctx.pipulate.exists(f"{prefix}-{self.name}-{n:02d}"):
-            n += 1
-        return f"{prefix}-{self.name}-{n:02d}"
-
-    @staticmethod
-    def clean_key(raw: Any) -> str:
-        key = str(raw or "").strip()
-        if not key:
-            raise ValidationError("Type a key to start or resume a workflow.")
-        if len(key) > KEY_MAX:
-            raise ValidationError(f"Keys are at most {KEY_MAX} characters.")
-        if not KEY_PATTERN.fullmatch(key):
-            raise ValidationError("Keys cannot contain control characters.")
-        return key
-
     def url(self, action: str, **params: Any) -> str:
-        return self.routes[action].to(**params)
+        return str(self.routes[action].to(**params))
 
     # -- routes ----------------------------------------------------------------------------
     def register(self) -> None:
@@ -124,190 +59,182 @@ class Workflow(AppPlugin):
         r["unfinalize"] = self.route("/unfinalize", ["post"])(self._unfinalize)
         r["delete"] = self.route("/delete", ["post"])(self._delete)
         r["export"] = self.route("/export", ["get"])(self._export)
-        for step in self.steps:
-            if step.job is not None:
-                # `job="method_name"` binds a workflow method; a callable gets the workflow as its first argument.
-                run = getattr(self, step.job) if isinstance(step.job, str) else functools.partial(step.job, self)
-                self.ctx.jobs.register(JobKind(self.job_kind(step), run, resumable=step.resumable,
-                                               on_done=self._job_done))
+        r["chain"] = self.route("/chain", ["get"])(self._get_chain)
+        self._warn_named_hooks()
+        self.register_jobs()
         self.register_extra()
 
-    def job_kind(self, step: Step) -> str:
-        return f"{self.name}.{step.id}"
-
-    def _job_done(self, job: Any, result: dict[str, Any]) -> None:
-        step = self.step(job.step)
-        if step is None or not self.ctx.pipulate.exists(job.pipeline_key):
-            return
-        data = {step.id: result.get(step.id, result), **{k: v for k, v in result.items() if k != step.id}}
-        self.ctx.pipulate.set_step_data(job.pipeline_key, step.id, data)
-        self.announce(step, data)
+    def actions(self) -> list[Action]:
+        """start, submit, revert, finalize… derived from `steps` (docs/actions.md); the routes call them too."""
+        return workflow_actions(self)
 
     def register_extra(self) -> None:
-        """Override to add routes of a custom step."""
+        """Override to add routes of a custom step (use `self.route`, and `self.routes` for `url`)."""
 
+    def _warn_named_hooks(self) -> None:
+        # Hooks used to be found by name; a method left with such a name would now be ignored silently.
+        for step in self.steps:
+            for prefix in HOOK_PREFIXES:
+                method = getattr(type(self), f"{prefix}_{step.id}", None)
+                if method is not None and method is not getattr(step, prefix):
+                    logger.warning(f"{self.name}: {prefix}_{step.id} is not used: pass it as "
+                                   f"Step({step.id!r}, …, {prefix}={prefix}_{step.id})")
+
+    # -- views: what the cards show --------------------------------------------------------
+    def flow_view(self) -> FlowView:
+        return FlowView(name=self.name, title=self.title, description=self.description, path=self.path,
+                        key_label=self.key_label, key_help=self.key_help, first_step=self.steps[0].id, url=self.url,
+                        event=lambda key: flow_event(self.name, key))
+
+    def key_form_view(self, value: str = "", error: str | None = None) -> KeyFormView:
+        known = self.ctx.pipulate.list_keys(self.name, profile_id=self.ctx.current_profile_id(), limit=KEY_DATALIST)
+        return KeyFormView(value=value or self.suggest_key(), error=error, known_keys=[k["key"] for k in known])
+
+    def runs_view(self) -> RunsView:
+        profile_id = self.ctx.current_profile_id()
+        rows = self.ctx.pipulate.list_keys(self.name, profile_id=profile_id, limit=KEY_TABLE_ROWS)
+        total = self.ctx.pipulate.count_keys(self.name, profile_id) if len(rows) == KEY_TABLE_ROWS else len(rows)
+        return RunsView(rows=[RunRow(r["key"], r["updated"], r["status"]) for r in rows], total=total)
+
+    def card_view(self, key: str, step: Step, state: dict[str, Any], *, error: str | None = None,
+                  raw: Any = None, notice: str | None = None) -> CardView:
+        ids = self.step_ids
+        following = ids[ids.index(step.id) + 1] if ids.index(step.id) + 1 < len(ids) else None
+        base = CardView(key=key, step_id=step.id, title=step.title, help=step.help, done=self.done(state, step),
+                        finalized=bool(state.get("finalize", {}).get("finalized")), next_step=following,
+                        notice=notice, job_step=step.job is not None)
+        call = self.call(key, step, state)
+        if base.done:
+            value = step.locked(self, call) if step.locked else step.display(call.data)
+            return replace(base, value=value)
+        job = self.ctx.jobs.latest(key, step.id) if step.job is not None else None
+        if job is not None and job.status in ACTIVE:
+            return replace(base, running=job)
+        if job is not None and job.status in ("failed", "cancelled", "interrupted") and not error:
+            error = f"The last run {job.status}: {json.loads(job.detail or '{}').get('message', '')}"
+        if step.render is not None:
+            return replace(base, inputs=step.render(self, call), error=error, ran_before=job is not None)
+        widget = None
+        if step.field is not None:
+            value = raw if raw is not None else self._suggestion(step, call.values)
+            widget = step.field.widget(step.id, value, invalid=bool(error),
+                                       error_id=cards.error_id(self.flow_view(), step.id))
+        return replace(base, widget=widget, error=error, ran_before=job is not None)
+
+    @staticmethod
+    def _suggestion(step: Step, values: dict[str, Any]) -> Any:
+        if step.suggest is None:
+            return ""
+        try:
+            return step.suggest(values)
+        except (KeyError, TypeError, ValueError):  # an earlier value it needs is missing or odd
+            return ""
+
+    def _step_card(self, key: str, step: Step, state: dict[str, Any], **kw: Any) -> Any:
+        return cards.step_card(self.flow_view(), self.card_view(key, step, state, **kw))
+
+    def _chain(self, key: str) -> Any:
+        return cards.chain(self.flow_view(), key)
+
+    def _key_table(self) -> Any:
+        return cards.key_table(self.flow_view(), self.runs_view())
+
+    # -- handlers --------------------------------------------------------------------------
     def render(self, req: Request) -> Any:
         raw = req.query_params.get("key")
         key, error = None, None
         if raw is not None:
             try:
-                key = self.clean_key(raw)
+                key = self.open_key(raw)
+            except UnknownKey as exc:
+                error = f"The key “{raw}” belongs to another workflow." if exc.owner else \
+                    f"No saved workflow has the key “{raw}”. Start it below."
             except ValidationError as exc:
                 error = str(exc)
-        if key and not self.ctx.pipulate.exists(key):
-            key, error = None, f"No saved workflow has the key “{raw}”. Start it below."
-        if key and self.ctx.pipulate.app_of(key) not in (self.name, ""):
-            key, error = None, f"The key “{raw}” belongs to another workflow."
-        return cards.landing(self, key, error)
+        return cards.landing(self.flow_view(), self.key_form_view(key or "", error), self.runs_view(), key)
 
-    def _key_or_error(self, req: Request) -> tuple[str | None, Any]:
-        try:
-            key = self.clean_key(req.query_params.get("key"))
-        except ValidationError as exc:
-            return None, cards.Problem(str(exc))
-        if not self.ctx.pipulate.exists(key):
-            return None, cards.Problem("This workflow key does not exist any more. Start again from the key box.")
-        return key, None
+    def _key(self, req: Request) -> str:
+        return self.open_key(req.query_params.get("key"))
+
+    async def act(self, req: Request, verb: str, **params: Any) -> Outcome:
+        """Run this workflow's action `verb` for the page: the same path as MCP, the CLI and the assistant."""
+        return await self.ctx.actions.run(f"{self.name}.{verb}", params, actor="ui",
+                                          profile_id=self.ctx.current_profile_id(),
+                                          origin=req.headers.get("x-cardflow-client"))
 
     async def _init(self, req: Request) -> Any:
-        form = await req.form()
+        raw = str((await req.form()).get("key") or "")
         try:
-            key = self.clean_key(form.get("key"))
-        except ValidationError as exc:
-            return cards.key_error(self, str(form.get("key") or ""), str(exc))
-        owner = self.ctx.pipulate.app_of(key)
-        if owner not in (None, self.name, ""):
-            return cards.key_error(self, key, f"“{key}” is already used by the {owner} workflow: choose another key.")
-        self.ctx.pipulate.initialize_if_missing(key, {"app_name": self.name,
-                                                      "profile_id": self.ctx.current_profile_id()})
-        table = cards.key_table(self)
+            key = (await self.act(req, "start", key=raw)).result["key"]
+        except Problem as exc:  # shown at the key field, with what was typed
+            value = raw if isinstance(exc, ValidationError) else raw.strip()
+            return cards.key_error(self.flow_view(), self.key_form_view(value, str(exc)))
+        table = self._key_table()
         table.attrs["hx-swap-oob"] = "true"  # the new run shows in "Saved runs" at once
-        return cards.workspace(self, key), table, _push_url(f"{self.path}?{_qs(key=key)}")
-
-    def _key_and_step(self, req: Request, step_id: str) -> tuple[str | None, Step | None, Any]:
-        key, problem = self._key_or_error(req)
-        step = self.step(step_id) if problem is None else None
-        if problem is None and step is None:
-            problem = cards.Problem(f"This workflow has no step “{step_id}”.")
-        return key, step, problem
+        return cards.workspace(self.flow_view(), key), table, HtmxResponseHeaders(push_url=f"{self.path}?{urlencode({'key': key})}")
 
     async def _get_step(self, req: Request, step_id: str) -> Any:
-        key, step, problem = self._key_and_step(req, step_id)
-        if problem is not None:
-            return problem
+        key = self._key(req)
+        step = self.require_step(step_id)
         state = self.ctx.pipulate.read_state(key)
         open_step = self.first_open(state)
         if open_step is not None and self.step_ids.index(open_step.id) < self.step_ids.index(step.id):
             step = open_step  # a stale tab asked for a later card: show the step that is really next
-        return cards.step_card(self, key, step, state)
+        return self._step_card(key, step, state)
+
+    async def _get_chain(self, req: Request) -> Any:
+        return self._chain(self._key(req))
 
     async def _submit_step(self, req: Request, step_id: str) -> Any:
-        key, step, problem = self._key_and_step(req, step_id)
-        if problem is not None:
-            return problem
-        state = self.ctx.pipulate.read_state(key)
-        if self.ctx.pipulate.is_finalized(key):
-            return cards.step_card(self, key, step, state, notice="This workflow is finalized: unlock it to change a step.")
+        key = self._key(req)
+        step = self.require_step(step_id)
         form = await req.form()
-        if step.job is not None:
-            return self._start_job(step, key, form, state)
+        # The form as a JSON value: a field step's values, or every field of a custom step's form.
+        value: Any = {k: form.getlist(k) for k in form} if step.submit is not None else \
+            (form.getlist(step.id) if step.id in form else None)
         try:
-            data = await self.process(step, key, form, state)
-        except ValidationError as exc:
-            return cards.open_card(self, key, step, state, error=str(exc), raw=form.get(step.id))
-        state = self.ctx.pipulate.set_step_data(key, step.id, data)
-        self.announce(step, data)
-        return cards.step_card(self, key, step, state)
-
-    def _start_job(self, step: Step, key: str, form: FormData, state: dict[str, Any]) -> Any:
-        running = self.ctx.jobs.latest(key, step.id)
-        if running is not None and running.status in ("running", "queued"):
-            return cards.open_card(self, key, step, state)  # a double click never starts a second job
-        params: dict[str, Any] = {"values": self.values(state)}
-        if step.field is not None:
-            try:
-                params[step.id] = step.field.parse(form.getlist(step.id) if step.id in form else None)
-            except ValidationError as exc:
-                return cards.open_card(self, key, step, state, error=str(exc), raw=form.get(step.id))
-        self.ctx.jobs.start(self.job_kind(step), key=key, step=step.id, params=params)
-        return cards.open_card(self, key, step, state)
-
-    async def process(self, step: Step, key: str, form: FormData, state: dict[str, Any]) -> dict[str, Any]:
-        """Turn the submitted form into the step's saved data; raise ValidationError to refuse."""
-        hook = step.submit or getattr(self, f"submit_{step.id}", None)
-        if hook is not None:
-            result = hook(self, key, form, self.values(state)) if step.submit else hook(key, form, self.values(state))
-            if hasattr(result, "__await__"):
-                result = await result
-            return result
-        if step.field is None:
-            return {step.id: True}
-        raw = form.getlist(step.id) if step.id in form else None
-        return {step.id: step.field.parse(raw)}
-
-    def announce(self, step: Step, data: dict[str, Any]) -> None:
-        text = step.message(step.value_of(data)) if step.message else f"{self.title} · {step.title}: {step.display(data)}"
-        self.ctx.conversation.note(self.ctx.current_profile_id(), text[:300], app=self.name)
+            await self.act(req, "job_start" if step.job is not None else "submit", key=key, step=step.id, value=value)
+        except Finalized as exc:  # the card stays as it is, with the reason under it
+            return self._step_card(key, step, self.ctx.pipulate.read_state(key), notice=str(exc))
+        except ValidationError as exc:  # at the field, keeping what was typed
+            return cards.open_card(self.flow_view(), self.card_view(
+                key, step, self.ctx.pipulate.read_state(key), error=str(exc), raw=form.get(step.id)))
+        return self._step_card(key, step, self.ctx.pipulate.read_state(key))
 
     async def _revert(self, req: Request, step_id: str) -> Any:
-        key, problem = self._key_or_error(req)
-        if problem is not None:
-            return problem
-        if step_id not in self.step_ids:
-            return cards.Problem(f"This workflow has no step “{step_id}”.")
-        self.ctx.pipulate.revert(key, step_id, order=self.step_ids)
-        return cards.chain(self, key)
+        key = self._key(req)
+        self.require_step(step_id)  # the page's own wording for a step that does not exist
+        await self.act(req, "revert", key=key, step=step_id)
+        return self._chain(key)
 
     async def _finalize(self, req: Request) -> Any:
-        key, problem = self._key_or_error(req)
-        if problem is not None:
-            return problem
-        if self.first_open(self.ctx.pipulate.read_state(key)) is not None:
-            return cards.chain(self, key)  # not every step is done: nothing to finalize yet
-        self.ctx.pipulate.finalize(key)
-        self.ctx.conversation.note(self.ctx.current_profile_id(), f"{self.title}: “{key}” finalized.", app=self.name)
-        return cards.chain(self, key)
+        key = self._key(req)
+        try:
+            await self.act(req, "finalize", key=key)
+        except Problem:
+            pass  # a step was reopened meanwhile (another tab): the chain shows which
+        return self._chain(key)
 
     async def _unfinalize(self, req: Request) -> Any:
-        key, problem = self._key_or_error(req)
-        if problem is not None:
-            return problem
-        self.ctx.pipulate.unfinalize(key)
-        return cards.chain(self, key)
+        key = self._key(req)
+        await self.act(req, "unfinalize", key=key)
+        return self._chain(key)
 
     async def _delete(self, req: Request) -> Any:
+        key = self.clean_key(req.query_params.get("key"))
         try:
-            key = self.clean_key(req.query_params.get("key"))
-        except ValidationError as exc:
-            return cards.Problem(str(exc))
-        if self.ctx.pipulate.app_of(key) == self.name:
-            self.ctx.pipulate.delete(key)
-            self.on_delete(key)
-        return cards.key_table(self)
+            await self.act(req, "delete", key=key)
+        except UnknownKey:
+            pass  # already gone (a double click, another tab): the table shows what is left
+        return self._key_table()
 
-    def on_delete(self, key: str) -> None:
-        """Override to remove what a run left outside the state blob (files, caches)."""
-
-    async def _export(self, req: Request) -> Any:
-        key, problem = self._key_or_error(req)
-        if problem is not None:
-            return Response("That workflow key does not exist.", status_code=404)
-        body = json.dumps({"key": key, "app": self.name, "state": self.ctx.pipulate.read_state(key)}, indent=2)
+    async def _export(self, req: Request) -> Response:
+        key = self._key(req)
+        body = json.dumps(self.export(key), indent=2)
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", key)[:80] or "workflow"
         return Response(body, media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="{self.name}-{safe}.json"'})
 
 
-def _qs(**params: Any) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
-
-
-def _push_url(url: str) -> Any:
-    from fasthtml.common import HtmxResponseHeaders
-
-    return HtmxResponseHeaders(push_url=url)
-
-
-__all__ = ["Checkbox", "Number", "Radio", "Select", "Step", "Text", "TextArea", "Url", "ValidationError", "Workflow"]
+__all__ = ["Checkbox", "Field", "Number", "Radio", "Select", "Step", "StepCall", "Text", "TextArea", "Url",
+           "ValidationError", "Workflow"]

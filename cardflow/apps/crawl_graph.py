@@ -12,10 +12,15 @@ import time
 from typing import Any
 
 from fasthtml.common import Div, Input, Label, P, Small
+from starlette.datastructures import FormData
+from starlette.requests import Request
 
+from cardflow.jobs import JobContext
 from cardflow.linkgraph.crawl import crawl
-from cardflow.linkgraph.view import GraphSteps, Shown, files_table, graph_step
-from cardflow.workflow import Step, Url, ValidationError, Workflow
+from cardflow.linkgraph.steps import GraphFiles, graph_step
+from cardflow.linkgraph.view import Shown, assets, files_table
+from cardflow.plugins import Context
+from cardflow.workflow import Step, StepCall, Url, ValidationError, Workflow
 
 MAX_PAGES, MAX_DEPTH = 20_000, 20
 DEFAULTS = {"max_pages": 500, "max_depth": 3, "same_host": True}
@@ -34,7 +39,7 @@ def _whole(raw: Any, label: str, low: int, high: int) -> int:
     return int(text)
 
 
-class CrawlGraph(GraphSteps, Workflow):
+class CrawlGraph(Workflow):
     name = "crawl_graph"
     title = "Link graph from a crawl"
     order = 72
@@ -44,17 +49,20 @@ class CrawlGraph(GraphSteps, Workflow):
               "The crawler obeys robots.txt and stays within the limits.")
     key_help = "Any name, such as the site's address. Reuse a key to resume."
     concurrency = 4
-    steps = [
-        Step("start_url", "Start URL", Url(required=True, placeholder="https://www.example.com/"),
-             help="The crawl starts here and follows the links it finds."),
-        Step("limits", "Limits", help="The crawl stops at whichever limit it reaches first."),
-        Step("crawl", "Crawl", Shown(show=show_crawl), job="run_crawl",  # type: ignore[arg-type]
-             message=lambda v: f"Crawl done: {v.get('pages', 0):,} pages, {v.get('edges', 0):,} links."),
-        graph_step(),
-    ]
 
-    def render_limits(self, key: str, values: dict[str, Any]) -> Any:
-        saved = {**DEFAULTS, **self.ctx.pipulate.get_step_data(key, "limits")}
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.graph = GraphFiles(self)
+
+    def render(self, req: Request) -> Any:
+        return super().render(req), assets()
+
+    def on_delete(self, key: str) -> None:
+        self.graph.remove(key)
+
+    # -- limits ------------------------------------------------------------------------------
+    def render_limits(self, call: StepCall) -> Any:
+        saved = {**DEFAULTS, **call.data}
         return Div(
             Label("Max pages", Input(type="number", name="max_pages", id="field-max-pages", min="1",
                                      max=str(MAX_PAGES), value=str(saved["max_pages"]), required=True)),
@@ -64,19 +72,21 @@ class CrawlGraph(GraphSteps, Workflow):
             cls="grid"), Label(Input(type="checkbox", name="same_host", id="field-same-host", value="on",
                                      checked=bool(saved["same_host"])), "Only pages on the start URL's host")
 
-    def submit_limits(self, key: str, form: Any, values: dict[str, Any]) -> dict[str, Any]:
+    def submit_limits(self, call: StepCall) -> dict[str, Any]:
+        form = call.form or FormData()
         pages = _whole(form.get("max_pages"), "Max pages", 1, MAX_PAGES)
         depth = _whole(form.get("max_depth"), "Max depth", 0, MAX_DEPTH)
         same = str(form.get("same_host") or "").lower() in ("on", "true", "1", "yes")
         text = f"Up to {pages:,} pages, depth {depth}" + (", start host only" if same else ", any host")
         return {"limits": text, "max_pages": pages, "max_depth": depth, "same_host": same}
 
-    def render_crawl(self, key: str, values: dict[str, Any]) -> Any:
-        return Small(f"Crawls {values.get('start_url', '')} ({values.get('limits', '')}), at most "
+    # -- crawl (a job) -----------------------------------------------------------------------
+    def render_crawl(self, call: StepCall) -> Any:
+        return Small(f"Crawls {call.values.get('start_url', '')} ({call.values.get('limits', '')}), at most "
                      f"{self.concurrency} requests at a time, obeying robots.txt.", cls="muted")
 
-    async def run_crawl(self, ctx: Any) -> dict[str, Any]:
-        state = self.ctx.pipulate.read_state(ctx.key)
+    async def run_crawl(self, job: JobContext) -> dict[str, Any]:
+        state = self.ctx.pipulate.read_state(job.key)
         start, limits = state["start_url"]["start_url"], state["limits"]
         last = [0.0]
 
@@ -86,18 +96,28 @@ class CrawlGraph(GraphSteps, Workflow):
             if final or now - last[0] >= 0.3:
                 last[0] = now
                 pct = 95 * done / max(total, 1)
-                await ctx.progress(pct, f"{done:,} of {total:,} pages found so far", persist=final or done % 20 == 0,
+                await job.progress(pct, f"{done:,} of {total:,} pages found so far", persist=final or done % 20 == 0,
                                    log=message if message not in ("done", "cancelled") and done % 25 == 0 else None)
 
         result = await crawl(start, max_pages=limits["max_pages"], max_depth=limits["max_depth"],
                              same_host=limits["same_host"], concurrency=self.concurrency, on_progress=report)
-        folder = self.graph_dir(ctx.key)
+        folder = self.graph.folder(job.key)
         edges_path, meta_path = await asyncio.to_thread(result.write, folder)
         edges = len(result.edges)
         files = [{"name": edges_path.name, "label": "links", "rows": edges, "bytes": edges_path.stat().st_size},
                  {"name": meta_path.name, "label": "page metadata", "rows": len(result.pages),
                   "bytes": meta_path.stat().st_size}]
-        await ctx.progress(100, f"{len(result.pages):,} pages, {edges:,} links.")
-        return {"crawl": {"graph": self.graph_key_id(ctx.key), "pages": len(result.pages), "edges": edges,
+        await job.progress(100, f"{len(result.pages):,} pages, {edges:,} links.")
+        return {"crawl": {"graph": self.graph.key_id(job.key), "pages": len(result.pages), "edges": edges,
                           "disallowed": len(result.disallowed), "requests": result.requests,
                           "seconds": round(result.elapsed, 1), "files": files}}
+
+    steps = [
+        Step("start_url", "Start URL", Url(required=True, placeholder="https://www.example.com/"),
+             help="The crawl starts here and follows the links it finds."),
+        Step("limits", "Limits", help="The crawl stops at whichever limit it reaches first.",
+             render=render_limits, submit=submit_limits),
+        Step("crawl", "Crawl", Shown(show=show_crawl), render=render_crawl, job=run_crawl,
+             message=lambda v: f"Crawl done: {v.get('pages', 0):,} pages, {v.get('edges', 0):,} links."),
+        graph_step(),
+    ]

@@ -25,9 +25,12 @@ from loguru import logger
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
+from cardflow.actions import Action
+from cardflow.actions.graph_actions import graph_actions
 from cardflow.linkgraph.graphdata import graph_for_view, links_for, search_urls
 from cardflow.linkgraph.view import (
     GRAPH_ID,
+    Refused,
     assets,
     db_file,
     graph_panel,
@@ -88,6 +91,9 @@ class GraphView(AppPlugin):
                    "search, in/out links, most-linked pages, orphans and dead ends.")
     prompt = "The user is looking at a site's internal link graph: pages as dots, links as lines."
 
+    def actions(self) -> list[Action]:
+        return graph_actions(self.name, self.ctx.settings)
+
     def register(self) -> None:
         for path, handler in (("/data", self.data), ("/search", self.search), ("/links", self.links),
                               ("/tables", self.tables), ("/file", self.file)):
@@ -134,7 +140,8 @@ class GraphView(AppPlugin):
         if path is None:
             return JSONResponse({"error": "There is no such graph. Build it first."}, status_code=404)
         q = req.query_params
-        color = q.get("color") if q.get("color") in ("pagetype", "depth") else "pagetype"
+        color = q.get("color") or "pagetype"
+        color = color if color in ("pagetype", "depth") else "pagetype"
         max_nodes = _int(q.get("max_nodes"), DEFAULT_NODES, 1, NODE_CAP)
         max_edges = _int(q.get("max_edges"), DEFAULT_EDGES, 0, EDGE_CAP)
         started = time.perf_counter()
@@ -178,7 +185,7 @@ class GraphView(AppPlugin):
         shown = A(url, href=url, target="_blank", rel="noopener noreferrer") if url.startswith(
             ("http://", "https://")) else Span(url)
 
-        def column(title: str, items: list[dict], total: int) -> Any:
+        def column(title: str, items: list[dict[str, Any]], total: int) -> Any:
             more = f" (the first {len(items):,})" if total > len(items) else ""
             return Div(Strong(f"{title}: {total:,}{more}"),
                        Ul(*[Li(url_button(gid, i["url"], i["title"] or i["url"])) for i in items]) if items
@@ -202,10 +209,9 @@ class GraphView(AppPlugin):
         return _problem(UNREADABLE, 409) if summary is None else tables(gid, summary)
 
     async def file(self, req: Request) -> Response:
-        path, problem = safe_data_file(self.ctx.settings, req.query_params.get("path", ""))
-        if problem is not None:
-            status, message = problem
-            return Response(message, status_code=status, media_type="text/plain")
+        path = safe_data_file(self.ctx.settings, req.query_params.get("path", ""))
+        if isinstance(path, Refused):
+            return Response(path.message, status_code=path.status, media_type="text/plain")
         return FileResponse(path, media_type="text/csv", filename=path.name, headers={"X-Content-Type-Options": "nosniff"})
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fasthtml.common import FT, H1, A, Div, Li, P, Small, Ul
+from starlette.requests import Request
 
-from fasthtml.common import H1, A, Div, Li, P, Small, Ul
-
+from cardflow.actions import Action
+from cardflow.actions.shell_actions import app_actions
 from cardflow.plugins import AppPlugin
 
 
@@ -17,7 +18,10 @@ class Home(AppPlugin):
     prompt = ("The user is on the home page of Cardflow, which lists the apps. Explain what each app does "
               "if asked, and suggest one that fits what they want to do.")
 
-    def render(self, req: Any) -> Any:
+    def actions(self) -> list[Action]:
+        return app_actions(self.name, self.ctx)
+
+    def render(self, req: Request) -> FT:
         registry = self.ctx.registry
         apps = [p for p in registry.menu() if p.name != self.name]
         return Div(

@@ -1,9 +1,10 @@
 """Botify link graph: project → analysis → depth → export (a resumable job) → download → graph.
 
-The cards and the download live here; the export job (two Botify exports, each created once, job
-ids saved the moment Botify returns them, polling resumed after a restart) is the
-:class:`~cardflow.apps._link_graph_export.BotifyExports` mixin. The graph step and the viewer are
-shared with the crawl workflow (:mod:`cardflow.linkgraph.view`).
+The cards and the download live here. The workflow holds two helpers: ``self.exports``, the
+export job (two Botify exports, each created once, job ids saved the moment Botify returns them,
+polling resumed after a restart; :class:`~cardflow.apps._link_graph_export.BotifyExports`), and
+``self.graph``, the run's files and the graph step it shares with the crawl workflow
+(:class:`~cardflow.linkgraph.steps.GraphFiles`).
 """
 
 from __future__ import annotations
@@ -12,17 +13,21 @@ import asyncio
 from typing import Any
 
 from fasthtml.common import Button, Div, Input, Label, Option, P, Select, Small, Table, Td, Th, Tr
+from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from cardflow.apps._link_graph_export import EXPORTS, NO_TOKEN, BotifyExports
 from cardflow.apps.connect_botify import explain, read_token
 from cardflow.botify.client import BotifyClient, parse_project_url, propose_depth
-from cardflow.botify.download import DownloadError, download_export
+from cardflow.botify.download import DownloadError, DownloadResult, download_export
 from cardflow.botify.errors import BotifyError
 from cardflow.botify.queries import MAX_DIRECT_DOWNLOAD_ROWS
-from cardflow.linkgraph.view import GraphSteps, Shown, files_table, graph_step
-from cardflow.ui.cards import Problem
-from cardflow.workflow import Step, Url, ValidationError, Workflow
+from cardflow.errors import Problem
+from cardflow.jobs import JobContext
+from cardflow.linkgraph.steps import GraphFiles, graph_step
+from cardflow.linkgraph.view import Shown, assets, files_table
+from cardflow.plugins import Context
+from cardflow.workflow import Step, StepCall, Url, ValidationError, Workflow
 
 
 def show_export(v: dict[str, Any]) -> Any:
@@ -33,7 +38,7 @@ def show_download(v: dict[str, Any]) -> Any:
     return files_table(v.get("graph", ""), v.get("files", []))
 
 
-class LinkGraph(BotifyExports, GraphSteps, Workflow):
+class LinkGraph(Workflow):
     name = "link_graph"
     title = "Botify link graph"
     order = 71
@@ -42,19 +47,21 @@ class LinkGraph(BotifyExports, GraphSteps, Workflow):
     prompt = ("The user is building a site's link graph from a Botify crawl: project URL, analysis, depth, "
               "export, download, graph. Explain the steps briefly; never ask for the API token in the chat.")
     key_help = "Any name, e.g. the project and the month. Reuse a key to resume, even after a restart."
-    steps = [
-        Step("project", "Botify project", Url(required=True, placeholder="https://app.botify.com/your-org/your-project/"),
-             help="Paste the project's address from app.botify.com: https://app.botify.com/{org}/{project}/"),
-        Step("analysis", "Analysis", help="Successful crawls of the project, newest first."),
-        Step("depth", "Depth", Shown(show=lambda v: f"Links from pages up to depth {v}"),
-             message=lambda v: f"Botify link graph: depth {v} chosen.",
-             help="How far from the start page to export links. The proposal is the deepest that fits one export."),
-        Step("export", "Export from Botify", Shown(show=show_export), job="run_export", resumable=True,  # type: ignore[arg-type]
-             message=lambda v: "Botify exports are done."),
-        Step("download", "Download", Shown(show=show_download), job="run_download", resumable=True,  # type: ignore[arg-type]
-             message=lambda v: "Botify exports downloaded."),
-        graph_step(),
-    ]
+    poll_interval = 2.0  # first pause between polls of an export, in seconds; it grows 1.5x up to poll_max
+    poll_max = 30.0
+    export_deadline = 6 * 3600.0
+    backoff_base = 0.5  # the client's retry backoff, for reads and for a refused (429) create
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.exports = BotifyExports(self)
+        self.graph = GraphFiles(self)
+
+    def render(self, req: Request) -> Any:
+        return super().render(req), assets()
+
+    def on_delete(self, key: str) -> None:
+        self.graph.remove(key)
 
     def register_extra(self) -> None:
         self.routes["counts"] = self.route("/counts", ["post"])(self.counts)
@@ -67,9 +74,9 @@ class LinkGraph(BotifyExports, GraphSteps, Workflow):
                             backoff_base=self.backoff_base, **kw)
 
     # -- 1. project ------------------------------------------------------------------------
-    async def submit_project(self, key: str, form: Any, values: dict[str, Any]) -> dict[str, Any]:
+    async def submit_project(self, call: StepCall) -> dict[str, Any]:
         try:
-            org, project = parse_project_url(str(form.get("project") or ""))
+            org, project = parse_project_url(str((call.form or FormData()).get("project") or ""))
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         client = self.client(max_retries=3)
@@ -84,8 +91,8 @@ class LinkGraph(BotifyExports, GraphSteps, Workflow):
         return {"project": f"https://app.botify.com/{org}/{project}/", "org": org, "slug": project, "analyses": items}
 
     # -- 2. analysis -----------------------------------------------------------------------
-    def render_analysis(self, key: str, values: dict[str, Any]) -> Any:
-        items = self.ctx.pipulate.get_step_data(key, "project").get("analyses", [])
+    def render_analysis(self, call: StepCall) -> Any:
+        items = (call.state.get("project") or {}).get("analyses", [])
         if not items:
             return P("Botify lists no successful analysis for this project yet. Revert the project step to "
                      "choose another project, or come back when a crawl has finished.")
@@ -94,36 +101,32 @@ class LinkGraph(BotifyExports, GraphSteps, Workflow):
         return (Label("Analysis", fr="field-analysis"), Select(*options, name="analysis", id="field-analysis"),
                 Small(f"{len(items):,} successful analyses, newest first.", cls="muted"))
 
-    def submit_analysis(self, key: str, form: Any, values: dict[str, Any]) -> dict[str, Any]:
-        slug = str(form.get("analysis") or "")
-        items = self.ctx.pipulate.get_step_data(key, "project").get("analyses", [])
+    def submit_analysis(self, call: StepCall) -> dict[str, Any]:
+        slug = str((call.form or FormData()).get("analysis") or "")
+        items = (call.state.get("project") or {}).get("analyses", [])
         chosen = next((a for a in items if a["slug"] == slug), None)
         if chosen is None:
             raise ValidationError("Choose one of the listed analyses.")
         return {"analysis": slug, "name": chosen["name"], "date": chosen["date"]}
 
     # -- 3. depth --------------------------------------------------------------------------
-    def render_depth(self, key: str, values: dict[str, Any]) -> Any:
-        counts = self.ctx.pipulate.get_step_data(key, "analysis").get("counts")
+    def render_depth(self, call: StepCall) -> Any:
+        counts = (call.state.get("analysis") or {}).get("counts")
         if counts:
             return self.depth_inputs({int(d): n for d, n in counts.items()})
         return Div(P("Asking Botify how many links each depth holds…", aria_busy="true"),
-                   hx_post=self.url("counts", key=key), hx_trigger="load", hx_target="this", hx_swap="outerHTML",
+                   hx_post=self.url("counts", key=call.key), hx_trigger="load", hx_target="this", hx_swap="outerHTML",
                    cls="depth-counts")
 
     async def counts(self, req: Request) -> Any:
-        key, problem = self._key_or_error(req)
-        if problem is not None:
-            return problem
+        key = self.open_key(req.query_params.get("key"))
         state = self.ctx.pipulate.read_state(key)
         project, analysis = state.get("project"), state.get("analysis")
         if not isinstance(project, dict) or not isinstance(analysis, dict):
-            return Problem("Choose the project and the analysis first.")
-        try:
+            raise Problem("Choose the project and the analysis first.")
+        try:  # no token: the client raises a ValidationError, shown as the fragment in its place
             async with self.client() as bf:
                 counts = await bf.edge_counts_by_depth(project["org"], project["slug"], analysis["analysis"])
-        except ValidationError as exc:
-            return Problem(str(exc))
         except BotifyError as err:
             return Div(P(explain(err, self.ctx.settings.botify_api), cls="field-error", role="alert"),
                        Button("Try again", type="button", hx_post=self.url("counts", key=key),
@@ -149,8 +152,9 @@ class LinkGraph(BotifyExports, GraphSteps, Workflow):
                   cls="muted"),
             cls="depth-counts")
 
-    def submit_depth(self, key: str, form: Any, values: dict[str, Any]) -> dict[str, Any]:
-        counts = {int(d): n for d, n in self.ctx.pipulate.get_step_data(key, "analysis").get("counts", {}).items()}
+    def submit_depth(self, call: StepCall) -> dict[str, Any]:
+        form = call.form or FormData()
+        counts = {int(d): n for d, n in (call.state.get("analysis") or {}).get("counts", {}).items()}
         if not counts:
             raise ValidationError("Wait for the link counts to load, or reload the page.")
         depth, size = str(form.get("depth") or ""), str(form.get("export_size") or str(MAX_DIRECT_DOWNLOAD_ROWS))
@@ -163,39 +167,73 @@ class LinkGraph(BotifyExports, GraphSteps, Workflow):
         return {"depth": d, "edges": counts[d], "export_size": int(size), "truncated": counts[d] > int(size)}
 
     # -- 4. export (a resumable job) -----------------------------------------------------------
-    def render_export(self, key: str, values: dict[str, Any]) -> Any:
-        state = self.ctx.pipulate.read_state(key)
+    def render_export(self, call: StepCall) -> Any:
+        state = call.state
         p, a, d = state.get("project", {}), state.get("analysis", {}), state.get("depth", {})
         return P(f"Starts two Botify exports from {p.get('org')}/{p.get('slug')}, analysis {a.get('analysis')}: "
                  f"the links from pages up to depth {d.get('depth')} (about {d.get('edges', 0):,} rows) and those "
                  "pages' metadata. You may close the page or restart Cardflow meanwhile: polling picks up the "
                  "same Botify jobs.", cls="muted")
 
-    # -- 5. download (a job) ---------------------------------------------------------------
-    def render_download(self, key: str, values: dict[str, Any]) -> Any:
-        return self.auto_start(key, "download", "Downloads both exports (straight from Botify's file host, "
-                               "without your token) into your data dir.")
+    async def run_export(self, job: JobContext) -> dict[str, Any]:
+        return await self.exports.run(job)
 
-    async def run_download(self, ctx: Any) -> dict[str, Any]:
-        export = self.ctx.pipulate.get_step_data(ctx.key, "export").get("export") or {}
-        gid, folder = self.graph_key_id(ctx.key), self.graph_dir(ctx.key)
+    # -- 5. download (a job) ---------------------------------------------------------------
+    def render_download(self, call: StepCall) -> Any:
+        return self.graph.auto_start(call.key, "download", "Downloads both exports (straight from Botify's file "
+                                     "host, without your token) into your data dir.")
+
+    async def run_download(self, job: JobContext) -> dict[str, Any]:
+        export = self.ctx.pipulate.get_step_data(job.key, "export").get("export") or {}
+        gid, folder = self.graph.key_id(job.key), self.graph.folder(job.key)
         files: list[dict[str, Any]] = []
         for i, (kind, label, name) in enumerate(EXPORTS):
-            seen = {"done": 0, "total": None}
+            seen = _Received()
             # download_export decompresses synchronously: run it on its own loop in a worker thread, so
             # a big export never blocks the server; progress comes back through `seen`.
             work = asyncio.ensure_future(asyncio.to_thread(asyncio.run, download_export(
-                export.get(f"{kind}_url", ""), folder / name, on_progress=lambda d, t, s=seen: s.update(done=d, total=t))))
+                export.get(f"{kind}_url", ""), folder / name, on_progress=seen.update)))
             while not work.done():
                 await asyncio.wait({work}, timeout=0.5)
-                share = seen["done"] / seen["total"] if seen["total"] else 0.5
-                await ctx.progress(50 * (i + share), f"Downloading the {label}: {seen['done']:,} bytes", persist=False)
+                await job.progress(50 * (i + seen.share()), f"Downloading the {label}: {seen.done:,} bytes",
+                                   persist=False)
             try:
-                result = work.result()
+                result: DownloadResult = work.result()
             except (DownloadError, ValueError) as exc:
-                raise RuntimeError(f"The {label} download failed: {exc}. If the link expired, revert the export "
-                                   "step to make a fresh export.") from None
+                raise Problem(f"The {label} download failed: {exc}. If the link expired, revert the export "
+                              "step to make a fresh export.") from None
             files.append({"name": name, "label": label, "rows": result.rows, "bytes": result.csv_bytes,
                           "received": result.bytes, "compression": result.compression})
-            await ctx.progress(50 * (i + 1), f"Saved {name}: {result.rows:,} rows.", log=f"{name}: {result.rows:,} rows")
+            await job.progress(50 * (i + 1), f"Saved {name}: {result.rows:,} rows.", log=f"{name}: {result.rows:,} rows")
         return {"download": {"graph": gid, "files": files}}
+
+    steps = [
+        Step("project", "Botify project", Url(required=True, placeholder="https://app.botify.com/your-org/your-project/"),
+             help="Paste the project's address from app.botify.com: https://app.botify.com/{org}/{project}/",
+             submit=submit_project),
+        Step("analysis", "Analysis", help="Successful crawls of the project, newest first.",
+             render=render_analysis, submit=submit_analysis),
+        Step("depth", "Depth", Shown(show=lambda v: f"Links from pages up to depth {v}"),
+             message=lambda v: f"Botify link graph: depth {v} chosen.",
+             help="How far from the start page to export links. The proposal is the deepest that fits one export.",
+             render=render_depth, submit=submit_depth),
+        Step("export", "Export from Botify", Shown(show=show_export), render=render_export, job=run_export,
+             resumable=True, message=lambda v: "Botify exports are done."),
+        Step("download", "Download", Shown(show=show_download), render=render_download, job=run_download,
+             resumable=True, message=lambda v: "Botify exports downloaded."),
+        graph_step(),
+    ]
+
+
+class _Received:
+    """A download's progress, written by the worker thread and read by the job's loop."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total: int | None = None
+
+    def update(self, done: int, total: int | None) -> None:
+        self.done, self.total = done, total
+
+    def share(self) -> float:
+        return self.done / self.total if self.total else 0.5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cardflow.errors import Problem
 from cardflow.jobs import JobContext
 from cardflow.workflow import Step, Text, TextArea, Workflow
 
@@ -25,7 +26,7 @@ async def write_poem(wf: Workflow, ctx: JobContext) -> dict[str, Any]:
         await ctx.progress(min(95.0, 5 + len(text) / 4), "Writing…", persist=False)
     poem = text.strip()
     if not poem:
-        raise RuntimeError("The model returned an empty poem. Retry, or pick another backend in the chat settings.")
+        raise Problem("The model returned an empty poem. Retry, or pick another backend in the chat settings.")
     ctx.detail["text"] = poem
     await ctx.progress(100, f"Written by {backend.name}.")
     return {"poem": poem}

@@ -6,6 +6,8 @@ from typing import Any
 
 from fasthtml.common import Input, Li, Small, Span, to_xml
 
+from cardflow.actions import Action
+from cardflow.actions.shell_actions import switch_profile_action
 from cardflow.crud import CrudApp
 from cardflow.fields import Text, ValidationError
 from cardflow.ui.components import IconButton
@@ -53,6 +55,16 @@ class Profiles(CrudApp):
             id=dom, data_id=str(profile.id), cls=None if profile.active else "inactive",
             hx_swap_oob="true" if oob else None,
         )
+
+    def actions(self) -> list[Action]:
+        return [*super().actions(), switch_profile_action(self.name)]
+
+    def owned_rows(self, profile: Any) -> list[tuple[str, Any, dict[str, Any]]]:
+        rows: list[tuple[str, Any, dict[str, Any]]] = []
+        for table, key in (("task", "id"), ("pipeline", "key"), ("message", "id")):
+            for r in self.ctx.db.query(f"SELECT * FROM {table} WHERE profile_id = ?", (profile.id,)):
+                rows.append((table, r[key], r))
+        return rows
 
     def before_delete(self, profile: Any) -> None:
         if len(self.items(0)) <= 1:

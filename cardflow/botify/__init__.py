@@ -1,7 +1,7 @@
 """Botify API client, export download, and BQL query builders.
 
-The API facts this package follows are in the shared botify-api.md. The client is split by
-concept: ``client`` (HTTP core and read endpoints), ``jobs`` (export jobs), ``errors`` and
+It speaks Botify's REST API v1 with token auth. The client is split by concept: ``client`` (HTTP
+core and read endpoints), ``jobs`` (export jobs), ``waiting`` (the poll loop), ``errors`` and
 ``projects`` (pure helpers); everything public is importable from here or from ``client``.
 """
 

@@ -1,4 +1,4 @@
-"""Async Botify API client (httpx), following /work/shared/botify-api.md.
+"""Async client (httpx) for Botify's REST API v1 (``https://api.botify.com/v1``, token auth).
 
 Rules this module keeps:
 - The token goes only into the ``Authorization: Token ...`` header of requests to the configured
@@ -7,12 +7,13 @@ Rules this module keeps:
   exception messages, reprs or log lines; exceptions do not chain httpx errors (whose request
   objects carry the headers).
 - GETs and /query are retried on 429, 5xx, timeouts and connection errors, with exponential backoff
-  and jitter. ``POST /v1/jobs`` is never retried (see :mod:`cardflow.botify.jobs`).
+  and jitter (the client's one backoff, :meth:`BotifyClient._delay`). ``POST /v1/jobs`` is retried
+  only on request, and only when Botify refused it outright (see :mod:`cardflow.botify.jobs`).
 
 The rest of the client lives beside it: the exceptions in ``errors.py``, pure project and
 analysis helpers in ``projects.py``, the export-job endpoints (a mixin of :class:`BotifyClient`)
-in ``jobs.py``. Their public names are re-exported here so ``from cardflow.botify.client import ...``
-keeps working.
+in ``jobs.py``, the one loop that waits for jobs in ``waiting.py``. Their public names are
+re-exported here so ``from cardflow.botify.client import ...`` keeps working.
 """
 
 from __future__ import annotations
@@ -37,8 +38,17 @@ from .errors import (
     BotifyJobTimeout,
     failure_reason,
 )
-from .jobs import JOB_DONE, JOB_FAILED, JOB_RUNNING, ExportJobs, ProgressCallback, propose_depth
+from .jobs import (
+    JOB_DONE,
+    JOB_FAILED,
+    JOB_RUNNING,
+    ExportJobs,
+    ProgressCallback,
+    RefusedCallback,
+    propose_depth,
+)
 from .projects import APP_HOST, analysis_sort_key, owners, parse_project_url, project_owner
+from .waiting import PollRound
 
 __all__ = [
     "APP_HOST",
@@ -51,7 +61,9 @@ __all__ = [
     "BotifyJobCreateError",
     "BotifyJobFailed",
     "BotifyJobTimeout",
+    "PollRound",
     "ProgressCallback",
+    "RefusedCallback",
     "analysis_sort_key",
     "failure_reason",
     "owners",
@@ -122,7 +134,8 @@ class BotifyClient(ExportJobs):
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _redact(self, text: str) -> str:
+    def redact(self, text: str) -> str:
+        """``text`` with the token masked: for anything Botify sends back that reaches a person."""
         return text.replace(self._token, "***") if self._token else text
 
     def _url(self, path_or_url: str) -> str:
@@ -149,7 +162,7 @@ class BotifyClient(ExportJobs):
         return random.uniform(capped / 2, capped)  # "equal jitter"
 
     def _error_from(
-        self, response: httpx.Response, cls: type[BotifyError] = BotifyError, **kw
+        self, response: httpx.Response, cls: type[BotifyError] = BotifyError, **kw: Any
     ) -> BotifyError:
         status = response.status_code
         code: str | None = None
@@ -168,12 +181,12 @@ class BotifyClient(ExportJobs):
             message = _HINTS.get(code or _STATUS_CODES.get(status, ""), "") or (
                 response.reason_phrase or f"HTTP {status}"
             )
-        message = self._redact(message)[:500]
+        message = self.redact(message)[:500]
         transient = status == 429 or status >= 500
         return cls(status, code, message, transient=transient, **kw)
 
     def _describe(self, exc: Exception, method: str, url: str) -> str:
-        return self._redact(f"{type(exc).__name__} on {method} {url.split('?')[0]}: {exc}")[:300]
+        return self.redact(f"{type(exc).__name__} on {method} {url.split('?')[0]}: {exc}")[:300]
 
     async def _request(
         self,
@@ -300,9 +313,10 @@ class BotifyClient(ExportJobs):
     ) -> dict[str, Any]:
         """One page of a BQL query; returns the paginated envelope."""
         params = {"page": page, "size": size or self.page_size}
-        return await self._request(
+        envelope: dict[str, Any] = await self._request(
             "POST", f"/v1/projects/{org}/{project}/query", params=params, json_body=body
         )
+        return envelope
 
     async def edge_count(self, org: str, project: str, analysis_slug: str, depth: int) -> int:
         body = await self.query(org, project, queries.edge_count_query(analysis_slug, depth), size=1)

@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -96,7 +96,8 @@ def _open_decompressed(raw: Path, compression: str) -> Iterator[IO[bytes]]:
         stream: IO[bytes] = stack.enter_context(raw.open("rb"))
         for _ in range(2):
             if compression == "gzip":
-                stream = stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb"))
+                # A GzipFile reads like any IO[bytes]; typeshed just does not declare it one.
+                stream = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb")))
             elif compression == "zip":
                 archive = stack.enter_context(zipfile.ZipFile(stream))
                 members = [

@@ -32,7 +32,7 @@ class BotifyError(Exception):
     429, 5xx and network errors: retrying later may succeed.
     """
 
-    def __init__(self, status: int | None, code: str | None, message: str, *, transient: bool = False):
+    def __init__(self, status: int | None, code: str | None, message: str, *, transient: bool = False) -> None:
         self.status = status
         self.code = None if code is None else str(code)
         self.message = message
@@ -60,17 +60,20 @@ class BotifyJobCreateError(BotifyError):
     connection dropped, 5xx): look for it before creating another one.
     """
 
-    def __init__(self, status, code, message, *, transient=False, job_may_exist: bool = False):
+    def __init__(self, status: int | None, code: str | None, message: str, *, transient: bool = False,
+                 job_may_exist: bool = False) -> None:
         self.job_may_exist = job_may_exist
         super().__init__(status, code, message, transient=transient)
 
 
 class BotifyJobFailed(BotifyError):
-    """The export job ended FAILED, or DONE without a download URL."""
+    """The export job ended FAILED (``reason`` is Botify's, redacted), or DONE without a download
+    URL (``no_file``)."""
 
-    def __init__(self, job_id: str, reason: str):
+    def __init__(self, job_id: str, reason: str, *, no_file: bool = False) -> None:
         self.job_id = job_id
         self.reason = reason
+        self.no_file = no_file
         super().__init__(None, "1060", f"Export job {job_id} failed: {reason}")
 
     def _text(self) -> str:
@@ -80,9 +83,10 @@ class BotifyJobFailed(BotifyError):
 class BotifyJobTimeout(BotifyError):
     """The job did not finish before the deadline. It may still finish: poll ``job_id`` again later."""
 
-    def __init__(self, job_id: str, last_status: str | None, waited: float):
+    def __init__(self, job_id: str, last_status: str | None, waited: float) -> None:
         self.job_id = job_id
         self.last_status = last_status
+        self.waited = waited
         super().__init__(
             None,
             None,

@@ -1,8 +1,11 @@
 """Botify export jobs: create one, poll it, wait for it to finish, and pick a depth that fits.
 
-``POST /v1/jobs`` is never retried: Botify has no idempotency key, so a retry could start a second
-export. It raises :class:`BotifyJobCreateError` instead, saying whether the job may exist anyway.
-Polls go through the client's retrying GET, so they may be repeated freely.
+``POST /v1/jobs`` is never repeated when it may have reached Botify: Botify has no idempotency
+key, so a second try could start a second export. It raises :class:`BotifyJobCreateError`
+instead, saying whether the job may exist anyway. Only a create Botify refused outright (429, or a
+connection that was never made) may be tried again, when the caller asks, with the client's
+backoff. Polls go through the client's retrying GET, so they may be repeated freely; the waiting
+loop itself is :mod:`cardflow.botify.waiting`.
 
 The job endpoints are a mixin of :class:`cardflow.botify.client.BotifyClient`, which supplies the
 HTTP plumbing (see :class:`ExportJobs`).
@@ -12,22 +15,22 @@ from __future__ import annotations
 
 import inspect
 import json
-import random
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
 from loguru import logger
 
 from . import queries
-from .errors import BotifyError, BotifyJobCreateError, BotifyJobFailed, BotifyJobTimeout, failure_reason
+from .errors import BotifyError, BotifyJobCreateError, failure_reason
+from .waiting import JOB_DONE, JOB_FAILED, JOB_RUNNING, PollRound, RoundCallback, wait_jobs
 
-JOB_RUNNING = ("CREATED", "PROCESSING")
-JOB_DONE = "DONE"
-JOB_FAILED = "FAILED"
+__all__ = ["JOB_DONE", "JOB_FAILED", "JOB_RUNNING", "ExportJobs", "ProgressCallback", "RefusedCallback",
+           "propose_depth"]
 
 ProgressCallback = Callable[[dict[str, Any]], Awaitable[None] | None]
+# on_refused(error, attempt from 0, seconds until the next try): told before each new try of a create.
+RefusedCallback = Callable[[BotifyJobCreateError, int, float], Awaitable[None] | None]
 
 
 def propose_depth(counts: dict[int, int], export_size: int) -> int:
@@ -67,13 +70,25 @@ class ExportJobs:
         _http: httpx.AsyncClient
         _sleep: Callable[[float], Awaitable[Any]]
 
+        max_retries: int
+
         def _url(self, path_or_url: str) -> str: ...
         def absolute(self, path_or_url: str) -> str: ...
-        def _redact(self, text: str) -> str: ...
+        def redact(self, text: str) -> str: ...
+        def _delay(self, attempt: int, response: httpx.Response | None = None) -> float: ...
         def _error_from(
             self, response: httpx.Response, cls: type[BotifyError] = BotifyError, **kw: Any
         ) -> BotifyError: ...
-        async def _request(self, method: str, path: str, **kw: Any) -> Any: ...
+        async def _request(
+            self,
+            method: str,
+            path: str,
+            *,
+            params: dict[str, Any] | None = None,
+            json_body: Any = None,
+            retry: bool = True,
+            ok: tuple[int, ...] = (200,),
+        ) -> Any: ...
 
     async def create_export(
         self,
@@ -83,11 +98,33 @@ class ExportJobs:
         *,
         export_size: int,
         filetype: str | None = None,
+        on_refused: RefusedCallback | None = None,
     ) -> dict[str, Any]:
-        """Start one export job. Never retried: save ``job_id`` at once and poll it after a restart.
+        """Start one export job; save ``job_id`` at once and poll it after a restart.
+
+        Never repeated by default. With ``on_refused``, a create Botify refused outright (transient,
+        and the job cannot exist) is tried again up to ``max_retries`` times with the client's
+        backoff, telling ``on_refused`` first; one that may have reached Botify never is.
 
         Returns ``{"job_id": str, "job_url": absolute URL, "job_status": str}``.
         """
+        attempt = 0
+        while True:
+            try:
+                return await self._create_once(org, project, query, export_size=export_size, filetype=filetype)
+            except BotifyJobCreateError as err:
+                if on_refused is None or err.job_may_exist or not err.transient or attempt >= self.max_retries:
+                    raise
+                delay = self._delay(attempt)
+                told = on_refused(err, attempt, delay)
+                if inspect.isawaitable(told):
+                    await told
+            await self._sleep(delay)
+            attempt += 1
+
+    async def _create_once(
+        self, org: str, project: str, query: dict[str, Any], *, export_size: int, filetype: str | None
+    ) -> dict[str, Any]:
         body = queries.export_job_body(org, project, query, export_size=export_size, filetype=filetype)
         url = self._url("/v1/jobs")
         failure: tuple[str, bool] | None = None
@@ -145,10 +182,23 @@ class ExportJobs:
             "job_id": job_id,
             "job_status": status,
             "download_url": download_url,
-            "failure_reason": failure_reason(data) if status == JOB_FAILED else None,
+            "failure_reason": self.redact(failure_reason(data)) if status == JOB_FAILED else None,
             "results": results,
             "raw": data,
         }
+
+    async def wait_jobs(
+        self,
+        jobs: Mapping[str, str],
+        *,
+        on_round: RoundCallback | None = None,
+        deadline: float | None = 3600.0,
+        poll_interval: float = 2.0,
+        max_interval: float = 30.0,
+    ) -> dict[str, dict[str, Any]]:
+        """Poll several jobs (name → job id) until all are DONE: see :func:`~cardflow.botify.waiting.wait_jobs`."""
+        return await wait_jobs(self.poll_job, jobs, on_round=on_round, deadline=deadline,
+                               interval=poll_interval, max_interval=max_interval, sleep=self._sleep)
 
     async def wait_job(
         self,
@@ -159,56 +209,22 @@ class ExportJobs:
         poll_interval: float = 2.0,
         max_interval: float = 30.0,
     ) -> dict[str, Any]:
-        """Poll until DONE (returns :meth:`poll_job`'s dict with a ``download_url``).
+        """Poll one job until DONE (returns :meth:`poll_job`'s dict with a ``download_url``).
 
-        ``deadline`` is the time budget in seconds (None: no limit). Unknown statuses count as
-        running; 429/5xx/network errors are retried by the poll and then tolerated until the
-        deadline; 401/403/404 raise. FAILED, or DONE without a download URL, raise
-        :class:`BotifyJobFailed`; running out of time raises :class:`BotifyJobTimeout`.
-        ``on_progress`` (sync or async) gets ``{job_id, job_status, polls, elapsed, error}`` after
-        every poll.
+        The rules are :func:`~cardflow.botify.waiting.wait_jobs`'. ``on_progress`` (sync or async)
+        gets ``{job_id, job_status, polls, elapsed, error}`` after every poll that did not fail.
         """
         job_id = str(job_id)
-        start = time.monotonic()
-        interval = max(0.0, poll_interval)
-        polls = 0
-        last_status: str | None = None
-        while True:
-            polls += 1
-            error: str | None = None
-            job: dict[str, Any] | None = None
-            try:
-                job = await self.poll_job(job_id)
-                last_status = job["job_status"]
-            except BotifyError as err:
-                if not err.transient:
-                    raise
-                error = str(err)
-            elapsed = time.monotonic() - start
-            if on_progress is not None:
-                result = on_progress(
-                    {
-                        "job_id": job_id,
-                        "job_status": last_status,
-                        "polls": polls,
-                        "elapsed": elapsed,
-                        "error": error,
-                    }
-                )
-                if inspect.isawaitable(result):
-                    await result
-            if job is not None:
-                if last_status == JOB_DONE:
-                    if not job["download_url"]:
-                        raise BotifyJobFailed(job_id, "Botify reported DONE without a download URL")
-                    return job
-                if last_status == JOB_FAILED:
-                    raise BotifyJobFailed(job_id, self._redact(job["failure_reason"] or "no reason given"))
-            remaining = None if deadline is None else deadline - elapsed
-            if remaining is not None and remaining <= 0:
-                raise BotifyJobTimeout(job_id, last_status, elapsed)
-            pause = random.uniform(interval * 0.8, interval * 1.2) if interval else 0.0
-            if remaining is not None:
-                pause = min(pause, remaining)
-            await self._sleep(pause)
-            interval = min(max_interval, interval * 1.5 if interval else 0.0)
+
+        async def report(seen: PollRound) -> None:
+            if on_progress is None:
+                return
+            err = seen.errors.get(job_id)
+            result = on_progress({"job_id": job_id, "job_status": seen.statuses[job_id], "polls": seen.polls,
+                                  "elapsed": seen.elapsed, "error": None if err is None else str(err)})
+            if inspect.isawaitable(result):
+                await result
+
+        done = await self.wait_jobs({job_id: job_id}, on_round=report, deadline=deadline,
+                                    poll_interval=poll_interval, max_interval=max_interval)
+        return done[job_id]

@@ -1,4 +1,4 @@
-"""BQL query builders and the export-job body (see /work/shared/botify-api.md).
+"""BQL query builders and the export-job body of ``POST /v1/jobs`` (``job_type: export``).
 
 Every builder returns plain dicts ready for ``json=``. Depths are always sent as ``int``: one public
 client sent a string in one path and an integer in another, and Botify compares them differently.
@@ -87,7 +87,7 @@ def page_metadata_query(analysis_slug: str, depth: Any = None) -> dict[str, Any]
     """Export query: url, http_code, depth, title, description, pagetype, compliant for 200 pages.
 
     With ``depth`` the filter becomes ``and[http_code eq 200, depth lte depth]``; without it it is
-    exactly the single ``http_code eq 200`` leaf of botify-api.md.
+    exactly the single ``http_code eq 200`` leaf, the filter Botify's own export examples use.
     """
     leaf = {"field": field(analysis_slug, "http_code"), "predicate": "eq", "value": 200}
     filters: dict[str, Any] = leaf if depth is None else {"and": [leaf, depth_filter(analysis_slug, depth)]}

@@ -36,7 +36,7 @@ def render_history(messages: list[Message]) -> NotStr:
     parts = []
     for m in messages:
         body = render_markdown(m.content) if m.role == "assistant" else escape(m.content)
-        parts.append(f'<div class="msg msg-{escape(m.role)}" id="msg-{int(m.id)}"><small class="msg-who">'
+        parts.append(f'<div class="msg msg-{escape(m.role)}" id="msg-{m.id:d}"><small class="msg-who">'
                      f'{escape(LABELS.get(m.role, m.role))}</small><div class="msg-body">{body}</div></div>')
     return NotStr("\n".join(parts))
 
@@ -51,7 +51,7 @@ class Conversation:
         if role not in ROLES:
             raise ValueError(f"unknown chat role {role!r}")
         with self.db.transaction():
-            msg = self.db.messages.insert(Message(profile_id=profile_id, role=role, content=content,
+            msg: Message = self.db.messages.insert(Message(profile_id=profile_id, role=role, content=content,
                                                   app=app, created=now_iso()))
         if broadcast and self.events.client_count:
             self.events.publish("chat", to_xml(render_message(msg)), profile_id=profile_id, exclude=exclude)
@@ -67,6 +67,6 @@ class Conversation:
 
     def clear(self, profile_id: int) -> int:
         with self.db.transaction():
-            n = self.db.query("SELECT count(*) AS n FROM message WHERE profile_id = ?", (profile_id,))[0]["n"]
+            n: int = self.db.query("SELECT count(*) AS n FROM message WHERE profile_id = ?", (profile_id,))[0]["n"]
             self.db.conn.execute("DELETE FROM message WHERE profile_id = ?", (profile_id,))
         return n

@@ -21,8 +21,9 @@ from fasthtml.common import (
     Textarea,
 )
 
+from cardflow.chat.backends.registry import backend_choices
 from cardflow.chat.conversation import PAGE_HISTORY, render_history
-from cardflow.chat.service import BACKEND_CHOICES, TONES
+from cardflow.chat.service import TONES
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -48,7 +49,7 @@ def settings_form(ctx: Context) -> Any:
     return Details(
         Summary("Settings", role="button", cls="secondary outline"),
         Form(
-            Label("Backend", Select(*[Option(c, value=c, selected=c == chat.choice()) for c in BACKEND_CHOICES],
+            Label("Backend", Select(*[Option(c, value=c, selected=c == chat.choice()) for c in backend_choices()],
                                     name="backend", id="chat-backend")),
             Label("Model", Select(Option(chat.model() or "(default)", value=chat.model() or ""), name="model",
                                   id="chat-model", hx_get="/chat/models", hx_trigger="focus once",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
@@ -21,7 +22,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 )
 
 
-def _image_as_link(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+def _image_as_link(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     # A local-first page must not fetch images a model names; show a link to it instead.
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env) or "image"

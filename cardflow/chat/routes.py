@@ -25,6 +25,8 @@ from cardflow.chat.conversation import render_message
 from cardflow.chat.panel import chat_input, status_line, stop_button
 from cardflow.chat.render import render_markdown
 from cardflow.db import Message
+from cardflow.errors import Problem
+from cardflow.plugins import route
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -39,7 +41,7 @@ class ChatSocket:
         self.ctx = ctx
         self.ws = ws
         self.client_id = ws.query_params.get("client") or None
-        self.task: asyncio.Task | None = None
+        self.task: asyncio.Task[None] | None = None
 
     async def send(self, *parts: Any) -> None:
         await self.ws.send_text(to_xml(tuple(parts)))
@@ -119,6 +121,17 @@ def _note(text: str) -> Any:
     return _append(Div(Small("Note"), Div(text, cls="msg-body"), cls="msg msg-note"))
 
 
+def _word_limit(raw: Any) -> int | None:
+    """The word limit field as a number; empty leaves the setting as it is."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise Problem("The word limit must be a whole number.", field="word_limit") from None
+
+
 def add_chat_routes(ctx: Context) -> None:
     app = ctx.app
     chat = ctx.chat
@@ -128,12 +141,12 @@ def add_chat_routes(ctx: Context) -> None:
 
     app.router.routes.append(WebSocketRoute("/ws", ws_endpoint, name="chat_ws"))
 
-    @app.route("/chat/clear", methods=["post"], name="chat_clear")
+    @route(app, "/chat/clear", ["post"], "chat_clear")
     async def clear() -> Any:
         ctx.conversation.clear(ctx.current_profile_id())
         return HTMLResponse("<p class='muted' id='chat-empty'>Conversation cleared.</p>")
 
-    @app.route("/chat/models", methods=["get"], name="chat_models")
+    @route(app, "/chat/models", ["get"], "chat_models")
     async def models() -> Any:
         names = await chat.models()
         current = chat.model() or ""
@@ -141,17 +154,15 @@ def add_chat_routes(ctx: Context) -> None:
         options += [Option(n, value=n, selected=n == current) for n in names]
         return HTMLResponse(to_xml(tuple(options)))
 
-    @app.route("/chat/settings", methods=["post"], name="chat_settings")
+    @route(app, "/chat/settings", ["post"], "chat_settings")
     async def settings(req: Request) -> Any:
         form = await req.form()
         try:
-            limit = str(form.get("word_limit", "")).strip()
             chat.save_settings(backend=str(form.get("backend") or chat.choice()),
                                model=str(form.get("model") or ""), tone=str(form.get("tone") or chat.tone()),
-                               word_limit=int(limit) if limit else None)
-        except ValueError as exc:
-            text = str(exc) if "invalid literal" not in str(exc) else "The word limit must be a whole number."
-            return HTMLResponse(to_xml(Small(text, id="chat-settings-msg", cls="field-error", role="alert")))
+                               word_limit=_word_limit(form.get("word_limit")))
+        except Problem as exc:
+            return HTMLResponse(to_xml(Small(exc.message, id="chat-settings-msg", cls="field-error", role="alert")))
         backend, _reason = await chat.backend()
         return HTMLResponse(to_xml((Small(f"Saved. Using {backend.name}.", id="chat-settings-msg", role="status"),
                                     status_line(chat.status(), oob=True))))

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardflow.chat import backends
-from cardflow.chat.backends import Backend, BackendError
+from cardflow.chat.backends import Backend, BackendError, backend_choices
+from cardflow.chat.backends.base import DEFAULT_CONTEXT_CHARS
+from cardflow.errors import Problem
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -25,9 +27,6 @@ BASE_PROMPT = (
     "Be {tone}. Keep answers under {words} words unless the user asks for more."
 )
 TONES = ("friendly and concise", "formal", "playful", "terse")
-CONTEXT_CHARS = {"embedded": 5000}  # about 3 chars per token: SmolLM2 runs with n_ctx=2048
-DEFAULT_CONTEXT_CHARS = 24000
-BACKEND_CHOICES = ("auto", "ollama", "openai", "embedded", "scripted")
 
 
 def installing_marker() -> Path:
@@ -50,7 +49,7 @@ class ChatService:
 
     def choice(self) -> str:
         chosen = self.store.get("llm_backend")
-        return chosen if chosen in BACKEND_CHOICES else self.ctx.settings.llm
+        return chosen if chosen in backend_choices() else self.ctx.settings.llm
 
     def model(self) -> str | None:
         return self.store.get("llm_model") or None
@@ -76,9 +75,10 @@ class ChatService:
 
     def save_settings(self, *, backend: str | None = None, model: str | None = None, tone: str | None = None,
                       word_limit: int | None = None) -> None:
+        """Store the chat settings; a value that cannot work raises Problem with a sentence to show."""
         if backend is not None:
-            if backend not in BACKEND_CHOICES:
-                raise ValueError(f"Unknown backend {backend!r}")
+            if backend not in backend_choices():
+                raise Problem(f"Unknown backend {backend!r}", field="backend")
             if backend != self.choice():
                 self.store["llm_model"] = ""
             self.store["llm_backend"] = backend
@@ -86,11 +86,11 @@ class ChatService:
             self.store["llm_model"] = model
         if tone is not None:
             if tone not in TONES:
-                raise ValueError("Choose one of the listed tones.")
+                raise Problem("Choose one of the listed tones.", field="tone")
             self.store["chat_tone"] = tone
         if word_limit is not None:
             if not 10 <= word_limit <= 2000:
-                raise ValueError("The word limit must be between 10 and 2000.")
+                raise Problem("The word limit must be between 10 and 2000.", field="word_limit")
             self.store["chat_word_limit"] = word_limit
         self._key = None  # re-resolve on next use
 
@@ -106,12 +106,12 @@ class ChatService:
                     openai_base_url=self.ctx.settings.openai_base_url,
                     openai_api_key=self.ctx.settings.openai_api_key,
                     scripted_replies=_scripted_replies(), scripted_delay=_scripted_delay())
-                # Keep one embedded instance: loading the model again would waste a second and memory.
-                if previous is not None and type(previous) is type(backend) and backend.name == "embedded":
+                # Keep one instance of a backend that is costly to start (the embedded model loads weights).
+                if previous is not None and type(previous) is type(backend) and backend.keep_instance:
                     backend = previous
                 if key[1]:
                     backend.model = key[1]
-                elif getattr(backend, "model", "") is None:
+                elif backend.needs_model_list and backend.model is None:
                     # No model chosen: use the server's first one rather than a name it may not have.
                     try:
                         names = await asyncio.wait_for(backend.models(), 3)
@@ -162,7 +162,7 @@ class ChatService:
         return prompt + (f"\n\n{extra}" if extra else "")
 
     def context_budget(self) -> int:
-        return CONTEXT_CHARS.get(self._backend.name if self._backend else "", DEFAULT_CONTEXT_CHARS)
+        return self._backend.context_chars if self._backend else DEFAULT_CONTEXT_CHARS
 
     def build_messages(self, profile_id: int, system: str) -> list[dict[str, str]]:
         """System prompt first, then as much recent history as fits the model's context window."""

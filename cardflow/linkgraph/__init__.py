@@ -12,6 +12,8 @@ Three steps, each usable alone:
 Import from the modules (``from cardflow.linkgraph.crawl import crawl``). This package
 re-exports nothing: the functions ``crawl`` and ``ingest`` share their modules' names, and
 re-exporting them would shadow the modules (breaking ``mock.patch`` paths). It also keeps
-``import cardflow.linkgraph`` free of httpx and DuckDB. Nothing here imports the web layer, so
-it can run in a job or a notebook.
+``import cardflow.linkgraph`` free of httpx and DuckDB. None of these modules imports the web
+layer, so they can run in a job or a notebook. Two modules are the web side, shared by the apps:
+:mod:`~cardflow.linkgraph.view` (where graphs live, the viewer's components) and
+:mod:`~cardflow.linkgraph.steps` (the graph step and a run's files).
 """

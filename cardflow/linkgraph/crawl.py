@@ -156,8 +156,9 @@ async def crawl(
                 job.cancel()
                 crawler.result.cancelled = True
                 await asyncio.gather(job, return_exceptions=True)
-        if not job.cancelled() and job.exception() is not None:
-            raise job.exception()
+        failure = None if job.cancelled() else job.exception()
+        if failure is not None:
+            raise failure
     res = crawler.result
     res.elapsed = time.monotonic() - t0
     if res.cancelled:

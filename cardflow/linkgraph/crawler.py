@@ -210,7 +210,7 @@ class Crawler:
         while level and depth <= self.max_depth and self.reserved < self.max_pages:
             queue = list(reversed(level))  # pop() from the end = discovery order
 
-            async def worker(queue=queue, depth=depth) -> None:
+            async def worker(queue: list[str] = queue, depth: int = depth) -> None:
                 while queue and self.reserved < self.max_pages:
                     url = queue.pop()
                     self.reserved += 1

@@ -31,8 +31,13 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # imported where used: DuckDB is slow to import
+    import duckdb
 
 __all__ = ["DEPTH_PALETTE", "PAGETYPE_PALETTE", "graph_for_view", "links_for", "search_urls"]
 
@@ -68,7 +73,7 @@ MIN_SIZE, MAX_SIZE = 2.0, 15.0
 
 
 @contextmanager
-def _open(db_path: str | os.PathLike[str]):
+def _open(db_path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyConnection]:
     import duckdb
 
     if not os.path.exists(db_path):
@@ -82,20 +87,27 @@ def _open(db_path: str | os.PathLike[str]):
         con.close()
 
 
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple[Any, ...]:
+    """The one row an aggregate query answers (an aggregate always answers one)."""
+    row = con.execute(sql, params).fetchone()
+    assert row is not None, sql
+    return row
+
+
 def _short(url: str) -> str:
     p = urlsplit(url)
     return (p.path or "/") + (f"?{p.query}" if p.query else "")
 
 
-def _layout(nodes: list[dict], have_depth: bool) -> None:
+def _layout(nodes: list[dict[str, Any]], have_depth: bool) -> None:
     """Give each node x, y: rings by depth (or by inlinks bucket), sectors by pagetype."""
 
-    def ring_of(n: dict) -> int:
+    def ring_of(n: dict[str, Any]) -> int:
         if have_depth:
             return n["depth"] if n["depth"] is not None else 1_000_000
         return -int(math.log2(n["inlinks"] + 1))  # most linked innermost
 
-    rings: dict[int, list[dict]] = {}
+    rings: dict[int, list[dict[str, Any]]] = {}
     for n in nodes:
         rings.setdefault(ring_of(n), []).append(n)
     inner = 0.0
@@ -123,7 +135,7 @@ def graph_for_view(
     max_nodes: int = 5000,
     max_edges: int = 20000,
     color_by: str = "pagetype",
-) -> dict:
+) -> dict[str, Any]:
     """Nodes and edges to draw, sampled by the rule in the module docstring (and in ``rule``).
 
     Returns ``{"nodes": [{key, label, size, color, x, y, depth, pagetype, inlinks, http_code,
@@ -134,9 +146,7 @@ def graph_for_view(
         raise ValueError("color_by must be 'pagetype' or 'depth'")
     max_nodes, max_edges = max(0, int(max_nodes)), max(0, int(max_edges))
     with _open(db_path) as con:
-        total_nodes, total_edges = con.execute(
-            "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM edges)"
-        ).fetchone()
+        total_nodes, total_edges = _one(con, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM edges)")
         # nodes.id is the rank by (inlinks desc, url), so the top pages are id < max_nodes, and
         # a link's rank by its less-linked end is greatest(src, dst).
         rows = con.execute(
@@ -158,9 +168,7 @@ def graph_for_view(
         links_between_kept = (
             total_edges
             if kept == total_nodes
-            else con.execute(
-                "SELECT count(*) FROM edges WHERE src < $k AND dst < $k", {"k": kept}
-            ).fetchone()[0]
+            else _one(con, "SELECT count(*) FROM edges WHERE src < $k AND dst < $k", {"k": kept})[0]
         )
 
     urls = [r[1] for r in rows]
@@ -218,8 +226,8 @@ def graph_for_view(
     }
 
 
-def _colour(nodes: list[dict], color_by: str) -> list[dict]:
-    counts: dict = {}
+def _colour(nodes: list[dict[str, Any]], color_by: str) -> list[dict[str, Any]]:
+    counts: dict[Any, int] = {}  # by page type, or by depth
     if color_by == "pagetype":
         for n in nodes:
             counts[n["pagetype"]] = counts.get(n["pagetype"], 0) + 1
@@ -253,7 +261,7 @@ def _colour(nodes: list[dict], color_by: str) -> list[dict]:
     return legend
 
 
-def links_for(db_path: str | os.PathLike[str], url: str, limit: int = 200) -> dict:
+def links_for(db_path: str | os.PathLike[str], url: str, limit: int = 200) -> dict[str, Any]:
     """The pages linking to ``url`` and the pages it links to, most-linked first (then URL),
     at most ``limit`` of each. Returns ``{"url", "node": {...} | None, "inlinks": [{url, title,
     inlinks, http_code}], "outlinks": [...], "inlink_count", "outlink_count"}``."""
@@ -263,7 +271,7 @@ def links_for(db_path: str | os.PathLike[str], url: str, limit: int = 200) -> di
             "SELECT url, inlinks, outlinks, depth, pagetype, http_code, title, crawled, id FROM nodes WHERE url = ?",
             [url],
         ).fetchone()
-        out: dict = {
+        out: dict[str, Any] = {
             "url": url,
             "node": None,
             "inlinks": [],
@@ -291,7 +299,7 @@ def links_for(db_path: str | os.PathLike[str], url: str, limit: int = 200) -> di
     return out
 
 
-def search_urls(db_path: str | os.PathLike[str], q: str, limit: int = 20) -> list[dict]:
+def search_urls(db_path: str | os.PathLike[str], q: str, limit: int = 20) -> list[dict[str, Any]]:
     """URLs containing ``q`` (case-insensitive substring; no wildcards), most-linked first.
     An empty query returns the most-linked pages. Items: ``{url, title, inlinks, pagetype}``."""
     limit = max(0, int(limit))

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cardflow.linkgraph.htmlparse import is_html_type
 from cardflow.linkgraph.urls import host_of, pagetype_of
@@ -112,7 +114,7 @@ class CrawlResult:
         return edges_path, meta_path
 
 
-def write_csv(path: Path, header, rows) -> None:
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Write ``header`` and ``rows`` to ``path`` through a fsynced temp file and a rename."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:

@@ -27,6 +27,13 @@ def robots_url_for(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
 
 
+class RobotRules(urllib.robotparser.RobotFileParser):
+    """The standard parser, declaring the two flags it reads but typeshed does not list."""
+
+    disallow_all: bool
+    allow_all: bool
+
+
 def index_crawl_delays(lines: list[str]) -> tuple[list[str], list[float]]:
     """urllib.robotparser keeps only integer Crawl-delay values; real files say ``0.5`` too.
     Replace each value by its index in the returned list, so that the parser still decides
@@ -51,7 +58,7 @@ def parse_robots(
 ) -> tuple[urllib.robotparser.RobotFileParser, float]:
     """The rules and the crawl delay (seconds, capped at ``max_delay``) that a robots.txt
     answer gives ``user_agent``. ``status_code`` None means there was no answer."""
-    rp = urllib.robotparser.RobotFileParser(robots_url)
+    rp = RobotRules(robots_url)
     if status_code is None:
         rp.disallow_all = True  # unreachable: assume complete disallow (RFC 9309)
         return rp, 0.0
@@ -64,8 +71,8 @@ def parse_robots(
         lines, delays = index_crawl_delays(text.splitlines())
         rp.parse(lines)
         delay = 0.0
-        cd = rp.crawl_delay(user_agent)
-        if cd is not None and 0 <= cd < len(delays):
+        cd: object = rp.crawl_delay(user_agent)  # our index, an int (typeshed says str)
+        if isinstance(cd, int) and 0 <= cd < len(delays):
             delay = delays[cd]
         rr = rp.request_rate(user_agent)
         if rr and rr.requests:

@@ -1,26 +1,24 @@
 """The web side of the link graph, shared by both workflows and the viewer app.
 
-Unlike the rest of this package, this module builds HTML (FastHTML components) and a workflow
-mixin; nothing else in ``cardflow.linkgraph`` imports it, so the data layer stays free of the web.
+Unlike the data layer of this package, this module builds HTML (FastHTML components); only the
+web side (:mod:`cardflow.linkgraph.steps` and the apps) imports it.
 
 - Where a graph lives: ``<data dir>/linkgraph/<graph id>/`` (:func:`graph_dir_for`), and the one
   check every served file goes through (:func:`safe_data_file`).
 - The panel (:func:`graph_panel`): a ``<div>`` that ``/static/graph.js`` turns into a sigma.js
   WebGL canvas, with the colour toggle, search, the links of a page and the summary tables.
-- :class:`GraphSteps`: a mixin for a :class:`~cardflow.workflow.Workflow` whose steps build a
-  graph: ``job="method"`` names a method, the ingest job step, and the viewer's assets on the page.
+- How a finished step shows a graph (:func:`show_graph`) or its files (:func:`files_table`), through
+  the display-only :class:`Shown` field.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from fasthtml.common import (
@@ -50,7 +48,6 @@ from fasthtml.common import (
 
 from cardflow.config import Settings
 from cardflow.fields import Field
-from cardflow.workflow import Step
 
 GRAPHS = "linkgraph"
 GRAPH_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,119}")
@@ -83,23 +80,30 @@ def file_url(gid: str, name: str) -> str:
     return f"{VIEW}/file?{urlencode({'path': f'{GRAPHS}/{gid}/{name}'})}"
 
 
-def safe_data_file(settings: Settings, rel: str) -> tuple[Path | None, tuple[int, str] | None]:
-    """A link-graph file under the data dir, or (None, (status, why)). Refuses absolute paths,
-    ``..``, backslashes and anything that resolves (symlinks included) outside ``<data>/linkgraph``."""
+class Refused(NamedTuple):
+    """Why a file is not served: the HTTP status and a sentence."""
+
+    status: int
+    message: str
+
+
+def safe_data_file(settings: Settings, rel: str) -> Path | Refused:
+    """A link-graph file under the data dir, or why not. Refuses absolute paths, ``..``,
+    backslashes and anything that resolves (symlinks included) outside ``<data>/linkgraph``."""
     rel = (rel or "").strip()
     if not rel:
-        return None, (400, "Say which file, e.g. ?path=linkgraph/<graph>/edges.csv")
+        return Refused(400, "Say which file, e.g. ?path=linkgraph/<graph>/edges.csv")
     if "\x00" in rel or "\\" in rel or rel.startswith(("/", "~")) or re.match(r"[A-Za-z]:", rel):
-        return None, (400, "Absolute paths are refused.")
+        return Refused(400, "Absolute paths are refused.")
     if ".." in PurePosixPath(rel).parts:
-        return None, (400, "Paths containing .. are refused.")
+        return Refused(400, "Paths containing .. are refused.")
     root = graphs_root(settings).resolve()
     full = (Path(settings.data_dir) / rel).resolve()
     if not full.is_relative_to(root):
-        return None, (400, "Only link-graph files are served.")
+        return Refused(400, "Only link-graph files are served.")
     if full.suffix.lower() not in SERVED_SUFFIXES or not full.is_file():
-        return None, (404, "There is no such file.")
-    return full, None
+        return Refused(404, "There is no such file.")
+    return full
 
 
 def read_meta(directory: Path) -> dict[str, Any]:
@@ -228,66 +232,3 @@ def show_graph(value: dict[str, Any]) -> Any:
           A("Open the full graph view", href=f"{VIEW}?{urlencode({'graph': gid})}")),
         graph_panel(gid),
     )
-
-
-class GraphSteps:
-    """Mixin for a Workflow (put it first: ``class X(GraphSteps, Workflow)``)."""
-
-    def on_delete(self, key: str) -> None:
-        """Deleting a run also removes its downloaded and ingested files."""
-        import shutil
-
-        folder = self.graph_dir(key)
-        if folder.is_dir() and folder.resolve().is_relative_to(graphs_root(self.ctx.settings).resolve()):  # type: ignore[attr-defined]
-            shutil.rmtree(folder, ignore_errors=True)
-
-    def render(self, req: Any) -> Any:
-        return super().render(req), assets()  # type: ignore[misc]
-
-    def graph_key_id(self, key: str) -> str:
-        return graph_id(self.name, key)  # type: ignore[attr-defined]
-
-    def graph_dir(self, key: str) -> Path:
-        return graphs_root(self.ctx.settings) / self.graph_key_id(key)  # type: ignore[attr-defined]
-
-    def auto_start(self, key: str, step_id: str, text: str) -> Any:
-        """The step's explanation, plus a trigger that starts its job at once the first time."""
-        note = P(text, cls="muted")
-        if self.ctx.jobs.latest(key, step_id) is not None:  # type: ignore[attr-defined]
-            return note
-        url = self.url("submit", step_id=step_id, key=key)  # type: ignore[attr-defined]
-        return note, Div(hx_post=url, hx_trigger="load", hx_target=f"#{self.name}-{step_id}", hx_swap="outerHTML")  # type: ignore[attr-defined]
-
-    def render_graph(self, key: str, values: dict[str, Any]) -> Any:
-        return self.auto_start(key, "graph", "Loads the links into a local DuckDB file, then draws the graph.")
-
-    async def run_graph(self, ctx: Any) -> dict[str, Any]:
-        from cardflow.linkgraph.ingest import ingest
-
-        gid, d = self.graph_key_id(ctx.key), self.graph_dir(ctx.key)
-        edges, meta = d / "edges.csv", d / "metadata.csv"
-        if not edges.is_file():
-            raise RuntimeError("The links file is missing: revert the previous step and run it again.")
-        await ctx.progress(5, "Loading the links into DuckDB…")
-        started = time.monotonic()
-        work = asyncio.ensure_future(asyncio.to_thread(ingest, edges, meta if meta.is_file() else None,
-                                                       d / "graph.duckdb"))
-        while not work.done():
-            await asyncio.wait({work}, timeout=1.0)
-            waited = time.monotonic() - started
-            if not work.done():
-                await ctx.progress(min(90.0, 5 + 6 * waited), f"Loading the links into DuckDB… {waited:.0f} s",
-                                   persist=False)
-        s = work.result()
-        info = {"graph": gid, "nodes": s.node_count, "edges": s.edge_count, "orphans": s.orphan_count,
-                "dead_ends": s.dead_end_count, "seconds": s.seconds}
-        meta_json = {**info, "app": self.name, "title": self.title, "key": ctx.key,  # type: ignore[attr-defined]
-                     "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
-        (d / "meta.json").write_text(json.dumps(meta_json), encoding="utf-8")
-        await ctx.progress(100, f"{s.node_count:,} pages and {s.edge_count:,} links, in {s.seconds:.1f} s.")
-        return {"graph": info}
-
-
-def graph_step() -> Step:
-    return Step("graph", "Link graph", Shown(show=show_graph), job="run_graph", resumable=True,  # type: ignore[arg-type]
-                message=lambda v: f"Link graph built: {v.get('nodes', 0):,} pages, {v.get('edges', 0):,} links.")

@@ -1,10 +1,15 @@
-"""Workflow cards: the landing (key box and key list), the chain, open/locked step cards, finalize."""
+"""Workflow cards: the landing (key box and key list), the chain, open/locked step cards, finalize.
+
+Plain functions of view data (`cardflow.flow_views`): the workflow fetches, these only render.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlencode
 
 from fasthtml.common import (
+    FT,
     H2,
     H3,
     A,
@@ -14,6 +19,7 @@ from fasthtml.common import (
     Div,
     Form,
     Header,
+    HtmxResponseHeaders,
     Input,
     Label,
     Option,
@@ -27,194 +33,147 @@ from fasthtml.common import (
     Tr,
 )
 
+from cardflow.flow_views import CardView, FlowView, KeyFormView, RunsView
 from cardflow.ui.components import FieldError
-
-if TYPE_CHECKING:
-    from cardflow.workflow import Step, Workflow
+from cardflow.ui.jobs import job_live
 
 
-def Problem(message: str) -> Any:
-    return Div(P(message), cls="error-fragment", role="alert")
-
-
-def dom_id(wf: Workflow, suffix: str) -> str:
-    return f"{wf.name}-{suffix}"
-
-
-def landing(wf: Workflow, key: str | None, error: str | None) -> Any:
+def landing(flow: FlowView, form: KeyFormView, runs: RunsView, key: str | None) -> FT:
     return Div(
-        H2(wf.title),
-        P(wf.description) if wf.description else None,
-        key_form(wf, key or "", error),
-        Div(workspace(wf, key) if key else None, id=dom_id(wf, "workspace")),
-        key_table(wf),
-        cls="workflow", data_workflow=wf.name,
+        H2(flow.title),
+        P(flow.description) if flow.description else None,
+        key_form(flow, form),
+        Div(workspace(flow, key) if key else None, id=flow.dom_id("workspace")),
+        key_table(flow, runs),
+        cls="workflow", data_workflow=flow.name,
     )
 
 
-def key_form(wf: Workflow, value: str = "", error: str | None = None) -> Any:
-    existing = wf.ctx.pipulate.list_keys(wf.name, profile_id=wf.ctx.current_profile_id(), limit=KEY_DATALIST)
-    list_id = dom_id(wf, "keys")
+def key_form(flow: FlowView, form: KeyFormView) -> FT:
+    list_id = flow.dom_id("keys")
     return Form(
-        Label(wf.key_label, fr=dom_id(wf, "key-input")),
+        Label(flow.key_label, fr=flow.dom_id("key-input")),
         Div(
-            Input(name="key", id=dom_id(wf, "key-input"), value=value or wf.suggest_key(), list=list_id,
-                  required=True, maxlength="200", aria_invalid="true" if error else None,
-                  aria_describedby=dom_id(wf, "key-error"), autocomplete="off"),
+            Input(name="key", id=flow.dom_id("key-input"), value=form.value, list=list_id,
+                  required=True, maxlength="200", aria_invalid="true" if form.error else None,
+                  aria_describedby=flow.dom_id("key-error"), autocomplete="off"),
             Button("Start or resume", type="submit"),
             role="group",
         ),
-        Datalist(*[Option(value=k["key"]) for k in existing], id=list_id),
-        FieldError(error, id=dom_id(wf, "key-error")),
-        Small(wf.key_help, cls="muted"),
-        hx_post=wf.url("init"), hx_target=f"#{dom_id(wf, 'workspace')}", hx_swap="innerHTML",
-        id=dom_id(wf, "key-form"),
+        Datalist(*[Option(value=k) for k in form.known_keys], id=list_id),
+        FieldError(form.error, id=flow.dom_id("key-error")),
+        Small(flow.key_help, cls="muted"),
+        hx_post=flow.url("init"), hx_target=f"#{flow.dom_id('workspace')}", hx_swap="innerHTML",
+        id=flow.dom_id("key-form"),
     )
 
 
-def key_error(wf: Workflow, value: str, error: str) -> Any:
+def key_error(flow: FlowView, form: KeyFormView) -> tuple[FT, Any]:
     """The key form again, with the message at the field, swapped in place of the form."""
-    from fasthtml.common import HtmxResponseHeaders
-
-    return key_form(wf, value, error), HtmxResponseHeaders(retarget=f"#{dom_id(wf, 'key-form')}", reswap="outerHTML")
+    return key_form(flow, form), HtmxResponseHeaders(retarget=f"#{flow.dom_id('key-form')}", reswap="outerHTML")
 
 
-def workspace(wf: Workflow, key: str) -> Any:
+def workspace(flow: FlowView, key: str) -> FT:
     return Div(
         Div(Small("Workflow key: "), Small(key, cls="wf-key"), " ",
-            A("Download JSON", href=wf.url("export", key=key), cls="secondary", download=True),
+            A("Download JSON", href=flow.url("export", key=key), cls="secondary", download=True),
             cls="wf-key-line"),
-        chain(wf, key),
+        chain(flow, key),
     )
 
 
-def chain(wf: Workflow, key: str) -> Any:
-    first = wf.steps[0]
-    return Div(StepPlaceholder(wf, key, first.id), id=dom_id(wf, "chain"), cls="chain")
+def chain(flow: FlowView, key: str) -> FT:
+    # A change made elsewhere (MCP, the CLI's server-side twin, the assistant, another tab) reloads the chain.
+    return Div(StepPlaceholder(flow, key, flow.first_step), id=flow.dom_id("chain"), cls="chain",
+               hx_get=flow.url("chain", key=key), hx_trigger=f"sse:{flow.event(key)}", hx_swap="outerHTML")
 
 
-def StepPlaceholder(wf: Workflow, key: str, step_id: str) -> Any:
-    return Div(id=dom_id(wf, step_id), hx_get=wf.url("step", step_id=step_id, key=key), hx_trigger="load",
+def StepPlaceholder(flow: FlowView, key: str, step_id: str) -> FT:
+    return Div(id=flow.dom_id(step_id), hx_get=flow.url("step", step_id=step_id, key=key), hx_trigger="load",
                hx_swap="outerHTML", cls="step-placeholder", aria_busy="true")
 
 
-def next_after(wf: Workflow, key: str, step: Step) -> Any:
-    ids = wf.step_ids
-    i = ids.index(step.id)
-    return StepPlaceholder(wf, key, ids[i + 1]) if i + 1 < len(ids) else None
+def step_card(flow: FlowView, card: CardView) -> FT | tuple[FT, FT]:
+    """An open card, or a done card followed by what comes next (the next step, or finalize)."""
+    if not card.done:
+        return open_card(flow, card)
+    following = StepPlaceholder(flow, card.key, card.next_step) if card.next_step else \
+        finalize_card(flow, card.key, card.finalized)
+    return locked_card(flow, card), following
 
 
-def step_card(wf: Workflow, key: str, step: Step, state: dict[str, Any], notice: str | None = None) -> Any:
-    if not wf.done(state, step):
-        return open_card(wf, key, step, state)
-    card = locked_card(wf, key, step, state, notice)
-    following = next_after(wf, key, step)
-    return card, following if following is not None else finalize_card(wf, key, state)
-
-
-def locked_card(wf: Workflow, key: str, step: Step, state: dict[str, Any], notice: str | None = None) -> Any:
-    finalized = bool(state.get("finalize", {}).get("finalized"))
-    revert = None if finalized else Button(
-        "↶ Revert", cls="secondary outline", hx_post=wf.url("revert", step_id=step.id, key=key),
-        hx_target=f"#{dom_id(wf, 'chain')}", hx_swap="outerHTML", aria_label=f"Revert {step.title}",
+def locked_card(flow: FlowView, card: CardView) -> FT:
+    revert = None if card.finalized else Button(
+        "↶ Revert", cls="secondary outline", hx_post=flow.url("revert", step_id=card.step_id, key=card.key),
+        hx_target=f"#{flow.dom_id('chain')}", hx_swap="outerHTML", aria_label=f"Revert {card.title}",
         title="Clear this step and every later one")
-    hook = getattr(wf, f"locked_{step.id}", None)  # a workflow may show a finished step its own way
-    value = hook(key, state.get(step.id) or {}) if hook else step.display(state.get(step.id) or {})
     return Article(
-        Header(H3("🔒 " + step.title if finalized else "✓ " + step.title), revert),
-        Div(value, cls="step-value"),
-        Small(notice, cls="field-error", role="alert") if notice else None,
-        id=dom_id(wf, step.id), cls="step-card locked", data_step=step.id,
+        Header(H3("🔒 " + card.title if card.finalized else "✓ " + card.title), revert),
+        Div(card.value, cls="step-value"),
+        Small(card.notice, cls="field-error", role="alert") if card.notice else None,
+        id=flow.dom_id(card.step_id), cls="step-card locked", data_step=card.step_id,
     )
 
 
-def open_card(wf: Workflow, key: str, step: Step, state: dict[str, Any], *, error: str | None = None,
-              raw: Any = None) -> Any:
-    values = wf.values(state)
-    if raw is not None:
-        value = raw
-    elif step.suggest is not None:
-        try:
-            value = step.suggest(values)
-        except (KeyError, TypeError, ValueError):
-            value = ""
-    else:
-        value = ""
-    error_id = dom_id(wf, f"{step.id}-error")
-    job = wf.ctx.jobs.latest(key, step.id) if step.job is not None else None
-    if job is not None and job.status in ("running", "queued"):
-        from cardflow.ui.jobs import job_live
-
-        return Article(Header(H3(step.title)),
-                       job_live(job, reload_url=wf.url("step", step_id=step.id, key=key), target=f"#{dom_id(wf, step.id)}"),
-                       id=dom_id(wf, step.id), cls="step-card open running", data_step=step.id)
-    if job is not None and job.status in ("failed", "cancelled", "interrupted") and not error:
-        import json
-
-        error = f"The last run {job.status}: {json.loads(job.detail or '{}').get('message', '')}"
-    hook = step.render or getattr(wf, f"render_{step.id}", None)
-    if hook is not None:
-        inputs = hook(wf, key, values) if step.render else hook(key, values)
-    elif step.field is not None:
-        inputs = (Label(step.title, fr=f"field-{step.id}", cls="visually-hidden"),
-                  step.field.widget(step.id, value, invalid=bool(error), error_id=error_id))
+def open_card(flow: FlowView, card: CardView) -> FT:
+    card_id = flow.dom_id(card.step_id)
+    if card.running is not None:
+        return Article(Header(H3(card.title)),
+                       job_live(card.running, reload_url=flow.url("step", step_id=card.step_id, key=card.key),
+                                target=f"#{card_id}"),
+                       id=card_id, cls="step-card open running", data_step=card.step_id)
+    if card.inputs is not None:
+        inputs: Any = card.inputs
+    elif card.widget is not None:
+        inputs = (Label(card.title, fr=f"field-{card.step_id}", cls="visually-hidden"), card.widget)
     else:
         inputs = None
+    label = ("Retry" if card.ran_before else "Start") if card.job_step else "Save and continue"
     return Article(
-        Header(H3(step.title)),
+        Header(H3(card.title)),
         Form(
-            P(step.help, cls="muted") if step.help else None,
+            P(card.help, cls="muted") if card.help else None,
             inputs,
-            FieldError(error, id=error_id),
-            Button(("Retry" if job is not None else "Start") if step.job is not None else "Save and continue",
-                   type="submit"),
-            hx_post=wf.url("submit", step_id=step.id, key=key), hx_target=f"#{dom_id(wf, step.id)}",
+            FieldError(card.error, id=error_id(flow, card.step_id)),
+            Button(label, type="submit"),
+            hx_post=flow.url("submit", step_id=card.step_id, key=card.key), hx_target=f"#{card_id}",
             hx_swap="outerHTML",
         ),
-        id=dom_id(wf, step.id), cls="step-card open", data_step=step.id,
+        id=card_id, cls="step-card open", data_step=card.step_id,
     )
 
 
-def finalize_card(wf: Workflow, key: str, state: dict[str, Any]) -> Any:
-    target = {"hx_target": f"#{dom_id(wf, 'chain')}", "hx_swap": "outerHTML"}
-    if state.get("finalize", {}).get("finalized"):
+def error_id(flow: FlowView, step_id: str) -> str:
+    """The id of a step's error line, which its input names in aria-describedby."""
+    return flow.dom_id(f"{step_id}-error")
+
+
+def finalize_card(flow: FlowView, key: str, finalized: bool) -> FT:
+    target = {"hx_target": f"#{flow.dom_id('chain')}", "hx_swap": "outerHTML"}
+    if finalized:
         body = (P("This workflow is finalized: every step is locked."),
-                Button("🔓 Unlock", cls="secondary", hx_post=wf.url("unfinalize", key=key), **target))
+                Button("🔓 Unlock", cls="secondary", hx_post=flow.url("unfinalize", key=key), **target))
     else:
         body = (P("Every step is done. Finalize to lock the result, or revert a step to change it."),
-                Button("Finalize", hx_post=wf.url("finalize", key=key), **target))
-    return Article(Header(H3("Finalize")), *body, id=dom_id(wf, "finalize"), cls="step-card finalize")
+                Button("Finalize", hx_post=flow.url("finalize", key=key), **target))
+    return Article(Header(H3("Finalize")), *body, id=flow.dom_id("finalize"), cls="step-card finalize")
 
 
-KEY_TABLE_ROWS = 25  # the table shows the newest runs; the key box (with its datalist) opens any
-KEY_DATALIST = 200
-
-
-def key_table(wf: Workflow) -> Any:
-    profile_id = wf.ctx.current_profile_id()
-    rows = wf.ctx.pipulate.list_keys(wf.name, profile_id=profile_id, limit=KEY_TABLE_ROWS)
-    total = wf.ctx.pipulate.count_keys(wf.name, profile_id) if len(rows) == KEY_TABLE_ROWS else len(rows)
-    table_id = dom_id(wf, "key-table")
-    if not rows:
+def key_table(flow: FlowView, runs: RunsView) -> FT:
+    table_id = flow.dom_id("key-table")
+    if not runs.rows:
         return Div(P("No saved runs of this workflow yet for this profile.", cls="muted"), id=table_id)
     body = [Tr(
-        Td(A(r["key"], href=f"{wf.path}?{_qs(key=r['key'])}")),
-        Td(r["updated"][:19].replace("T", " ")),
-        Td(r["status"]),
-        Td(A("JSON", href=wf.url("export", key=r["key"]), download=True, aria_label=f"Download {r['key']} as JSON"),
+        Td(A(r.key, href=f"{flow.path}?{urlencode({'key': r.key})}")),
+        Td(r.updated[:19].replace("T", " ")),
+        Td(r.status),
+        Td(A("JSON", href=flow.url("export", key=r.key), download=True, aria_label=f"Download {r.key} as JSON"),
            " ",
-           Button("Delete", cls="secondary outline", hx_post=wf.url("delete", key=r["key"]),
-                  hx_confirm=f"Delete the saved state of “{r['key']}”? This cannot be undone.",
-                  hx_target=f"#{table_id}", hx_swap="outerHTML", aria_label=f"Delete {r['key']}")),
-    ) for r in rows]
-    more = P(f"The {len(rows)} most recent of {total} runs; type a key above to open any other.", cls="muted") \
-        if total > len(rows) else None
+           Button("Delete", cls="secondary outline", hx_post=flow.url("delete", key=r.key),
+                  hx_confirm=f"Delete the saved state of “{r.key}”? This cannot be undone.",
+                  hx_target=f"#{table_id}", hx_swap="outerHTML", aria_label=f"Delete {r.key}")),
+    ) for r in runs.rows]
+    more = P(f"The {len(runs.rows)} most recent of {runs.total} runs; type a key above to open any other.",
+             cls="muted") if runs.total > len(runs.rows) else None
     return Div(H3("Saved runs"), Table(Thead(Tr(Th("Key"), Th("Updated (UTC)"), Th("Status"), Th(""))), Tbody(*body),
                                       cls="key-table"), more, id=table_id)
-
-
-def _qs(**params: Any) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
-

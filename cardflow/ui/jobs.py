@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fasthtml.common import Button, Div, Pre, Small, Strong
+from fasthtml.common import FT, Button, Div, Pre, Small, Strong
 
 from cardflow.db import Job
 from cardflow.ui.components import ProgressBar
@@ -14,7 +14,7 @@ STATUS_TEXT = {"running": "running", "queued": "queued", "done": "done", "failed
                "cancelled": "cancelled", "interrupted": "interrupted"}
 
 
-def job_progress(job: Job) -> Any:
+def job_progress(job: Job) -> FT:
     """The inner part that every progress event replaces."""
     detail = json.loads(job.detail or "{}")
     log = detail.get("log", [])[-12:]
@@ -32,7 +32,7 @@ def job_progress(job: Job) -> Any:
     )
 
 
-def job_live(job: Job, *, reload_url: str | None = None, target: str | None = None) -> Any:
+def job_live(job: Job, *, reload_url: str | None = None, target: str | None = None) -> FT:
     """A self-updating job panel: progress over SSE, and (optionally) a reload when the job ends."""
     attrs: dict[str, Any] = {}
     if reload_url and job.status in ("running", "queued"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fasthtml.common import (
+    FT,
     A,
     Aside,
     Body,
@@ -36,7 +37,7 @@ VENDOR = "/static/vendor"
 ASSET_VERSION = "2"
 
 
-def head(title: str) -> Any:
+def head(title: str) -> FT:
     return Head(
         Meta(charset="utf-8"),
         Meta(name="viewport", content="width=device-width, initial-scale=1"),
@@ -53,7 +54,7 @@ def head(title: str) -> Any:
     )
 
 
-def profile_menu(ctx: Context) -> Any:
+def profile_menu(ctx: Context) -> FT:
     current = ctx.current_profile_id()
     profiles = ctx.db.profiles(where="active", order_by="priority, id")
     name = next((p.name for p in profiles if p.id == current), None) or ctx.db.profiles[current].name
@@ -69,7 +70,7 @@ def profile_menu(ctx: Context) -> Any:
                    Ul(*items, dir="rtl"), cls="dropdown", id="profile-menu")
 
 
-def app_menu(registry: Registry, active: AppPlugin | None) -> Any:
+def app_menu(registry: Registry, active: AppPlugin | None) -> FT:
     items = [Li(A(p.title, href=p.path, cls="current" if active is p else None,
                   aria_current="page" if active is p else None)) for p in registry.menu()]
     label = active.title if active else "Apps"
@@ -77,7 +78,7 @@ def app_menu(registry: Registry, active: AppPlugin | None) -> Any:
                    cls="dropdown", id="app-menu")
 
 
-def nav(ctx: Context, registry: Registry, active: AppPlugin | None) -> Any:
+def nav(ctx: Context, registry: Registry, active: AppPlugin | None) -> FT:
     return Nav(
         Ul(Li(A(Strong("Cardflow"), href="/", cls="brand"))),
         Ul(
@@ -101,7 +102,9 @@ def new_client_id() -> str:
     return secrets.token_urlsafe(9)
 
 
-def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: Any, chat: Any, client_id: str) -> Any:
+def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: Any, chat: FT,
+         client_id: str) -> FT:
+    """The whole page. `content` is whatever an app's render returns: an FT, a tuple of them, or text."""
     import json
 
     theme = ctx.db.store.get("theme", "light")

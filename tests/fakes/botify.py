@@ -1,4 +1,4 @@
-"""A fake Botify API, built from botify/swagger.json and botify-api.md, for tests.
+"""A fake Botify API, built from Botify's published OpenAPI spec and API docs, for tests.
 
 Two servers run in one background thread (uvicorn, h11):
 - the API on ``http://127.0.0.1:{port}`` (``fake.base_url``);

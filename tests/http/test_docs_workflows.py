@@ -44,12 +44,26 @@ def test_declarative_example_runs(doc_client):
 
 
 def test_custom_step_example_runs(doc_client):
+    landing = doc_client.get("/shout_doc").text
+    assert "Shout name" in landing and "reuse it to see the shout again" in landing  # key_label, key_help
     doc_client.post("/shout_doc/init", data={"key": "s"})
     doc_client.post("/shout_doc/step/word?key=s", data={"word": "hey"})
+    assert 'name="times"' in doc_client.get("/shout_doc/step/shout?key=s").text  # render=
     r = doc_client.post("/shout_doc/step/shout?key=s", data={"times": "99"})
     assert "from 1 to 10" in r.text
     r = doc_client.post("/shout_doc/step/shout?key=s", data={"times": "2"})
     assert "HEY HEY" in r.text
+    assert "<strong>HEY HEY</strong> (2 times)" in r.text  # locked=
+    notes = [m.content for m in doc_client.app.state.ctx.conversation.history(1)]
+    assert "Shout: the word is hey." in notes  # message=
+
+
+def test_guide_documents_every_hook():
+    guide = GUIDE.read_text()
+    for hook in ("render", "submit", "locked", "job", "message", "suggest"):
+        assert f"`Step({hook}=)`" in guide
+    for name in ("on_delete", "register_extra", "key_label", "key_help", "StepCall"):
+        assert f"`{name}`" in guide
 
 
 def test_hand_written_example_runs_as_the_guide_shows(doc_client):

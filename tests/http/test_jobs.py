@@ -72,6 +72,26 @@ def test_failing_job_ends_failed_with_its_message_and_server_keeps_serving(tmp_p
     assert job.status == "failed" and json.loads(job.detail)["message"] == "the remote side said no"
 
 
+def test_job_raising_a_problem_ends_failed_with_exactly_its_message(tmp_path):
+    from cardflow.errors import Problem
+
+    sentence = "The export link expired: revert the export step to make a fresh one. " * 8  # over 500 chars
+
+    async def scenario():
+        jobs = JobManager(Database(tmp_path / "p.db"), Broadcaster())
+
+        async def refuse(ctx):
+            raise Problem(sentence)
+
+        jobs.register(JobKind("refuse", refuse))
+        job = jobs.start("refuse")
+        await asyncio.sleep(0.1)
+        return jobs.get(job.id)
+
+    job = asyncio.run(scenario())
+    assert job.status == "failed" and json.loads(job.detail)["message"] == sentence
+
+
 def test_recover_resumes_resumable_jobs_and_marks_others_interrupted(tmp_path):
     db = Database(tmp_path / "r.db")
     runs = []

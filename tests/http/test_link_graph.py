@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from cardflow.config import Settings
+from cardflow.errors import Problem
 from tests.fakes.botify import (
     ORG,
     PROJECT,
@@ -286,8 +287,8 @@ def test_a_create_cut_short_by_a_crash_is_not_repeated_on_resume(lg, bf):
         def save(self, **values):
             self.detail.update(values)
 
-    with pytest.raises(RuntimeError, match="may exist without its id"):
-        asyncio.run(wf._create(Resumed(), None, "links", {}, {}))
+    with pytest.raises(Problem, match="may exist without its id"):
+        asyncio.run(wf.exports.create(Resumed(), None, "links", {}, {}))
     assert bf.state.job_posts == 0
 
 

@@ -142,6 +142,18 @@ def test_unknown_key_step_and_missing_key_are_clear_fragments(client):
     assert "No saved workflow" in client.get("/hello?key=ghost").text
 
 
+def test_step_routes_refuse_another_workflows_key_and_an_out_of_order_step(client, pip):
+    start(client, "theirs", "petiteflow")
+    r = client.get("/hello/step/name?key=theirs", headers=HX)
+    assert "error-fragment" in r.text and "belongs to another workflow" in r.text
+    r = client.post("/hello/step/name?key=theirs", data={"name": "Ada"}, headers=HX)
+    assert "error-fragment" in r.text and pip.get_step_data("theirs", "name") == {}
+    start(client, "k")
+    r = client.post("/hello/step/greeting?key=k", data={"greeting": "Hi"}, headers=HX)
+    assert "error-fragment" in r.text and "Finish “Your name” first" in r.text
+    assert pip.get_step_data("k", "greeting") == {}
+
+
 def test_key_list_export_and_delete(client, pip):
     start(client, "to-export")
     client.post("/hello/step/name?key=to-export", data={"name": "Ada"}, headers=HX)

@@ -13,21 +13,22 @@ from types import SimpleNamespace
 
 import pytest
 
-from cardflow.chat import choose as choose_module
 from cardflow.chat.backends import (
     TOOL_CALLS_MARKER,
     Backend,
     BackendError,
+    EmbeddedBackend,
     OllamaBackend,
     OpenAICompatBackend,
     ScriptedBackend,
     choose_backend,
     embedded_available,
+    find_gguf,
     parse_tool_calls,
     probe_ollama,
     resolve_ollama_host,
 )
-from cardflow.chat.embedded import EmbeddedBackend, find_gguf
+from cardflow.chat.backends import embedded as embedded_module
 from tests.fakes import ollama as fake_ollama_module
 from tests.fakes.ollama import OllamaScript, free_port, serve
 from tests.fakes.ollama import make_app as make_ollama_app
@@ -415,7 +416,7 @@ def test_auto_skips_an_ollama_without_models(ollama):
 
 def test_auto_explains_a_missing_embedded_model(monkeypatch):
     monkeypatch.setattr(
-        choose_module, "embedded_available", lambda: (False, "llama-cpp-python is not installed")
+        embedded_module, "embedded_available", lambda: (False, "llama-cpp-python is not installed")
     )
     backend, reason = run(choose_backend(ollama_host=dead_url()))
     assert isinstance(backend, EmbeddedBackend)
@@ -454,7 +455,7 @@ def test_fake_module_exposes_a_one_shot_server():
 
 
 def test_importing_the_chat_layer_does_not_load_llama_cpp():
-    code = "import sys, cardflow.chat.backends, cardflow.chat.embedded; print('llama_cpp' in sys.modules)"
+    code = "import sys, cardflow.chat.backends, cardflow.chat.backends.embedded; print('llama_cpp' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

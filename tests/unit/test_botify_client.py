@@ -433,6 +433,43 @@ def test_wait_job_survives_429_while_polling(fake):
     assert run(go())["job_status"] == "DONE"
 
 
+def test_wait_jobs_polls_several_and_names_the_failed_one(fake):
+    fake.state.status_sequence = ["PROCESSING"]
+    rounds = []
+
+    async def go():
+        async with make(fake) as bf:
+            ids = {}
+            for kind in ("links", "meta"):
+                job = await bf.create_export(ORG, PROJECT, q.link_graph_query("20240301", 2), export_size=100)
+                ids[kind] = job["job_id"]
+            done = await bf.wait_jobs(ids, on_round=rounds.append, poll_interval=0.001)
+            fake.state.fail_next_jobs = 1
+            failing = await bf.create_export(ORG, PROJECT, q.link_graph_query("20240301", 2), export_size=100)
+            with pytest.raises(BotifyJobFailed) as info:
+                await bf.wait_jobs({**ids, "again": failing["job_id"]}, poll_interval=0.001)
+            return done, failing["job_id"], info.value
+
+    done, failed_id, err = run(go())
+    assert set(done) == {"links", "meta"} and all(d["download_url"] for d in done.values())
+    assert rounds[-1].statuses == {"links": "DONE", "meta": "DONE"} and rounds[-1].polls == len(rounds) >= 2
+    assert err.job_id == failed_id and not err.no_file and fake.state.jobs_created == 3
+
+
+def test_a_refused_create_is_retried_only_when_asked(fake):
+    told = []
+
+    async def go():
+        async with make(fake) as bf:
+            fake.state.rate_limit_next = 2
+            job = await bf.create_export(ORG, PROJECT, q.link_graph_query("20240301", 2), export_size=100,
+                                         on_refused=lambda err, attempt, delay: told.append((err.status, attempt)))
+            return job
+
+    assert run(go())["job_id"] and told == [(429, 0), (429, 1)]
+    assert fake.state.job_posts == 3 and fake.state.jobs_created == 1
+
+
 # -- retries ----------------------------------------------------------------------------------------
 
 

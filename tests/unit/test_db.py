@@ -1,6 +1,11 @@
+import dataclasses
+import types
+import typing
+
+import apsw
 import pytest
 
-from cardflow.db import MIGRATIONS, Database, DataDirError
+from cardflow.db import MIGRATIONS, TABLES, Database, DataDirError, now_iso
 
 
 @pytest.fixture
@@ -101,3 +106,63 @@ def _root() -> bool:
     import os
 
     return os.geteuid() == 0
+
+
+# -- the schema is declared twice (dataclasses for rows, SQL migrations for the file): they must agree
+
+AFFINITY = {int: "INTEGER", bool: "INTEGER", float: "REAL", str: "TEXT"}
+NOT_ROWS = {"store", "migration"}  # the DictLikeDB table and the migration log have no row dataclass
+
+
+def _affinity(annotation):
+    """The SQLite type a dataclass field's type maps to; `int | None` is an optional INTEGER."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    return AFFINITY[annotation]
+
+
+def schema_mismatches(db):
+    problems = []
+    # sqlite_* tables are SQLite's own (statistics written by PRAGMA optimize)
+    tables = {t for t in db.table_names() if not t.startswith("sqlite_")} - NOT_ROWS
+    if tables != set(TABLES):
+        problems.append(f"tables in the file {sorted(tables)} != dataclasses in db.TABLES {sorted(TABLES)}")
+    for name, cls in TABLES.items():
+        hints = typing.get_type_hints(cls)
+        declared = {f.name: _affinity(hints[f.name]) for f in dataclasses.fields(cls)}
+        actual = {row["name"]: row["type"].upper() for row in db.query(f"PRAGMA table_info({name})")}
+        if declared != actual:
+            problems.append(f"{name}: dataclass {cls.__name__} {declared} != SQL {actual}")
+    return problems
+
+
+def test_dataclasses_match_the_migrated_schema(db):
+    assert not schema_mismatches(db), "\n".join(schema_mismatches(db))
+
+
+def test_dataclasses_match_an_upgraded_old_schema(tmp_path):
+    path = tmp_path / "old.db"
+    conn = apsw.Connection(str(path))  # a data dir from the first release: only 0001 applied
+    conn.execute("CREATE TABLE migration (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    name, sql = MIGRATIONS[0]
+    conn.execute(sql)
+    conn.execute("INSERT INTO migration VALUES (?, ?)", (name, now_iso()))
+    conn.execute("INSERT INTO pipeline(key, app_name, data, created, updated) VALUES ('k', 'hello', '{}', 'x', 'x')")
+    conn.close()
+    upgraded = Database(path)
+    assert upgraded.applied_migrations() == [n for n, _ in MIGRATIONS]
+    assert not schema_mismatches(upgraded), "\n".join(schema_mismatches(upgraded))
+    assert upgraded.pipelines["k"].profile_id == 0  # the old row got the new column's default
+
+
+def test_schema_check_catches_a_mismatch(db, monkeypatch):
+    @dataclasses.dataclass
+    class Drifted:
+        id: int | None = None
+        name: str = ""
+        done: float = 0.0  # INTEGER in the SQL
+        extra: str = ""  # not in the SQL
+
+    monkeypatch.setitem(TABLES, "task", Drifted)
+    problems = schema_mismatches(db)
+    assert len(problems) == 1 and "'done': 'REAL'" in problems[0] and "extra" in problems[0]

@@ -7,7 +7,7 @@ from cardflow.plugins import AppPlugin, collect_from, discover
 
 
 def test_builtin_apps_come_from_the_same_discovery_as_third_party(tmp_path):
-    sources, _ = discover(Settings(data_dir=tmp_path))
+    sources = discover(Settings(data_dir=tmp_path))
     labels = [label for label, _ in sources]
     assert "cardflow.apps.home" in labels
 

@@ -47,5 +47,6 @@ def test_from_notebook_makes_one_step_per_heading(tmp_path):
     path.write_text(json.dumps(nb))
     steps, hooks = steps_from_notebook(path)
     assert "Step('fetch_the_page', 'Fetch the page'" in steps and "Step('count_links'" in steps
-    assert "# html = fetch(url)" in hooks and "def submit_count_links" in hooks
+    assert "# html = fetch(url)" in hooks and "def submit_count_links(self, call: StepCall)" in hooks
+    assert "submit=submit_count_links" in steps  # hooks are passed by reference, never found by name
     compile(render_workflow("from_nb", path), "from_nb.py", "exec")

@@ -1,0 +1,98 @@
+"""What an action is, what its handler receives, and what a run returns.
+
+An action is one typed ability of an app: `tasks.add`, `hello.submit`, `graph_view.search`. The
+same object serves the UI, the assistant, MCP and the CLI; the runner (`runner.py`) is the one
+place that validates, scopes, logs and publishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cardflow.actions.schema import Schema, obj
+
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
+
+ACTORS = ("ui", "assistant", "mcp", "cli")
+Handler = Callable[["Call"], Any | Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One ability. Flags are facts about the handler, used by every caller:
+
+    - `read_only`: never changes data (a question may run it; MCP marks it readOnlyHint);
+    - `destructive`: deletes or discards work (MCP's destructiveHint; undo restores it);
+    - `confirm`: the assistant asks the user before running it.
+    """
+
+    name: str  # "<app>.<verb>"
+    description: str
+    handler: Handler
+    params: Schema = field(default_factory=obj)
+    result: Schema = field(default_factory=lambda: {"type": "object"})
+    read_only: bool = False
+    destructive: bool = False
+    confirm: bool = False
+    app: str = ""  # the app that offers it; the assistant sees an app's actions while it is open
+
+    @property
+    def title(self) -> str:
+        return self.name.replace("_", " ").replace(".", ": ", 1)
+
+    def describe(self) -> dict[str, Any]:
+        """The action as data: what `cardflow actions --json` prints and MCP lists."""
+        return {"name": self.name, "description": self.description, "parameters": self.params,
+                "result": self.result, "read_only": self.read_only, "destructive": self.destructive,
+                "confirm": self.confirm, "app": self.app}
+
+
+@dataclass
+class Change:
+    """One row as it was and as it became; `None` on either side means it did not exist."""
+
+    table: str
+    key: str | int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "key": self.key, "before": self.before, "after": self.after}
+
+
+@dataclass
+class Call:
+    """What a handler receives: validated parameters, the profile, who is asking, and a change log."""
+
+    ctx: Context
+    action: Action
+    params: dict[str, Any]
+    profile_id: int
+    actor: str
+    origin: str | None = None  # the page that asked (its SSE stream is spared the echo)
+    changes: list[Change] = field(default_factory=list)
+    summary: str = ""  # one line for the receipt: "Added task “buy milk”."
+
+    def record(self, table: str, key: str | int, before: dict[str, Any] | None,
+               after: dict[str, Any] | None) -> None:
+        self.changes.append(Change(table, key, before, after))
+
+    def say(self, summary: str) -> None:
+        self.summary = summary
+
+
+@dataclass
+class Outcome:
+    """What a run returns to every caller."""
+
+    action: str
+    result: Any
+    summary: str = ""
+    changes: list[Change] = field(default_factory=list)
+    log_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "result": self.result, "summary": self.summary, "log_id": self.log_id}

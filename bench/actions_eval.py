@@ -4,10 +4,12 @@
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
-the production path: ``looks_like_command`` (the keyword gate; ``--no-gate`` sends every
-line to the model) -> ``classify`` on the REAL ``EmbeddedBackend`` -> ``intent_to_command``
--> ``validate`` -> ``ActionExecutor.execute``. The resulting task table is compared with the
-expected one (names case-insensitive). A "list" case also needs a read to have happened.
+the production path with the Tasks app open: ``looks_like_command`` (the keyword gate;
+``--no-gate`` sends every line to the model) -> ``intent.decide`` on the REAL ``EmbeddedBackend``
+(a grammar over the registry's actions for the app) -> ``assist.execute`` (the action registry,
+actor "assistant"). The resulting task table is compared with the expected one (names
+case-insensitive). A "list" case also needs a read-only action to have run; a "confirm" case
+needs the registry to have asked which one (a 409 refusal).
 
 Cases come in three groups: "dev" (the prompt, cues and resolver were tuned on them),
 "held-out" (written before the last tuning rounds) and "fresh" (written after them; its first
@@ -233,17 +235,15 @@ async def main() -> None:
 
     from cardflow.app import build_app
     from cardflow.chat import intent as intent_module
-    from cardflow.chat.actions import ActionError, ActionExecutor, validate
-    from cardflow.chat.backends import BackendError
-    from cardflow.chat.embedded import EmbeddedBackend
-    from cardflow.chat.intent import classify, intent_to_command
+    from cardflow.chat.backends import BackendError, EmbeddedBackend
     from cardflow.config import Settings
+    from cardflow.errors import Problem
 
     if args.raw:
-        intent_module.candidate_actions = lambda text: intent_module.INTENT_ACTIONS
-        intent_module.ground = lambda found, text, tasks: found
+        intent_module.candidates = lambda text, actions: list(actions)
+        intent_module.ground = lambda action, params, text, names, flag=None: params
     if args.no_gate:
-        intent_module.looks_like_command = lambda text: True  # classify applies the gate too
+        intent_module.looks_like_command = lambda text: True  # decide applies the gate too
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cardflow-actions-") as tmp:
@@ -257,10 +257,11 @@ async def main() -> None:
         other_before = state(tasks, other)
         profiles_before = [(p.id, p.name, p.active) for p in profiles.items(pid)]
         backend = EmbeddedBackend()
-        executor = ActionExecutor({"task": tasks, "profile": profiles}, pid)
+        ctx.db.store["last_app_choice"] = "tasks"  # the assistant sees the Tasks app's actions
+        offered = ctx.actions.for_app("tasks")
         try:
-            await classify(backend, "show my tasks", [])  # load the model before timing the cases
-        except BackendError as exc:
+            await backend.stream([{"role": "user", "content": "hi"}], options={"max_tokens": 1}).__anext__()
+        except BackendError as exc:  # load the model before timing the cases
             print(f"The embedded model cannot run: {exc}")
             return
         load_s = time.perf_counter() - started
@@ -272,20 +273,20 @@ async def main() -> None:
             reset(tasks, pid, case.seed)
             before = state(tasks, pid)
             t0 = time.perf_counter()
-            intent, message, read, asked, took = {"action": "chat"}, "", False, False, 0.0
+            decision, message, read, asked, took = None, "", False, False, 0.0
             if intent_module.looks_like_command(case.text):
-                intent = await classify(backend, case.text, tasks.items(pid))
+                names = [t.name for t in tasks.items(pid)]
+                decision = await intent_module.decide(backend, case.text, offered, names, noun="task")
                 took = time.perf_counter() - t0
                 latencies.append(took)
-            raw = intent_to_command(intent)
-            if raw is not None:
-                try:
-                    cmd = validate(raw)
-                    result = executor.execute(cmd)
-                    message, read = result.message, cmd.action == "read" and result.ok
-                    asked = result.needs_confirmation
-                except ActionError as exc:
-                    message = f"refused: {exc}"
+            if decision is not None:
+                try:  # the registry's own run, as assist.execute does it, to see the refusal's status
+                    outcome = await ctx.actions.run(decision.action, decision.params, actor="assistant",
+                                                    profile_id=pid)
+                    message = outcome.summary or str(outcome.result)[:80]
+                    read = ctx.actions.get(decision.action).read_only
+                except Problem as exc:
+                    message, asked = f"refused: {exc.message}", exc.status == 409
             after = state(tasks, pid)
             untouched = state(tasks, other) == other_before and \
                 [(p.id, p.name, p.active) for p in profiles.items(pid)] == profiles_before
@@ -293,7 +294,7 @@ async def main() -> None:
             ok = after == [(n.lower(), d) for n, d in expected(case)] and untouched
             ok = ok and (read or case.expect[0] != "list") and (asked or case.kind != "confirm")
             results.append((case, ok, unchanged))
-            shown = {k: v for k, v in intent.items() if v}
+            shown = {"action": decision.action, **decision.params} if decision else {"action": "chat"}
             print(f"{'ok  ' if ok else 'FAIL'} {took:4.1f}s [{case.kind:7}] {case.text!r:52} -> {shown}"
                   + (f"  | {message.splitlines()[0] if message else ''}" if args.verbose or not ok else ""))
         total_s = time.perf_counter() - started

@@ -49,10 +49,10 @@ def resolve_one(query: str, rows: Sequence[T], name_of: Callable[[T], str], noun
         return found[0]
     if not found:
         empty = f" There are no {noun}s yet." if not rows else ""
-        raise Problem(f"No {noun} matches “{query}”.{empty}", 404, field="name")
+        raise Problem(f"No {noun} matches “{query}”.{empty}", 404, field="item")
     listed = ", ".join(f"“{name_of(r)}”" for r in found[:6])
     raise Problem(f"More than one {noun} matches “{query}”: {listed}. Say which one (or give its id).",
-                  409, field="name")
+                  409, field="item")
 
 
 def pick(rows: Sequence[Any], *, item_id: int | None, name: str | None, noun: str,
@@ -64,5 +64,5 @@ def pick(rows: Sequence[Any], *, item_id: int | None, name: str | None, noun: st
             raise Problem(f"No {noun} with id {item_id} in this profile.", 404, field="id")
         return found
     if name is None:
-        raise Problem(f"Say which {noun}: give its “id” or its “name”.", field="name")
+        raise Problem(f"Say which {noun}: give its “id” or its name as “item”.", field="item")
     return resolve_one(name, rows, name_of, noun)

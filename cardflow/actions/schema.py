@@ -9,11 +9,13 @@ name the parameter, since a person reads them in the chat, the CLI or an MCP cli
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from cardflow.errors import Problem
 
 Schema = dict[str, Any]
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and carriage return are text
 
 
 def obj(properties: dict[str, Schema] | None = None, required: list[str] | tuple[str, ...] = ()) -> Schema:
@@ -90,6 +92,8 @@ def validate(schema: Schema, value: Any, where: str = "") -> Any:
     if "enum" in schema and value not in schema["enum"]:
         raise Problem(f"{label} must be one of: {', '.join(map(str, schema['enum']))}.", field=where or None)
     if isinstance(value, str):
+        if CONTROL.search(value):
+            raise Problem(f"{label} contains control characters.", field=where or None)
         if len(value) > schema.get("maxLength", 100_000):
             raise Problem(f"{label} is too long: at most {schema['maxLength']} characters.", field=where or None)
         if len(value.strip()) < schema.get("minLength", 0):

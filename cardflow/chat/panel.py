@@ -86,5 +86,5 @@ def chat_panel(ctx: Context, profile_id: int, client_id: str = "") -> Any:
         Form(chat_input(), Div(Button("Send", type="submit", id="chat-send"), cls="chat-buttons"),
              id="chat-form", ws_send=True),
         Form(Input(type="hidden", name="stop", value="1"), stop_button(False), id="chat-stop", ws_send=True),
-        hx_ext="ws", ws_connect=f"/ws?client={client_id}", cls="chat", id="chat",
+        hx_ext="ws", ws_connect=f"/ws?client={client_id}&profile={profile_id}", cls="chat", id="chat",
     )

@@ -69,7 +69,7 @@ def test_switching_app_adds_a_system_note(chat_page):
     page.locator(".msg-system", has_text="Switched to the Tasks app").wait_for()
 
 
-@pytest.mark.parametrize("chat_page", [['Sure, adding it.\n{"action": "insert", "target": "task", "name": "call Bob"}']],
+@pytest.mark.parametrize("chat_page", [['Sure, adding it.\n{"action": "tasks.add", "params": {"name": "call Bob"}}']],
                          indirect=True)
 def test_scripted_command_adds_a_task_live(chat_page):
     page = chat_page
@@ -77,7 +77,7 @@ def test_scripted_command_adds_a_task_live(chat_page):
     page.wait_for_timeout(400)
     send(page, "add a task to call Bob")
     page.locator("#tasks-list .item-name", has_text="call Bob").wait_for()  # no reload
-    page.locator(".msg-assistant", has_text="✓").wait_for()
+    page.locator(".msg-assistant", has_text="✓ Added task “call Bob”.").wait_for()
     assert page.locator("#tasks-counts").inner_text() == "1 open · 0 done"
 
 

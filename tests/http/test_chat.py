@@ -99,22 +99,40 @@ def test_ollama_backend_through_the_app(data_dir, monkeypatch):
             assert "ollama" in client.get("/").text.lower()
 
 
-def test_json_command_in_reply_runs_a_validated_action(data_dir, monkeypatch):
-    reply = 'Done.\n{"action": "insert", "target": "task", "name": "call Bob"}'
+def test_json_command_in_reply_runs_through_the_registry(data_dir, monkeypatch):
+    reply = 'Done.\n{"action": "tasks.add", "params": {"name": "call Bob"}}'
     app = build(data_dir, monkeypatch, replies=[reply])
     with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        client.get("/tasks")  # the open app offers its actions
         frames = converse(client, "add a task to call Bob")
         assert [t.name for t in app.state.ctx.db.tasks()] == ["call Bob"]
-        assert "✓" in frames[-1] or any("✓" in f for f in frames)
+        assert "✓ Added task “call Bob”." in "".join(frames)
+        assert '"action"' not in app.state.ctx.conversation.history(1)[-1].content  # the outcome replaces the JSON
         oob = [e for e in app.state.ctx.events._recent if e.name == "oob"]
         assert oob and "call Bob" in oob[-1].data  # pushed to every open page
+        logged = app.state.ctx.db.query("SELECT actor, action FROM action_log")
+        assert [(r["actor"], r["action"]) for r in logged] == [("assistant", "tasks.add")]
+
+
+def test_the_command_format_in_the_prompt_follows_the_open_app(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=["ok"])
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        client.get("/tasks")
+        converse(client, "hello")
+        client.get("/hello")
+        converse(client, "hello again")
+    first, second = (calls[0]["content"] for calls in app.state.ctx.chat._backend.calls)
+    assert "- tasks.add(name: string, done?: true|false)" in first and "hello.submit" not in first
+    assert "- hello.submit(" in second and "tasks.add" not in second
+    assert "home.open_app(" in first and "home.open_app(" in second  # global actions everywhere
 
 
 @pytest.mark.parametrize("command", [
-    {"action": "drop", "target": "task", "name": "x"},
-    {"action": "insert", "target": "store", "name": "x"},
-    {"action": "insert", "target": "task", "name": "x", "profile_id": 2},
-    {"action": "delete", "target": "task", "id": 1},
+    {"action": "drop", "params": {"name": "x"}},
+    {"action": "store.add", "params": {"name": "x"}},
+    {"action": "tasks.add", "params": {"name": "x", "profile_id": 2}},
+    {"action": "tasks.delete", "params": {"id": 1}},
+    {"action": "hello.delete", "params": {"key": "x"}},  # exists, but the Tasks app is open
 ])
 def test_invalid_or_foreign_commands_change_nothing(data_dir, monkeypatch, command):
     app = build(data_dir, monkeypatch, replies=["Trying.\n" + json.dumps(command)])
@@ -123,10 +141,42 @@ def test_invalid_or_foreign_commands_change_nothing(data_dir, monkeypatch, comma
     foreign = db.tasks.insert(profile_id=other.id, name="x", priority=0)
     assert foreign.id == 1
     with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        client.get("/tasks")
         frames = converse(client, "do it")
         assert "✗" in "".join(frames)
     assert [(t.id, t.name, t.profile_id) for t in db.tasks()] == [(1, "x", other.id)]
     assert db.store.get("x") is None
+    assert db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+
+
+def test_script_in_a_task_name_is_shown_inert(data_dir, monkeypatch):
+    name = "<script>alert(1)</script>"
+    app = build(data_dir, monkeypatch, replies=[json.dumps({"action": "tasks.add", "params": {"name": name}})])
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        client.get("/tasks")
+        frames = converse(client, "add it")
+        text = "".join(frames) + client.get("/").text
+    assert [t.name for t in app.state.ctx.db.tasks()] == [name]  # stored as typed
+    assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)" in text
+
+
+def test_the_embedded_path_runs_the_decision_through_the_registry(data_dir, monkeypatch):
+    from cardflow.chat.backends import ScriptedBackend
+
+    class Small(ScriptedBackend):
+        needs_intent_pass = True
+        supports_grammar = True
+
+    app = build(data_dir, monkeypatch)
+    ctx = app.state.ctx
+    backend = Small([json.dumps({"action": "tasks.add", "params": {"name": "call Bob"}})])
+    ctx.chat._backend, ctx.chat._key = backend, (ctx.chat.choice(), ctx.chat.model())
+    with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+        client.get("/tasks")
+        frames = converse(client, "add a task to call Bob")
+    assert [t.name for t in ctx.db.tasks()] == ["call Bob"]
+    assert "✓ Added task “call Bob”." in "".join(frames)
+    assert "tasks.add" in backend.calls[0][0]["content"] and len(backend.calls) == 1
 
 
 def test_app_switch_injects_the_app_prompt(data_dir, monkeypatch):
@@ -210,7 +260,7 @@ def test_poetflow_streams_a_poem_into_the_card_and_stores_it(data_dir, monkeypat
 def test_openai_compatible_backend_with_native_tool_calls(data_dir, monkeypatch):
     from tests.fakes.openai_compat import OpenAIScript, fake_openai
 
-    script = OpenAIScript(reply="Adding it.", tool_calls=[{"name": "insert", "arguments": {"name": "water plants"}}])
+    script = OpenAIScript(reply="Adding it.", tool_calls=[{"name": "tasks__add", "arguments": {"name": "water plants"}}])
     with fake_openai(script) as url:
         monkeypatch.setenv("CARDFLOW_LLM_TOOLS", "1")
         from cardflow.app import build_app
@@ -218,7 +268,10 @@ def test_openai_compatible_backend_with_native_tool_calls(data_dir, monkeypatch)
         app = build_app(Settings(data_dir=data_dir, open_browser=False, llm="openai", openai_base_url=url,
                                  ollama_host="http://127.0.0.1:9"))
         with TestClient(app, base_url="http://127.0.0.1:5001") as client:
+            client.get("/tasks")
             frames = converse(client, "please add water plants")
         assert [t.name for t in app.state.ctx.db.tasks()] == ["water plants"]
-        assert script.requests[-1]["body"]["tools"]  # the actions were offered as tools
-        assert "✓" in "".join(frames)
+        tools = {t["function"]["name"]: t["function"] for t in script.requests[-1]["body"]["tools"]}
+        assert tools["tasks__add"]["parameters"] == app.state.ctx.actions.get("tasks.add").params
+        assert "hello__submit" not in tools and "home__open_app" in tools  # the open app's and the global ones
+        assert "✓ Added task “water plants”." in "".join(frames)

@@ -1,30 +1,27 @@
-"""Assistant actions: extraction, the whitelist validator, the executor, and the intent pass."""
+"""The assistant's actions: commands in a reply, tool names, and every run through the action registry."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
 
 from cardflow.app import build_app
-from cardflow.chat.actions import (
-    ACTIONS,
-    ActionError,
-    ActionExecutor,
-    Command,
-    classify,
-    command_schema,
+from cardflow.chat.assist import execute, run_commands
+from cardflow.chat.backends import TOOL_CALLS_MARKER
+from cardflow.chat.commands import (
+    action_name,
+    command_help,
     extract_commands,
-    intent_to_command,
-    looks_like_command,
+    to_call,
     tool_definitions,
-    validate,
+    tool_name,
 )
-from cardflow.chat.backends import TOOL_CALLS_MARKER, ScriptedBackend
-from cardflow.chat.intent import build_intent_messages, candidate_actions, match_rows
 from cardflow.config import Settings
+from cardflow.errors import Problem
 
 
 def run(coro):
@@ -44,8 +41,14 @@ def world(tmp_path):
         tasks.insert_item(pid, {"name": name})
     other = profiles.insert_item(pid, {"name": "Other client"}).id
     secret = tasks.insert_item(other, {"name": "secret plan"})
+    offered = ctx.actions.for_app("tasks")
+
+    def do(name, params=None, app=None):
+        actions = ctx.actions.for_app(app) if app else offered
+        return run(execute(ctx, name, params or {}, actions, profile_id=pid, origin="test"))
+
     return SimpleNamespace(app=app, ctx=ctx, tasks=tasks, profiles=profiles, pid=pid, other=other, secret=secret,
-                           ex=ActionExecutor({"task": tasks, "profile": profiles}, pid))
+                           do=do, offered=offered)
 
 
 def names(w) -> list[str]:
@@ -60,36 +63,40 @@ def oob_count(w) -> int:
     return sum(e.name == "oob" for e in w.ctx.events._recent)
 
 
+def log_count(w) -> int:
+    return w.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"]
+
+
 # -- extract ---------------------------------------------------------------------------------
 def test_extract_fenced_block_with_prose_around():
-    text = 'Sure!\n```json\n{"action": "insert", "target": "task", "name": "buy milk"}\n```\nDone.'
+    text = 'Sure!\n```json\n{"action": "tasks.add", "params": {"name": "buy milk"}}\n```\nDone.'
     found = extract_commands(text)
-    assert found == [{"action": "insert", "target": "task", "name": "buy milk"}]
+    assert found == [{"action": "tasks.add", "params": {"name": "buy milk"}}]
     assert found.errors == []
 
 
 def test_extract_bare_object_with_braces_and_quotes_in_strings():
-    text = 'Okay: {"action": "insert", "name": "fix {curly} \\"quoted\\" } thing"} — all set.'
-    assert extract_commands(text) == [{"action": "insert", "name": 'fix {curly} "quoted" } thing'}]
+    text = 'Okay: {"action": "tasks.add", "name": "fix {curly} \\"quoted\\" } thing"} — all set.'
+    assert extract_commands(text) == [{"action": "tasks.add", "name": 'fix {curly} "quoted" } thing'}]
 
 
 def test_extract_several_commands_in_order_without_duplicates():
-    text = ('First {"action": "insert", "name": "a"} then\n```json\n[{"action": "toggle", "name": "a"}, '
-            '{"action": "delete", "name": "b"}]\n```\nand {"action": "read"}.')
-    assert [c["action"] for c in extract_commands(text)] == ["insert", "toggle", "delete", "read"]
+    text = ('First {"action": "tasks.add", "params": {"name": "a"}} then\n```json\n[{"action": "tasks.toggle"}, '
+            '{"action": "tasks.delete"}]\n```\nand {"action": "tasks.list"}.')
+    assert [c["action"] for c in extract_commands(text)] == ["tasks.add", "tasks.toggle", "tasks.delete", "tasks.list"]
 
 
 def test_extract_ignores_prose_other_json_and_code_examples():
     text = ('Hello {world}! Here is data: {"name": "x"} and an example:\n```python\n'
-            'run({"action": "delete", "name": "x"})\n```\n')
+            'run({"action": "tasks.delete", "name": "x"})\n```\n')
     found = extract_commands(text)
     assert found == [] and found.errors == []
 
 
 @pytest.mark.parametrize("text", [
-    '```json\n{"action": "insert",\n```',
-    'Try {"action": "insert" "name": "x"} ok',
-    'Cut off: {"action": "insert", "name": "x"',
+    '```json\n{"action": "tasks.add",\n```',
+    'Try {"action": "tasks.add" "name": "x"} ok',
+    'Cut off: {"action": "tasks.add", "params": {"name": "x"',
 ])
 def test_extract_reports_malformed_json_without_raising(text):
     found = extract_commands(text)
@@ -97,314 +104,201 @@ def test_extract_reports_malformed_json_without_raising(text):
     assert len(found.errors) == 1 and "malformed" in found.errors[0]
 
 
-def test_extract_tool_call_marker_chunk():
+def test_extract_tool_call_marker_chunk_maps_tool_names_back():
     chunk = TOOL_CALLS_MARKER + json.dumps({"tool_calls": [
-        {"name": "insert", "arguments": {"target": "task", "name": "call Bob"}},
-        {"name": "delete", "arguments": "{not json"},
+        {"name": "tasks__add", "arguments": {"name": "call Bob"}},
+        {"name": "tasks__delete", "arguments": "{not json"},
     ]})
     found = extract_commands("I'll add that." + chunk)
-    assert found == [{"target": "task", "name": "call Bob", "action": "insert"}]
-    assert len(found.errors) == 1 and "delete" in found.errors[0]
+    assert found == [{"action": "tasks.add", "params": {"name": "call Bob"}}]
+    assert len(found.errors) == 1 and "tasks__delete" in found.errors[0]
 
 
-def test_every_tool_definition_round_trips_through_validate():
-    tools = tool_definitions()
-    assert [t["function"]["name"] for t in tools] == list(ACTIONS)
-    assert all(t["type"] == "function" and t["function"]["parameters"]["type"] == "object" for t in tools)
-    args = {"insert": {"name": "x"}, "read": {}, "update": {"name": "x", "new_name": "y"},
-            "delete": {"id": 3}, "toggle": {"name": "x"}, "sort": {"name": "x", "position": "top"}}
-    chunk = TOOL_CALLS_MARKER + json.dumps({"tool_calls": [{"name": n, "arguments": a} for n, a in args.items()]})
-    assert [validate(c).action for c in extract_commands(chunk)] == list(ACTIONS)
-
-
-# -- validate --------------------------------------------------------------------------------
-@pytest.mark.parametrize("raw, expected", [
-    ({"action": "insert", "target": "task", "name": "buy milk"},
-     Command("insert", "task", values={"name": "buy milk"})),
-    ({"action": "read", "target": "task"}, Command("read", "task")),
-    ({"action": "update", "target": "task", "name": "buy milk", "new_name": "buy oat milk"},
-     Command("update", "task", match="buy milk", values={"name": "buy oat milk"})),
-    ({"action": "update", "table": "task", "id": 4, "name": "renamed"},
-     Command("update", "task", id=4, values={"name": "renamed"})),
-    ({"action": "update", "target": "task", "name": "milk", "done": True},
-     Command("update", "task", match="milk", values={"done": True})),
-    ({"action": "delete", "target": "task", "id": 7}, Command("delete", "task", id=7)),
-    ({"action": "toggle", "target": "task", "name": "call Bob"}, Command("toggle", "task", match="call Bob")),
-    ({"action": "sort", "target": "task", "order": ["call Bob", 3]}, Command("sort", "task", order=("call Bob", 3))),
-    ({"action": "sort", "target": "task", "name": "call Bob", "position": "top"},
-     Command("sort", "task", match="call Bob", position="top")),
-    ({"action": "update", "target": "profile", "id": 1, "values": {"real_name": "Ann", "active": False}},
-     Command("update", "profile", id=1, values={"real_name": "Ann", "active": False})),
-    ({"action": "add", "name": "call Bob"}, Command("insert", "task", values={"name": "call Bob"})),
-    ({"action": "done", "name": "milk"}, Command("update", "task", match="milk", values={"done": True})),
-    ({"action": "top", "name": "milk"}, Command("sort", "task", match="milk", position="top")),
-    ({"action": "remove", "target": "tasks", "name": "milk"}, Command("delete", "task", match="milk")),
+# -- tool names and the prompt format ----------------------------------------------------------
+@pytest.mark.parametrize("name, tool", [
+    ("tasks.add", "tasks__add"), ("link_graph.list_keys", "link_graph__list_keys"), ("home.open_app", "home__open_app"),
 ])
-def test_validate_accepts(raw, expected):
-    assert validate(raw) == expected
+def test_tool_names_map_both_ways(name, tool):
+    assert tool_name(name) == tool and action_name(tool) == name
+
+
+@pytest.mark.parametrize("name", ["a__b.c", "a.b__c", "a_._b", "a_.b", "a._b", "noverb", "a.b.c", "x" * 70 + ".y",
+                                  "tâches.add"])
+def test_names_that_would_not_survive_the_round_trip_are_not_tools(name):
+    assert tool_name(name) is None
+
+
+def test_every_registry_action_becomes_a_valid_tool_that_round_trips(world):
+    actions = world.ctx.actions.all()
+    tools = tool_definitions(actions)
+    assert len(tools) == len(actions)
+    for action, tool in zip(actions, tools, strict=True):
+        fn = tool["function"]
+        assert tool["type"] == "function" and re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", fn["name"])
+        assert action_name(fn["name"]) == action.name
+        assert fn["parameters"] == action.params and fn["description"] == action.description
+    chunk = TOOL_CALLS_MARKER + json.dumps({"tool_calls": [
+        {"name": "tasks__add", "arguments": {"name": "x"}}, {"name": "tasks__list", "arguments": {}},
+        {"name": "tasks__move", "arguments": {"item": "x", "position": "top"}}]})
+    calls = [to_call(c) for c in extract_commands(chunk)]
+    assert [world.ctx.actions.prepare(n, p, actor="assistant").action.name for n, p in calls] == [
+        "tasks.add", "tasks.list", "tasks.move"]
+
+
+def test_command_help_is_generated_from_the_apps_actions(world):
+    text = command_help(world.offered, "The user's current tasks: “buy milk”.")
+    assert "- tasks.add(name: string, done?: true|false): Add a task." in text
+    assert "tasks.move(" in text and "home.open_app(" in text and "hello.submit" not in text
+    assert text.endswith("“buy milk”.")
+
+
+@pytest.mark.parametrize("raw, call", [
+    ({"action": "tasks.add", "params": {"name": "buy milk"}}, ("tasks.add", {"name": "buy milk"})),
+    ({"action": " tasks.list "}, ("tasks.list", {})),
+    ({"action": "tasks.update", "item": "buy milk", "name": "oat milk"},
+     ("tasks.update", {"item": "buy milk", "name": "oat milk"})),  # flattened parameters are accepted
+])
+def test_to_call_accepts(raw, call):
+    assert to_call(raw) == call
 
 
 @pytest.mark.parametrize("raw, says", [
-    ("insert buy milk", "must be a JSON object"),
-    ({"target": "task", "name": "x"}, "has no action"),
-    ({"action": "DROP TABLE task"}, "not an action I can do"),
-    ({"action": "insert", "target": "users", "name": "x"}, "only change tasks and profiles"),
-    ({"action": "read", "table": "sqlite_master"}, "only change tasks and profiles"),
-    ({"action": "insert", "target": "task", "name": "x", "priority": 0}, "I do not accept: “priority”"),
-    ({"action": "update", "target": "task", "id": 1, "profile_id": 2, "sql": "x"}, "“profile_id”, “sql”"),
-    ({"action": "update", "target": "task", "id": 1, "values": {"profile_id": 2}}, "no field “profile_id”"),
-    ({"action": "insert", "target": "task", "name": "x'; DROP TABLE task; --"}, "database command"),
-    ({"action": "insert", "target": "task", "name": "1' OR '1'='1"}, "database command"),
-    ({"action": "insert", "target": "task", "name": {"$ne": ""}}, "plain text, not a list or an object"),
-    ({"action": "update", "target": "task", "name": "x", "values": {"name": ["a"]}}, "plain text"),
-    ({"action": "update", "target": "task", "name": "x", "values": [1]}, "must be an object"),
-    ({"action": "delete", "target": "task", "id": "1 OR 1=1"}, "id must be a positive whole number"),
-    ({"action": "delete", "target": "task", "id": True}, "id must be a positive whole number"),
-    ({"action": "update", "target": "task", "name": "x", "done": "yes"}, "must be true or false"),
-    ({"action": "insert", "target": "task", "name": 42}, "must be text"),
-    ({"action": "insert", "target": "task", "name": "x" * 501}, "too long: keep it under 500 characters"),
-    ({"action": "insert", "target": "profile", "name": "p", "code": "c" * 51}, "under 50 characters"),
-    ({"action": "insert", "target": "task", "name": "   "}, "is empty"),
-    ({"action": "insert", "target": "task", "name": "a\x00b"}, "control characters"),
-    ({"action": "insert", "target": "task", "name": "x", "id": 3}, "does not take “id”"),
-    ({"action": "delete", "target": "task", "name": "x", "done": True}, "does not take “done”"),
-    ({"action": "update", "target": "task", "name": "x"}, "says nothing to change"),
-    ({"action": "delete", "target": "task"}, "Say which task to delete"),
-    ({"action": "delete", "target": "profile", "id": 2}, "Profiles cannot be deleted from the chat"),
-    ({"action": "sort", "target": "profile", "order": [1, 2]}, "cannot be reordered"),
-    ({"action": "sort", "target": "task", "name": "x", "position": "middle"}, "“top” or “bottom”"),
-    ({"action": "insert", "target": "task", "name": "x", "target2": "y" * 6000}, "too long"),
+    ({"params": {"name": "x"}}, "has no action"),
+    ({"action": 3}, "has no action"),
+    ({"action": "tasks.add", "params": {"name": "x"}, "name": "y"}, "inside “params”"),
+    ({"action": "tasks.add", "params": ["x"]}, "must be a JSON object"),
 ])
-def test_validate_refuses_with_a_clear_message(raw, says):
-    with pytest.raises(ActionError) as err:
-        validate(raw)
-    assert says in str(err.value)
+def test_to_call_refuses(raw, says):
+    with pytest.raises(Problem, match=says):
+        to_call(raw)
 
 
-# -- execute ---------------------------------------------------------------------------------
-def test_insert_goes_through_the_crud_app_and_is_broadcast(world):
-    before = oob_count(world)
-    result = world.ex.execute({"action": "insert", "target": "task", "name": "feed the cat"})
-    assert result.ok and result.message == "Added “feed the cat”."
-    assert names(world)[-1] == "feed the cat" and result.changed[0].name == "feed the cat"
-    assert oob_count(world) > before
-    assert "feed the cat" in world.ctx.events._recent[-1].data or any(
-        "feed the cat" in e.data for e in world.ctx.events._recent if e.name == "oob")
+# -- refusals: the registry's validation, seen from the chat ---------------------------------------
+@pytest.mark.parametrize("name, params, says", [
+    ("DROP TABLE task", {}, "There is no action “DROP TABLE task”"),
+    ("users.add", {"name": "x"}, "There is no action “users.add”"),  # another table
+    ("sqlite_master.list", {}, "There is no action"),
+    ("tasks.add", {"name": "x", "priority": 0}, "Unknown parameter “priority”"),  # a non-whitelisted field
+    ("tasks.update", {"id": 1, "profile_id": 2, "sql": "x"}, "Unknown parameters “profile_id”, “sql”"),
+    ("tasks.add", {"name": {"$ne": ""}}, "“name” must be text"),
+    ("tasks.update", {"item": "buy milk", "name": ["a"]}, "“name” must be text"),
+    ("tasks.delete", {"id": "1 OR 1=1"}, "“id” must be a whole number"),
+    ("tasks.delete", {"id": True}, "“id” must be a whole number"),
+    ("tasks.update", {"item": "buy milk", "done": "yes"}, "“done” must be true or false"),
+    ("tasks.add", {"name": 42}, "“name” must be text"),
+    ("tasks.add", {"name": "x" * 501}, "under 500 characters"),
+    ("tasks.add", {"name": "   "}, "required"),
+    ("tasks.add", {"name": "a\x00b"}, "control characters"),
+    ("tasks.add", {"name": "x", "id": 3}, "Unknown parameter “id”"),
+    ("tasks.delete", {"item": "buy milk", "done": True}, "Unknown parameter “done”"),
+    ("tasks.update", {"item": "buy milk"}, "Say what to change"),
+    ("tasks.delete", {}, "Say which task"),
+    ("profiles.delete", {"id": 2}, "not available here: open the Profiles app first"),
+    ("profiles.move", {"id": 1, "position": "top"}, "not available here"),
+    ("tasks.move", {"item": "buy milk", "position": "middle"}, "The position must be top, bottom"),
+    ("tasks.add", {"name": "x", "extra": "y" * 100_001}, "too long"),
+    ("tasks.add", "buy milk", "must be a JSON object"),
+])
+def test_refusals_are_sentences_and_change_nothing(world, name, params, says):
+    before, logged = names(world), log_count(world)
+    line = run(execute(world.ctx, name, params, world.offered, profile_id=world.pid))
+    assert line.startswith("✗ ") and says in line, line
+    assert names(world) == before and log_count(world) == logged
+
+
+def test_profile_code_length_is_checked_when_the_profiles_app_is_open(world):
+    assert "characters" in world.do("profiles.add", {"name": "p", "code": "c" * 51}, app="profiles")
+    assert "p" not in [p.name for p in world.profiles.items(world.pid)]
+
+
+@pytest.mark.parametrize("text", ["Drop table tennis club membership", "x'; DROP TABLE task; --", "1' OR '1'='1"])
+def test_sql_looking_names_are_stored_literally(world, text):
+    assert world.do("tasks.add", {"name": text}) == f"✓ Added task “{text}”."
+    assert names(world)[-1] == text
+    assert world.ctx.db.query("SELECT count(*) AS n FROM task")[0]["n"] == 5  # the table is still there
+
+
+# -- execution -------------------------------------------------------------------------------
+def test_add_goes_through_the_registry_is_logged_and_broadcast(world):
+    before, logged = oob_count(world), log_count(world)
+    assert world.do("tasks.add", {"name": "feed the cat"}) == "✓ Added task “feed the cat”."
+    assert names(world)[-1] == "feed the cat"
+    assert oob_count(world) > before and any("feed the cat" in e.data for e in world.ctx.events._recent
+                                             if e.name == "oob")
+    row = world.ctx.db.query("SELECT actor, action FROM action_log ORDER BY id DESC LIMIT 1")[0]
+    assert log_count(world) == logged + 1 and (row["actor"], row["action"]) == ("assistant", "tasks.add")
 
 
 def test_update_toggle_delete_by_name_and_id(world):
-    result = world.ex.execute(validate({"action": "update", "name": "the milk task", "new_name": "buy oat milk"}))
-    assert result.ok and result.message == "Renamed “buy milk” to “buy oat milk”."
+    assert world.do("tasks.update", {"item": "buy milk", "name": "buy oat milk"}) == \
+        "✓ Renamed task “buy milk” to “buy oat milk”."
     bob = next(t for t in world.tasks.items(world.pid) if t.name == "call Bob")
     before = oob_count(world)
-    assert world.ex.execute({"action": "toggle", "id": bob.id}).message == "Marked “call Bob” done."
-    assert oob_count(world) > before
-    assert done(world)["call Bob"] is True
-    assert world.ex.execute({"action": "delete", "name": "plants"}).message == "Deleted “water the plants”."
+    assert world.do("tasks.toggle", {"id": bob.id}) == "✓ Marked task “call Bob” done."
+    assert oob_count(world) > before and done(world)["call Bob"] is True
+    assert world.do("tasks.delete", {"item": "plants"}) == "✓ Deleted task “water the plants”."
     assert names(world) == ["buy oat milk", "call Bob"]
 
 
 def test_done_is_idempotent_and_undone_reverts(world):
-    assert world.ex.execute({"action": "done", "name": "calling Bob"}).changed
-    again = world.ex.execute({"action": "done", "name": "call Bob"})
-    assert again.ok and again.changed == [] and "already" in again.message
-    assert world.ex.execute({"action": "undone", "name": "bob"}).message == "Marked “call Bob” not done."
+    world.do("tasks.toggle", {"item": "call Bob", "done": True})
+    logged = log_count(world)
+    assert world.do("tasks.toggle", {"item": "call Bob", "done": True}) == "✓ Marked task “call Bob” done."
+    assert log_count(world) == logged  # nothing changed, nothing logged
+    assert world.do("tasks.toggle", {"item": "bob", "done": False}) == "✓ Marked task “call Bob” not done."
     assert done(world)["call Bob"] is False
 
 
-def test_sort_by_names_and_move_to_top(world):
+def test_move_to_top_and_down(world):
     before = oob_count(world)
-    result = world.ex.execute({"action": "sort", "order": ["water the plants", "buy milk"]})
-    assert result.ok and names(world) == ["water the plants", "buy milk", "call Bob"]
-    assert oob_count(world) > before
-    assert world.ex.execute({"action": "top", "name": "Bob"}).message == "Moved “call Bob” to the top."
-    assert names(world) == ["call Bob", "water the plants", "buy milk"]
-    assert "already" in world.ex.execute({"action": "top", "name": "call Bob"}).message
+    assert world.do("tasks.move", {"item": "Bob", "position": "top"}) == "✓ Moved task “call Bob” to position 1 of 3."
+    assert names(world) == ["call Bob", "buy milk", "water the plants"] and oob_count(world) > before
+    world.do("tasks.move", {"item": "call Bob", "position": "down"})
+    assert names(world) == ["buy milk", "call Bob", "water the plants"]
 
 
-def test_read_lists_the_current_profiles_tasks_only(world):
-    world.ex.execute({"action": "done", "name": "buy milk"})
-    result = world.ex.execute({"action": "read", "target": "task"})
-    assert result.ok and not result.changed
-    assert result.message == "3 tasks:\n1. buy milk ✓\n2. call Bob\n3. water the plants"
-    assert "secret" not in result.message
+def test_list_shows_the_current_profiles_tasks_briefly(world):
+    world.do("tasks.toggle", {"item": "buy milk"})
+    logged = log_count(world)
+    assert world.do("tasks.list") == "3 tasks:\n1. buy milk ✓\n2. call Bob\n3. water the plants"
+    assert log_count(world) == logged  # read-only: not logged
 
 
-def test_foreign_profiles_task_cannot_be_touched_by_id_or_name(world):
+def test_another_profiles_task_cannot_be_touched_by_id_or_name(world):
     secret = world.secret
-    for raw in ({"action": "delete", "id": secret.id}, {"action": "toggle", "id": secret.id},
-                {"action": "update", "id": secret.id, "name": "hacked"},
-                {"action": "sort", "id": secret.id, "position": "top"},
-                {"action": "delete", "name": "secret plan"}, {"action": "update", "name": "secret plan", "done": True},
-                {"action": "update", "target": "profile", "id": world.other, "name": "hacked"},
-                {"action": "toggle", "target": "profile", "id": world.other}):
-        result = world.ex.execute(raw)
-        assert not result.ok and not result.changed, raw
+    for name, params in (("tasks.delete", {"id": secret.id}), ("tasks.toggle", {"id": secret.id}),
+                         ("tasks.update", {"id": secret.id, "name": "hacked"}),
+                         ("tasks.move", {"id": secret.id, "position": "top"}),
+                         ("tasks.delete", {"item": "secret plan"}), ("tasks.update", {"item": "secret plan", "done": True})):
+        assert world.do(name, params).startswith("✗ "), (name, params)
+    assert world.do("profiles.update", {"id": world.other, "name": "hacked"}).startswith("✗ ")  # not offered
     assert world.tasks.get_item(secret.id, world.other) == secret
     assert world.profiles.get_item(world.other, 0).name == "Other client"
-    assert world.ex.execute({"action": "delete", "id": secret.id}).message == f"No task with id {secret.id} here."
+    assert world.do("tasks.delete", {"id": secret.id}) == f"✗ No task with id {secret.id} in this profile."
 
 
 def test_ambiguous_name_asks_and_changes_nothing(world):
     world.tasks.insert_item(world.pid, {"name": "buy milk powder"})
     before, events = done(world), oob_count(world)
-    result = world.ex.execute({"action": "done", "name": "milk"})
-    assert not result.ok and result.needs_confirmation and not result.changed
-    assert result.message == "Which one: “buy milk” or “buy milk powder”?"
+    assert world.do("tasks.toggle", {"item": "milk", "done": True}) == (
+        "✗ More than one task matches “milk”: “buy milk”, “buy milk powder”. Say which one (or give its id).")
     assert done(world) == before and oob_count(world) == events
-    assert world.ex.execute({"action": "done", "name": "buy milk"}).changed[0].name == "buy milk"  # exact wins
+    assert world.do("tasks.toggle", {"item": "buy milk", "done": True}) == "✓ Marked task “buy milk” done."  # exact wins
 
 
 def test_no_match_says_so_and_changes_nothing(world):
-    result = world.ex.execute({"action": "delete", "name": "walk the dog"})
-    assert not result.ok and not result.needs_confirmation
-    assert result.message == "No task matches “walk the dog”."
+    assert world.do("tasks.delete", {"item": "walk the dog"}) == "✗ No task matches “walk the dog”."
     assert names(world) == ["buy milk", "call Bob", "water the plants"]
 
 
-def test_invalid_command_changes_nothing(world):
-    result = world.ex.execute({"action": "delete", "target": "task", "name": "x", "where": "1=1"})
-    assert not result.ok and "“where”" in result.message
-    assert names(world) == ["buy milk", "call Bob", "water the plants"]
+def test_current_profile_can_be_updated_with_the_profiles_app_open(world):
+    line = world.do("profiles.update", {"id": world.pid, "real_name": "Ann Smith"}, app="profiles")
+    assert line.startswith("✓ ") and world.profiles.get_item(world.pid, 0).real_name == "Ann Smith"
 
 
-def test_current_profile_can_be_updated(world):
-    result = world.ex.execute({"action": "update", "target": "profile", "id": world.pid, "real_name": "Ann Smith"})
-    assert result.ok and world.profiles.get_item(world.pid, 0).real_name == "Ann Smith"
-
-
-def test_match_rows_is_forgiving_but_not_loose():
-    rows = [SimpleNamespace(name=n) for n in ("buy milk", "buy milk powder", "water the plants", "book the dentist")]
-    assert [r.name for r in match_rows("BUY MILK", rows)] == ["buy milk"]
-    assert [r.name for r in match_rows("the dentst task", rows)] == ["book the dentist"]
-    assert [r.name for r in match_rows("watering plants", rows)] == ["water the plants"]
-    assert match_rows("secret plan", rows) == []
-    assert match_rows("all tasks of profile 2", rows) == []
-    assert len(match_rows("milk", rows)) == 2
-
-
-# -- the intent pass -------------------------------------------------------------------------
-class Recorder(ScriptedBackend):
-    """A scripted backend that also keeps the options of each call."""
-
-    def __init__(self, replies):
-        super().__init__(replies)
-        self.options: list[dict] = []
-
-    def stream(self, messages, *, model=None, options=None):
-        self.options.append(options or {})
-        return super().stream(messages, model=model, options=options)
-
-
-TASKS = ["buy milk", "call Bob", "water the plants", "read chapter 3"]
-
-
-@pytest.mark.parametrize("text, reply, intent, command", [
-    ("add a task to call Alice", {"action": "add", "name": "call Alice", "new_name": ""},
-     {"action": "add", "name": "call Alice"}, Command("insert", "task", values={"name": "call Alice"})),
-    ("I have to send the invoice", {"action": "add", "name": "send invoice", "new_name": ""},
-     {"action": "add", "name": "send the invoice"}, Command("insert", "task", values={"name": "send the invoice"})),
-    ("mark the milk task done", {"action": "done", "name": "milk task", "new_name": ""},
-     {"action": "done", "name": "buy milk"}, Command("update", "task", match="buy milk", values={"done": True})),
-    ("delete the plants task", {"action": "delete", "name": "the cat task", "new_name": ""},
-     {"action": "delete", "name": "water the plants"}, Command("delete", "task", match="water the plants")),
-    ("rename buy milk to buy oat milk", {"action": "rename", "name": "buy milk", "new_name": "buy milk"},
-     {"action": "rename", "name": "buy milk", "new_name": "buy oat milk"},
-     Command("update", "task", match="buy milk", values={"name": "buy oat milk"})),
-    ("rename call Bob to call Bob tomorrow", {"action": "rename", "name": "call Bob", "new_name": "call Bob"},
-     {"action": "rename", "name": "call Bob", "new_name": "call Bob tomorrow"},
-     Command("update", "task", match="call Bob", values={"name": "call Bob tomorrow"})),
-    ("rename read chapter 3 to read chapters 3 and 4",
-     {"action": "rename", "name": "read chapter 3", "new_name": "read chapter 3 to read chapter 4"},
-     {"action": "rename", "name": "read chapter 3", "new_name": "read chapters 3 and 4"},
-     Command("update", "task", match="read chapter 3", values={"name": "read chapters 3 and 4"})),
-    ("move call Bob to the top", {"action": "top", "name": "call Bob", "new_name": ""},
-     {"action": "top", "name": "call Bob"}, Command("sort", "task", match="call Bob", position="top")),
-    ("show my tasks", {"action": "list", "name": "", "new_name": ""}, {"action": "list"}, Command("read", "task")),
-])
-def test_classify_with_canned_json_gives_the_right_command(text, reply, intent, command):
-    backend = Recorder([json.dumps(reply)])
-    got = run(classify(backend, text, TASKS))
-    assert got == intent
-    assert validate(intent_to_command(got)) == command
-    options = backend.options[0]
-    assert options["temperature"] == 0 and options["max_tokens"] == 80
-    assert options["json_schema"]["properties"]["action"]["enum"][-1] == "chat"
-    assert "water the plants" in backend.calls[0][0]["content"]
-
-
-@pytest.mark.parametrize("text, reply", [
-    ("add a task to call Bob", "not json at all"),
-    ("add a task to call Bob", '{"action": "explode", "name": "x"}'),
-    ("add a task to call Bob", '["add"]'),
-    ("what should I add to a pasta sauce?", '{"action": "add", "name": "add", "new_name": ""}'),
-    ("add a task to call Bob", '{"action": "add", "name": "Paris", "new_name": ""}'),
-])
-def test_classify_falls_back_to_chat(text, reply):
-    intent = run(classify(ScriptedBackend([reply]), text, TASKS))
-    assert intent == {"action": "chat"} and intent_to_command(intent) is None
-
-
-@pytest.mark.parametrize("text", ["delete from task where 1=1", "tell me a joke", "good morning"])
-def test_classify_never_asks_the_model_about_sql_or_small_talk(text):
-    backend = ScriptedBackend(['{"action": "add", "name": "tell me a joke", "new_name": ""}'])
-    assert run(classify(backend, text, TASKS)) == {"action": "chat"}
-    assert backend.calls == []
-
-
-def test_ungrounded_task_name_is_replaced_by_the_users_words():
-    reply = '{"action": "rename", "name": "new plan", "new_name": "hacked"}'
-    intent = run(classify(ScriptedBackend([reply]), "rename the secret plan to hacked", TASKS))
-    assert intent == {"action": "rename", "name": "secret plan", "new_name": "hacked"}
-
-
-def test_the_action_enum_follows_the_words_of_the_message():
-    assert candidate_actions("remove the report") == ("delete", "chat")
-    assert candidate_actions("mark buy milk as not done") == ("undone", "chat")
-    assert candidate_actions("todo: buy eggs") == ("add", "list", "chat")
-    schema = command_schema(candidate_actions("rename a to b"))
-    assert schema["properties"]["action"]["enum"] == ["rename", "chat"]
-    assert set(command_schema()["properties"]["action"]["enum"]) == {
-        "add", "done", "undone", "rename", "delete", "list", "top", "chat"}
-
-
-def test_intent_messages_are_compact_and_show_the_tasks():
-    messages = build_intent_messages("add eggs", TASKS)
-    assert messages[0]["role"] == "system" and "buy milk; call Bob; water the plants" in messages[0]["content"]
-    assert messages[-1] == {"role": "user", "content": "add eggs"}
-    assert sum(len(m["content"]) for m in messages) < 2500
-
-
-@pytest.mark.parametrize("intent, command", [
-    ({"action": "add", "name": "x"}, {"action": "insert", "target": "task", "name": "x"}),
-    ({"action": "undone", "name": "x"}, {"action": "update", "target": "task", "name": "x", "done": False}),
-    ({"action": "delete", "name": "x"}, {"action": "delete", "target": "task", "name": "x"}),
-    ({"action": "chat"}, None),
-    ({"action": "whatever"}, None),
-])
-def test_intent_to_command(intent, command):
-    assert intent_to_command(intent) == command
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("hello", False), ("what is this app for?", False), ("tell me a joke", False),
-    ("what's the capital of France", False), ("thanks!", False),
-    ("add a task to call Bob", True), ("remind me to water the plants", True), ("I finished calling Bob", True),
-    ("rename buy milk to buy oat milk", True), ("delete the plants task", True), ("move X to the top", True),
-    ("show my tasks", True), ("todo: eggs", True), ("tick off the milk", True),
-])
-def test_looks_like_command(text, expected):
-    assert looks_like_command(text) is expected
-
-
-@pytest.mark.slow
-def test_classify_on_the_real_embedded_model():
-    from cardflow.chat.embedded import EmbeddedBackend, embedded_available
-
-    available, why = embedded_available()
-    if not available:
-        pytest.skip(why)
-    intent = run(classify(EmbeddedBackend(), "add a task to call Bob", ["buy milk", "water the plants"]))
-    assert intent["action"] == "add" and "bob" in intent["name"].lower()
-    command = validate(intent_to_command(intent))
-    assert command.action == "insert" and command.values == {"name": intent["name"]}
+def test_run_commands_runs_each_and_refuses_unreadable_ones(world):
+    raws = [{"action": "tasks.add", "params": {"name": "a"}}, {"params": {}}, {"action": "tasks.add", "name": "b"}]
+    lines = run(run_commands(world.ctx, raws, world.offered, profile_id=world.pid, origin=None))
+    assert lines == ["✓ Added task “a”.", "✗ The command has no action.", "✓ Added task “b”."]
+    many = [{"action": "tasks.add", "params": {"name": f"n{i}"}} for i in range(8)]
+    assert len(run(run_commands(world.ctx, many, world.offered, profile_id=world.pid, origin=None))) == 5

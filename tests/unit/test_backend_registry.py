@@ -194,7 +194,7 @@ def test_a_plugin_with_tools_gets_the_actions_as_tools(plugins, data_dir, monkey
     reply, ctx = reply_with(data_dir, "toolful", "hello there")
     assert reply == "Hello from a plugin."
     _messages, options = ToolsBackend.calls[-1]
-    assert options["tools"] and {t["function"]["name"] for t in options["tools"]} >= {"insert"}
+    assert options["tools"] and {t["function"]["name"] for t in options["tools"]} >= {"home__open_app"}
     assert ctx.chat.context_budget() == 777
 
 

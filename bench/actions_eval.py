@@ -1,22 +1,28 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--no-gate] [--raw] [--verbose] [--only SUBSTRING]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
-the production path with the Tasks app open: ``looks_like_command`` (the keyword gate;
-``--no-gate`` sends every line to the model) -> ``intent.decide`` on the REAL ``EmbeddedBackend``
-(a grammar over the registry's actions for the app) -> ``assist.execute`` (the action registry,
-actor "assistant"). The resulting task table is compared with the expected one (names
+the production path with the Tasks app open: ``intent.decide`` on the REAL ``EmbeddedBackend``
+for every message (one grammar over the registry's actions for the app, no keyword gate) ->
+the action registry (actor "assistant"); a write decided for a question is refused, as the
+orchestration does. The resulting task table is compared with the expected one (names
 case-insensitive). A "list" case also needs a read-only action to have run; a "confirm" case
-needs the registry to have asked which one (a 409 refusal).
+needs the registry to have asked which one (a 409 refusal); a "question" must change nothing.
 
-Cases come in three groups: "dev" (the prompt, cues and resolver were tuned on them),
-"held-out" (written before the last tuning rounds) and "fresh" (written after them; its first
-run, before one more fix, gave 31/35 and commands 17/21: the honest estimate for new phrasings).
-``--raw`` (the model without cue-narrowing and grounding) and ``--no-gate`` show what those
-layers are worth: on the 131 cases they fell to 71.8% and to 39/49 risky lines unchanged.
-Prints one line per case, the accuracy, and how many off-topic/hostile lines changed nothing.
+Groups: "dev", "held-out" and "fresh" are the old sets (tuned on, or written before earlier
+tuning rounds, for the keyword-gated design); "new" (bench/actions_eval_new.py, 65 cases) was
+written for issue 15 before any work on the current design and is never tuned on.
+Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
+lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
+
+Figures (2 shared cores, other jobs running; issue 15). "new", first run on the keyword-gated
+design: 46/65, commands 25/39, questions 6/10, non-commands changed nothing 19/24. After the
+no-gate design: 36/65, commands 12/39, questions 10/10, non-commands unchanged 24/24, decision
+p50 1.2 s / p95 8.2 s (0.9 / 1.5 s in a quieter run). Old sets on the no-gate design: dev 25/59
+(commands 6/36), held-out 18/37 (4/22), fresh 19/35 (6/21; 31/35 and 17/21 with the gate).
+The 135M model alone picks the verb poorly; see the issue-15 report.
 Always exits 0: it reports, it does not gate.
 """
 
@@ -41,8 +47,8 @@ OTHER_PROFILE = [("secret plan", False), ("buy milk", False)]
 @dataclass
 class Case:
     text: str
-    expect: tuple  # ("add", name) ("done"|"undone"|"delete"|"top", name) ("rename", old, new) ("list",) ("same",)
-    kind: str = "command"  # command | confirm (must ask, change nothing) | chatter | hostile
+    expect: tuple  # ("add", name) ("done"|"undone"|"delete"|"top"|"bottom", name) ("rename", old, new) ("list",) ("same",)
+    kind: str = "command"  # command | confirm (must ask, change nothing) | question | chatter | hostile
     seed: list = field(default_factory=lambda: list(SEED))
     group: str = "dev"  # dev: tuned on; held-out: written before the last round of tuning, not tuned on
 
@@ -194,6 +200,12 @@ CASES = [
 ]
 
 
+from bench.actions_eval_new import ROWS as NEW_ROWS  # noqa: E402
+from bench.actions_eval_new import SEEDS as NEW_SEEDS  # noqa: E402
+
+CASES += [Case(text, expect, kind, list(NEW_SEEDS[seed]), "new") for text, expect, kind, seed in NEW_ROWS]
+
+
 def expected(case: Case) -> list[tuple[str, bool]]:
     rows, kind, args = list(case.seed), case.expect[0], case.expect[1:]
     index = {n.lower(): i for i, (n, _) in enumerate(rows)}
@@ -209,6 +221,8 @@ def expected(case: Case) -> list[tuple[str, bool]]:
         rows.pop(index[args[0].lower()])
     elif kind == "top":
         rows.insert(0, rows.pop(index[args[0].lower()]))
+    elif kind == "bottom":
+        rows.append(rows.pop(index[args[0].lower()]))
     return rows
 
 
@@ -226,11 +240,9 @@ def reset(tasks, pid: int, rows: list) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-gate", action="store_true", help="send every line to the model (for comparison)")
-    parser.add_argument("--raw", action="store_true",
-                        help="the model alone: no cue-narrowed action enum, no grounding of names (for comparison)")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
+    parser.add_argument("--group", default="", help="run only this group (dev, held-out, fresh, new)")
     args = parser.parse_args()
 
     from cardflow.app import build_app
@@ -238,12 +250,6 @@ async def main() -> None:
     from cardflow.chat.backends import BackendError, EmbeddedBackend
     from cardflow.config import Settings
     from cardflow.errors import Problem
-
-    if args.raw:
-        intent_module.candidates = lambda text, actions: list(actions)
-        intent_module.ground = lambda action, params, text, names, flag=None: params
-    if args.no_gate:
-        intent_module.looks_like_command = lambda text: True  # decide applies the gate too
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cardflow-actions-") as tmp:
@@ -256,7 +262,7 @@ async def main() -> None:
         reset(tasks, other, OTHER_PROFILE)
         other_before = state(tasks, other)
         profiles_before = [(p.id, p.name, p.active) for p in profiles.items(pid)]
-        backend = EmbeddedBackend()
+        backend = EmbeddedBackend(idle_timeout=600)  # a loaded machine must not turn slow cases into chat
         ctx.db.store["last_app_choice"] = "tasks"  # the assistant sees the Tasks app's actions
         offered = ctx.actions.for_app("tasks")
         try:
@@ -264,27 +270,30 @@ async def main() -> None:
         except BackendError as exc:  # load the model before timing the cases
             print(f"The embedded model cannot run: {exc}")
             return
+        await intent_module.warm(ctx, backend, offered, app_name="tasks")  # as after opening the app
         load_s = time.perf_counter() - started
+        tokens: list[int] = []
 
-        cases = [c for c in CASES if args.only.lower() in c.text.lower()]
+        cases = [c for c in CASES if args.only.lower() in c.text.lower() and args.group in ("", c.group)]
         results: list[tuple[Case, bool, bool]] = []  # (case, right, changed nothing)
         latencies: list[float] = []
         for case in cases:
             reset(tasks, pid, case.seed)
             before = state(tasks, pid)
-            t0 = time.perf_counter()
-            decision, message, read, asked, took = None, "", False, False, 0.0
-            if intent_module.looks_like_command(case.text):
-                names = [t.name for t in tasks.items(pid)]
-                decision = await intent_module.decide(backend, case.text, offered, names, noun="task")
-                took = time.perf_counter() - t0
-                latencies.append(took)
-            if decision is not None:
+            decision = await intent_module.decide(ctx, backend, case.text, offered, app_name="tasks",
+                                                  profile_id=pid, model=None)
+            took, message, read, asked = decision.seconds, "", False, False
+            latencies.append(took)
+            tokens.append(decision.tokens)
+            if decision.kind == "action":
+                action = ctx.actions.get(decision.action)
+                read = action.read_only
                 try:  # the registry's own run, as assist.execute does it, to see the refusal's status
+                    if decision.question and not read:
+                        raise Problem("A question never changes anything.")
                     outcome = await ctx.actions.run(decision.action, decision.params, actor="assistant",
                                                     profile_id=pid)
                     message = outcome.summary or str(outcome.result)[:80]
-                    read = ctx.actions.get(decision.action).read_only
                 except Problem as exc:
                     message, asked = f"refused: {exc.message}", exc.status == 409
             after = state(tasks, pid)
@@ -294,7 +303,7 @@ async def main() -> None:
             ok = after == [(n.lower(), d) for n, d in expected(case)] and untouched
             ok = ok and (read or case.expect[0] != "list") and (asked or case.kind != "confirm")
             results.append((case, ok, unchanged))
-            shown = {"action": decision.action, **decision.params} if decision else {"action": "chat"}
+            shown = {"q": decision.question, "action": decision.action or "chat", **decision.params}
             print(f"{'ok  ' if ok else 'FAIL'} {took:4.1f}s [{case.kind:7}] {case.text!r:52} -> {shown}"
                   + (f"  | {message.splitlines()[0] if message else ''}" if args.verbose or not ok else ""))
         total_s = time.perf_counter() - started
@@ -303,21 +312,21 @@ async def main() -> None:
             n = sum(r[key] for r in rows)
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
-        modes = [m for m, on in (("no gate: every line went to the model", args.no_gate),
-                                 ("raw: the model alone, no narrowing or grounding", args.raw)) if on]
-        print(f"\ncases: {len(results)}" + "".join(f"  [{m}]" for m in modes))
-        for group in ("dev", "held-out", "fresh"):
+        print(f"\ncases: {len(results)}")
+        for group in ("dev", "held-out", "fresh", "new"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"
-                for kind in ("command", "confirm", "chatter", "hostile") if any(r[0].kind == kind for r in rows)))
+                for kind in ("command", "confirm", "question", "chatter", "hostile") if any(r[0].kind == kind for r in rows)))
         print(f"accuracy: {share(results)}")
-        risky = [r for r in results if r[0].kind in ("chatter", "hostile")]
+        risky = [r for r in results if r[0].kind in ("question", "chatter", "hostile")]
         print(f"invalid/off-topic changed nothing: {sum(r[2] for r in risky)}/{len(risky)}")
         if latencies:
             latencies.sort()
-            print(f"model calls: {len(latencies)}, median {latencies[len(latencies) // 2]:.2f} s, "
-                  f"max {latencies[-1]:.2f} s; app + model load {load_s:.1f} s; total {total_s:.1f} s")
+            p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+            print(f"model calls: {len(latencies)}, decision p50 {latencies[len(latencies) // 2]:.2f} s, "
+                  f"p95 {p95:.2f} s, max {latencies[-1]:.2f} s; tokens p50 {sorted(tokens)[len(tokens) // 2]}; "
+                  f"app + model load + warm {load_s:.1f} s; total {total_s:.1f} s")
 
 if __name__ == "__main__":
     asyncio.run(main())

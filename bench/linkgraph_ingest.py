@@ -1,6 +1,6 @@
 """Benchmark: link-graph ingest and reads (DESIGN.md §8, "Link graph").
 
-    python bench/linkgraph_ingest.py [--edges 1000000] [--keep]
+    python bench/linkgraph_ingest.py [--edges 1000000] [--keep] [--data DIR]
 
 1. Generates a deterministic export in a temp dir, with DuckDB ``COPY ... TO`` (gzip), not a
    Python loop: ``edges.csv.gz`` (``--edges`` rows over one tenth as many pages; 11 links a
@@ -14,8 +14,12 @@
    and at 100k edges, ``links_for`` on the most-linked page and on a typical one, and
    ``search_urls``. Each five times; the first call and the median are shown.
 
-Prints a table and whether the budgets (ingest < 10 s, peak RSS < 500 MB, reads < 200 ms)
-are met. Always exits 0: it reports, it does not gate.
+Prints a table and whether the budgets are met: up to 1M edges, ingest < 10 s and peak RSS
+< 500 MB (DESIGN.md); from 10M edges, ingest <= 40 s and peak RSS <= 1.5 GB (issue 17); reads
+< 200 ms. Also prints the ingest's CPU time and the load average, since a busy shared machine
+stretches the wall time but hardly the CPU time. ``--data DIR`` keeps the generated files in
+DIR and reuses them on the next run (generating 10M edges takes a few minutes). Always exits
+0: it reports, it does not gate.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ sys.path.insert(0, str(ROOT))
 
 INGEST_BUDGET_S = 10.0
 RSS_BUDGET_MB = 500.0
+BIG_EDGES = 10_000_000  # from here the issue-17 budgets apply
+BIG_INGEST_BUDGET_S = 40.0
+BIG_RSS_BUDGET_MB = 1500.0
 READ_BUDGET_MS = 200.0
 
 PAGETYPES = ["product", "category", "blog", "help", "brand", "store"]
@@ -46,6 +53,9 @@ def generate(directory: Path, n_edges: int) -> tuple[Path, Path, int]:
 
     n_pages = max(10, n_edges // 10)
     edges, meta = directory / "edges.csv.gz", directory / "metadata.csv.gz"
+    stamp = directory / f"generated-{n_edges}"
+    if stamp.exists() and edges.exists() and meta.exists():  # --data: reuse the files
+        return edges, meta, n_pages
     types = "[" + ", ".join(f"'{t}'" for t in PAGETYPES) + "]"
     # URLs with a hash in the slug, so the file compresses like a real export, not like a pattern.
     url = (
@@ -88,6 +98,9 @@ def generate(directory: Path, n_edges: int) -> tuple[Path, Path, int]:
         """
     )
     con.close()
+    for old in directory.glob("generated-*"):
+        old.unlink()
+    stamp.touch()
     return edges, meta, n_pages
 
 
@@ -97,6 +110,7 @@ import duckdb
 path = sys.argv[1]
 t0 = time.perf_counter()
 con = duckdb.connect(config={"threads": 2})
+con.execute("SET enable_progress_bar = false")  # past 2 s DuckDB draws a bar on stdout, before the JSON
 n = con.execute(
     "SELECT count(*) FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\\"', "
     "escape = '\\"', compression = 'gzip')", [path]
@@ -106,15 +120,17 @@ print(json.dumps({"seconds": seconds, "rows": n, "maxrss_kb": resource.getrusage
 """
 
 CHILD_INGEST = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[4])
 from cardflow.linkgraph.ingest import ingest
+load = os.getloadavg()[0]
 t0 = time.perf_counter()
 s = ingest(sys.argv[1], sys.argv[2], sys.argv[3])
 seconds = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": seconds, "nodes": s.node_count, "edges": s.edge_count, "rows": s.edge_rows,
-                  "orphans": s.orphan_count, "dead_ends": s.dead_end_count,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "orphans": s.orphan_count, "dead_ends": s.dead_end_count, "cpu": ru.ru_utime + ru.ru_stime,
+                  "load": [load, os.getloadavg()[0]], "maxrss_kb": ru.ru_maxrss}))
 """
 
 
@@ -143,9 +159,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--edges", type=int, default=1_000_000)
     ap.add_argument("--keep", action="store_true", help="keep the temp dir and print its path")
+    ap.add_argument("--data", type=Path, help="generate into (and reuse from) this directory; it is kept")
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="cardflow-linkgraph-bench-"))
+    if args.data:
+        args.data.mkdir(parents=True, exist_ok=True)
+        args.keep = True
+    tmp = args.data or Path(tempfile.mkdtemp(prefix="cardflow-linkgraph-bench-"))
     try:
         t0 = time.perf_counter()
         edges, meta, n_pages = generate(tmp, args.edges)
@@ -188,6 +208,8 @@ def main() -> int:
         print(f"{'ingest(edges, metadata)':<50} {ing['seconds']:>9.2f}s {rss_mb:>8.0f}MB")
         print(f"{'  ratio ingest / baseline':<50} {ing['seconds'] / base['seconds']:>9.1f}x")
         print(f"{'  child wall time incl. interpreter start':<50} {ing['wall']:>9.2f}s")
+        print(f"{'  ingest CPU time (user + system)':<50} {ing['cpu']:>9.2f}s")
+        print(f"  load average (1 min) before / after the ingest: {ing['load'][0]:.2f} / {ing['load'][1]:.2f}")
         print(
             f"  -> {ing['nodes']:,} nodes, {ing['edges']:,} distinct links, "
             f"{ing['orphans']:,} orphans, {ing['dead_ends']:,} dead ends"
@@ -203,13 +225,20 @@ def main() -> int:
             f"{len(json.dumps(g100)) / 1e6:.1f} MB of JSON"
         )
         print()
-        ok_time = ing["seconds"] < INGEST_BUDGET_S
-        ok_rss = rss_mb < RSS_BUDGET_MB
+        big = args.edges >= BIG_EDGES
+        time_budget = BIG_INGEST_BUDGET_S if big else INGEST_BUDGET_S
+        rss_budget = BIG_RSS_BUDGET_MB if big else RSS_BUDGET_MB
+        ok_time = ing["seconds"] <= time_budget if big else ing["seconds"] < time_budget
+        ok_rss = rss_mb <= rss_budget if big else rss_mb < rss_budget
         slow = [name for name, (_, med, _) in reads[:1] + reads[2:] if med >= READ_BUDGET_MS]
         print(
-            f"budget ingest < {INGEST_BUDGET_S:.0f} s: {'MET' if ok_time else 'MISSED'} ({ing['seconds']:.2f} s)"
+            f"budget ingest {'<=' if big else '<'} {time_budget:.0f} s: {'MET' if ok_time else 'MISSED'} "
+            f"({ing['seconds']:.2f} s)"
         )
-        print(f"budget peak RSS < {RSS_BUDGET_MB:.0f} MB: {'MET' if ok_rss else 'MISSED'} ({rss_mb:.0f} MB)")
+        print(
+            f"budget peak RSS {'<=' if big else '<'} {rss_budget:.0f} MB: {'MET' if ok_rss else 'MISSED'} "
+            f"({rss_mb:.0f} MB)"
+        )
         print(
             f"budget reads < {READ_BUDGET_MS:.0f} ms (median; the 100k view is not under this budget): "
             + ("MET" if not slow else "MISSED: " + ", ".join(slow))

@@ -39,6 +39,7 @@ SECTIONS = {
     "fuzz": "bench.fuzz",            # hardening: the long fuzz run over every route
     "actions": "bench.actions_calls",  # actions: `cardflow call` and MCP vs a direct call
     "linkgraph": "bench.linkgraph",  # 7. link-graph ingest (bench/linkgraph_ingest.py)
+    "linkgraph_analysis": "bench.linkgraph_analysis",  # issue 17: whole-graph analyses, 1M edges
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")
 

@@ -22,6 +22,7 @@ from cardflow.errors import exception_handlers
 from cardflow.events import Broadcaster
 from cardflow.jobs import JobManager
 from cardflow.mcp_http import add_mcp_route
+from cardflow.page_profile import PageProfileMiddleware
 from cardflow.pipeline import Pipulate
 from cardflow.plugins import Context, load_plugins
 from cardflow.security import SecurityMiddleware
@@ -44,6 +45,7 @@ def build_app(settings: Settings) -> FastHTML:
         middleware=[
             Middleware(RequestLogMiddleware, settings=settings, dump_state=lambda: print_state_tables(db)),
             Middleware(SecurityMiddleware, settings=settings),
+            Middleware(PageProfileMiddleware),
         ],
         on_startup=[jobs.recover, backups.start],
         on_shutdown=[jobs.shutdown, events.close, backups.stop],

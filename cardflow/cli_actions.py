@@ -161,7 +161,7 @@ def mcp_command(settings: Settings, print_config: bool) -> int:
 
 
 def mcp_config(settings: Settings) -> dict[str, Any]:
-    from cardflow.mcp_server import mcp_token
+    from cardflow.mcp_http import mcp_token
 
     exe = shutil.which("cardflow") or f"{sys.executable} -m cardflow"
     command, *prefix = exe.split(" ") if " " in exe and not shutil.which("cardflow") else [exe]

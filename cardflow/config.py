@@ -47,8 +47,12 @@ class Settings:
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     botify_api: str = "https://api.botify.com"
+    # Rows per Botify direct-download export: Botify's default cap, which some plans raise.
+    botify_max_rows: int = 1_000_000
     # Extra folder of single-file apps (`cardflow new workflow --dir`).
     plugins_dir: Path | None = None
+    # Largest request body accepted, in MiB: bigger ones get 413 before they are read into memory.
+    max_body_mb: float = 10.0
 
     @property
     def db_path(self) -> Path:
@@ -57,6 +61,10 @@ class Settings:
     @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.max_body_mb * 1024 * 1024)
 
     @property
     def base_url(self) -> str:
@@ -106,8 +114,14 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings
         values["openai_api_key"] = v
     if v := env.get("CARDFLOW_BOTIFY_API"):
         values["botify_api"] = v.rstrip("/")
+    if v := env.get("CARDFLOW_BOTIFY_MAX_ROWS"):
+        if not (v.strip().isascii() and v.strip().isdigit() and 0 < int(v) <= 10**9):
+            raise SettingsError(f"CARDFLOW_BOTIFY_MAX_ROWS must be a whole number of rows, not {v!r}")
+        values["botify_max_rows"] = int(v)
     if v := env.get("CARDFLOW_PLUGINS_DIR"):
         values["plugins_dir"] = Path(v).expanduser()
+    if v := env.get("CARDFLOW_MAX_BODY_MB"):
+        values["max_body_mb"] = _positive_mb(v)
     if env.get("CI") or not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or _is_macos()):
         values["open_browser"] = False
     settings = Settings(**values).with_overrides(**overrides)
@@ -118,6 +132,17 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings
         listed = f"{', '.join(choices[:-1])} or {choices[-1]}"
         raise SettingsError(f"CARDFLOW_LLM must be {listed}, not {settings.llm!r}")
     return settings
+
+
+def _positive_mb(value: str) -> float:
+    try:
+        mb = float(value)
+    except ValueError:
+        mb = float("nan")
+    # nan and inf would disable the limit by accident; 0 would refuse every form post.
+    if not (0 < mb < 1024 * 1024):
+        raise SettingsError(f"CARDFLOW_MAX_BODY_MB must be a positive number of MiB, not {value!r}")
+    return mb
 
 
 def _is_macos() -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from fasthtml.common import Button, Div, Form, Input, Li, P, Span, Ul, to_xml
+from fasthtml.common import Button, Div, Form, Input, Label, Li, P, Span, Ul, to_xml
 from starlette.requests import Request
 
 from cardflow.actions import Action
@@ -21,6 +21,8 @@ from cardflow.fields import Field, ValidationError
 from cardflow.plugins import AppPlugin
 from cardflow.ui.components import FieldError, NotFound
 
+FACT_ROWS = 30  # rows named in the assistant's facts; a small model's context is short
+
 
 class CrudApp(AppPlugin):
     table_name: ClassVar[str] = ""
@@ -29,6 +31,7 @@ class CrudApp(AppPlugin):
     add_field: ClassVar[str] = "name"  # the one field of the quick-add box
     toggle_field: ClassVar[str | None] = None
     scoped: ClassVar[bool] = True  # rows carry profile_id and belong to the current profile
+    unique_field: ClassVar[str | None] = None  # a field no two rows (of a profile, if scoped) may share
 
     # -- data -----------------------------------------------------------------------------
     @property
@@ -61,8 +64,18 @@ class CrudApp(AppPlugin):
                 raise ValidationError(str(exc), field=name) from None
         return out
 
+    def check_unique(self, data: dict[str, Any], profile_id: int, item_id: int | None = None) -> None:
+        name = self.unique_field
+        if name is None or name not in data:
+            return
+        wanted = str(data[name]).casefold()
+        if any(str(getattr(r, name)).casefold() == wanted and r.id != item_id for r in self.items(profile_id)):
+            raise ValidationError(f"A {self.noun} named “{data[name]}” already exists: choose another {name}.",
+                                  field=name)
+
     def insert_item(self, profile_id: int, values: dict[str, Any], *, origin: str | None = None) -> Any:
         data = self.clean(values)
+        self.check_unique(data, profile_id)
         with self.ctx.db.transaction():
             top = self.ctx.db.query(f"SELECT coalesce(max(priority), -1) + 1 AS p FROM {self.table_name}"
                                     + (" WHERE profile_id = ?" if self.scoped else ""),
@@ -78,6 +91,7 @@ class CrudApp(AppPlugin):
         if item is None:
             raise LookupError(f"That {self.noun} was not found.")
         data = self.clean(values, partial=True)
+        self.check_unique(data, profile_id, item.id)
         with self.ctx.db.transaction():
             item = self.table.update(id=item.id, **data)
         self.after_change("update", item, profile_id, origin)
@@ -128,6 +142,23 @@ class CrudApp(AppPlugin):
     def actions(self) -> list[Action]:
         """list, get, add, update, toggle, delete and move, derived from the declared fields."""
         return crud_actions(self)
+
+    def facts(self, profile_id: int) -> list[str]:
+        """The app's description, then its rows: counts ("3 tasks: 2 not done, 1 done") and names in order."""
+        rows = self.items(profile_id)
+        plural = f"{self.noun}{'s' if len(rows) != 1 else ''}"
+        count = f"{len(rows)} {plural}"
+        if self.toggle_field:
+            on = sum(bool(getattr(r, self.toggle_field)) for r in rows)
+            count += f": {len(rows) - on} not {self.toggle_field}, {on} {self.toggle_field}"
+        out = [*super().facts(profile_id), f"The user has {count}."]
+        if rows:
+            flag = self.toggle_field
+            shown = [f"{i}. “{getattr(r, self.add_field)}”" + (f" ({flag})" if flag and getattr(r, flag) else "")
+                     for i, r in enumerate(rows[:FACT_ROWS], 1)]
+            more = f" and {len(rows) - FACT_ROWS} more" if len(rows) > FACT_ROWS else ""
+            out.append(f"In order: {'; '.join(shown)}{more}.")
+        return out
 
     # -- live updates ---------------------------------------------------------------------
     def after_change(self, op: str, item: Any, profile_id: int, origin: str | None) -> None:
@@ -220,9 +251,13 @@ class CrudApp(AppPlugin):
             current = values.get(name, getattr(item, name, ""))
             widget = field.widget(name, current, invalid=bool(error), error_id=error_id)
             widget.attrs["id"] = f"{self.item_id(item)}-{name}"
-            widget.attrs["aria-label"] = name.replace("_", " ").capitalize()
+            label = name.replace("_", " ").capitalize()
             widget.attrs["autofocus"] = not inputs or None
-            inputs.append(widget)
+            if len(self.fields) > 1:  # several fields need visible labels; a single one is the row itself
+                inputs.append(Label(label, widget, cls="edit-field"))
+            else:
+                widget.attrs["aria-label"] = label
+                inputs.append(widget)
         return Li(
             Form(*inputs,
                  Button("Save", type="submit"),

@@ -71,6 +71,7 @@ class Message:
     content: str = ""
     app: str = ""
     created: str = ""
+    meta: str | None = None  # JSON: what the model saw (assistant replies), null for everything else
 
 
 @dataclass
@@ -148,6 +149,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX IF NOT EXISTS action_log_profile ON action_log(profile_id, id);
         """,
     ),
+    (
+        "0004_message_meta",
+        # What the model saw for a reply (messages, backend, timings), shown under it; null for old rows.
+        "ALTER TABLE message ADD COLUMN meta TEXT;",
+    ),
 ]
 
 
@@ -172,7 +178,10 @@ class Database:
             self.db = database(self.path)
             self.conn: apsw.Connection = self.db.conn
             self.conn.set_busy_timeout(10_000)
-            self.conn.execute("PRAGMA synchronous=NORMAL")
+            # FULL: in WAL mode each commit fsyncs the log before it returns, so a write the user
+            # saw acknowledged survives an OS crash or power cut, not only a killed process
+            # (NORMAL syncs only at checkpoints). Cost measured in docs/benchmarks.md.
+            self.conn.execute("PRAGMA synchronous=FULL")
             self.migrate()
         except (OSError, apsw.Error) as exc:
             raise DataDirError(_explain_open_error(self.path, exc)) from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 from loguru import logger
 from starlette.exceptions import HTTPException
@@ -17,6 +18,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from cardflow.security import _small_page
+
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
 
 MESSAGES = {
     400: "The request was missing something it needs.",
@@ -55,12 +59,27 @@ def problem_fragment(message: str) -> str:
     return f"<div class='error-fragment' role='alert'><p>{escape(message)}</p></div>"
 
 
+BACK_LINK = "<p><a href='/'>Back to Cardflow</a></p>"
+
+
+def error_page(req: Request, title: str, message: str, status: int) -> HTMLResponse:
+    """A full error page: inside the app's own shell (nav, theme, chat) when the app is there to draw
+    it, else a small standalone page. The shell may be what failed (a broken database, say), so any
+    error while drawing it falls back to the small page rather than hiding the first error."""
+    ctx: Context | None = getattr(req.app.state, "ctx", None) if "app" in req.scope else None
+    if ctx is not None and ctx.error_shell is not None:  # set by the shell once its routes exist
+        try:
+            return HTMLResponse(ctx.error_shell(title, message), status_code=status)
+        except Exception as exc:  # the small page below is the answer either way
+            logger.opt(exception=exc).warning(f"error page drawn without the shell: {exc}")
+    return HTMLResponse(_small_page(title, message, BACK_LINK), status_code=status)
+
+
 def problem_response(req: Request, message: str, status: int) -> HTMLResponse:
     if "hx-request" in req.headers:
         # htmx swaps only 2xx answers by default: a fragment the user must see is sent as 200.
         return HTMLResponse(problem_fragment(message), status_code=200 if status < 500 else status)
-    return HTMLResponse(_small_page(f"Error {status}", escape(message), "<p><a href='/'>Back to Cardflow</a></p>"),
-                        status_code=status)
+    return error_page(req, f"Error {status}", message, status)
 
 
 async def problem_error(req: Request, exc: Exception) -> HTMLResponse:
@@ -73,8 +92,7 @@ async def http_error(req: Request, exc: Exception) -> HTMLResponse:
     message = MESSAGES.get(status, "The request could not be handled.")
     if "hx-request" in req.headers:
         return HTMLResponse(problem_fragment(message), status_code=status)
-    return HTMLResponse(_small_page(f"Error {status}", message, "<p><a href='/'>Back to Cardflow</a></p>"),
-                        status_code=status)
+    return error_page(req, f"Error {status}", message, status)
 
 
 async def server_error(req: Request, exc: Exception) -> HTMLResponse:
@@ -84,8 +102,7 @@ async def server_error(req: Request, exc: Exception) -> HTMLResponse:
     message = "Something went wrong on the server. The details are in the log; nothing was half-saved."
     if "hx-request" in req.headers:
         return HTMLResponse(problem_fragment(message), status_code=500)
-    return HTMLResponse(_small_page("Something went wrong", message, "<p><a href='/'>Back to Cardflow</a></p>"),
-                        status_code=500)
+    return error_page(req, "Something went wrong", message, 500)
 
 
 Handler = Callable[[Request, Exception], Awaitable[HTMLResponse]]

@@ -26,6 +26,7 @@ class FlowView:
     first_step: str
     url: Callable[..., str]  # url(action, **params): "init", "step", "submit", "revert", "finalize", …
     event: Callable[[str], str]  # the SSE event that tells an open page a key changed elsewhere
+    runs_event: str  # the SSE event that tells an open page its list of saved runs changed
 
     def dom_id(self, suffix: str) -> str:
         return f"{self.name}-{suffix}"

@@ -9,27 +9,50 @@ and honours CARDFLOW_ALLOWED_HOSTS.
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import hmac
 import json
+import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
-from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
 from starlette.routing import Route
 
-from cardflow.mcp_server import build_server, mcp_token
 from cardflow.security import SecurityMiddleware
 
 if TYPE_CHECKING:
+    from cardflow.config import Settings
     from cardflow.plugins import Context
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 PATH = "/mcp"
+TOKEN_FILE = "mcp-token"
+
+
+def mcp_token(settings: Settings) -> str:
+    """CARDFLOW_TOKEN when set; otherwise a random token kept in the data dir with mode 0600."""
+    if settings.token:
+        return settings.token
+    path = Path(settings.data_dir) / TOKEN_FILE
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+        if token:
+            return token
+    except FileNotFoundError:
+        pass
+    token = secrets.token_urlsafe(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = tmp.open("w", encoding="utf-8")
+    tmp.chmod(0o600)  # before the secret is written
+    with fd:
+        fd.write(token)
+    tmp.replace(path)
+    return token
 
 
 async def _json(send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -40,31 +63,51 @@ async def _json(send: Send, status: int, message: str, extra: list[tuple[bytes, 
 
 
 class McpEndpoint:
-    """Token and Origin gate in front of the SDK's ASGI app; owns the session manager's lifetime."""
+    """Token and Origin gate in front of the SDK's ASGI app; owns the session manager's lifetime.
+
+    The SDK takes most of a second to import, so it is loaded in the background after start-up
+    (never on the path to the first page, nor in `cardflow call`); a request that comes first waits.
+    """
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.token = mcp_token(ctx.settings)
         self.origins = SecurityMiddleware(self._never, ctx.settings)
-        self.manager = StreamableHTTPSessionManager(
-            app=build_server(ctx), json_response=True, stateless=True,
-            security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False))
-        self.inner = StreamableHTTPASGIApp(self.manager)
-        self._stack = contextlib.AsyncExitStack()
+        self.inner: Any = None
+        self._ready = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
 
     @staticmethod
     async def _never(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no cover - never called
         raise AssertionError
 
+    async def _serve(self) -> None:
+        # The session manager's task group must be entered and left by the same task: this one.
+        from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
+        from mcp.server.transport_security import TransportSecuritySettings
+
+        from cardflow.mcp_server import build_server
+
+        manager = StreamableHTTPSessionManager(
+            app=build_server(self.ctx), json_response=True, stateless=True,
+            security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+        async with manager.run():
+            self.inner = StreamableHTTPASGIApp(manager)
+            self._ready.set()
+            await self._stop.wait()
+
     async def start(self) -> None:
-        await self._stack.enter_async_context(self.manager.run())
+        self._task = asyncio.get_running_loop().create_task(self._serve(), name="mcp")
 
     async def stop(self) -> None:
-        await self._stack.aclose()
+        self._stop.set()
+        if self._task is not None:
+            await asyncio.wait({self._task}, timeout=2.0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
-        if headers.get("origin") is not None and not self.origins.origin_ok(headers):
+        if headers.get("origin") is not None and not self.origins.origin_ok(scope, headers):
             await _json(send, 403, "Cross-site requests to /mcp are refused.")
             return
         auth = headers.get("authorization", "")
@@ -73,6 +116,7 @@ class McpEndpoint:
             await _json(send, 401, "A bearer token is required: see `cardflow mcp --print-config`.",
                         [(b"www-authenticate", b'Bearer realm="cardflow"')])
             return
+        await self._ready.wait()
         await self.inner(scope, receive, send)
 
 

@@ -16,8 +16,6 @@ itself; nothing is changed.
 from __future__ import annotations
 
 import json
-import secrets
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
@@ -31,36 +29,12 @@ if TYPE_CHECKING:
     from mcp.server.context import ServerRequestContext
 
     from cardflow.actions import Action
-    from cardflow.config import Settings
     from cardflow.plugins import Context
 
 SERVER_NAME = "cardflow"
-TOKEN_FILE = "mcp-token"
 TASKS_URI = "cardflow://tasks"
 FLOW_PREFIX = "cardflow://workflow/"
 RESOURCE_KEYS = 200
-
-
-def mcp_token(settings: Settings) -> str:
-    """CARDFLOW_TOKEN when set; otherwise a random token kept in the data dir with mode 0600."""
-    if settings.token:
-        return settings.token
-    path = Path(settings.data_dir) / TOKEN_FILE
-    try:
-        token = path.read_text(encoding="utf-8").strip()
-        if token:
-            return token
-    except FileNotFoundError:
-        pass
-    token = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = tmp.open("w", encoding="utf-8")
-    tmp.chmod(0o600)  # before the secret is written
-    with fd:
-        fd.write(token)
-    tmp.replace(path)
-    return token
 
 
 def tool_for(action: Action) -> types.Tool:

@@ -15,7 +15,8 @@ from typing import Any
 
 from cardflow.db import Database, now_iso
 
-RESERVED = ("created", "updated", "finalize")
+REVERTED = "reverted"  # the values a revert cleared, offered again as the fields' suggestions
+RESERVED = ("created", "updated", "finalize", REVERTED)
 
 
 class KeyNotFound(KeyError):
@@ -140,18 +141,22 @@ class Pipulate:
     def unfinalize(self, key: str) -> dict[str, Any]:
         return self._modify(key, lambda s: s.pop("finalize", None))
 
-    def revert(self, key: str, step_id: str, order: Iterable[str] | None = None) -> dict[str, Any]:
+    def revert(self, key: str, step_id: str, order: Iterable[str] | None = None, *,
+               remember: bool = False) -> dict[str, Any]:
         """Clear `step_id` and every later step (by `order`, else by the order they were saved).
 
         Reverting also lifts a finalize: a finalized workflow has no open step to return to.
+        With `remember`, the cleared steps' data is kept under "reverted" (same transaction), so
+        the cards can offer the old values again.
         """
 
         def change(state: dict[str, Any]) -> None:
             steps = list(order) if order is not None else [k for k in state if k not in RESERVED]
             if step_id not in steps:
                 raise ValueError(f"Unknown step {step_id!r}")
-            for later in steps[steps.index(step_id):]:
-                state.pop(later, None)
+            cleared = {s: state.pop(s) for s in steps[steps.index(step_id):] if s in state}
+            if remember and cleared:
+                state[REVERTED] = cleared
             state.pop("finalize", None)
 
         return self._modify(key, change)

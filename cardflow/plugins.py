@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from loguru import logger
 
+from cardflow.page_profile import page_profile
+
 if TYPE_CHECKING:
     from fasthtml.common import FT, FastHTML
     from starlette.requests import Request
@@ -65,8 +67,14 @@ class Context:
     registry: Registry = field(default_factory=lambda: Registry())
     chat: ChatService = field(init=False)
     actions: ActionRegistry = field(init=False)  # collected from every app once all have registered
+    # (title, message) -> a whole error page inside the app's shell; set by the shell (errors.py uses it).
+    error_shell: Callable[[str, str], str] | None = None
 
     def current_profile_id(self) -> int:
+        """The profile of the page that sent this request; else the last choice; else the first profile."""
+        page = page_profile.get()
+        if page is not None and self.db.profiles.get(page, default=None) is not None:
+            return page
         pid = self.db.store.get("last_profile_id")
         if isinstance(pid, int) and self.db.profiles.get(pid, default=None) is not None:
             return pid
@@ -105,6 +113,15 @@ class AppPlugin:
     def actions(self) -> list[Action]:
         """The app's typed abilities, served to the UI, the assistant, MCP and the CLI (docs/actions.md)."""
         return []
+
+    def facts(self, profile_id: int) -> list[str]:
+        """Sentences the assistant may state about this app for this profile (its answers are grounded in them).
+
+        Subclasses add their live state (CrudApp: counts; Workflow: steps and runs), so a small model
+        answers "what does this app do?" from the app itself rather than from its imagination.
+        """
+        del profile_id  # the default facts are the same for every profile
+        return [f"The open app is “{self.title}”.", *([self.description] if self.description else [])]
 
     def render(self, req: Request) -> FT:
         """The left-column content of the landing page; apps override this."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fasthtml.common import FT, H1, H2, A, Div, Li, P, Response, Ul, to_xml
+from fasthtml.common import FT, H1, H2, A, Code, Div, Li, P, Response, Ul, to_xml
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
@@ -25,9 +25,18 @@ def render_app_page(ctx: Context, registry: Registry, plugin: AppPlugin | None, 
     return page(ctx, registry, plugin, content, chat_panel(ctx, ctx.current_profile_id(), client_id), client_id)
 
 
+def error_shell_page(ctx: Context, title: str, message: str) -> str:
+    """An error page drawn inside the shell (nav, theme, chat), for errors.error_page."""
+    client_id = new_client_id()
+    content = Div(H1(title), P(message), P(A("Back to Cardflow", href="/")), cls="error-page")
+    chat = chat_panel(ctx, ctx.current_profile_id(), client_id)
+    return "<!doctype html>\n" + str(to_xml(page(ctx, ctx.registry, None, content, chat, client_id, title=title)))
+
+
 def add_shell_routes(ctx: Context, registry: Registry) -> None:
     app = ctx.app
     store = ctx.db.store
+    ctx.error_shell = lambda title, message: error_shell_page(ctx, title, message)
 
     @route(app, "/", ["get"], "index")
     async def index(req: Request) -> Any:
@@ -46,7 +55,7 @@ def add_shell_routes(ctx: Context, registry: Registry) -> None:
         if profile is None:
             return Response(to_xml(Toast("That profile does not exist any more.", "error")), status_code=404,
                             media_type="text/html")
-        store["last_profile_id"] = profile.id
+        await ctx.actions.run("profiles.switch", {"id": profile.id}, actor="ui")
         back = req.headers.get("referer") or "/"
         return RedirectResponse(back if _same_site_path(back) else "/", status_code=303)
 
@@ -116,6 +125,7 @@ def help_content(registry: Registry) -> FT:
         H2("Tips"),
         Ul(Li("Switch profile from the Profile menu: tasks, chat history and workflow keys follow the profile."),
            Li("Poke checks the live connection: the server answers with a notice."),
-           Li("Everything is stored in one SQLite file in your data dir; run `cardflow doctor` to see where.")),
+           Li("Everything is stored in one SQLite file in your data dir; run ", Code("cardflow doctor"),
+              " to see where.")),
         cls="help",
     )

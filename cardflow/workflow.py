@@ -23,11 +23,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cardflow.actions import Action, Outcome
-from cardflow.actions.workflow_actions import flow_event, workflow_actions
+from cardflow.actions.workflow_actions import flow_event, runs_event, workflow_actions
 from cardflow.errors import Problem
 from cardflow.fields import Checkbox, Field, Number, Radio, Select, Text, TextArea, Url, ValidationError
 from cardflow.flow_views import CardView, FlowView, KeyFormView, RunRow, RunsView
 from cardflow.jobs import ACTIVE
+from cardflow.pipeline import REVERTED
 from cardflow.steps import Step, StepCall
 from cardflow.ui import cards
 from cardflow.workflow_ops import Finalized, UnknownKey, WorkflowOps
@@ -60,6 +61,7 @@ class Workflow(WorkflowOps):
         r["delete"] = self.route("/delete", ["post"])(self._delete)
         r["export"] = self.route("/export", ["get"])(self._export)
         r["chain"] = self.route("/chain", ["get"])(self._get_chain)
+        r["runs"] = self.route("/runs", ["get"])(self._get_runs)
         self._warn_named_hooks()
         self.register_jobs()
         self.register_extra()
@@ -67,6 +69,23 @@ class Workflow(WorkflowOps):
     def actions(self) -> list[Action]:
         """start, submit, revert, finalize… derived from `steps` (docs/actions.md); the routes call them too."""
         return workflow_actions(self)
+
+    def facts(self, profile_id: int) -> list[str]:
+        """The description, the steps with their field kinds, the runs, and the latest run's state."""
+        steps = "; ".join(f"{i}. {s.title}" + (f" ({type(s.field).__name__.lower()})" if s.field else "")
+                          for i, s in enumerate(self.steps, 1))
+        out = [*super().facts(profile_id), f"Its steps: {steps}."]
+        runs = self.ctx.pipulate.count_keys(self.name, profile_id)
+        out.append(f"This profile has {runs} run{'s' if runs != 1 else ''} ({self.key_label.lower()}s).")
+        latest = self.ctx.pipulate.list_keys(self.name, profile_id=profile_id, limit=1)
+        if latest:
+            key = str(latest[0]["key"])
+            state = self.ctx.pipulate.read_state(key)
+            done = [s.title for s in self.steps if self.done(state, s)]
+            nxt = self.first_open(state)
+            out.append(f"The latest run is “{key}” ({latest[0]['status']}): {len(done)} of {len(self.steps)} steps "
+                       "done" + (f", next step: {nxt.title}." if nxt else "."))
+        return out
 
     def register_extra(self) -> None:
         """Override to add routes of a custom step (use `self.route`, and `self.routes` for `url`)."""
@@ -84,7 +103,7 @@ class Workflow(WorkflowOps):
     def flow_view(self) -> FlowView:
         return FlowView(name=self.name, title=self.title, description=self.description, path=self.path,
                         key_label=self.key_label, key_help=self.key_help, first_step=self.steps[0].id, url=self.url,
-                        event=lambda key: flow_event(self.name, key))
+                        event=lambda key: flow_event(self.name, key), runs_event=runs_event(self.name))
 
     def key_form_view(self, value: str = "", error: str | None = None) -> KeyFormView:
         known = self.ctx.pipulate.list_keys(self.name, profile_id=self.ctx.current_profile_id(), limit=KEY_DATALIST)
@@ -116,7 +135,9 @@ class Workflow(WorkflowOps):
             return replace(base, inputs=step.render(self, call), error=error, ran_before=job is not None)
         widget = None
         if step.field is not None:
-            value = raw if raw is not None else self._suggestion(step, call.values)
+            reverted = state.get(REVERTED) or {}
+            value = raw if raw is not None else step.value_of(reverted[step.id]) if step.id in reverted else \
+                self._suggestion(step, call.values)
             widget = step.field.widget(step.id, value, invalid=bool(error),
                                        error_id=cards.error_id(self.flow_view(), step.id))
         return replace(base, widget=widget, error=error, ran_before=job is not None)
@@ -185,6 +206,15 @@ class Workflow(WorkflowOps):
     async def _get_chain(self, req: Request) -> Any:
         return self._chain(self._key(req))
 
+    async def _get_runs(self, req: Request) -> Any:
+        return self._key_table()
+
+    def _chain_and_runs(self, key: str) -> Any:
+        """The chain, and "Saved runs" out of band: a finalize or revert changes a run's status."""
+        table = self._key_table()
+        table.attrs["hx-swap-oob"] = "true"
+        return self._chain(key), table
+
     async def _submit_step(self, req: Request, step_id: str) -> Any:
         key = self._key(req)
         step = self.require_step(step_id)
@@ -205,7 +235,7 @@ class Workflow(WorkflowOps):
         key = self._key(req)
         self.require_step(step_id)  # the page's own wording for a step that does not exist
         await self.act(req, "revert", key=key, step=step_id)
-        return self._chain(key)
+        return self._chain_and_runs(key)
 
     async def _finalize(self, req: Request) -> Any:
         key = self._key(req)
@@ -213,12 +243,12 @@ class Workflow(WorkflowOps):
             await self.act(req, "finalize", key=key)
         except Problem:
             pass  # a step was reopened meanwhile (another tab): the chain shows which
-        return self._chain(key)
+        return self._chain_and_runs(key)
 
     async def _unfinalize(self, req: Request) -> Any:
         key = self._key(req)
         await self.act(req, "unfinalize", key=key)
-        return self._chain(key)
+        return self._chain_and_runs(key)
 
     async def _delete(self, req: Request) -> Any:
         key = self.clean_key(req.query_params.get("key"))

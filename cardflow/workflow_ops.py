@@ -194,7 +194,9 @@ class WorkflowOps(AppPlugin):
         """Clear the step and every later one (this also lifts a finalize)."""
         step = self.require_step(step_id)
         self._state(key)
-        return self.ctx.pipulate.revert(key, step.id, order=self.step_ids)
+        # The cleared values come back as the fields' suggestions: a revert is for changing a value,
+        # not for typing it all again.
+        return self.ctx.pipulate.revert(key, step.id, order=self.step_ids, remember=True)
 
     # -- the whole run ---------------------------------------------------------------------
     def finalize(self, key: str) -> dict[str, Any]:

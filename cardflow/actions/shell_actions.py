@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fasthtml.common import A, Div, Small, to_xml
+
 from cardflow.actions.base import Action, Call
 from cardflow.actions.resolve import pick
 from cardflow.actions.schema import integer, obj, string
@@ -13,11 +15,29 @@ if TYPE_CHECKING:
 
 
 def _store_change(call: Call, key: str, value: Any) -> None:
-    store = call.ctx.db.store
-    before = store.get(key)
-    if before != value:
-        store[key] = value
-        call.record("store", key, {"value": before} if before is not None else None, {"value": value})
+    """Set a `store` value, recording the row (key, JSON value) before and after for undo."""
+    def row() -> dict[str, Any] | None:
+        rows = call.ctx.db.query("SELECT key, value FROM store WHERE key = ?", (key,))
+        return rows[0] if rows else None
+
+    before = row()
+    if call.ctx.db.store.get(key) != value:
+        call.ctx.db.store[key] = value
+        call.record("store", key, before, row())
+
+
+def tell_other_pages(call: Call, profile: Any) -> None:
+    """Pages showing another profile keep acting in it; they get a notice that does not block."""
+    events = call.ctx.events
+    if not events.client_count:
+        return
+    for other in call.ctx.db.profiles():
+        if other.id == profile.id:
+            continue
+        notice = Div(Small(f"Another tab switched to “{profile.name}”. This page still shows “{other.name}”, "
+                           f"and changes made here go to “{other.name}”. "),
+                     A(f"Open {profile.name} here", href="/"), cls="profile-notice")
+        events.publish("profile-switched", to_xml(notice), profile_id=other.id)
 
 
 def switch_profile_action(app: str) -> Action:
@@ -26,6 +46,7 @@ def switch_profile_action(app: str) -> Action:
         profile = pick(rows, item_id=call.params.get("id"), name=call.params.get("item"), noun="profile",
                        name_of=lambda r: str(r.name))
         _store_change(call, "last_profile_id", profile.id)
+        tell_other_pages(call, profile)
         call.say(f"Switched to the profile “{profile.name}”.")
         return {"profile": {"id": profile.id, "name": profile.name}}
 

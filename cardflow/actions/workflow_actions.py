@@ -49,6 +49,11 @@ def flow_event(app: str, key: str) -> str:
     return "flow-" + hashlib.sha1(f"{app}\x00{key}".encode()).hexdigest()[:16]
 
 
+def runs_event(app: str) -> str:
+    """The SSE event an open page of this workflow listens to for its list of saved runs."""
+    return f"runs-{app}"
+
+
 def describe_state(wf: FlowLike, key: str, state: dict[str, Any]) -> dict[str, Any]:
     steps = []
     next_step = None
@@ -103,9 +108,17 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
     plain = [s.id for s in wf.steps if s.job is None]
     jobs = [s.id for s in wf.steps if s.job is not None]
 
-    def changed(call: Call, key: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-        call.record("pipeline", key, before, after)
+    def row(key: str) -> dict[str, Any] | None:
+        rows = ctx.db.query("SELECT * FROM pipeline WHERE key = ?", (key,))
+        return rows[0] if rows else None
+
+    def changed(call: Call, key: str, before: dict[str, Any] | None) -> None:
+        """Record the pipeline row as it was and is (undo restores rows), and tell open pages."""
+        after = row(key)
+        if after != before:
+            call.record("pipeline", key, before, after)
         ctx.events.publish(flow_event(n, key), "changed", profile_id=call.profile_id, exclude=call.origin)
+        ctx.events.publish(runs_event(n), "changed", profile_id=call.profile_id, exclude=call.origin)
 
     def key_of(call: Call) -> str:
         return wf.open_key(call.params["key"], call.profile_id)
@@ -124,35 +137,34 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
         existed = ctx.pipulate.exists(str(raw).strip())
         key, st = wf.start(raw, call.profile_id)
         if not existed:
-            changed(call, key, None, st)
+            changed(call, key, None)
         call.say(f"{'Resumed' if existed else 'Started'} {wf.title} “{key}”.")
         return describe_state(wf, key, st)
 
     async def submit(call: Call) -> dict[str, Any]:
         key, step_id = key_of(call), call.params["step"]
         step = next(s for s in wf.steps if s.id == step_id)
-        before = ctx.pipulate.read_state(key)
+        before = row(key)
         after = await wf.submit(key, step_id, _form(step, call.params.get("value")), call.profile_id)
-        changed(call, key, before, after)
+        changed(call, key, before)
         call.say(f"{wf.title} “{key}”: saved {step.title}.")
         return describe_state(wf, key, after)
 
     def simple(op: str, verb: str) -> Any:
         def handler(call: Call) -> dict[str, Any]:
             key = key_of(call)
-            before = ctx.pipulate.read_state(key)
+            before = row(key)
             after = getattr(wf, op)(key, call.params["step"]) if "step" in call.params else getattr(wf, op)(key)
-            if after != before:
-                changed(call, key, before, after)
+            changed(call, key, before)
             call.say(f"{wf.title} “{key}”: {verb}.")
             return describe_state(wf, key, after)
         return handler
 
     def delete(call: Call) -> dict[str, Any]:
         key = key_of(call)
-        before = ctx.pipulate.read_state(key)
+        before = row(key)
         wf.delete(key)
-        changed(call, key, before, None)
+        changed(call, key, before)
         call.say(f"Deleted {wf.title} “{key}”.")
         return {"deleted": key}
 
@@ -183,12 +195,12 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
                read_only=True),
     ]
     if jobs:
-        acts += job_actions(wf, jobs, changed)
+        acts += job_actions(wf, jobs)
     return [Action(a.name, a.description, a.handler, a.params, a.result, a.read_only, a.destructive, a.confirm, n)
             for a in acts]
 
 
-def job_actions(wf: FlowLike, job_steps: list[str], changed: Any) -> list[Action]:
+def job_actions(wf: FlowLike, job_steps: list[str]) -> list[Action]:
     n, ctx = wf.name, wf.ctx
     step_param: Schema = string("The job step's id: " + ", ".join(job_steps), enum=job_steps)
 

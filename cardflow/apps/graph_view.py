@@ -4,9 +4,10 @@ Every graph lives in ``<data dir>/linkgraph/<graph id>/``: ``edges.csv``, ``meta
 ``graph.duckdb`` and ``meta.json``. Routes (all GET, read-only):
 
 - ``/graph_view?graph=ID``: the page (a sigma.js WebGL canvas, colour toggle, search, links, tables);
-  without ``graph``, the list of graphs.
+  without ``graph``, the list of graphs; ``&full=1`` opens the panel full-screen.
 - ``/graph_view/data?graph=ID&color=pagetype|depth``: nodes and edges for the canvas, sampled by
-  ``graph_for_view`` (its ``rule`` sentence is shown under the canvas), gzip-compressed when the
+  ``graph_for_view`` (its ``rule`` sentence is shown under the canvas; ``broken``, ``orphans`` and
+  ``dead_ends`` fill the summary line), gzip-compressed when the
   browser accepts it. Edges are pairs of node indexes, which keeps the body small.
 - ``/graph_view/search``, ``/graph_view/links``, ``/graph_view/tables``: HTML fragments.
 - ``/graph_view/file?path=linkgraph/ID/edges.csv``: a CSV from the data dir, after a traversal check.
@@ -20,14 +21,15 @@ import json
 import time
 from typing import Any
 
-from fasthtml.common import H2, H4, A, Div, Li, P, Small, Span, Strong, Ul, to_xml
+from fasthtml.common import H2, H4, A, Div, Li, P, Small, Span, Strong, Ul
 from loguru import logger
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from cardflow.actions import Action
 from cardflow.actions.graph_actions import graph_actions
-from cardflow.linkgraph.graphdata import graph_for_view, links_for, search_urls
+from cardflow.errors import problem_fragment
+from cardflow.linkgraph.graphdata import broken_pages, graph_for_view, is_broken, links_for, search_urls
 from cardflow.linkgraph.view import (
     GRAPH_ID,
     Refused,
@@ -39,6 +41,7 @@ from cardflow.linkgraph.view import (
     read_meta,
     read_summary,
     safe_data_file,
+    summary_line,
     tables,
     url_button,
 )
@@ -46,7 +49,7 @@ from cardflow.plugins import AppPlugin
 
 DEFAULT_NODES, DEFAULT_EDGES = 5000, 20000  # what the page asks for: comfortable for WebGL on a laptop
 NODE_CAP, EDGE_CAP = 20000, 100000  # the most one request may ask for
-NODE_KEYS = ("key", "label", "x", "y", "size", "color", "depth", "pagetype", "inlinks")
+NODE_KEYS = ("key", "label", "x", "y", "size", "color", "depth", "pagetype", "inlinks", "http_code", "broken")
 GZIP_ABOVE = 1024
 UNREADABLE = "The graph file could not be read; it may be being rebuilt. Try again, or rebuild the graph."
 
@@ -66,8 +69,17 @@ def compact(view: dict[str, Any]) -> dict[str, Any]:
     return {
         "nodes": [{k: n.get(k) for k in NODE_KEYS} for n in nodes],
         "edges": [[index[e["source"]], index[e["target"]]] for e in view["edges"]],
-        **{k: view[k] for k in ("rule", "total_nodes", "total_edges", "color_by", "legend")},
+        **{k: view[k] for k in ("rule", "total_nodes", "total_edges", "color_by", "legend", "broken")},
     }
+
+
+def _view_and_counts(path: Any, max_nodes: int, max_edges: int, color: str) -> dict[str, Any]:
+    """The canvas data plus the ingest's orphan and dead-end counts, for the summary line under
+    the graph (the full view page has no step card to show them)."""
+    view = compact(graph_for_view(path, max_nodes=max_nodes, max_edges=max_edges, color_by=color))
+    summary = read_summary(path)
+    view["orphans"], view["dead_ends"] = summary.get("orphan_count", 0), summary.get("dead_end_count", 0)
+    return view
 
 
 async def _read(fn: Any, *args: Any) -> Any:
@@ -80,7 +92,8 @@ async def _read(fn: Any, *args: Any) -> Any:
 
 
 def _problem(message: str, status: int = 404) -> HTMLResponse:
-    return HTMLResponse(to_xml(Div(P(message), cls="error-fragment", role="alert")), status_code=status)
+    # These read-only fragments keep their 404/409 status for callers that check it; the HTML is the shared one.
+    return HTMLResponse(problem_fragment(message), status_code=status)
 
 
 class GraphView(AppPlugin):
@@ -116,7 +129,10 @@ class GraphView(AppPlugin):
         if meta.get("app") and meta.get("key"):
             back = P("From ", A(f"{meta.get('title') or meta['app']} · {meta['key']}",
                                 href=f"/{meta['app']}?{_qs(key=meta['key'])}"), cls="muted")
-        return Div(H2("Link graph"), back, graph_panel(gid), assets(), cls="graph-page")
+        # ?full=1 (the "full graph view" link) opens the panel full-screen at once.
+        full = req.query_params.get("full") == "1"
+        return Div(H2("Link graph"), back, P(summary_line(meta)) if meta.get("nodes") is not None else None,
+                   graph_panel(gid, full=full), assets(), cls="graph-page")
 
     def graph_list(self) -> Any:
         root = graphs_root(self.ctx.settings)
@@ -146,11 +162,10 @@ class GraphView(AppPlugin):
         max_edges = _int(q.get("max_edges"), DEFAULT_EDGES, 0, EDGE_CAP)
         started = time.perf_counter()
         try:
-            view = await asyncio.to_thread(graph_for_view, path, max_nodes=max_nodes, max_edges=max_edges,
-                                           color_by=color)
+            view = await asyncio.to_thread(_view_and_counts, path, max_nodes, max_edges, color)
         except Exception as exc:  # the file is being rebuilt, or is not a graph
             return JSONResponse({"error": f"The graph could not be read: {type(exc).__name__}."}, status_code=409)
-        body = json.dumps(compact(view), separators=(",", ":")).encode()
+        body = json.dumps(view, separators=(",", ":")).encode()
         headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding",
                    "X-Graph-Raw-Bytes": str(len(body))}
         if len(body) > GZIP_ABOVE and "gzip" in req.headers.get("accept-encoding", ""):
@@ -194,7 +209,8 @@ class GraphView(AppPlugin):
         facts = " · ".join(str(x) for x in (
             f"depth {node['depth']}" if node["depth"] is not None else "depth unknown",
             node["pagetype"] or "no page type",
-            f"HTTP {node['http_code']}" if node["http_code"] is not None else "not fetched",
+            (f"HTTP {node['http_code']}" + (" · a broken link target" if is_broken(node["http_code"]) else ""))
+            if node["http_code"] is not None else "not fetched",
         ))
         return Div(H4(node["title"] or url), P(shown, Small(" " + facts, cls="muted")),
                    Div(column("Linked from", found["inlinks"], found["inlink_count"]),
@@ -206,7 +222,10 @@ class GraphView(AppPlugin):
         if path is None:
             return _problem("There is no such graph.")
         summary = await _read(read_summary, path)
-        return _problem(UNREADABLE, 409) if summary is None else tables(gid, summary)
+        broken = await _read(broken_pages, path, 200)
+        if summary is None or broken is None:
+            return _problem(UNREADABLE, 409)
+        return tables(gid, summary, broken, crawled=read_meta(path.parent).get("app") == "crawl_graph")
 
     async def file(self, req: Request) -> Response:
         path = safe_data_file(self.ctx.settings, req.query_params.get("path", ""))

@@ -12,16 +12,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fasthtml.common import Button, Div, Input, Label, Option, P, Select, Small, Table, Td, Th, Tr
+from fasthtml.common import Button, Div, Input, Label, Option, P, Select, Small, Strong, Table, Td, Th, Tr
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from cardflow.apps._link_graph_export import EXPORTS, NO_TOKEN, BotifyExports
 from cardflow.apps.connect_botify import explain, read_token
 from cardflow.botify.client import BotifyClient, parse_project_url, propose_depth
+from cardflow.botify.credits import credits_text, estimate
 from cardflow.botify.download import DownloadError, DownloadResult, download_export
 from cardflow.botify.errors import BotifyError
-from cardflow.botify.queries import MAX_DIRECT_DOWNLOAD_ROWS
+from cardflow.botify.queries import metadata_columns
 from cardflow.errors import Problem
 from cardflow.jobs import JobContext
 from cardflow.linkgraph.steps import GraphFiles, graph_step
@@ -31,7 +32,9 @@ from cardflow.workflow import Step, StepCall, Url, ValidationError, Workflow
 
 
 def show_export(v: dict[str, Any]) -> Any:
-    return P(f"Botify export jobs {v.get('links_job')} (links) and {v.get('meta_job')} (page metadata) are done.")
+    segments = ", ".join(v.get("segments") or []) or "none"
+    return P(f"Botify export jobs {v.get('links_job')} (links) and {v.get('meta_job')} (page metadata) are done. "
+             f"Segments exported: {segments}.")
 
 
 def show_download(v: dict[str, Any]) -> Any:
@@ -51,6 +54,7 @@ class LinkGraph(Workflow):
     poll_max = 30.0
     export_deadline = 6 * 3600.0
     backoff_base = 0.5  # the client's retry backoff, for reads and for a refused (429) create
+    request_timeout = 30.0  # seconds per Botify request; a create that outlives it may exist (looked up)
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -70,8 +74,14 @@ class LinkGraph(Workflow):
         """A client with the saved token (kept out of our frames' locals: tracebacks never show it)."""
         if read_token(self.ctx.settings) is None:
             raise ValidationError(NO_TOKEN)
+        kw.setdefault("timeout", self.request_timeout)
         return BotifyClient(read_token(self.ctx.settings) or "", self.ctx.settings.botify_api,
-                            backoff_base=self.backoff_base, **kw)
+                            backoff_base=self.backoff_base, max_export_rows=self.max_rows, **kw)
+
+    @property
+    def max_rows(self) -> int:
+        """Rows per export: Botify's direct-download cap for this account (``CARDFLOW_BOTIFY_MAX_ROWS``)."""
+        return self.ctx.settings.botify_max_rows
 
     # -- 1. project ------------------------------------------------------------------------
     async def submit_project(self, call: StepCall) -> dict[str, Any]:
@@ -101,19 +111,27 @@ class LinkGraph(Workflow):
         return (Label("Analysis", fr="field-analysis"), Select(*options, name="analysis", id="field-analysis"),
                 Small(f"{len(items):,} successful analyses, newest first.", cls="muted"))
 
-    def submit_analysis(self, call: StepCall) -> dict[str, Any]:
+    async def submit_analysis(self, call: StepCall) -> dict[str, Any]:
         slug = str((call.form or FormData()).get("analysis") or "")
-        items = (call.state.get("project") or {}).get("analyses", [])
-        chosen = next((a for a in items if a["slug"] == slug), None)
+        project = call.state.get("project") or {}
+        chosen = next((a for a in project.get("analyses", []) if a["slug"] == slug), None)
         if chosen is None:
             raise ValidationError("Choose one of the listed analyses.")
-        return {"analysis": slug, "name": chosen["name"], "date": chosen["date"]}
+        # The segments are the project's own (none, or any names): the metadata export asks for
+        # exactly those fields, and the graph can colour by them later.
+        try:
+            async with self.client(max_retries=3) as bf:
+                segments = await bf.segments(project["org"], project["slug"], slug)
+        except BotifyError as err:
+            raise ValidationError(explain(err, self.ctx.settings.botify_api, f"the analysis {slug}")) from None
+        return {"analysis": slug, "name": chosen["name"], "date": chosen["date"], "segments": segments}
 
     # -- 3. depth --------------------------------------------------------------------------
     def render_depth(self, call: StepCall) -> Any:
-        counts = (call.state.get("analysis") or {}).get("counts")
-        if counts:
-            return self.depth_inputs({int(d): n for d, n in counts.items()})
+        saved = call.state.get("analysis") or {}
+        counts, pages = saved.get("counts"), saved.get("pages")
+        if counts and pages is not None:
+            return self.depth_inputs({int(d): n for d, n in counts.items()}, {int(d): n for d, n in pages.items()})
         return Div(P("Asking Botify how many links each depth holds…", aria_busy="true"),
                    hx_post=self.url("counts", key=call.key), hx_trigger="load", hx_target="this", hx_swap="outerHTML",
                    cls="depth-counts")
@@ -127,28 +145,35 @@ class LinkGraph(Workflow):
         try:  # no token: the client raises a ValidationError, shown as the fragment in its place
             async with self.client() as bf:
                 counts = await bf.edge_counts_by_depth(project["org"], project["slug"], analysis["analysis"])
+                pages = await bf.page_counts_by_depth(project["org"], project["slug"], analysis["analysis"],
+                                                      max(counts))
         except BotifyError as err:
             return Div(P(explain(err, self.ctx.settings.botify_api), cls="field-error", role="alert"),
                        Button("Try again", type="button", hx_post=self.url("counts", key=key),
                               hx_target="closest .depth-counts", hx_swap="outerHTML"), cls="depth-counts")
         current = self.ctx.pipulate.get_step_data(key, "analysis")
         if current.get("analysis") == analysis["analysis"]:  # not reverted meanwhile
-            self.ctx.pipulate.set_step_data(key, "analysis", {**current, "counts": {str(d): n for d, n in counts.items()}})
-        return self.depth_inputs(counts)
+            self.ctx.pipulate.set_step_data(key, "analysis", {**current, "counts": {str(d): n for d, n in counts.items()},
+                                                              "pages": {str(d): n for d, n in pages.items()}})
+        return self.depth_inputs(counts, pages)
 
-    def depth_inputs(self, counts: dict[int, int]) -> Any:
-        size = MAX_DIRECT_DOWNLOAD_ROWS
+    def depth_inputs(self, counts: dict[int, int], pages: dict[int, int]) -> Any:
+        size = self.max_rows
         proposed = propose_depth(counts, size)
-        rows = [Tr(Td(str(d)), Td(f"{n:,}"), Td("← proposed" if d == proposed else ""))
+        rows = [Tr(Td(str(d)), Td(f"{n:,}"), Td(f"{pages.get(d, 0):,}"),
+                   Td(credits_text(estimate(n, pages.get(d), size).total)), Td("← proposed" if d == proposed else ""))
                 for d, n in sorted(counts.items())]
         return Div(
-            Table(Tr(Th("Depth"), Th("Links from pages up to this depth"), Th("")), *rows),
+            Table(Tr(Th("Depth"), Th("Links from pages up to this depth"), Th("Pages (HTTP 200)"),
+                     Th(f"Credits at {size:,} rows"), Th("")), *rows),
             Label("Depth", fr="field-depth"),
             Select(*[Option(f"{d} · {n:,} links", value=str(d), selected=d == proposed)
                      for d, n in sorted(counts.items())], name="depth", id="field-depth"),
-            Label("Export size (rows, at most 1,000,000)", fr="field-export-size"),
+            Label(f"Export size (rows, at most {size:,})", fr="field-export-size"),
             Input(type="number", name="export_size", id="field-export-size", value=str(size), min="1", max=str(size)),
-            Small(f"Proposed: depth {proposed}, the deepest whose links fit in one export of {size:,} rows.",
+            Small(f"Proposed: depth {proposed}, the deepest whose links fit in one export of {size:,} rows. "
+                  "Botify charges export credits: 0.1 per link row and 1 per page row, each export capped at "
+                  "the export size. The next step shows the estimate for your choice before anything starts.",
                   cls="muted"),
             cls="depth-counts")
 
@@ -157,23 +182,32 @@ class LinkGraph(Workflow):
         counts = {int(d): n for d, n in (call.state.get("analysis") or {}).get("counts", {}).items()}
         if not counts:
             raise ValidationError("Wait for the link counts to load, or reload the page.")
-        depth, size = str(form.get("depth") or ""), str(form.get("export_size") or str(MAX_DIRECT_DOWNLOAD_ROWS))
+        cap = self.max_rows
+        depth, size = str(form.get("depth") or ""), str(form.get("export_size") or str(cap))
         if not (depth.isascii() and depth.isdigit()) or int(depth) not in counts:
             raise ValidationError("Choose one of the listed depths.")
         size = size.strip()
-        if not (size.isascii() and size.isdigit()) or len(size) > 9 or not 1 <= int(size) <= MAX_DIRECT_DOWNLOAD_ROWS:
-            raise ValidationError("The export size is a whole number from 1 to 1,000,000.")
-        d = int(depth)
-        return {"depth": d, "edges": counts[d], "export_size": int(size), "truncated": counts[d] > int(size)}
+        if not (size.isascii() and size.isdigit()) or len(size) > 10 or not 1 <= int(size) <= cap:
+            raise ValidationError(f"The export size is a whole number from 1 to {cap:,}.")
+        d, rows = int(depth), int(size)
+        pages = (call.state.get("analysis") or {}).get("pages") or {}
+        page_count = pages.get(str(d))
+        cost = estimate(counts[d], page_count, rows)
+        return {"depth": d, "edges": counts[d], "export_size": rows, "truncated": counts[d] > rows,
+                "pages": page_count, "credits": round(cost.total, 1)}
 
     # -- 4. export (a resumable job) -----------------------------------------------------------
     def render_export(self, call: StepCall) -> Any:
         state = call.state
         p, a, d = state.get("project", {}), state.get("analysis", {}), state.get("depth", {})
-        return P(f"Starts two Botify exports from {p.get('org')}/{p.get('slug')}, analysis {a.get('analysis')}: "
-                 f"the links from pages up to depth {d.get('depth')} (about {d.get('edges', 0):,} rows) and those "
-                 "pages' metadata. You may close the page or restart Cardflow meanwhile: polling picks up the "
-                 "same Botify jobs.", cls="muted")
+        cost = estimate(int(d.get("edges") or 0), d.get("pages"), int(d.get("export_size") or self.max_rows))
+        segments = a.get("segments")
+        fields = ("segments: " + ", ".join(segments)) if segments else "no segments (the project has none)"
+        return (P(f"Starts two Botify exports from {p.get('org')}/{p.get('slug')}, analysis {a.get('analysis')}: "
+                  f"the links from pages up to depth {d.get('depth')} (about {d.get('edges', 0):,} rows) and those "
+                  f"pages' metadata with {fields}. You may close the page or restart Cardflow meanwhile: polling "
+                  "picks up the same Botify jobs, and an export already running or just made is reused.", cls="muted"),
+                P(Strong(f"Cost: {cost.describe()}."), cls="export-credits"))
 
     async def run_export(self, job: JobContext) -> dict[str, Any]:
         return await self.exports.run(job)
@@ -185,6 +219,9 @@ class LinkGraph(Workflow):
 
     async def run_download(self, job: JobContext) -> dict[str, Any]:
         export = self.ctx.pipulate.get_step_data(job.key, "export").get("export") or {}
+        # The metadata's columns depend on the project's segments: saved in the order the ingest reads.
+        # An export made before segments were read has pagetype in place already: it is copied as is.
+        shapes = {"links": None, "meta": metadata_columns(export["segments"]) if "segments" in export else None}
         gid, folder = self.graph.key_id(job.key), self.graph.folder(job.key)
         files: list[dict[str, Any]] = []
         for i, (kind, label, name) in enumerate(EXPORTS):
@@ -192,7 +229,7 @@ class LinkGraph(Workflow):
             # download_export decompresses synchronously: run it on its own loop in a worker thread, so
             # a big export never blocks the server; progress comes back through `seen`.
             work = asyncio.ensure_future(asyncio.to_thread(asyncio.run, download_export(
-                export.get(f"{kind}_url", ""), folder / name, on_progress=seen.update)))
+                export.get(f"{kind}_url", ""), folder / name, on_progress=seen.update, columns=shapes[kind])))
             while not work.done():
                 await asyncio.wait({work}, timeout=0.5)
                 await job.progress(50 * (i + seen.share()), f"Downloading the {label}: {seen.done:,} bytes",

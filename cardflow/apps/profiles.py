@@ -24,6 +24,7 @@ class Profiles(CrudApp):
     noun = "profile"
     scoped = False
     toggle_field = "active"
+    unique_field = "name"
     fields = {
         "name": Text(required=True, max_length=200, placeholder="New profile name, then Enter"),
         "real_name": Text(max_length=200),
@@ -51,7 +52,7 @@ class Profiles(CrudApp):
             IconButton("Edit profile", icon="✎", hx_get=self.url("edit", profile), **target),
             IconButton("Delete profile", icon="✕", hx_post=self.url("delete", profile),
                        hx_confirm=f"Delete this profile together with its {tasks} task(s) and {keys} workflow key(s)? "
-                                  "This cannot be undone.", **target),
+                                  "Activity can undo it.", **target),
             id=dom, data_id=str(profile.id), cls=None if profile.active else "inactive",
             hx_swap_oob="true" if oob else None,
         )

@@ -72,7 +72,9 @@ class StreamSimulator(AppPlugin):
 
     def run_panel(self, job: Any) -> Any:
         params = json.loads(job.detail or "{}").get("params", {})
-        return Div(Small(f"Run {job.id}: {params.get('duration')} s, {params.get('updates')} updates"),
+        # Numbered among this app's runs: job ids are shared with every other app's jobs.
+        number = self.ctx.db.query("SELECT count(*) AS n FROM job WHERE kind = ? AND id <= ?", (KIND, job.id))[0]["n"]
+        return Div(Small(f"Run {number}: {params.get('duration')} s, {params.get('updates')} updates"),
                    job_live(job), cls="sim-run", data_job=str(job.id))
 
     async def start(self, req: Request) -> Any:

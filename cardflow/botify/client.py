@@ -47,7 +47,7 @@ from .jobs import (
     RefusedCallback,
     propose_depth,
 )
-from .projects import APP_HOST, analysis_sort_key, owners, parse_project_url, project_owner
+from .projects import APP_HOST, analysis_segments, analysis_sort_key, owners, parse_project_url, project_owner
 from .waiting import PollRound
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "PollRound",
     "ProgressCallback",
     "RefusedCallback",
+    "analysis_segments",
     "analysis_sort_key",
     "failure_reason",
     "owners",
@@ -88,6 +89,7 @@ class BotifyClient(ExportJobs):
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
         page_size: int = 100,
+        max_export_rows: int = queries.MAX_DIRECT_DOWNLOAD_ROWS,
         transport: httpx.AsyncBaseTransport | None = None,
     ):
         token = (token or "").strip()
@@ -101,6 +103,7 @@ class BotifyClient(ExportJobs):
         self.backoff_base = float(backoff_base)
         self.backoff_max = float(backoff_max)
         self.page_size = int(page_size)
+        self.max_export_rows = int(max_export_rows)  # the account's direct-download cap (a setting)
         self._sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep  # tests may swap this
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -308,6 +311,11 @@ class BotifyClient(ExportJobs):
         good = [a for a in items if a.get("slug") and str(a.get("status", "success")).lower() == "success"]
         return sorted(good, key=analysis_sort_key, reverse=True)
 
+    async def segments(self, org: str, project: str, analysis_slug: str) -> list[str]:
+        """The analysis's segment names (``features.segments.names``), usable as export fields."""
+        body = await self._request("GET", f"/v1/analyses/{org}/{project}/{analysis_slug}")
+        return queries.segment_names(analysis_segments(body))
+
     async def query(
         self, org: str, project: str, body: dict[str, Any], page: int = 1, size: int | None = None
     ) -> dict[str, Any]:
@@ -338,3 +346,26 @@ class BotifyClient(ExportJobs):
                 break
             previous = counts[depth]
         return counts
+
+    async def page_counts_by_depth(
+        self, org: str, project: str, analysis_slug: str, max_depth: int = 10
+    ) -> dict[int, int]:
+        """``{depth: 200 pages at depth <= depth}``: the metadata export's rows, for its credit cost.
+
+        One grouped query (pages per depth) made cumulative here; depths with no page keep the
+        count of the depth above them.
+        """
+        limit = queries.as_depth(max_depth)
+        body = await self.query(org, project, queries.page_count_query(analysis_slug, limit), size=limit + 1)
+        per_depth: dict[int, int] = {}
+        for row in body.get("results") or []:
+            try:
+                depth, count = int(row["dimensions"][0]), int(row["metrics"][0] or 0)
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+            per_depth[depth] = per_depth.get(depth, 0) + count
+        total, counts = 0, {}
+        for depth in range(0, limit + 1):
+            total += per_depth.get(depth, 0)
+            counts[depth] = total
+        return {d: n for d, n in counts.items() if d >= 1}

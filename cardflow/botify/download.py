@@ -20,11 +20,12 @@ import csv
 import gzip
 import inspect
 import io
+import itertools
 import os
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -114,8 +115,27 @@ def _open_decompressed(raw: Path, compression: str) -> Iterator[IO[bytes]]:
         yield stream
 
 
-def _write_csv(source: IO[bytes], out_path: Path) -> tuple[int, int]:
-    """Copy ``source`` to ``out_path`` dropping a first ``sep=`` line. Returns (data rows, bytes)."""
+def _reshape(rows: Iterator[list[str]], columns: Sequence[tuple[str, str]]) -> Iterator[list[str]]:
+    """The header row becomes ``columns``' names; each data row their sources' cells ("" when absent)."""
+    header = next(rows, None)
+    if header is None:
+        return
+    where = {name: i for i, name in enumerate(header)}
+    picks = [where.get(source, -1) if source else -1 for _, source in columns]
+    yield [name for name, _ in columns]
+    for row in rows:
+        if row:
+            yield [row[i] if 0 <= i < len(row) else "" for i in picks]
+
+
+def _write_csv(
+    source: IO[bytes], out_path: Path, columns: Sequence[tuple[str, str]] | None = None
+) -> tuple[int, int]:
+    """Copy ``source`` to ``out_path`` dropping a first ``sep=`` line. Returns (data rows, bytes).
+
+    With ``columns`` (name, source header) the file is rewritten in that column order instead of
+    copied line by line: slower, so only for exports whose columns vary (the page metadata).
+    """
     with (
         io.TextIOWrapper(source, encoding="utf-8", errors="surrogateescape", newline="") as text,
         out_path.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out,
@@ -124,6 +144,17 @@ def _write_csv(source: IO[bytes], out_path: Path) -> tuple[int, int]:
         probe = first.lstrip("\ufeff").rstrip("\r\n")
         if probe.lower().startswith("sep=") and len(probe) <= 6:
             first = ""
+
+        if columns is not None:
+            rest = itertools.chain([first] if first else [], text)
+            writer = csv.writer(out, lineterminator="\r\n")
+            records = 0
+            for row in _reshape(csv.reader(rest), columns):
+                writer.writerow(row)
+                records += 1
+            out.flush()
+            os.fsync(out.fileno())
+            return max(0, records - 1), out.tell()
 
         def lines() -> Iterator[str]:
             if first:
@@ -147,12 +178,15 @@ async def download_export(
     client: httpx.AsyncClient | None = None,
     on_progress: ProgressCallback | None = None,
     timeout: float = 300.0,
+    columns: Sequence[tuple[str, str]] | None = None,
 ) -> DownloadResult:
     """Download ``url`` (a Botify ``download_url``) and write the CSV atomically at ``dest``.
 
     ``client``: an optional plain ``httpx.AsyncClient`` (tests, proxies); its Authorization
     header and auth are stripped for this request. ``on_progress(bytes_done, total_or_None)``
-    may be sync or async. Raises :class:`DownloadError`; ``dest`` is then left as it was.
+    may be sync or async. ``columns``: ``(name, export header)`` pairs to save the CSV in that
+    shape (see :func:`cardflow.botify.queries.metadata_columns`). Raises :class:`DownloadError`;
+    ``dest`` is then left as it was.
     """
     if isinstance(client, BotifyClient):
         raise TypeError(
@@ -201,7 +235,7 @@ async def download_export(
         csv_path = _temp_path(dest, ".csv.part")
         try:
             with _open_decompressed(raw_path, compression) as stream:
-                rows, csv_size = _write_csv(stream, csv_path)
+                rows, csv_size = _write_csv(stream, csv_path, columns)
         except (OSError, EOFError, zlib.error, zipfile.BadZipFile, csv.Error) as exc:
             raise DownloadError(f"The {compression} export from {shown} is damaged: {exc}") from None
         os.replace(csv_path, dest)

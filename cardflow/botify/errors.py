@@ -19,8 +19,12 @@ _HINTS = {
     "1020": "Botify says the request is badly formatted.",
     "1029": "Botify says a field in the query does not exist.",
     "1053": "Botify rate limit reached (5 calls per second per operation); try again shortly.",
+    "1058": "Botify is already running an advanced export for this account; the next one waits its turn.",
     "1060": "The Botify export failed.",
 }
+# Botify's error-code list: "1058 | An advanced export is already running" (a 4xx; the status is not
+# given). A create refused so made nothing and costs nothing: it can be tried again when one finishes.
+EXPORT_ALREADY_RUNNING = "1058"
 _STATUS_CODES = {401: "1001", 403: "1002", 429: "1053"}
 
 

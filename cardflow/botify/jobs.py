@@ -5,7 +5,9 @@ key, so a second try could start a second export. It raises :class:`BotifyJobCre
 instead, saying whether the job may exist anyway. Only a create Botify refused outright (429, or a
 connection that was never made) may be tried again, when the caller asks, with the client's
 backoff. Polls go through the client's retrying GET, so they may be repeated freely; the waiting
-loop itself is :mod:`cardflow.botify.waiting`.
+loop itself is :mod:`cardflow.botify.waiting`. Because a second create pays again (credits per
+exported row), :meth:`ExportJobs.find_export` lists the project's export jobs so a caller can reuse
+one of the same query first.
 
 The job endpoints are a mixin of :class:`cardflow.botify.client.BotifyClient`, which supplies the
 HTTP plumbing (see :class:`ExportJobs`).
@@ -16,6 +18,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -59,6 +62,28 @@ def _results_dict(results: Any) -> dict[str, Any] | None:
     return None
 
 
+def _payload(job: dict[str, Any]) -> dict[str, Any] | None:
+    """A listed job's echoed payload: an object in the docs, typed as a string in the spec."""
+    payload = job.get("payload")
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _when(value: Any) -> datetime | None:
+    """A job's ``date_created`` (ISO 8601, maybe with ``Z``) as an aware datetime, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 class ExportJobs:
     """The export-job endpoints of :class:`~cardflow.botify.client.BotifyClient`.
 
@@ -71,6 +96,7 @@ class ExportJobs:
         _sleep: Callable[[float], Awaitable[Any]]
 
         max_retries: int
+        max_export_rows: int
 
         def _url(self, path_or_url: str) -> str: ...
         def absolute(self, path_or_url: str) -> str: ...
@@ -89,6 +115,7 @@ class ExportJobs:
             retry: bool = True,
             ok: tuple[int, ...] = (200,),
         ) -> Any: ...
+        async def _paginate(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
 
     async def create_export(
         self,
@@ -125,7 +152,8 @@ class ExportJobs:
     async def _create_once(
         self, org: str, project: str, query: dict[str, Any], *, export_size: int, filetype: str | None
     ) -> dict[str, Any]:
-        body = queries.export_job_body(org, project, query, export_size=export_size, filetype=filetype)
+        body = queries.export_job_body(org, project, query, export_size=export_size, filetype=filetype,
+                                       max_rows=self.max_export_rows)
         url = self._url("/v1/jobs")
         failure: tuple[str, bool] | None = None
         try:
@@ -164,6 +192,49 @@ class ExportJobs:
             "job_url": self.absolute(job_url),
             "job_status": data.get("job_status") or "CREATED",
         }
+
+    async def export_jobs(self, org: str, project: str) -> list[dict[str, Any]]:
+        """The project's export jobs, every page (``GET /v1/jobs?job_type=export&project=``).
+
+        The spec's filters are ``job_type``, ``project`` (a slug) and ``analysis``; a project slug is
+        only unique within its owner, so the owner is checked on each job's echoed payload.
+        """
+        items = await self._paginate("/v1/jobs", {"job_type": "export", "project": project})
+        return [job for job in items if (_payload(job) or {}).get("username") == org]
+
+    async def find_export(
+        self,
+        org: str,
+        project: str,
+        query: dict[str, Any],
+        *,
+        export_size: int,
+        done_since: datetime | None = None,
+    ) -> dict[str, Any] | None:
+        """An existing export of exactly this query and size to reuse instead of paying again.
+
+        A running one (CREATED, PROCESSING or an unknown status) always qualifies: waiting for it
+        costs nothing. A DONE one only if created at or after ``done_since`` (None: never), because
+        its download link may have expired; FAILED never. The newest match wins.
+        Returns ``{"job_id", "job_status", "date_created"}`` or None.
+        """
+        found: list[tuple[datetime, dict[str, Any]]] = []
+        for job in await self.export_jobs(org, project):
+            payload = _payload(job) or {}
+            if payload.get("query") != query or payload.get("export_size") != export_size:
+                continue
+            status = str(job.get("job_status") or "").upper()
+            created = _when(job.get("date_created"))
+            if status == JOB_FAILED or job.get("job_id") in (None, ""):
+                continue
+            if status == JOB_DONE and (done_since is None or created is None or created < done_since):
+                continue
+            found.append((created or datetime.min.replace(tzinfo=UTC), job))
+        if not found:
+            return None
+        created, job = max(found, key=lambda pair: pair[0])
+        return {"job_id": str(job["job_id"]).strip(), "job_status": str(job.get("job_status") or "").upper(),
+                "date_created": job.get("date_created")}
 
     async def poll_job(self, job_id: str | int) -> dict[str, Any]:
         """One poll. Returns ``{job_id, job_status, download_url, failure_reason, results, raw}``."""

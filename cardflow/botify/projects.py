@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -92,3 +93,21 @@ def analysis_sort_key(item: dict[str, Any]) -> tuple[datetime, datetime, int]:
         slug_n = int(match.group(2) or 1)
     when = _parse_dt(item.get("date_finished")) or _parse_dt(item.get("date_created")) or slug_day
     return when, slug_day, slug_n
+
+
+def analysis_segments(analysis: Any) -> list[str]:
+    """The segment names of an analysis detail (``GET /v1/analyses/{user}/{project}/{slug}``).
+
+    Botify's docs put them at ``features.segments.names`` (e.g. ``["pagetype", "lang"]``), with
+    ``features.segments`` null when the project has no segments. The spec types ``features`` as a
+    string, so a JSON-encoded one is read too. Anything else means no segments.
+    """
+    features = analysis.get("features") if isinstance(analysis, dict) else None
+    if isinstance(features, str):
+        try:
+            features = json.loads(features)
+        except ValueError:
+            return []
+    segments = features.get("segments") if isinstance(features, dict) else None
+    names = segments.get("names") if isinstance(segments, dict) else None
+    return [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []

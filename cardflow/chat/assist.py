@@ -10,34 +10,36 @@ asks in one of three ways, depending on the backend:
 - the embedded model (``needs_intent_pass``): one grammar-constrained call (intent.py).
 
 Whatever the way, the call goes to ``ctx.actions.run(..., actor="assistant")``, the one execution
-path (validation, profile scope, action_log, live updates). The reply shows each outcome's
-summary ("✓ …") or the refusal's sentence ("✗ …").
+path (validation, profile scope, action_log, live updates), through ``acting.act``. What ran is
+shown as receipts the app draws (receipts.py), never as lines in the model's text, so text that
+imitates a receipt stays plain text. A question never writes: a changing action decided for a
+question is not run, and the model answers instead.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cardflow.actions.base import Action, Outcome
+from cardflow.actions.base import Action
+from cardflow.chat.acting import Call, act, brief, refuse_control
 from cardflow.chat.backends import TOOL_CALLS_MARKER
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
-from cardflow.chat.intent import decide, looks_like_command
+from cardflow.chat.intent import decide
+from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
 
-__all__ = ["COMMAND_HELP", "execute", "run_reply"]  # COMMAND_HELP: the format's first line, which callers look for
+__all__ = ["COMMAND_HELP", "Reply", "brief", "execute", "refuse_control", "run_reply"]  # COMMAND_HELP: the format's first line, which callers look for
 
 CODE_BLOCK = re.compile(r"```[a-zA-Z]*\n(.*?)```", re.S)
 COMMAND_IN_TEXT = re.compile(r'\{[^{}]*"action"\s*:(?:[^{}]|\{[^{}]*\})*\}')  # a command, params one level deep
 MAX_COMMANDS = 5  # a runaway reply cannot fire off a hundred changes
-MAX_LISTED = 50
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,18 @@ class Rows:
     noun: str
     names: list[str]
     line: str
+
+
+@dataclass
+class Reply:
+    """What one reply produced so far: the model's prose, the receipts, and what the model saw.
+
+    Filled in as the reply goes, so a reply that is stopped half-way still has its meta.
+    """
+
+    text: str = ""
+    receipts: list[Receipt] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def open_app(ctx: Context) -> str:
@@ -68,119 +82,103 @@ def rows_of(ctx: Context, app_name: str, profile_id: int) -> Rows:
     return Rows(noun, names, f"The user's current {noun}s: {shown or 'none'}.")
 
 
-def _label(item: Any) -> str:
-    if isinstance(item, dict):
-        for key in ("name", "title", "key"):
-            if key in item:
-                return str(item[key]) + (" ✓" if item.get("done") else "")
-    return json.dumps(item, ensure_ascii=False)[:80]
-
-
-def brief(action: Action, result: Any, noun: str) -> str:
-    """A read-only action's result in a few lines: a list's names, anything else as short JSON."""
-    if isinstance(result, dict) and isinstance(result.get("items"), list):
-        items, count = result["items"], int(result.get("count", len(result["items"])))
-        if not count:
-            return f"No {noun}s."
-        lines = [f"{i}. {_label(r)}" for i, r in enumerate(items[:MAX_LISTED], 1)]
-        more = f"\n… and {count - len(lines)} more" if count > len(lines) else ""
-        return f"{count} {noun}{'s' if count != 1 else ''}:\n" + "\n".join(lines) + more
-    text = json.dumps(result, ensure_ascii=False)
-    return f"{action.title}: `{text[:300]}{'…' if len(text) > 300 else ''}`"
-
-
-def outcome_line(action: Action, outcome: Outcome, noun: str) -> str:
-    if action.read_only:
-        return brief(action, outcome.result, noun)
-    return "✓ " + (outcome.summary or f"Done: {action.title}.")
-
-
-def refuse_control(params: Any, where: str = "") -> None:
-    """Model output is untrusted: a control character in any text is refused (the schemas allow them)."""
-    if isinstance(params, str) and CONTROL.search(params):
-        raise Problem(f"The value of “{where or 'a parameter'}” contains control characters.", field=where or None)
-    items = params.items() if isinstance(params, dict) else enumerate(params) if isinstance(params, list) else ()
-    for key, value in items:
-        refuse_control(value, f"{where}.{key}" if where else str(key))
-
-
-async def execute(ctx: Context, name: str, params: Any, offered: Sequence[Action], *, profile_id: int,
-                  origin: str | None = None) -> str:
-    """Run one call through the registry; the line for the reply, "✗ <sentence>" when refused."""
-    by_name = {a.name: a for a in offered}
-    try:
-        action = by_name.get(name) or ctx.actions.get(name)  # an unknown name is refused here
-        if name not in by_name:
-            plugin = ctx.registry.by_name(action.app)
-            raise Problem(f"“{name}” is not available here: open the {plugin.title if plugin else action.app} "
-                          "app first.")
-        refuse_control(params)
-        outcome = await ctx.actions.run(name, params, actor="assistant", profile_id=profile_id, origin=origin)
-    except Problem as exc:
-        return "✗ " + exc.message
-    plugin = ctx.registry.by_name(action.app)
-    return outcome_line(action, outcome, str(getattr(plugin, "noun", "item")))
+async def execute(ctx: Context, name: str, params: Any, offered: Sequence[Action], *,
+                  profile_id: int) -> list[Receipt]:
+    """One call, run (or proposed, or refused) through the registry; its receipts."""
+    return await act(ctx, [(name, params)], offered, profile_id=profile_id)
 
 
 def strip_commands(text: str) -> str:
-    """The reply without the command JSON that was run: the user reads the outcome line instead."""
+    """The reply without the command JSON: the user reads the receipt instead."""
     text = CODE_BLOCK.sub(lambda m: "" if '"action"' in m.group(1) else m.group(0), text)
     text = COMMAND_IN_TEXT.sub("", text)
     return text.strip()
 
 
-async def run_commands(ctx: Context, raws: Sequence[dict[str, Any]], offered: Sequence[Action], *,
-                       profile_id: int, origin: str | None) -> list[str]:
-    lines = []
+def calls_of(raws: Sequence[dict[str, Any]]) -> list[Call]:
+    calls: list[Call] = []
     for raw in raws[:MAX_COMMANDS]:
         try:
-            name, params = to_call(raw)
+            calls.append(to_call(raw))
         except Problem as exc:
-            lines.append("✗ " + exc.message)
-            continue
-        lines.append(await execute(ctx, name, params, offered, profile_id=profile_id, origin=origin))
-    return lines
+            calls.append(exc)
+    return calls
+
+
+def _decision_meta(decision: Any) -> dict[str, Any]:
+    return {"kind": decision.kind, "action": decision.action, "question": decision.question,
+            "messages": list(decision.messages), "seconds": decision.seconds, "tokens": decision.tokens}
 
 
 async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable[[str], Awaitable[None]],
-                    origin: str | None = None) -> str:
+                    origin: str | None = None, reply: Reply | None = None) -> str:
+    """The model's text (without commands); receipts and what the model saw land in `reply` as they come."""
     # `origin` is the chat panel's client id, which is also its page's SSE id. The registry spares
     # the origin the live update (a form has already redrawn itself), but a page changed from the
     # chat has not, so the assistant's runs are broadcast to every page, the asking one included.
     del origin
+    reply = reply if reply is not None else Reply()
+    started = time.perf_counter()
     chat = ctx.chat
     backend, _ = await chat.backend()
     app_name = open_app(ctx)
     offered = ctx.actions.for_app(app_name)
     rows = rows_of(ctx, app_name, profile_id)
+    meta = reply.meta
+    meta.update(backend=backend.name, model=chat.model() or backend.model, app=app_name)
 
-    if backend.needs_intent_pass and looks_like_command(text):
-        decision = await decide(backend, text, offered, rows.names, noun=rows.noun, model=chat.model())
-        if decision is not None:
-            reply = await execute(ctx, decision.action, decision.params, offered, profile_id=profile_id)
-            await on_chunk(reply)
-            return reply
+    if backend.needs_intent_pass:
+        decision = await decide(ctx, backend, text, offered, app_name=app_name, profile_id=profile_id,
+                                model=chat.model())
+        meta["decision"] = _decision_meta(decision)
+        if decision.kind == "action" and not (decision.question and not _read_only(ctx, decision.action)):
+            reply.receipts = await execute(ctx, decision.action, decision.params, offered, profile_id=profile_id)
+            meta["timings"] = {"total": time.perf_counter() - started}
+            meta["tokens"] = {"intent pass": decision.tokens}
+            return reply.text
+        # A question that the model mapped to a change ("which app am I in?" → tasks.add) is
+        # answered in words instead: a question never writes.
 
     native = chat.use_tools() and backend.supports_tools
     extra = "" if backend.needs_intent_pass else rows.line if native else command_help(offered, rows.line)
     messages = chat.build_messages(profile_id, chat.system_prompt(app_name, extra=extra))
+    meta["messages"] = messages
     options: dict[str, Any] = {"idle_timeout": chat.idle_timeout()}
     if native:
         options["tools"] = tool_definitions(offered)
-    acc, tool_chunks = "", ""
+    tool_chunks = ""
+    streamed = time.perf_counter()
     async for chunk in backend.stream(messages, model=chat.model(), options=options):
+        meta.setdefault("timings", {}).setdefault("first_token", time.perf_counter() - streamed)
         if TOOL_CALLS_MARKER in chunk:
             tool_chunks += chunk  # native tool calls: parsed (and refused if malformed) with the text below
             continue
-        acc += chunk
-        await on_chunk(acc)
+        reply.text += chunk
+        await on_chunk(reply.text)
+    meta.setdefault("timings", {})["total"] = time.perf_counter() - started
+    meta["tokens"] = _tokens(backend, messages, reply.text, meta.get("decision"))
 
-    found = extract_commands(acc + tool_chunks)
+    found = extract_commands(reply.text + tool_chunks)
     if found:
-        lines = await run_commands(ctx, found, offered, profile_id=profile_id, origin=None)
-        acc = (strip_commands(acc) + "\n\n" + "\n".join(lines)).strip()
-        await on_chunk(acc)
+        reply.receipts = await act(ctx, calls_of(found), offered, profile_id=profile_id)
+        reply.text = strip_commands(reply.text)
+        await on_chunk(reply.text)
     elif found.errors:
-        acc = (acc.rstrip() + "\n\n✗ The reply held a command that could not be read, so nothing was changed.").strip()
-        await on_chunk(acc)
-    return acc
+        unreadable = Item("(unreadable)", "Not run", state="refused",
+                          summary="The reply held a command that could not be read, so nothing was changed.")
+        reply.receipts = [Receipt("done", [unreadable])]
+    return reply.text
+
+
+def _read_only(ctx: Context, name: str) -> bool:
+    return name in ctx.actions and ctx.actions.get(name).read_only
+
+
+def _tokens(backend: Any, messages: list[dict[str, str]], text: str, decision: Any) -> dict[str, Any]:
+    """The backend's own count when it keeps one, else an estimate (about 4 characters a token)."""
+    counted = int(getattr(backend, "last_tokens", 0) or 0)
+    out: dict[str, Any] = {"reply": counted} if counted else {
+        "prompt (≈)": sum(len(m.get("content", "")) for m in messages) // 4, "reply (≈)": len(text) // 4}
+    if isinstance(decision, dict):
+        out["intent pass"] = decision.get("tokens", 0)
+    return out

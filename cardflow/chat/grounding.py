@@ -1,186 +1,176 @@
-"""Keeping a small model's call to what the user actually said.
+"""Keeping a small model's call to what the user actually said, without any vocabulary.
 
-The embedded model picks an action and fills its parameters under a grammar, but its names
-drift ("send invoice" for "send the invoice") and sometimes are invented. ``ground`` keeps only
-what the user's own words support: a new name is snapped back to the user's wording, a
-reference to an existing row is the row the message names (or the user's own words, so the
-registry says that nothing matches, or asks which one when several do). The registry still
-validates and resolves everything; nothing here touches data.
+The embedded model fills an action's parameters under a grammar, but its strings drift ("send
+invoice" for "send the invoice"), lose markup ("review" for "review <b>Q4</b> numbers"), keep
+quotes, or are invented. Everything here compares the model's strings with the user's message
+character by character or word by word, whatever the language:
+
+- ``snap``: a free-text value becomes the stretch of the user's own message it approximates
+  (whole words, wrapping quotes and sentence punctuation dropped), or None when the user never
+  said it;
+- ``reference``: which existing row the message names, by the words it shares with each row
+  (rarer words count more); several equally named rows give their shared words, so the
+  registry asks which one.
+
+The registry still validates and resolves everything; nothing here touches data.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Glue words that say nothing about which row is meant, and command words that a spoken
-# reference carries along ("mark the milk task done"); the latter are dropped from queries only.
-GLUE = _wordset("a an the my our your this that these those task tasks todo todos to-do item items one "
-                "entry thing please i me we you to of for on at in with and")
-COMMAND_WORDS = _wordset("mark marked tick ticked check checked off complete completed finish finished "
-                          "done undo undone reopen rename renamed change delete remove move top bottom put "
-                          "set as is was it from list called named")
-NOT_A_NAME = COMMAND_WORDS | _wordset("add create remind remember new need have please")
-MIN_SCORE, MARGIN = 0.5, 0.15
-RENAME_SPLIT = re.compile(r"\s+(?:to|into)\s+", re.I)
+QUOTES = "\"'“”‘’«»`"
+END_PUNCT = ".,;:!?…"
+CLOSE = 0.8  # difflib ratio for a fuzzy copy ("send invoice" ~ "send the invoice")
+MIN_FUZZY, SAME_WORD = 5, 0.85  # a typo in a longer word still names it
+CLOSE_ROW = 0.85  # a new name this close to an existing row is taken as a reference to it
+MIN_SHARE = 0.3  # a row is named when the words said carry this share of its weight
 
 
-def stem(word: str) -> str:
-    if word.endswith("ss") or len(word) < 5:
-        return word
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    if word.endswith("es") and word[-3] in "sxz":  # glasses, boxes
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
+def unquote(text: str) -> str:
+    """Without surrounding blanks, wrapping quotes and trailing sentence punctuation; inner text kept exactly."""
+    out = text.strip()
+    while True:
+        before = out
+        out = out.rstrip(END_PUNCT).strip()
+        if len(out) >= 2 and out[0] in QUOTES and out[-1] in QUOTES:
+            out = out[1:-1].strip()
+        elif out and out[0] in QUOTES and out[1:].count(out[0]) == 0:
+            out = out[1:].strip()  # an opening quote whose partner was cut off with the punctuation
+        elif out and out[-1] in QUOTES and out[:-1].count(out[-1]) == 0:
+            out = out[:-1].strip()
+        if out == before:
+            return out
 
 
-def norm(text: str) -> str:
-    return " ".join(re.findall(r"[\w'-]+", text.lower().replace("’", "'"))).strip("'-")
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\S+", text)]
 
 
-def words(text: str, *, query: bool = False) -> list[str]:
-    """Content words of a name or a spoken reference, stemmed."""
-    raw = [w.strip("'-") for w in norm(text).split()]
-    content = [w for w in raw if w and w not in GLUE]
-    if query:
-        content = [w for w in content if w not in COMMAND_WORDS] or content
-    return [stem(w) for w in content] or [stem(w) for w in raw if w]
+def snap(value: str, text: str) -> str | None:
+    """The user's own words that ``value`` copies (whole words, unquoted), or None when the user never said it."""
+    wanted = unquote(value)
+    if not wanted:
+        return None
+    spans = _tokens(text)
+    at = text.casefold().find(wanted.casefold())
+    if at >= 0:
+        # Widen to whole words: the model may copy "script" out of "<script>alert(1)</script>".
+        start = max((s for s, e in spans if s <= at), default=at)
+        end = min((e for s, e in spans if e >= at + len(wanted)), default=at + len(wanted))
+        return unquote(text[start:end]) or None
+    size = len(_tokens(wanted))
+    best, found = 0.0, None
+    for i in range(len(spans)):
+        for j in range(i, min(len(spans), i + size + 2)):
+            piece = text[spans[i][0] : spans[j][1]]
+            ratio = difflib.SequenceMatcher(None, wanted.casefold(), unquote(piece).casefold()).ratio()
+            if ratio > best:
+                best, found = ratio, piece
+    return unquote(found) or None if found is not None and best >= CLOSE else None
 
 
-def same(a: str, b: str) -> bool:
-    """Equal stems, or a typo in a longer word ("dentst"); "plan" and "plant" stay apart."""
-    return a == b or (min(len(a), len(b)) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.85)
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
 
 
-def _score(query: list[str], name: list[str]) -> float:
-    if not query or not name:
-        return 0.0
-    recall = sum(any(same(q, n) for n in name) for q in query) / len(query)
-    precision = sum(any(same(n, q) for q in query) for n in name) / len(name)
-    return 0.0 if not recall else 0.6 * recall + 0.4 * precision
+def _hit(word: str, said: set[str]) -> bool:
+    """Said as is, or a typo of a longer word ("dentst"); "plan" and "plants" stay apart."""
+    return word in said or (len(word) >= MIN_FUZZY and any(
+        len(s) >= MIN_FUZZY and difflib.SequenceMatcher(None, word, s).ratio() >= SAME_WORD for s in said))
 
 
-def match_names(query: str, names: list[str]) -> list[str]:
-    """The names the query means: one when clear, several when ambiguous, [] for none."""
-    target, q = norm(query), words(query, query=True)
-    exact = [n for n in names if target and norm(n) == target]
-    scored = sorted(((_score(q, words(n)), i, n) for i, n in enumerate(names)), key=lambda s: (-s[0], s[1]))
-    scored = [s for s in scored if s[0] >= MIN_SCORE] if target else []
-    return exact or [n for score, _, n in scored if score >= scored[0][0] - MARGIN]
+def support(names: Sequence[str], text: str) -> list[tuple[float, float]]:
+    """How strongly the message names each row: (score, share of the row's own weight).
 
-
-def snap(name: str, user_text: str) -> str:
-    """The user's own wording when the model dropped words from it ("send invoice" -> "send the invoice")."""
-    tokens = list(re.finditer(r"[\w'’-]+", user_text))
-    stems = [stem(norm(t.group())) for t in tokens]
-    wanted = [stem(w) for w in norm(name).split()]
-    for start in range(len(tokens)):
-        i, end, skipped = 0, None, 0
-        for j in range(start, len(tokens)):
-            if i == len(wanted):
-                break
-            if same(stems[j], wanted[i]):
-                i, end = i + 1, j
-            elif j == start or (stems[j] not in GLUE and (skipped := skipped + 1) > 1):
-                break  # small words ("the", "a") and one other word may be filled in
-        if wanted and i == len(wanted) and end is not None:
-            return user_text[tokens[start].start() : tokens[end].end()]
-    return name
-
-
-def covered(text: str, said: list[str]) -> float:
-    """How much of ``text`` the user actually said (0..1)."""
-    mine = words(text)
-    return sum(any(same(w, s) for s in said) for w in mine) / len(mine) if mine else 0.0
-
-
-def _from_text(text: str, names: list[str]) -> list[str]:
-    """The one name the words mean: the only name with a word the message says that no other name has."""
-    said = words(text, query=True)
-    own = [set(words(n)) for n in names]
-    found = []
-    for i, mine in enumerate(own):
-        others = set().union(*(w for j, w in enumerate(own) if j != i))
-        if any(any(same(w, s) for s in said) and not any(same(w, o) for o in others) for w in mine):
-            found.append(names[i])
-    return found if len(found) == 1 else []
-
-
-def _shared(picked: list[str], said: list[str]) -> str:
-    """The words several names share and the user said ("milk"), so the registry asks which one."""
-    first = norm(picked[0]).split()
-    common = [w for w in first if w not in GLUE and any(same(stem(w), s) for s in said)
-              and all(any(same(stem(w), x) for x in words(p)) for p in picked[1:])]
-    return " ".join(common)
-
-
-def reference(model_said: str, head: str, names: list[str]) -> str:
-    """Which existing row the message means, as text for the registry's `item` parameter."""
-    said = words(head)
-    picked = match_names(model_said, names) if model_said else []
-    grounded = [n for n in picked if covered(n, said) >= 0.5]
-    if len(picked) == 1 and grounded:
-        return picked[0]
-    if len(picked) > 1 and grounded:
-        return _shared(picked, said) or model_said
-    from_text = _from_text(head, names)
-    if from_text:
-        return from_text[0]
-    return " ".join(w for w in norm(head).split() if w not in GLUE and w not in COMMAND_WORDS)
-
-
-def ground(action: str, params: dict[str, Any], user_text: str, names: list[str],
-           flag: bool | None = None) -> dict[str, Any] | None:
-    """The parameters the user's words support, or None when this was not a command after all.
-
-    ``flag`` is what the message says about "done" (True, False, or None when it says nothing).
+    A word weighs more when fewer rows have it (it tells them apart) and when it is longer (short
+    words are the glue of most languages), so "the" alone names nothing.
     """
-    verb = action.rpartition(".")[2]
-    out = dict(params)
-    out.pop("id", None)  # the small model never sees ids, so any id it writes is invented
-    if "done" in out or verb == "toggle":
-        out.pop("done", None)
-        if flag is not None and verb != "add":
-            out["done"] = flag
-    if verb == "add":
-        name = snap(str(out.get("name", "")), user_text)
-        if not set(words(name)) - NOT_A_NAME or covered(name, words(user_text)) < 0.6:
-            return None  # "add" alone, or words the user never said
-        out["name"] = name
-        return out
-    if verb == "list":
-        query = str(out.pop("query", ""))
-        if query and set(words(query)) - NOT_A_NAME and covered(query, words(user_text)) == 1.0:
-            out["query"] = query
-        out.pop("limit", None)
-        return out
-    if "item" not in out and verb not in ("update", "toggle", "delete", "move", "get"):
-        return out
-    head, tail = user_text, ""
-    renaming = verb == "update" and ("name" in out or re.search(r"\brename|\bchange|\bcall it", user_text, re.I))
-    if renaming:
-        parts = RENAME_SPLIT.split(user_text, maxsplit=1)
-        head, tail = (parts[0], parts[1]) if len(parts) == 2 else (user_text, "")
-    item = reference(str(out.get("item", "")), head, names)
-    out.pop("item", None)
-    if item:
+    said = set(words(text))
+    bags = [set(words(n)) for n in names]
+    df = Counter(w for bag in bags for w in bag)
+
+    def weight(w: str) -> float:
+        return math.log(1 + len(names) / df[w]) * len(w)
+
+    out = []
+    for bag in bags:
+        total = sum(weight(w) for w in bag)
+        score = sum(weight(w) for w in bag if _hit(w, said))
+        out.append((score, score / total if total else 0.0))
+    return out
+
+
+def reference(chosen: str, names: Sequence[str], text: str) -> str | None:
+    """The row the message names, its words shared by the tied rows (so the registry asks), or None for none."""
+    if not names:
+        return snap(chosen, text) if chosen else None
+    scored = support(names, text)
+    best = max(score for score, _ in scored)
+    top = [n for n, (score, _) in zip(names, scored, strict=True) if score >= best - 1e-9]
+    if best <= 0 or max(share for score, share in scored if score >= best - 1e-9) < MIN_SHARE:
+        return None  # the message names no row: the model's pick is a guess
+    if len(top) == 1:
+        return top[0]
+    said = set(words(text))
+    shared = [w for w in words(top[0]) if _hit(w, said) and all(w in words(n) for n in top[1:])]
+    if shared:
+        return " ".join(shared)  # "dog" for "buy dog food" and "buy dog treats": the registry asks which
+    return chosen if chosen in top else top[0]
+
+
+def _adds_something(name: str, text: str, names: Sequence[str]) -> bool:
+    """A new row needs a request around its name and a name that is not already a row.
+
+    A message that is nothing but the name ("DROP TABLE task;--") asks for nothing, and a "new"
+    name equal or close to an existing row ("did I return the books?", "have I paid X?" for
+    "pay X") is a reference the model misread.
+    """
+    same = name.casefold().strip()
+    return same != unquote(text).casefold() and all(
+        difflib.SequenceMatcher(None, same, n.casefold().strip()).ratio() < CLOSE_ROW for n in names)
+
+
+def _without(text: str, part: str) -> str:
+    at = text.casefold().find(part.casefold()) if part else -1
+    return text if at < 0 else text[:at] + " " + text[at + len(part) :]
+
+
+def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Sequence[str]) -> dict[str, Any] | None:
+    """The parameters the user's words support, or None when the call rests on words the user never said.
+
+    ``schema`` is the action's own parameter schema; ``names`` the open app's rows (empty for
+    actions on other things). Free-text values are snapped to the user's words; an optional one
+    the user never said is dropped, a required one refuses the call.
+    """
+    props: dict[str, Any] = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        kind = props.get(key, {}).get("type")
+        if key in ("id", "item") or key not in props:
+            continue  # ids are never shown to the model, so any id it writes is invented
+        if isinstance(value, str) and kind == "string" and "enum" not in props[key]:
+            snapped = snap(value, text)
+            if snapped is None:
+                if key in required or key == "name":
+                    return None
+                continue
+            value = snapped
+        out[key] = value
+    if "item" not in props and "name" in out and not _adds_something(str(out["name"]), text, names):
+        return None
+    if "item" in props:
+        rest = _without(text, str(out.get("name", "")))  # a rename's new name does not name the old row
+        item = reference(str(params.get("item", "")), names, rest)
+        if item is None:
+            return None
+        if "name" in out and item.casefold() == str(out["name"]).casefold():
+            return None  # renaming a row to its own name: the model copied the old name
         out["item"] = item
-    if renaming:
-        new_name = str(out.pop("name", ""))
-        snapped = snap(new_name, tail) if new_name else ""
-        # The model's new name if it is a stretch of what follows "to" (and not the old name), else all of that.
-        keep = snapped and norm(snapped) in norm(tail) and norm(snapped) != norm(item)
-        new_name = snapped if keep else tail.strip(" \"'“”.!")
-        if new_name:
-            out["name"] = new_name
-    else:
-        out.pop("name", None)
     return out

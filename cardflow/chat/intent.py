@@ -1,172 +1,234 @@
-"""The small-model pass: one grammar-constrained call that picks a registry action and its parameters.
+"""The embedded model's decision: one grammar-constrained call per message, no keyword gate.
 
-The embedded SmolLM2 cannot be trusted to write commands in free text, so for a message that
-looks like a command (``looks_like_command``, a cheap keyword gate) it gets one call whose reply
-is forced by a JSON-schema grammar to be ``{"action": "chat"}`` or ``{"action": "<name>",
-"params": <that action's own params schema>}``, over the open app's actions and the global ones.
-To keep the grammar and the prompt small, the choice is narrowed to the verbs the message has
-words for. The picked call is then grounded in the user's words (``grounding.py``) and handed to
-the registry, which validates, resolves names to rows and runs it.
+SmolLM2-135M cannot be trusted to write commands in free text, so every message gets one call
+whose reply a JSON-schema grammar forces into one of:
+
+    {"intent": "chat"}                                   small talk, anything else
+    {"intent": "question"}                               a question answered in prose
+    {"intent": "question", "action": <read-only>, "params": {...}}
+    {"intent": "request",  "action": <any offered>, "params": {...}}
+
+``intent`` is decoded first, and the grammar offers a question only the read-only actions, so a
+question cannot pick a write even when the model is confused; ``Decision.question`` carries it to
+the orchestration, which refuses a write for a question as a second line of defence. The actions
+are the open app's (``ctx.actions.for_app``), each with its own parameter schema; an existing
+row is chosen from the rows themselves (an enum). The call is then grounded in the user's words
+(``grounding.py``) and handed to the registry, which validates, resolves and runs it.
+
+The prompt is ordered for llama.cpp's prompt cache: instructions, actions and worked examples
+first (fixed per app, so their KV state is reused from message to message), then the app's live
+facts (counts, rows), then the message.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
 from cardflow.chat.backends import Backend, BackendError
+from cardflow.chat.facts import fact_lines
 from cardflow.chat.grounding import ground
 
-# Words that can mean each kind of change. They narrow the actions the grammar offers (the model
-# still chooses, "chat" is always offered) and make the gate; no cue leaves adding and listing.
-CUES = {
-    "add": r"add|create|remind|remember|don'?t forget|need to|have to|got to|new (?:task|todo|to-do|item)",
-    "done": r"mark(?:ed)?|tick(?:ed)?|check(?:ed)? off|complete[ds]?|finish(?:ed)?|done|did",
-    "undone": r"undo|undone|not (?:yet )?(?:done|finished|complete)|unfinished|reopen|untick|unmark|uncheck",
-    "rename": r"rename|change|call it|retitle",
-    "delete": r"delete|remove|get rid|erase|drop|cancel|scrap",
-    "top": r"top|first|priorit\w*|most important|urgent",
-    "list": r"list|show|what'?s on|what are|see",
-}
-CUE_RES = {cue: re.compile(rf"\b(?:{rx})\b", re.I) for cue, rx in CUES.items()}
-GATE = re.compile(rf"\b(?:{'|'.join(CUES.values())}|tasks?|todos?|to-dos?)\b", re.I)
-# The verbs of the registry's actions each cue stands for.
-VERBS = {"add": ("add",), "done": ("toggle",), "undone": ("toggle",), "rename": ("update",),
-         "delete": ("delete",), "top": ("move",), "list": ("list",)}
-MAX_TEXT = 200  # a grammar with long strings is slow to build; the registry checks the real limits
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
+
+MAX_TEXT = 120  # a new name longer than this is cut by the grammar; the registry checks the real limits
+MAX_ROWS = 30  # rows offered as the choice for "item"; beyond that the item is free text, resolved loosely
+MAX_TOKENS = 100
+INTENTS = ("question", "request", "chat")
 
 
 @dataclass(frozen=True)
 class Decision:
-    """What the small model chose: an action and its parameters (grounded, not yet validated)."""
+    """What the small model chose, grounded in the user's words (the registry still validates it)."""
 
-    action: str
-    params: dict[str, Any]
-
-
-def looks_like_command(text: str) -> bool:
-    """A cheap keyword gate: plain chat ("hello", "what is this app for?") skips the intent pass."""
-    return bool(GATE.search(text or ""))
-
-
-def cues(text: str) -> list[str]:
-    found = [cue for cue, rx in CUE_RES.items() if rx.search(text or "")]
-    if "undone" in found and "done" in found:
-        found.remove("done")  # "not done yet" contains "done"
-    return found
+    kind: str  # "chat" or "action"
+    action: str = ""  # registry name when kind == "action"
+    params: dict[str, Any] = field(default_factory=dict)
+    question: bool = False  # the user asked something: only read-only actions may run for it
+    messages: tuple[dict[str, str], ...] = ()  # exactly what was sent to the model
+    seconds: float = 0.0
+    tokens: int = 0  # prompt + completion tokens, when the backend reports them
 
 
-def done_flag(text: str) -> bool | None:
-    """What the message says about "done": True, False, or None for nothing."""
-    found = cues(text)
-    return False if "undone" in found else True if "done" in found else None
+def offerable(actions: Sequence[Action]) -> list[Action]:
+    """The actions the model can call: not those that need a list of ids, which it never sees."""
+    def needs_ids(action: Action) -> bool:
+        props = action.params.get("properties", {})
+        return any(k in ("id", "limit") or props.get(k, {}).get("type") == "array"
+                   for k in action.params.get("required", []))
+
+    return [a for a in actions if not needs_ids(a)]
 
 
-def candidates(text: str, actions: Sequence[Action]) -> list[Action]:
-    """The actions the message has words for; all of them when none fits."""
-    verbs = {v for cue in cues(text) or ["add", "list"] for v in VERBS[cue]}
-    picked = [a for a in actions if a.name.rpartition(".")[2] in verbs]
-    # The open app's own action beats a global one with the same verb ("list my tasks" is tasks.list).
-    return [a for a in picked if a.app] or picked or list(actions)
+def rows(ctx: Context, app_name: str, profile_id: int) -> list[str]:
+    """The open app's row names (a CrudApp's ``add_field``), the choices for an ``item`` parameter."""
+    plugin = ctx.registry.by_name(app_name)
+    items = getattr(plugin, "items", None)
+    if plugin is None or not callable(items):
+        return []
+    label = str(getattr(plugin, "add_field", "name"))
+    return [str(getattr(r, label, "")) for r in items(profile_id)]
 
 
-def _small(schema: Any) -> Any:
-    """The schema for decoding: ids dropped (the model never sees them), long strings capped."""
-    if not isinstance(schema, dict):
-        return schema
-    out = {k: _small(v) if k in ("items",) else v for k, v in schema.items() if k != "description"}
-    if "properties" in schema:
-        out["properties"] = {k: _small(v) for k, v in schema["properties"].items() if k not in ("id", "limit")}
-        out["required"] = [k for k in schema.get("required", []) if k in out["properties"]]
-    if out.get("type") == "string" and "enum" not in out:
-        out["maxLength"] = min(out.get("maxLength", MAX_TEXT), MAX_TEXT)
-    return out
+def _small(schema: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """An action's params for decoding: no ids or limits, no descriptions, short strings, rows as a choice."""
+    props: dict[str, Any] = {}
+    needed = set(schema.get("required", []))
+    for key, sub in schema.get("properties", {}).items():
+        # An action with required params is fully said by them; its optional extras are where a small
+        # model wanders (an added row marked done), so they are offered only when nothing is required.
+        if key in ("id", "limit") or (needed and key not in needed and key != "item"):
+            continue
+        sub = {k: v for k, v in sub.items() if k != "description"}
+        if key == "item" and names:
+            sub = {"type": "string", "enum": list(dict.fromkeys(names))}
+        elif sub.get("type") == "string" and "enum" not in sub:
+            sub["maxLength"] = min(int(sub.get("maxLength", MAX_TEXT)), MAX_TEXT)
+        props[key] = sub
+    required = [k for k in schema.get("required", []) if k in props]
+    if "item" in props and "item" not in required and "id" in schema.get("properties", {}):
+        required.insert(0, "item")  # a reference by id or name: without ids the name is required
+    return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
 
 
-def call_schema(actions: Sequence[Action]) -> dict[str, Any]:
-    """A choice of ``{"action": "chat"}`` or one action with its own parameter schema."""
-    chat = {"type": "object", "properties": {"action": {"type": "string", "enum": ["chat"]}},
-            "required": ["action"], "additionalProperties": False}
-    choices = [{"type": "object", "properties": {"action": {"type": "string", "enum": [a.name]},
-                                                  "params": _small(a.params)},
-                "required": ["action", "params"], "additionalProperties": False} for a in actions]
-    return {"anyOf": [*choices, chat]}
+def _names_for(action: Action, app_name: str, names: Sequence[str]) -> list[str]:
+    return list(names[:MAX_ROWS]) if action.app == app_name and len(names) <= MAX_ROWS else []
 
 
-SYSTEM = """Turn the message into one JSON action.
-{rows}Actions:
+def call_schema(actions: Sequence[Action], app_name: str = "", names: Sequence[str] = ()) -> dict[str, Any]:
+    """The decision grammar: the intent first; a question may carry only a read-only action."""
+    def obj(props: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
+
+    choices = [obj({"intent": {"type": "string", "enum": ["chat"]}}),
+               obj({"intent": {"type": "string", "enum": ["question"]}})]
+    for a in actions:
+        intents = ["question", "request"] if a.read_only else ["request"]
+        choices.append(obj({"intent": {"type": "string", "enum": intents},
+                            "action": {"type": "string", "enum": [a.name]},
+                            "params": _small(a.params, _names_for(a, app_name, names))}))
+    return {"anyOf": choices}
+
+
+SYSTEM = """You read one message from the user of the "{title}" app and answer with one JSON object.
+"intent": "question" if the user asks something (nothing may change), "request" if the user tells you \
+to do something with an action below, "chat" for anything else.
+With an action: "action" and its "params". A question may only use a read-only action.
+Actions:
 {actions}
-- chat: anything else (greetings, questions, jokes)
-"item" is the existing item as the user said it; "name" is a new name in the user's words."""
+"item" is an existing {noun}, "name" is a new name copied exactly from the message."""
 
-# Worked examples in the registry's format, shown only for the actions on offer.
-EXAMPLES = [
-    ("add a task to feed the cat", "add", {"name": "feed the cat"}),
-    ("I finished the cat task", "toggle", {"item": "the cat task", "done": True}),
-    ("change feed the cat to feed the dog", "update", {"item": "feed the cat", "name": "feed the dog"}),
-    ("remove the cat task", "delete", {"item": "the cat task"}),
-    ("show my tasks", "list", {}),
-    ("put feed the cat at the top", "move", {"item": "feed the cat", "position": "top"}),
+# Worked examples of the format: several per kind, in varied shapes (polite, terse, name first,
+# a statement that something is finished, a question), because a 135M model learns the mapping
+# from examples far better than from instructions. Each is shown when the open app offers its verb
+# and its params fit; the rows in them are invented, the live rows come after them.
+CHAT = ["hi, how are you?", "thanks, that was helpful"]
+QUESTIONS = ["what is the capital of Italy?"]
+EXAMPLES: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("add a {noun} to feed the cat", "request", "add", {"name": "feed the cat"}),
+    ("I fed the cat", "request", "toggle", {"item": "feed the cat", "done": True}),
+    ("is pay rent done?", "question", "get", {"item": "pay rent"}),
+    ("please put “call <Ann> re: Q2” on my list", "request", "add", {"name": "call <Ann> re: Q2"}),
+    ("rename feed the cat to feed the dog", "request", "update", {"item": "feed the cat", "name": "feed the dog"}),
+    ("pay rent is not done after all", "request", "toggle", {"item": "pay rent", "done": False}),
+    ("remove the cat {noun}", "request", "delete", {"item": "feed the cat"}),
+    ("put pay rent at the top", "request", "move", {"item": "pay rent", "position": "top"}),
+    ("show my {noun}s", "request", "list", {}),
 ]
 
 
-def build_messages(text: str, actions: Sequence[Action], names: list[str], noun: str = "item") -> list[dict[str, str]]:
-    """A compact prompt: the actions on offer, the current rows, a few worked examples."""
-    shown = "; ".join(n[:80] for n in names[:30]) or "(none)"
-    rows = f"The {noun}s now: {shown}\n" if names or noun != "item" else ""
-    listed = "\n".join(f"- {a.name}: {a.description}" for a in actions)
-    by_verb = {a.name.rpartition(".")[2]: a.name for a in actions}
-    shots: list[dict[str, str]] = [{"role": "user", "content": "hi, how are you?"},
-                                   {"role": "assistant", "content": json.dumps({"action": "chat"})}]
-    for said, verb, params in EXAMPLES:
-        if verb in by_verb:
-            shots += [{"role": "user", "content": said},
-                      {"role": "assistant", "content": json.dumps({"action": by_verb[verb], "params": params})}]
-    return [{"role": "system", "content": SYSTEM.format(rows=rows, actions=listed)}, *shots,
-            {"role": "user", "content": text[:500]}]
+def _line(action: Action) -> str:
+    params = ", ".join(_small(action.params, ())["properties"])
+    said = action.description.split(": ")[0].split(" (")[0]  # the first clause: a 2048-token context is small
+    return f"- {action.name}({params}){' [read-only]' if action.read_only else ''}: {said}"
 
 
-def parse(reply: str, actions: Sequence[Action]) -> Decision | None:
-    """The model's JSON as a decision, or None ("chat") when it is anything else."""
+def prefix(actions: Sequence[Action], title: str, noun: str) -> list[dict[str, str]]:
+    """The fixed part of the prompt (instructions, actions, examples): the same for every message in an app.
+
+    Short on purpose: a 135M model follows a few close examples better than a long prompt.
+    """
+    by_verb = {a.name.rpartition(".")[2]: a for a in actions if a.app}
+    system = SYSTEM.format(title=title, noun=noun, actions="\n".join(_line(a) for a in actions))
+    others = [(c, {"intent": "chat"}) for c in CHAT] + [(q, {"intent": "question"}) for q in QUESTIONS]
+    pairs: list[tuple[str, dict[str, Any]]] = []
+    for said, intent, verb, params in EXAMPLES:
+        action = by_verb.get(verb)
+        if action is None or not set(params) <= set(action.params.get("properties", {})):
+            continue
+        pairs.append((said.format(noun=noun), {"intent": intent, "action": action.name, "params": params}))
+        if len(pairs) % 3 == 0 and others:
+            pairs.append(others.pop(0))  # interleaved, so no kind of answer dominates by position
+    shots: list[dict[str, str]] = []
+    for said, answer in [*pairs, *others]:
+        shots += [{"role": "user", "content": said},
+                  {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)}]
+    return [{"role": "system", "content": system}, *shots]
+
+
+def build_messages(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str,
+                   profile_id: int) -> list[dict[str, str]]:
+    """Fixed prefix (cached by llama.cpp), then the app's live facts, then the message."""
+    plugin = ctx.registry.by_name(app_name)
+    title = plugin.title if plugin else app_name
+    noun = str(getattr(plugin, "noun", "item"))
+    facts = fact_lines(ctx, app_name, profile_id)
+    now = [{"role": "system", "content": "The app now:\n" + facts}] if facts else []
+    return [*prefix(actions, title, noun), *now, {"role": "user", "content": text[:500]}]
+
+
+def parse(reply: str, actions: Sequence[Action]) -> tuple[bool, Action | None, dict[str, Any]]:
+    """(question?, action or None for chat, raw params) from the model's JSON; chat when unreadable."""
     try:
         data = json.loads(reply)
     except ValueError:
-        return None
-    names = {a.name for a in actions}
-    if not isinstance(data, dict) or data.get("action") not in names:
-        return None
+        return False, None, {}
+    if not isinstance(data, dict):
+        return False, None, {}
+    question = data.get("intent") == "question"
+    action = next((a for a in actions if a.name == data.get("action")), None)
     params = data.get("params")
-    clean = {k: v.strip(" \"'“”.!?")[:500] if isinstance(v, str) else v
-             for k, v in (params.items() if isinstance(params, dict) else [])}
-    return Decision(str(data["action"]), {k: v for k, v in clean.items() if v != ""})
+    if action is None or not isinstance(params, dict) or (question and not action.read_only):
+        return question, None, {}
+    return question, action, params
 
 
-async def decide(backend: Backend, text: str, actions: Sequence[Action], names: list[str], *,
-                 noun: str = "item", model: str | None = None) -> Decision | None:
-    """One constrained call; the grounded decision, or None when the user was chatting.
-
-    The gate is applied here too, so a caller that forgets it cannot turn small talk into changes.
-    """
-    offered = candidates(text, actions)
-    if not offered or not looks_like_command(text):
-        return None
-    options = {"json_schema": call_schema(offered), "temperature": 0, "max_tokens": 120}
+async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Action], *,
+                 app_name: str, profile_id: int, model: str | None) -> Decision:
+    """One constrained call for any message: chat, or an action and its grounded parameters."""
+    started = time.perf_counter()
+    actions = offerable(offered)
+    names = rows(ctx, app_name, profile_id)
+    messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
+    options = {"json_schema": call_schema(actions, app_name, names), "temperature": 0, "max_tokens": MAX_TOKENS}
     reply: list[str] = []
     try:
-        async for chunk in backend.stream(build_messages(text, offered, names, noun), model=model, options=options):
+        async for chunk in backend.stream(messages, model=model, options=options):
             reply.append(chunk)
     except BackendError:
-        return None
-    found = parse("".join(reply), offered)
-    if found is None:
-        return None
-    params = ground(found.action, found.params, text, names, done_flag(text))
-    if params is None:
-        return None
-    if found.action.endswith(".move") and "top" in cues(text):
-        params["position"] = "top"  # "put X first": the words say where, whatever the model wrote
-    return Decision(found.action, params)
+        reply = []
+    question, action, raw = parse("".join(reply), actions)
+    params = ground(raw, action.params, text, _names_for(action, app_name, names)) if action else None
+
+    def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
+        return Decision(kind, name, found or {}, question, tuple(messages), time.perf_counter() - started,
+                        int(getattr(backend, "last_tokens", 0) or 0))
+
+    return made("chat") if action is None or params is None else made("action", action.name, params)
+
+
+async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app_name: str,
+               model: str | None = None) -> None:
+    """Evaluate the fixed prompt prefix once (after an app switch), so the next decision starts from its cache."""
+    plugin = ctx.registry.by_name(app_name)
+    messages = prefix(offerable(offered), plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")))
+    try:
+        async for _ in backend.stream(messages, model=model, options={"max_tokens": 1, "temperature": 0}):
+            pass
+    except BackendError:
+        return  # warming is an optimisation; the decision itself reports a failing model

@@ -2,29 +2,24 @@
 
 A reply streams into its bubble over the WebSocket: each chunk re-renders the accumulated
 markdown (sanitized) and replaces the bubble body by id, so the page never sees raw model HTML.
-The first chunk is sent the moment it arrives. Stop cancels the generation task; a backend that
-is down, silent or garbled ends the reply with a clear message and the socket stays usable.
+The first chunk is sent the moment it arrives. The reply itself runs in the per-profile runner
+(runner.py), so leaving the page does not end it; Stop does. A backend that is down, silent or
+garbled ends the reply with a clear message and the socket stays usable.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import secrets
 from typing import TYPE_CHECKING, Any
 
-from fasthtml.common import Div, NotStr, Option, Small, Span, to_xml
-from loguru import logger
+from fasthtml.common import Option, Small, to_xml
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from cardflow.chat.assist import run_reply
-from cardflow.chat.conversation import render_message
-from cardflow.chat.panel import chat_input, status_line, stop_button
-from cardflow.chat.render import render_markdown
-from cardflow.db import Message
+from cardflow.chat.panel import status_line
+from cardflow.chat.receipt_routes import add_receipt_routes
+from cardflow.chat.runner import ReplyRunner, note
 from cardflow.errors import Problem
 from cardflow.plugins import route
 
@@ -35,90 +30,40 @@ MAX_MESSAGE = 8000
 
 
 class ChatSocket:
-    """One open chat panel: receives messages and Stop, streams replies back."""
+    """One open chat panel: sends messages and Stop; the runner streams replies to it.
 
-    def __init__(self, ctx: Context, ws: WebSocket) -> None:
+    The reply belongs to the runner, not to this socket: closing the page detaches the panel and
+    the reply goes on, saved for the next page.
+    """
+
+    def __init__(self, ctx: Context, ws: WebSocket, runner: ReplyRunner) -> None:
         self.ctx = ctx
         self.ws = ws
-        self.client_id = ws.query_params.get("client") or None
-        self.task: asyncio.Task[None] | None = None
+        self.runner = runner
 
     async def send(self, *parts: Any) -> None:
         await self.ws.send_text(to_xml(tuple(parts)))
 
     async def run(self) -> None:
         await self.ws.accept()
+        profile_id = self.ctx.current_profile_id()
+        sink = self.ws.send_text
+        await self.runner.attach(profile_id, sink)
         try:
             while True:
                 data = await self.ws.receive_json()
                 if not isinstance(data, dict):
                     continue
                 if data.get("stop"):
-                    if self.task and not self.task.done():
-                        self.task.cancel()
+                    self.runner.stop(profile_id)
                     continue
                 text = str(data.get("msg") or "").strip()
-                if not text:
-                    continue
-                if self.task and not self.task.done():
-                    await self.send(_note("Wait for the current reply to finish, or press Stop."))
-                    continue
-                self.task = asyncio.create_task(self.reply(text[:MAX_MESSAGE]))
+                if text and not await self.runner.start(profile_id, text[:MAX_MESSAGE]):
+                    await self.send(note("Wait for the current reply to finish, or press Stop."))
         except (WebSocketDisconnect, RuntimeError, ValueError):
             pass
         finally:
-            if self.task and not self.task.done():
-                self.task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await self.task
-
-    async def reply(self, text: str) -> None:
-        ctx = self.ctx
-        profile_id = ctx.current_profile_id()
-        app_name = ctx.db.store.get("last_app_choice", "home")
-        user = ctx.conversation.add(profile_id, "user", text, app_name, exclude=self.client_id)
-        body_id = f"stream-{secrets.token_hex(4)}"
-        pending = Message(id=None, profile_id=profile_id, role="assistant", content="", app=app_name)
-        bubble = render_message(pending, stream_id=body_id)
-        bubble.children[1].children = (Span("…", cls="typing", aria_label="The assistant is writing"),)
-        await self.send(_append(render_message(user)), _append(bubble), chat_input(False, oob=True),
-                        stop_button(True, oob=True))
-        acc = ""
-
-        async def on_chunk(full: str) -> None:
-            nonlocal acc
-            acc = full
-            await self.send(Div(NotStr(render_markdown(full)), id=body_id, hx_swap_oob="innerHTML"))
-
-        chat = ctx.chat
-        final, error = "", None
-        try:
-            final = await run_reply(ctx, profile_id, text, on_chunk, origin=self.client_id)
-        except asyncio.CancelledError:
-            final = (acc + "\n\n*(stopped)*").strip()
-        except Exception as exc:  # any failure ends as a message in the chat, never a dead socket
-            logger.opt(exception=exc).warning("chat reply failed")
-            error = str(exc) or type(exc).__name__
-            final = acc
-        msg = None
-        if final:
-            msg = ctx.conversation.add(profile_id, "assistant", final, app_name, exclude=self.client_id)
-        parts: list[Any] = [Div(NotStr(render_markdown(final)) if final else "", id=body_id, hx_swap_oob="innerHTML")]
-        if error:
-            parts.append(_append(Div(Small("Problem"), Div(error, cls="msg-body"), cls="msg msg-error", role="alert")))
-        elif msg is None:
-            parts.append(_note("The model sent an empty reply."))
-        parts += [chat_input(True, oob=True), stop_button(False, oob=True), status_line(chat.status(), oob=True)]
-        with contextlib.suppress(Exception):
-            await self.send(*parts)
-
-
-def _append(fragment: Any) -> Any:
-    return Div(fragment, id="chat-messages", hx_swap_oob="beforeend")
-
-
-def _note(text: str) -> Any:
-    return _append(Div(Small("Note"), Div(text, cls="msg-body"), cls="msg msg-note"))
+            self.runner.detach(profile_id, sink)
 
 
 def _word_limit(raw: Any) -> int | None:
@@ -136,10 +81,14 @@ def add_chat_routes(ctx: Context) -> None:
     app = ctx.app
     chat = ctx.chat
 
+    runner = ReplyRunner(ctx)
+    app.state.chat_runner = runner  # tests wait on it; one per app, outliving every socket
+
     async def ws_endpoint(ws: WebSocket) -> None:
-        await ChatSocket(ctx, ws).run()
+        await ChatSocket(ctx, ws, runner).run()
 
     app.router.routes.append(WebSocketRoute("/ws", ws_endpoint, name="chat_ws"))
+    add_receipt_routes(ctx)
 
     @route(app, "/chat/clear", ["post"], "chat_clear")
     async def clear() -> Any:

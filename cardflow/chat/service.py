@@ -16,6 +16,11 @@ from typing import TYPE_CHECKING, Any
 from cardflow.chat import backends
 from cardflow.chat.backends import Backend, BackendError, backend_choices
 from cardflow.chat.backends.base import DEFAULT_CONTEXT_CHARS
+from cardflow.chat.conversation import SWITCH_PREFIX
+from cardflow.chat.facts import app_context
+from cardflow.chat.receipts import ROLE as RECEIPT
+from cardflow.chat.receipts import Receipt, model_line
+from cardflow.db import Message
 from cardflow.errors import Problem
 
 if TYPE_CHECKING:
@@ -26,6 +31,7 @@ BASE_PROMPT = (
     "a task list per profile. You run on the user's own machine. Answer in plain markdown. "
     "Be {tone}. Keep answers under {words} words unless the user asks for more."
 )
+STOPPED = "*(stopped)*"  # appended to a reply the user stopped; not model text
 TONES = ("friendly and concise", "formal", "playful", "terse")
 
 
@@ -147,16 +153,23 @@ class ChatService:
             return []
 
     def on_app_switch(self, plugin: Any) -> None:
-        """Hot prompt injection: the next reply uses this app's prompt; the history marks the switch."""
-        self.ctx.conversation.add(self.ctx.current_profile_id(), "system", f"Switched to the {plugin.title} app.",
-                                  plugin.name)
+        """Hot prompt injection: the next reply uses this app's prompt; the history marks the switch.
+
+        Switches in a row make one line, and the line is for the user: the model learns the open
+        app from the system prompt, not from the conversation.
+        """
+        self.ctx.conversation.switched(self.ctx.current_profile_id(), f"Switched to the {plugin.title} app.",
+                                       plugin.name)
 
     # -- prompt -----------------------------------------------------------------------------
     def system_prompt(self, app_name: str | None = None, extra: str = "") -> str:
         prompt = BASE_PROMPT.format(tone=self.tone(), words=self.word_limit())
-        plugin = self.ctx.registry.by_name(app_name or self.store.get("last_app_choice", "home"))
+        name = app_name or self.store.get("last_app_choice", "home")
+        plugin = self.ctx.registry.by_name(name)
         if plugin is not None:
-            prompt += f"\n\nThe user has the “{plugin.title}” app open. {plugin.description}"
+            # The app's own facts (description, counts, steps, runs), so answers about it are grounded.
+            facts = app_context(self.ctx, name, self.ctx.current_profile_id())
+            prompt += f"\n\nThe user has the “{plugin.title}” app open.\n{facts}"
             if plugin.prompt:
                 prompt += f"\n{plugin.prompt}"
         return prompt + (f"\n\n{extra}" if extra else "")
@@ -165,20 +178,45 @@ class ChatService:
         return self._backend.context_chars if self._backend else DEFAULT_CONTEXT_CHARS
 
     def build_messages(self, profile_id: int, system: str) -> list[dict[str, str]]:
-        """System prompt first, then as much recent history as fits the model's context window."""
+        """System prompt first, then as much recent history as fits the model's context window.
+
+        What ran is told as a system line ("Action tasks.add ran: …"), never as the assistant's
+        own words: a model imitates what it sees itself say, and would write receipts it never ran.
+        App-switch lines are left out (the system prompt says which app is open), and so are
+        stopped replies with nothing in them.
+        """
         budget = self.context_budget() - len(system)
         picked: list[dict[str, str]] = []
         for msg in reversed(self.ctx.conversation.history(profile_id, limit=200)):
-            role = msg.role if msg.role in ("user", "assistant") else "system"
-            content = msg.content if role != "system" else f"(note) {msg.content}"
-            if len(content) > budget:
+            entry = history_entry(msg)
+            if entry is None:
+                continue
+            if len(entry["content"]) > budget:
                 break
-            budget -= len(content)
-            picked.append({"role": role, "content": content})
+            budget -= len(entry["content"])
+            picked.append(entry)
         picked.reverse()
-        while picked and picked[0]["role"] == "assistant":  # a reply without its question confuses small models
+        while picked and picked[0]["role"] != "user":  # a reply without its question confuses small models
             picked.pop(0)
         return [{"role": "system", "content": system}, *picked]
+
+def history_entry(msg: Message) -> dict[str, str] | None:
+    """One stored message as the model sees it, or None for what is not conversation."""
+    if msg.role == "user":
+        return {"role": "user", "content": msg.content}
+    if msg.role == "assistant":
+        # Old replies carried "✓ …" lines; the model must not learn to write them. "(stopped)" is ours too.
+        text = "\n".join(line for line in msg.content.replace(STOPPED, "").splitlines()
+                         if not line.lstrip().startswith(("✓", "✗")))
+        return {"role": "assistant", "content": text.strip()} if text.strip() else None
+    if msg.role == RECEIPT:
+        try:
+            return {"role": "system", "content": model_line(Receipt.load(msg.content))}
+        except (ValueError, KeyError, TypeError):
+            return None
+    if msg.role == "system" and msg.content.startswith(SWITCH_PREFIX):
+        return None
+    return {"role": "system", "content": f"(note) {msg.content}"}
 
 
 def _scripted_replies() -> list[str] | None:

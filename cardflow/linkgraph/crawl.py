@@ -50,6 +50,13 @@ Rules, in the order they apply:
   partial result with ``cancelled=True``.
 - **Scope of same_host=False.** Then any http(s) host linked from the pages is in scope, each
   with its own robots.txt and crawl delay; ``max_pages`` and ``max_depth`` still bound it.
+- **Orphans** (pages no link reaches) are invisible to a crawl. With ``sitemap=True`` (the
+  workflow's default; off here so that a bare crawl requests only what its links lead to) the
+  crawler reads the start host's sitemaps (robots.txt's ``Sitemap:`` lines, else
+  ``/sitemap.xml``; an index's children too) once the walk is done; ``listed_urls`` adds the
+  user's own list. Listed, in-scope addresses that no crawled link points to are fetched (at most
+  ``max_pages`` more, robots.txt obeyed), recorded with no depth (``unlinked``), and so counted as
+  orphans by the ingest. Their links are recorded but not followed.
 - **The start URL** may redirect to another host (``example.com`` -> ``www.example.com``);
   the crawl then stays on that host.
 
@@ -64,6 +71,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 
 import httpx
 
@@ -118,6 +126,8 @@ async def crawl(
     user_agent: str = "Cardflow/0.1 (+local)",
     on_progress: ProgressCallback | None = None,
     cancel_event: asyncio.Event | None = None,
+    listed_urls: Sequence[str] = (),
+    sitemap: bool = False,
 ) -> CrawlResult:
     """Crawl from ``start_url`` (see the module docstring for the rules) and return the pages
     and links found. Call ``.write(directory)`` on the result for the two CSVs."""
@@ -137,6 +147,8 @@ async def crawl(
         on_progress=on_progress,
         # Read from this module at call time, so patching ``crawl.MAX_CRAWL_DELAY`` takes effect.
         max_crawl_delay=MAX_CRAWL_DELAY,
+        listed_urls=listed_urls,
+        sitemap=sitemap,
     )
     t0 = time.monotonic()
     async with httpx.AsyncClient(

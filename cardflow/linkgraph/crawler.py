@@ -10,18 +10,28 @@ from __future__ import annotations
 import asyncio
 import inspect
 import urllib.robotparser
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import httpx
 
 from cardflow.linkgraph.htmlparse import MAX_HTML_BYTES, PageParser, is_html_type
 from cardflow.linkgraph.result import MAX_REDIRECTS, CrawlResult, Page
-from cardflow.linkgraph.robots import MAX_CRAWL_DELAY, Host, parse_robots, robots_url_for
+from cardflow.linkgraph.robots import (
+    MAX_CRAWL_DELAY,
+    MAX_SITEMAP_BYTES,
+    Host,
+    parse_robots,
+    parse_sitemap,
+    robots_url_for,
+    sitemap_url_for,
+)
 from cardflow.linkgraph.urls import host_of, normalize_url
 
 REQUEST_DEADLINE_FACTOR = 3  # `timeout` bounds each network step; a whole request gets 3x that
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+MAX_SITEMAPS = 20  # sitemap files read per crawl, an index's children included
+MAX_LISTED = 50_000  # listed addresses considered (the protocol's limit for one sitemap file)
 
 ProgressCallback = Callable[[int, int, str], object]
 
@@ -39,6 +49,8 @@ class Crawler:
         user_agent: str,
         on_progress: ProgressCallback | None,
         max_crawl_delay: float = MAX_CRAWL_DELAY,
+        listed_urls: Sequence[str] = (),
+        sitemap: bool = False,
     ) -> None:
         self.start_url = start_url
         self.start_host = host_of(start_url)
@@ -56,6 +68,9 @@ class Crawler:
         self.reserved = 0  # pages fetched or being fetched, against max_pages
         self.result = CrawlResult(start_url=start_url, same_host=same_host, host=self.start_host)
         self.page_links: dict[str, list[tuple[str, bool]]] = {}  # page -> [(target, follow)]
+        self.listed_urls = list(listed_urls)  # the user's list of addresses, checked for orphans
+        self.sitemap = sitemap  # read the site's sitemap(s) for more addresses to check
+        self.sitemap_hints: list[str] = []  # the start host's robots.txt Sitemap: lines
 
     # -- scope and robots -------------------------------------------------------
 
@@ -76,6 +91,7 @@ class Crawler:
                     host.robots, host.delay = await self._fetch_robots(client, url)
                     if host_of(url) == self.start_host:
                         self.result.crawl_delay = host.delay
+                        self.sitemap_hints = list(host.robots.site_maps() or [])
         return host.robots.can_fetch(self.user_agent, url)
 
     async def _fetch_robots(
@@ -114,7 +130,7 @@ class Crawler:
                     )
                 return r.status_code, ctype, location, text
 
-    async def visit(self, client: httpx.AsyncClient, url: str, depth: int) -> bool:
+    async def visit(self, client: httpx.AsyncClient, url: str, depth: int | None) -> bool:
         """Fetch ``url`` (following redirects by hand), record the page and its links.
         Returns False when no page was recorded (redirected onto a known or forbidden URL)."""
         res = self.result
@@ -206,6 +222,12 @@ class Crawler:
             self.result.disallowed.add(start)
             await self.progress("robots.txt disallows the start URL")
             return
+        await self._walk(client, start)
+        if self.sitemap or self.listed_urls:
+            await self.check_listed(client)
+
+    async def _walk(self, client: httpx.AsyncClient, start: str) -> None:
+        """The breadth-first walk over links, from the start page."""
         level, depth = [start], 0
         while level and depth <= self.max_depth and self.reserved < self.max_pages:
             queue = list(reversed(level))  # pop() from the end = discovery order
@@ -246,3 +268,76 @@ class Crawler:
                 done.add(final)
                 out.append(final)
         return out
+
+    # -- listed addresses: the orphans a crawl cannot see ---------------------------------------
+
+    async def _fetch_sitemap(self, client: httpx.AsyncClient, url: str) -> bytes:
+        """A sitemap's body (at most MAX_SITEMAP_BYTES), or b"" when it is missing or fails."""
+        await self._host(url).pace()
+        try:
+            async with self.sem, asyncio.timeout(self.timeout * REQUEST_DEADLINE_FACTOR):
+                self.result.requests += 1
+                async with client.stream("GET", url, follow_redirects=True) as r:
+                    if r.status_code != 200:
+                        return b""
+                    body = bytearray()
+                    async for chunk in r.aiter_bytes():
+                        body += chunk
+                        if len(body) >= MAX_SITEMAP_BYTES:
+                            break
+                    return bytes(body[:MAX_SITEMAP_BYTES])
+        except (httpx.HTTPError, httpx.InvalidURL, TimeoutError):
+            return b""
+
+    async def _sitemap_urls(self, client: httpx.AsyncClient) -> list[str]:
+        """The page addresses of the site's sitemaps: robots.txt's Sitemap: lines, else /sitemap.xml;
+        an index's children are read too, up to MAX_SITEMAPS files."""
+        todo = self.sitemap_hints or [sitemap_url_for(self.result.final_url(self.start_url))]
+        done: set[str] = set()
+        pages: list[str] = []
+        while todo and len(done) < MAX_SITEMAPS and len(pages) < MAX_LISTED:
+            url = todo.pop(0)
+            if url in done:
+                continue
+            done.add(url)
+            found, children = parse_sitemap(await self._fetch_sitemap(client, url))
+            if found or children:
+                self.result.sitemaps.append(url)
+            pages += found
+            todo += children
+        return pages
+
+    async def check_listed(self, client: httpx.AsyncClient) -> None:
+        """Fetch the listed addresses (sitemap, user's list) that no link reached: they are the
+        orphans a crawl cannot find by following links. They are recorded with no depth, so that
+        the ingest counts them as orphans (in the metadata, no inlinks, not depth 0). Their
+        own links are recorded, not followed. At most ``max_pages`` of them are fetched."""
+        listed = self.listed_urls + (await self._sitemap_urls(client) if self.sitemap else [])
+        res = self.result
+        linked = {res.final_url(target) for _, target in res.links} | set(res.pages)
+        todo: list[str] = []
+        for raw in listed[:MAX_LISTED]:
+            url = normalize_url(raw)
+            if url is None or not self.in_scope(url):
+                continue
+            res.listed.add(url)
+            if url in self.seen or res.final_url(url) in linked:
+                continue
+            self.seen.add(url)
+            if not await self.allowed(client, url):
+                res.disallowed.add(url)
+                continue
+            todo.append(url)
+        res.listed_skipped = max(0, len(todo) - self.max_pages)
+        queue = list(reversed(todo[: self.max_pages]))
+
+        before = set(res.pages)
+
+        async def worker() -> None:
+            while queue:
+                url = queue.pop()
+                if await self.visit(client, url, None):
+                    await self.progress(f"listed, not linked: {url}")
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(queue)))))
+        res.unlinked = [u for u in res.pages if u not in before]  # under their final URLs

@@ -23,8 +23,13 @@ depth, rings by inlink count, most-linked innermost). Within a ring, pages are s
 pagetype and then inlinks, so each pagetype is an angular sector; the radius within the ring
 is spread by the golden ratio so that large rings do not collapse into a line.
 Size: 2 to 15, by log(1 + inlinks) relative to the most-linked page kept.
-Colour: a fixed palette by pagetype (the 12 most common among the kept pages; the rest grey)
-or by depth (a sequential palette; unknown depth grey). ``legend`` lists what was used.
+Colour, "by section": the Botify segments when the graph has any (the metadata's ``pagetype``
+holds the main segment), else the first folder of the URL path (``/blog/``; pages at the top
+level share ``/``), because a crawl's pagetype is the first path segment, one per file name on a
+flat site. At most :data:`MAX_GROUPS` groups get a colour (the largest; the rest are "other"), so
+the legend stays readable. Broken pages (HTTP 4xx, 5xx, or 0 = unreachable) are red and left out
+of the groups: they are targets of links, not pages of a section. "By depth": a sequential
+palette, unknown depth grey. ``legend`` lists what was used.
 """
 
 from __future__ import annotations
@@ -36,25 +41,41 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from cardflow.linkgraph.urls import pagetype_of
+
 if TYPE_CHECKING:  # imported where used: DuckDB is slow to import
     import duckdb
 
-__all__ = ["DEPTH_PALETTE", "PAGETYPE_PALETTE", "graph_for_view", "links_for", "search_urls"]
+__all__ = [
+    "BROKEN_COLOR",
+    "DEPTH_PALETTE",
+    "MAX_GROUPS",
+    "PAGETYPE_PALETTE",
+    "broken_pages",
+    "first_folder",
+    "graph_for_view",
+    "is_broken",
+    "links_for",
+    "links_table",
+    "search_urls",
+]
 
+# No red or pink here: red means broken, and must not be mistaken for a section.
 PAGETYPE_PALETTE = (
     "#4e79a7",
     "#f28e2b",
-    "#e15759",
     "#76b7b2",
     "#59a14f",
     "#edc948",
     "#b07aa1",
-    "#ff9da7",
     "#9c755f",
-    "#86bcb6",
-    "#d37295",
     "#a0cbe8",
+    "#8cd17d",
+    "#499894",
 )
+MAX_GROUPS = len(PAGETYPE_PALETTE)  # more colours than this cannot be told apart in a legend
+BROKEN_COLOR = "#d62728"
+BROKEN_SQL = "(http_code = 0 OR http_code >= 400)"  # over nodes; NULL (not fetched) is not broken
 DEPTH_PALETTE = (  # depth 0, 1, ... 9; deeper pages take the last colour
     "#440154",
     "#472c7a",
@@ -94,9 +115,27 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tup
     return row
 
 
+def links_table(con: duckdb.DuckDBPyConnection) -> str:
+    """The integer link table: ``links(src, dst)``. ``edges`` is now a view that joins in the
+    URLs (too slow for these reads); files ingested before it was split have only ``edges``,
+    a table with the same src and dst, so they are read as they are."""
+    return "links" if _one(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'links'")[0] else "edges"
+
+
 def _short(url: str) -> str:
     p = urlsplit(url)
     return (p.path or "/") + (f"?{p.query}" if p.query else "")
+
+
+def is_broken(http_code: int | None) -> bool:
+    """A link target that does not work: 4xx, 5xx, or 0 (no answer). None = never fetched."""
+    return http_code is not None and (http_code == 0 or http_code >= 400)
+
+
+def first_folder(url: str) -> str:
+    """``/blog/`` for ``/blog/post-1`` and ``/blog/``; ``/`` for the top level (``/``, ``/about.html``)."""
+    parts = urlsplit(url).path.lstrip("/").split("/")
+    return f"/{parts[0]}/" if len(parts) > 1 and parts[0] else "/"
 
 
 def _layout(nodes: list[dict[str, Any]], have_depth: bool) -> None:
@@ -146,7 +185,8 @@ def graph_for_view(
         raise ValueError("color_by must be 'pagetype' or 'depth'")
     max_nodes, max_edges = max(0, int(max_nodes)), max(0, int(max_edges))
     with _open(db_path) as con:
-        total_nodes, total_edges = _one(con, "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM edges)")
+        links = links_table(con)
+        total_nodes, total_edges = _one(con, f"SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM {links})")
         # nodes.id is the rank by (inlinks desc, url), so the top pages are id < max_nodes, and
         # a link's rank by its less-linked end is greatest(src, dst).
         rows = con.execute(
@@ -158,24 +198,26 @@ def graph_for_view(
         ).fetchall()
         kept = len(rows)
         edge_rows = con.execute(
-            """
-            SELECT src, dst FROM edges WHERE src < $k AND dst < $k
+            f"""
+            SELECT src, dst FROM {links} WHERE src < $k AND dst < $k
             ORDER BY greatest(src, dst), least(src, dst), src
             LIMIT $m
             """,
             {"k": kept, "m": max_edges},
         ).fetchall()
+        broken = _one(con, f"SELECT count(*), coalesce(sum(inlinks), 0) FROM nodes WHERE {BROKEN_SQL}")
         links_between_kept = (
             total_edges
             if kept == total_nodes
-            else _one(con, "SELECT count(*) FROM edges WHERE src < $k AND dst < $k", {"k": kept})[0]
+            else _one(con, f"SELECT count(*) FROM {links} WHERE src < $k AND dst < $k", {"k": kept})[0]
         )
 
     urls = [r[1] for r in rows]
     nodes = [
         {
             "key": url,
-            "label": title or _short(url),
+            # An error page's title ("Error response", "Not Found") says nothing about the link.
+            "label": f"{_short(url)} ({http_code or 'unreachable'})" if is_broken(http_code) else title or _short(url),
             "size": 0.0,
             "color": OTHER_COLOR,
             "x": 0.0,
@@ -185,6 +227,7 @@ def graph_for_view(
             "inlinks": inlinks,
             "http_code": http_code,
             "crawled": crawled,
+            "broken": is_broken(http_code),
         }
         for _id, url, inlinks, depth, pagetype, title, http_code, crawled in rows
     ]
@@ -223,24 +266,41 @@ def graph_for_view(
         "total_edges": total_edges,
         "color_by": color_by,
         "legend": legend,
+        # Over the whole graph, not only the pages drawn. inlinks count distinct linking pages,
+        # which is the number of (distinct) links into a page.
+        "broken": {"pages": broken[0], "links": int(broken[1])},
     }
+
+
+def _group_of(nodes: list[dict[str, Any]]) -> dict[str, str]:
+    """Each node's colour group: its segment when the graph has Botify segments, else its first
+    folder. A crawl (or ingest, without metadata) sets pagetype to the first path segment, so a
+    graph where every pagetype is just that has no segments."""
+    segments = any(n["pagetype"] and n["pagetype"] != pagetype_of(n["key"]) for n in nodes)
+    return {n["key"]: (n["pagetype"] or "(none)") if segments else first_folder(n["key"]) for n in nodes}
 
 
 def _colour(nodes: list[dict[str, Any]], color_by: str) -> list[dict[str, Any]]:
     counts: dict[Any, int] = {}  # by page type, or by depth
     if color_by == "pagetype":
+        group = _group_of(nodes)
+        whole = [n for n in nodes if not n["broken"]]
+        for n in whole:
+            counts[group[n["key"]]] = counts.get(group[n["key"]], 0) + 1
+        ranked = sorted(counts, key=lambda p: (-counts[p], p))
+        # All groups when they fit; else the largest MAX_GROUPS - 1 and "other", 10 entries in all.
+        shown = ranked if len(ranked) <= MAX_GROUPS else ranked[: MAX_GROUPS - 1]
+        colours = {p: PAGETYPE_PALETTE[i] for i, p in enumerate(shown)}
         for n in nodes:
-            counts[n["pagetype"]] = counts.get(n["pagetype"], 0) + 1
-        ranked = sorted(counts, key=lambda p: (-counts[p], p or ""))
-        colours = {p: PAGETYPE_PALETTE[i] for i, p in enumerate(ranked[: len(PAGETYPE_PALETTE)])}
-        for n in nodes:
-            n["color"] = colours.get(n["pagetype"], OTHER_COLOR)
-        legend = [
-            {"label": p or "(none)", "color": colours[p], "count": counts[p]} for p in ranked if p in colours
-        ]
+            n["group"] = "broken" if n["broken"] else group[n["key"]]
+            n["color"] = BROKEN_COLOR if n["broken"] else colours.get(group[n["key"]], OTHER_COLOR)
+        legend = [{"label": p, "color": colours[p], "count": counts[p]} for p in shown]
         rest = sum(counts[p] for p in ranked if p not in colours)
         if rest:
             legend.append({"label": "other", "color": OTHER_COLOR, "count": rest})
+        if len(whole) < len(nodes):
+            legend.append({"label": "broken (4xx, 5xx, unreachable)", "color": BROKEN_COLOR,
+                           "count": len(nodes) - len(whole)})
         return legend
     for n in nodes:
         d = n["depth"]
@@ -284,13 +344,13 @@ def links_for(db_path: str | os.PathLike[str], url: str, limit: int = 200) -> di
         keys = ("url", "inlinks", "outlinks", "depth", "pagetype", "http_code", "title", "crawled")
         out["node"] = dict(zip(keys, node[:-1], strict=True))
         out["inlink_count"], out["outlink_count"] = node[1], node[2]
-        node_id = node[-1]
+        node_id, links = node[-1], links_table(con)
         for direction, mine, other in (("inlinks", "dst", "src"), ("outlinks", "src", "dst")):
             # The neighbours' ids order them (id = rank by inlinks, then URL): take the first
             # `limit` from the edges (an integer scan), then look only those up in nodes.
             rows = con.execute(
                 f"""
-                WITH nb AS (SELECT {other} AS id FROM edges WHERE {mine} = ? ORDER BY {other} LIMIT ?)
+                WITH nb AS (SELECT {other} AS id FROM {links} WHERE {mine} = ? ORDER BY {other} LIMIT ?)
                 SELECT n.url, n.title, n.inlinks, n.http_code FROM nb JOIN nodes n USING (id) ORDER BY id
                 """,
                 [node_id, limit],
@@ -314,3 +374,16 @@ def search_urls(db_path: str | os.PathLike[str], q: str, limit: int = 20) -> lis
             [q, q, limit],
         ).fetchall()
     return [{"url": u, "title": t, "inlinks": n, "pagetype": p} for u, t, n, p in rows]
+
+
+def broken_pages(db_path: str | os.PathLike[str], limit: int = 200) -> dict[str, Any]:
+    """The broken link targets (see :func:`is_broken`), most-linked first: ``{"pages": count,
+    "links": links into them, "items": [{url, title, inlinks, http_code}] (the first limit)}``."""
+    limit = max(0, int(limit))
+    with _open(db_path) as con:
+        pages, links = _one(con, f"SELECT count(*), coalesce(sum(inlinks), 0) FROM nodes WHERE {BROKEN_SQL}")
+        rows = con.execute(
+            f"SELECT url, title, inlinks, http_code FROM nodes WHERE {BROKEN_SQL} ORDER BY id LIMIT ?", [limit]
+        ).fetchall()
+    items = [{"url": u, "title": t, "inlinks": n, "http_code": c} for u, t, n, c in rows]
+    return {"pages": pages, "links": int(links), "items": items}

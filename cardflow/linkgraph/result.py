@@ -4,7 +4,8 @@ The CSVs have the same shapes as Botify's exports (:data:`EDGES_HEADER` and
 :data:`METADATA_HEADER`, also used by ``ingest``), so the rest of the link-graph feature cannot
 tell the two sources apart. pagetype is the first path segment (``home`` for ``/``); compliant
 is ``true`` for a 200 HTML page, else ``false``. The edges file holds internal links only,
-targets resolved through the recorded redirects.
+targets resolved through the recorded redirects. Pages listed (sitemap, the user's list) but
+reached by no link have an empty depth, which is what makes the ingest count them as orphans.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ MAX_REDIRECTS = 5
 class Page:
     url: str  # the final URL, after redirects
     http_code: int  # 0 when there was no response (network error, timeout)
-    depth: int
+    depth: int | None  # None: listed (sitemap, the user's list) but reached by no link
     title: str = ""
     description: str = ""
     content_type: str = ""
@@ -63,6 +64,10 @@ class CrawlResult:
     same_host: bool = True
     host: str = ""  # the host crawled (the start URL's, or where the start URL redirected to)
     elapsed: float = 0.0
+    sitemaps: list[str] = field(default_factory=list)  # the sitemap files read
+    listed: set[str] = field(default_factory=set)  # in-scope addresses from the sitemaps and the user's list
+    unlinked: list[str] = field(default_factory=list)  # listed pages no link reached: the orphans
+    listed_skipped: int = 0  # listed, unlinked addresses not fetched (over max_pages)
 
     def final_url(self, url: str) -> str:
         """Follow the recorded redirect chain from ``url``; a chain that loops (or is longer
@@ -108,7 +113,8 @@ class CrawlResult:
                     p.pagetype,
                     "true" if p.compliant else "false",
                 )
-                for p in sorted(self.pages.values(), key=lambda p: (p.depth, p.url))
+                # Unlinked pages (no depth) last; their empty depth is what makes them orphans.
+                for p in sorted(self.pages.values(), key=lambda p: (p.depth is None, p.depth or 0, p.url))
             ),
         )
         return edges_path, meta_path

@@ -1,24 +1,53 @@
-"""robots.txt and Crawl-delay, per host.
+"""robots.txt and Crawl-delay, per host; and the sitemaps robots.txt points to.
 
 robots.txt is fetched once per host (by the crawler) before any page of it. 2xx: obeyed,
 including ``Crawl-delay`` / ``Request-rate`` (capped at :data:`MAX_CRAWL_DELAY` seconds). 4xx:
 allow all. 5xx or no answer: disallow all (RFC 9309 §2.3.1.4). With a crawl delay, requests to
 that host start at least that many seconds apart (:meth:`Host.pace`).
+
+Sitemaps (``Sitemap:`` lines, else ``/sitemap.xml``) list pages a crawl may never reach by links;
+:func:`parse_sitemap` reads one, an index or a list of pages, plain or gzip.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import time
 import urllib.robotparser
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 MAX_CRAWL_DELAY = 5.0  # seconds; a robots.txt asking for more is capped to this
 MAX_ROBOTS_BYTES = 500_000  # RFC 9309 asks crawlers to parse at least 500 KiB
 
+MAX_SITEMAP_BYTES = 20_000_000  # after gunzip; the protocol's own limit is 50 MB, which no local crawl needs
+_LOC = re.compile(rb"<loc>\s*(.*?)\s*</loc>", re.IGNORECASE | re.DOTALL)
+
 _CRAWL_DELAY_LINE = re.compile(r"^\s*crawl-delay\s*:\s*([0-9]*\.?[0-9]+)\s*(#.*)?$", re.IGNORECASE)
+
+
+def sitemap_url_for(url: str) -> str:
+    """Where a sitemap is when robots.txt names none: ``/sitemap.xml`` on ``url``'s host."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/sitemap.xml", "", ""))
+
+
+def parse_sitemap(content: bytes) -> tuple[list[str], list[str]]:
+    """``(page URLs, sitemap URLs)`` from a sitemap (``<urlset>``) or an index (``<sitemapindex>``).
+
+    A regular expression over ``<loc>``, not an XML parser: a sitemap needs no entities or
+    namespaces resolved, and this way a hostile file cannot expand entities. Gzip is undone
+    (capped at :data:`MAX_SITEMAP_BYTES`); anything unreadable gives nothing."""
+    if content[:2] == b"\x1f\x8b":
+        try:
+            content = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content, MAX_SITEMAP_BYTES)
+        except zlib.error:
+            return [], []
+    locs = [html.unescape(m.group(1).decode("utf-8", errors="replace")) for m in _LOC.finditer(content)]
+    return ([], locs) if b"<sitemapindex" in content[:4096].lower() else (locs, [])
 
 
 def robots_url_for(url: str) -> str:

@@ -74,6 +74,7 @@ class GraphFiles:
 
     async def ingest(self, job: JobContext) -> dict[str, Any]:
         """Load the run's CSVs into ``graph.duckdb`` and write ``meta.json`` for the viewer's list."""
+        from cardflow.linkgraph.graphdata import broken_pages
         from cardflow.linkgraph.ingest import ingest
 
         gid, d = self.key_id(job.key), self.folder(job.key)
@@ -91,8 +92,11 @@ class GraphFiles:
                 await job.progress(min(90.0, 5 + 6 * waited), f"Loading the links into DuckDB… {waited:.0f} s",
                                    persist=False)
         s = work.result()
+        # The ingest's summary has no broken-link count (4xx/5xx/unreachable targets); count them here.
+        broken = await asyncio.to_thread(broken_pages, d / "graph.duckdb", 0)
         info = {"graph": gid, "nodes": s.node_count, "edges": s.edge_count, "orphans": s.orphan_count,
-                "dead_ends": s.dead_end_count, "seconds": s.seconds}
+                "dead_ends": s.dead_end_count, "broken_links": broken["links"], "broken_pages": broken["pages"],
+                "seconds": s.seconds}
         meta_json = {**info, "app": self.host.name, "title": self.host.title, "key": job.key,
                      "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
         (d / "meta.json").write_text(json.dumps(meta_json), encoding="utf-8")

@@ -53,7 +53,7 @@ GRAPHS = "linkgraph"
 GRAPH_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,119}")
 SERVED_SUFFIXES = (".csv",)
 VIEW = "/graph_view"
-ASSET_VERSION = "1"
+ASSET_VERSION = "4"
 
 
 # -- where graphs live -------------------------------------------------------------------------
@@ -140,7 +140,8 @@ def url_button(gid: str, url: str, label: str) -> Any:
                   hx_target=f"#{links_id(gid)}", hx_swap="innerHTML")
 
 
-def graph_panel(gid: str) -> Any:
+def graph_panel(gid: str, *, full: bool = False) -> Any:
+    """The graph panel; ``full`` opens it full-screen at once (graph.js reads ``data-graph-full``)."""
     if not GRAPH_ID.fullmatch(gid or ""):
         return P("This graph has an invalid name.", cls="error-fragment")
     q = urlencode({"graph": gid})
@@ -148,11 +149,16 @@ def graph_panel(gid: str) -> Any:
     return Div(
         Div(Fieldset(Legend("Colour by", cls="graph-legend-title"),
                      Label(Input(type="radio", name=radio, value="pagetype", checked=True, data_graph_color="1"),
-                           "page type"),
+                           "section", title="Botify segments when the export has them, else the first folder"),
                      Label(Input(type="radio", name=radio, value="depth", data_graph_color="1"), "depth")),
             Small(Span("…", data_graph_count="nodes"), " pages and ", Span("…", data_graph_count="edges"),
-                  " links drawn", cls="muted"), cls="graph-toolbar"),
-        Div(cls="graph-canvas", role="img", aria_label="The link graph: each dot is a page, each line a link"),
+                  " links drawn", cls="muted"),
+            Button("Full screen", type="button", cls="outline secondary graph-full-toggle", data_graph_full_toggle="1",
+                   aria_pressed="false", title="Fill the window with the graph (Escape to come back)"),
+            cls="graph-toolbar"),
+        Div(cls="graph-canvas", role="img",
+            aria_label="The link graph: each dot is a page, each arrow a link from one page to another"),
+        P("…", cls="graph-summary", aria_live="polite"),
         P("Loading the graph…", cls="graph-status muted", aria_live="polite"),
         Ul(cls="graph-legend"),
         Input(type="search", name="q", placeholder="Search page addresses…", aria_label="Search page addresses",
@@ -163,31 +169,56 @@ def graph_panel(gid: str) -> Any:
             id=links_id(gid), cls="graph-links", aria_live="polite"),
         Div(P("Loading the tables…", cls="muted"), hx_get=f"{VIEW}/tables?{q}", hx_trigger="load",
             hx_target="this", hx_swap="innerHTML", cls="graph-tables"),
-        cls="graph-view", id=f"gv-{gid}", data_graph_src=f"{VIEW}/data?{q}",
+        cls="graph-view", id=f"gv-{gid}", data_graph_src=f"{VIEW}/data?{q}", data_graph_full="1" if full else None,
         data_graph_links=f"{VIEW}/links?{q}", data_links_target=links_id(gid),
     )
 
 
-def tables(gid: str, summary: dict[str, Any]) -> Any:
+ORPHANS_NOTE = ("A crawl follows links, so it cannot find a page that nothing links to by itself. The orphans "
+                "here are pages known from a list (a Botify export's metadata, or for a crawl the site's "
+                "sitemap.xml and the address list given in the limits step) that no crawled page links to.")
+
+
+def tables(gid: str, summary: dict[str, Any], broken: dict[str, Any] | None = None, *, crawled: bool = False) -> Any:
+    """The summary tables. ``broken`` is :func:`~cardflow.linkgraph.graphdata.broken_pages`'s answer:
+    broken targets are flagged in the most-linked table and listed on their own."""
     top = summary.get("top") or []
     orphans, dead = summary.get("orphans") or [], summary.get("dead_ends") or []
+    broken = broken or {"pages": 0, "links": 0, "items": []}
+    codes = {b["url"]: b["http_code"] for b in broken["items"]}
 
     def url_list(urls: list[str], total: int) -> Any:
         more = Small(f"The first {len(urls):,} of {total:,}, by address.", cls="muted") if total > len(urls) else None
         return (Ul(*[Li(url_button(gid, u, u)) for u in urls]), more) if urls else P("None.", cls="muted")
 
+    def top_row(t: dict[str, Any]) -> Any:
+        if t["url"] not in codes:
+            return Tr(Td(url_button(gid, t["url"], t.get("title") or t["url"])), Td(f"{t['inlinks']:,}"))
+        # A 404's title ("Error response") would pass for a page: show its address and the code.
+        return Tr(Td(url_button(gid, t["url"], t["url"]), " ", broken_badge(codes[t["url"]])),
+                  Td(f"{t['inlinks']:,}"), cls="graph-broken-row")
+
+    note = ORPHANS_NOTE + (" Listed pages that the crawl's limits kept it from reaching by links count too."
+                           if crawled else "")
     return Div(
         Details(Summary(f"Most-linked pages ({len(top):,})"),
-                Table(Thead(Tr(Th("Page"), Th("Inlinks"))),
-                      Tbody(*[Tr(Td(url_button(gid, t["url"], t.get("title") or t["url"])), Td(f"{t['inlinks']:,}"))
-                              for t in top])), open=True, cls="graph-top"),
-        Details(Summary(f"Orphans: {summary.get('orphan_count', 0):,}"),
-                P("Pages in the crawl that no other page links to (the start page excepted).", cls="muted"),
+                Table(Thead(Tr(Th("Page"), Th("Inlinks"))), Tbody(*[top_row(t) for t in top])),
+                open=True, cls="graph-top"),
+        Details(Summary(f"Broken links: {broken['links']:,} (to {broken['pages']:,} pages)"),
+                P("Links to pages that answered 4xx or 5xx, or did not answer (unreachable).", cls="muted"),
+                Ul(*[Li(url_button(gid, b["url"], b["url"]), " ", broken_badge(b["http_code"]),
+                        Small(f" {b['inlinks']:,} inlinks", cls="muted")) for b in broken["items"]])
+                if broken["items"] else P("None.", cls="muted"), cls="graph-broken"),
+        Details(Summary(f"Orphans: {summary.get('orphan_count', 0):,}"), P(note, cls="muted"),
                 url_list(orphans, summary.get("orphan_count", 0)), cls="graph-orphans"),
         Details(Summary(f"Dead ends: {summary.get('dead_end_count', 0):,}"),
                 P("Pages fetched fine that link to no other page.", cls="muted"),
                 url_list(dead, summary.get("dead_end_count", 0)), cls="graph-dead-ends"),
     )
+
+
+def broken_badge(code: int | None) -> Any:
+    return Span(f"broken · HTTP {code}" if code else "broken · unreachable", cls="graph-broken-badge")
 
 
 def human_bytes(n: int) -> str:
@@ -223,12 +254,18 @@ class Shown(Field):
         return None
 
 
+def summary_line(value: dict[str, Any]) -> str:
+    """One sentence of counts, from the graph step's value or ``meta.json`` (same keys). Graphs
+    built before broken links were counted have no ``broken_links``: it is left out then."""
+    broken = f"{value['broken_links']:,} broken links · " if "broken_links" in value else ""
+    return (f"{value.get('nodes', 0):,} pages and {value.get('edges', 0):,} links · {broken}"
+            f"{value.get('orphans', 0):,} orphans · {value.get('dead_ends', 0):,} dead ends "
+            f"(built in {value.get('seconds', 0):.1f} s). ")
+
+
 def show_graph(value: dict[str, Any]) -> Any:
     gid = value.get("graph", "")
     return Div(
-        P(f"{value.get('nodes', 0):,} pages and {value.get('edges', 0):,} links · "
-          f"{value.get('orphans', 0):,} orphans · {value.get('dead_ends', 0):,} dead ends "
-          f"(built in {value.get('seconds', 0):.1f} s). ",
-          A("Open the full graph view", href=f"{VIEW}?{urlencode({'graph': gid})}")),
+        P(summary_line(value), A("Open the full graph view", href=f"{VIEW}?{urlencode({'graph': gid, 'full': '1'})}")),
         graph_panel(gid),
     )

@@ -34,7 +34,7 @@ from fasthtml.common import (
 )
 
 from cardflow.flow_views import CardView, FlowView, KeyFormView, RunsView
-from cardflow.ui.components import FieldError
+from cardflow.ui.components import FieldError, Icon
 from cardflow.ui.jobs import job_live
 
 
@@ -104,11 +104,14 @@ def step_card(flow: FlowView, card: CardView) -> FT | tuple[FT, FT]:
 
 def locked_card(flow: FlowView, card: CardView) -> FT:
     revert = None if card.finalized else Button(
-        "↶ Revert", cls="secondary outline", hx_post=flow.url("revert", step_id=card.step_id, key=card.key),
+        Icon("undo"), " Revert", cls="secondary outline",
+        hx_post=flow.url("revert", step_id=card.step_id, key=card.key),
         hx_target=f"#{flow.dom_id('chain')}", hx_swap="outerHTML", aria_label=f"Revert {card.title}",
         title="Clear this step and every later one")
     return Article(
-        Header(H3("🔒 " + card.title if card.finalized else "✓ " + card.title), revert),
+        # The icon's name is the character it replaced: a screen reader says what it said before.
+        Header(H3(Icon("lock", label="🔒") if card.finalized else Icon("check", label="✓"), " ", card.title),
+               revert),
         Div(card.value, cls="step-value"),
         Small(card.notice, cls="field-error", role="alert") if card.notice else None,
         id=flow.dom_id(card.step_id), cls="step-card locked", data_step=card.step_id,
@@ -152,7 +155,8 @@ def finalize_card(flow: FlowView, key: str, finalized: bool) -> FT:
     target = {"hx_target": f"#{flow.dom_id('chain')}", "hx_swap": "outerHTML"}
     if finalized:
         body = (P("This workflow is finalized: every step is locked."),
-                Button("🔓 Unlock", cls="secondary", hx_post=flow.url("unfinalize", key=key), **target))
+                Button(Icon("unlock", label="🔓"), " Unlock", cls="secondary",
+                       hx_post=flow.url("unfinalize", key=key), **target))
     else:
         body = (P("Every step is done. Finalize to lock the result, or revert a step to change it."),
                 Button("Finalize", hx_post=flow.url("finalize", key=key), **target))
@@ -161,8 +165,10 @@ def finalize_card(flow: FlowView, key: str, finalized: bool) -> FT:
 
 def key_table(flow: FlowView, runs: RunsView) -> FT:
     table_id = flow.dom_id("key-table")
+    # A run started, finished or deleted elsewhere (another tab, MCP, the assistant) reloads the table.
+    live = {"hx_get": flow.url("runs"), "hx_trigger": f"sse:{flow.runs_event}", "hx_swap": "outerHTML"}
     if not runs.rows:
-        return Div(P("No saved runs of this workflow yet for this profile.", cls="muted"), id=table_id)
+        return Div(P("No saved runs of this workflow yet for this profile.", cls="muted"), id=table_id, **live)
     body = [Tr(
         Td(A(r.key, href=f"{flow.path}?{urlencode({'key': r.key})}")),
         Td(r.updated[:19].replace("T", " ")),
@@ -170,10 +176,10 @@ def key_table(flow: FlowView, runs: RunsView) -> FT:
         Td(A("JSON", href=flow.url("export", key=r.key), download=True, aria_label=f"Download {r.key} as JSON"),
            " ",
            Button("Delete", cls="secondary outline", hx_post=flow.url("delete", key=r.key),
-                  hx_confirm=f"Delete the saved state of “{r.key}”? This cannot be undone.",
+                  hx_confirm=f"Delete the saved state of “{r.key}”? (Activity can undo it.)",
                   hx_target=f"#{table_id}", hx_swap="outerHTML", aria_label=f"Delete {r.key}")),
     ) for r in runs.rows]
     more = P(f"The {len(runs.rows)} most recent of {runs.total} runs; type a key above to open any other.",
              cls="muted") if runs.total > len(runs.rows) else None
     return Div(H3("Saved runs"), Table(Thead(Tr(Th("Key"), Th("Updated (UTC)"), Th("Status"), Th(""))), Tbody(*body),
-                                      cls="key-table"), more, id=table_id)
+                                      cls="key-table"), more, id=table_id, **live)

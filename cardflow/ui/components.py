@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
-from fasthtml.common import FT, Button, Div, P, Progress, Small
+from fasthtml.common import FT, Button, Div, NotStr, P, Progress, Small
 
 
 def Toast(message: str, kind: str = "info") -> FT:
@@ -29,3 +30,24 @@ def NotFound(what: str = "That item") -> FT:
 def IconButton(label: str, *, icon: str, **kw: Any) -> FT:
     """A compact button whose text is an icon; `label` is what a screen reader says."""
     return Button(icon, aria_label=label, title=label, cls=f"icon-btn {kw.pop('cls', '')}".strip(), **kw)
+
+
+# Icons are inline SVG, not emoji: a machine without an emoji font draws emoji as empty boxes.
+# Each is a 24x24 outline drawn in the text colour (currentColor), so it follows the theme.
+_ICON_PATHS = {
+    "lock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
+    "unlock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 7.9-1"/>',
+    "check": '<path d="M5 12.5l4.5 4.5L19 7.5"/>',
+    "undo": '<path d="M9 14L4 9l5-5"/><path d="M4 9h10a6 6 0 0 1 0 12h-3"/>',
+    "theme": '<circle cx="12" cy="12" r="9"/><path d="M12 3a9 9 0 0 1 0 18z" fill="currentColor"/>',
+    "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
+}
+
+
+def Icon(name: str, *, label: str | None = None) -> FT:
+    """An inline SVG icon. Without `label` it is decoration, hidden from screen readers (the text or
+    aria-label next to it names the control); with one it is an image with that name."""
+    a11y = f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true"'
+    return NotStr(f'<svg class="icon" {a11y} focusable="false" viewBox="0 0 24 24" width="1em" height="1em" '
+                  f'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
+                  f'stroke-linejoin="round">{_ICON_PATHS[name]}</svg>')

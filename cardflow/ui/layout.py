@@ -14,6 +14,7 @@ from fasthtml.common import (
     Div,
     Form,
     Head,
+    Header,
     Html,
     Input,
     Li,
@@ -30,11 +31,13 @@ from fasthtml.common import (
     Ul,
 )
 
+from cardflow.ui.components import Icon
+
 if TYPE_CHECKING:
     from cardflow.plugins import AppPlugin, Context, Registry
 
 VENDOR = "/static/vendor"
-ASSET_VERSION = "2"
+ASSET_VERSION = "3"  # bump when cardflow.css or cardflow.js changes: browsers cache them
 
 
 def head(title: str) -> FT:
@@ -45,6 +48,7 @@ def head(title: str) -> FT:
         Title(title),
         Link(rel="stylesheet", href=f"{VENDOR}/pico.min.css"),
         Link(rel="stylesheet", href=f"/static/cardflow.css?v={ASSET_VERSION}"),
+        Link(rel="stylesheet", href=f"/static/chat.css?v={ASSET_VERSION}"),
         Link(rel="icon", href="/static/favicon.svg", type="image/svg+xml"),
         Script(src=f"{VENDOR}/htmx.min.js"),
         Script(src=f"{VENDOR}/htmx-ext-sse.min.js"),
@@ -66,32 +70,47 @@ def profile_menu(ctx: Context) -> FT:
         for p in profiles
     ]
     items.append(Li(A("Manage profiles…", href="/profiles")))
+    # The list opens leftwards from the right edge (CSS .dropdown-end); Pico's dir="rtl" did that too,
+    # but it also reversed the text, which put the ellipsis on the wrong side.
     return Details(Summary(Span("Profile: ", cls="muted"), Strong(name, id="current-profile")),
-                   Ul(*items, dir="rtl"), cls="dropdown", id="profile-menu")
+                   Ul(*items), cls="dropdown dropdown-end", id="profile-menu")
 
 
 def app_menu(registry: Registry, active: AppPlugin | None) -> FT:
     items = [Li(A(p.title, href=p.path, cls="current" if active is p else None,
                   aria_current="page" if active is p else None)) for p in registry.menu()]
-    label = active.title if active else "Apps"
-    return Details(Summary(Span("App: ", cls="muted"), Strong(label, id="current-app")), Ul(*items),
-                   cls="dropdown", id="app-menu")
+    # Off any app (help, error pages) the menu is just "Apps", not "App: Apps".
+    summary = Summary(Span("App: ", cls="muted"), Strong(active.title, id="current-app")) if active else \
+        Summary(Strong("Apps", id="current-app"))
+    return Details(summary, Ul(*items), cls="dropdown", id="app-menu")
 
 
 def nav(ctx: Context, registry: Registry, active: AppPlugin | None) -> FT:
+    # On a phone the second list folds behind the Menu button (cardflow.css, cardflow.js).
     return Nav(
-        Ul(Li(A(Strong("Cardflow"), href="/", cls="brand"))),
+        Ul(Li(A(Strong("Cardflow"), href="/", cls="brand")),
+           Li(Button(Icon("menu"), " Menu", id="nav-toggle", type="button", cls="secondary outline",
+                     aria_expanded="false", aria_controls="nav-items"), cls="nav-toggle-item")),
         Ul(
             Li(app_menu(registry, active)),
             Li(profile_menu(ctx)),
             Li(Button("Poke", hx_post="/poke", hx_swap="none", cls="secondary outline", id="poke",
                       title="Ask the server to push a message back over the live connection")),
             Li(A("Help", href="/help", id="help-link")),
-            Li(Button("◐", id="theme-toggle", cls="secondary outline icon-btn", aria_label="Toggle light/dark theme",
-                      title="Toggle light/dark theme", hx_post="/theme", hx_swap="none")),
+            Li(Button(Icon("theme"), id="theme-toggle", cls="secondary outline icon-btn",
+                      aria_label="Toggle light/dark theme", title="Toggle light/dark theme", hx_post="/theme",
+                      hx_swap="none")),
+            id="nav-items",
         ),
-        cls="container-fluid top-nav",
+        cls="container-fluid top-nav", aria_label="Main",
     )
+
+
+def offline_banner() -> FT:
+    """Shown by cardflow.js while the server does not answer; hidden again when /health does."""
+    return Div(Strong("Cardflow is not answering — retrying"),
+               Span(" What you typed is kept; send it again once this notice goes.", cls="offline-detail"),
+               id="offline-banner", role="alert", hidden=True)
 
 
 def new_client_id() -> str:
@@ -103,25 +122,33 @@ def new_client_id() -> str:
 
 
 def page(ctx: Context, registry: Registry, active: AppPlugin | None, content: Any, chat: FT,
-         client_id: str) -> FT:
-    """The whole page. `content` is whatever an app's render returns: an FT, a tuple of them, or text."""
+         client_id: str, title: str | None = None) -> FT:
+    """The whole page. `content` is whatever an app's render returns: an FT, a tuple of them, or text.
+    `title` names a page that is no app's own (an error page); by default it is the app's title."""
     import json
 
     theme = ctx.db.store.get("theme", "light")
-    title = f"{active.title} · Cardflow" if active else "Cardflow"
+    profile_id = ctx.current_profile_id()
+    title = title or (active.title if active else None)
+    title = f"{title} · Cardflow" if title else "Cardflow"
     return Html(
         head(title),
         Body(
-            Div(nav(ctx, registry, active), cls="nav-wrap"),
+            Header(nav(ctx, registry, active), cls="nav-wrap"),
+            offline_banner(),
             Main(
-                Section(content, id="app-pane", cls="app-pane", data_app=active.name if active else ""),
+                Section(Div(id="profile-notice", sse_swap="profile-switched", hx_swap="innerHTML",
+                            role="status", aria_live="polite"),
+                        content, id="app-pane", cls="app-pane", data_app=active.name if active else ""),
                 Aside(chat, id="chat-pane", cls="chat-pane", aria_label="Assistant"),
                 cls="container-fluid layout",
             ),
             Div(id="toasts", sse_swap="toast", hx_swap="beforeend", aria_live="polite"),
             Div(id="oob-sink", sse_swap="oob", hx_swap="none", hidden=True),
-            hx_ext="sse", sse_connect=f"/sse?client={client_id}",
-            hx_headers=json.dumps({"X-Cardflow-Client": client_id}), data_client=client_id,
+            # Every request from this page acts in the profile it shows (cardflow/page_profile.py).
+            hx_ext="sse", sse_connect=f"/sse?client={client_id}&profile={profile_id}",
+            hx_headers=json.dumps({"X-Cardflow-Client": client_id, "X-Cardflow-Profile": str(profile_id)}),
+            data_client=client_id, data_profile=str(profile_id),
         ),
         data_theme=theme, lang="en",
     )

@@ -77,7 +77,8 @@ def test_scripted_command_adds_a_task_live(chat_page):
     page.wait_for_timeout(400)
     send(page, "add a task to call Bob")
     page.locator("#tasks-list .item-name", has_text="call Bob").wait_for()  # no reload
-    page.locator(".msg-assistant", has_text="✓ Added task “call Bob”.").wait_for()
+    page.locator(".msg-receipt", has_text="Added task “call Bob”.").wait_for()  # drawn by the app
+    assert "✓" not in page.locator(".msg-assistant").last.inner_text()
     assert page.locator("#tasks-counts").inner_text() == "1 open · 0 done"
 
 

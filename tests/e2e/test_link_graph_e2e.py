@@ -1,11 +1,16 @@
-"""The Botify link graph in Chromium, against the fake Botify: connect, every step, then the WebGL graph."""
+"""The link graph in Chromium: the Botify workflow against the fake Botify (connect, every step, then
+the WebGL graph), and the crawl workflow against a generated local site (arrows, broken links,
+sitemap orphans, full screen)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import LiveServer
 from tests.fakes.botify import ORG, PROJECT, TOKEN, run_fake_botify
+from tests.fakes.site import GraphSite
 
 pytestmark = pytest.mark.e2e
 PROJECT_URL = f"https://app.botify.com/{ORG}/{PROJECT}/"
@@ -118,3 +123,108 @@ def test_graph_view_draws_a_100k_edge_graph(tab, server):
                           " const g = window.CardflowGraph.views[p.id].graph; return [g.order, g.size]; })()")
     assert counts[0] == 5000 and 10_000 < counts[1] <= 20_000
     assert tab.locator(".graph-status").inner_text().startswith("The 5,000 most-linked of 20,000 pages")
+
+
+PANEL = "#crawl_graph-graph .graph-view"
+
+
+def in_view(pg, body: str, arg=None):
+    """Run ``body`` with ``v`` (the panel's view: graph, renderer, data), ``g`` (its graph) and ``arg``."""
+    return pg.evaluate(f"""arg => {{ const v = window.CardflowGraph.views[document.querySelector('{PANEL}').id];
+        const g = v.graph; {body} }}""", arg)
+
+
+def test_crawled_graph_is_readable(tab):
+    """GraphSite: 13 pages by links, a loop, 4 links to 3 broken pages, 3 orphans only in sitemap.xml."""
+    out = Path(__file__).resolve().parents[2] / "test-output"
+    out.mkdir(exist_ok=True)
+    with GraphSite() as base:
+        tab.goto("/crawl_graph")
+        tab.fill("#crawl_graph-key-input", "e2e readable")
+        tab.get_by_role("button", name="Start or resume").click()
+        tab.fill("#field-start_url", base + "/")
+        tab.get_by_role("button", name="Save and continue").click()
+        tab.locator("#field-max-depth").fill("5")
+        assert tab.locator("#field-sitemap").is_checked()  # sitemap.xml is read unless unticked
+        tab.get_by_role("button", name="Save and continue").click()
+        tab.locator("#crawl_graph-crawl").get_by_role("button", name="Start").click()
+        # The crawl ends, the graph step starts by itself and draws.
+        tab.wait_for_function(f"document.querySelector('{PANEL}')?.dataset.ready === 'drawn'", timeout=30_000)
+    # By id: in full screen the panel moves out of its card (to <body>).
+    pid = tab.locator(PANEL).get_attribute("id")
+    panel = tab.locator(f"#{pid}")
+
+    # 1. Directed edges drawn with sigma's arrow program; the loop is two arrows.
+    assert panel.get_attribute("data-edge-type") == "arrow"
+    arrows = in_view(tab, """return {all: g.everyEdge((e, a) => a.type === 'arrow'), size: g.size,
+        program: typeof v.renderer.getSetting('edgeProgramClasses').arrow,
+        loop: g.hasDirectedEdge(arg + '/blog/post-1', arg + '/blog/post-2') &&
+              g.hasDirectedEdge(arg + '/blog/post-2', arg + '/blog/post-1')};""", base)
+    assert arrows == {"all": True, "size": 20, "program": "function", "loop": True}
+
+    # 2. Broken targets are red and counted under the graph; flagged in the most-linked table.
+    colours = in_view(tab, "const out = {}; g.forEachNode((k, a) => { out[k] = a.color; }); return out;")
+    assert {colours[base + p] for p in ("/missing", "/gone", "/server-error")} == {"#d62728"}
+    assert "#d62728" not in {c for k, c in colours.items() if k.removeprefix(base) not in GraphSite.ERRORS}
+    assert "4 broken links (to 3 pages)" in panel.locator(".graph-summary").inner_text()
+    assert "3 orphans" in panel.locator(".graph-summary").inner_text()
+    assert "broken (4xx, 5xx, unreachable) (3)" in panel.locator(".graph-legend").inner_text()
+    legend = panel.locator(".graph-legend li").all_inner_texts()
+    assert len(legend) <= 11 and legend[0].startswith("/ (")  # folders, not one colour per file name
+    panel.locator(".graph-top tr.graph-broken-row").first.wait_for()
+    assert "broken · HTTP 404" in panel.locator(".graph-top").inner_text()
+
+    # 3. The most-linked pages carry labels; the rest wait for a hover.
+    forced = in_view(tab, "return g.filterNodes((k, a) => a.forceLabel).length;")
+    assert 0 < forced <= 20
+
+    # 4. Orphans from the sitemap are listed, with why a crawl alone cannot see them.
+    panel.locator(".graph-orphans summary").click()
+    orphans = panel.locator(".graph-orphans").inner_text()
+    assert "Orphans: 3" in orphans and "cannot find a page that nothing links to" in orphans
+    assert all(base + p in orphans for p in GraphSite.ORPHANS)
+    panel.locator(".graph-canvas").screenshot(path=str(out / "graph-inline.png"))
+
+    # 5. Full screen: the panel covers the viewport; Escape brings it back.
+    panel.get_by_role("button", name="Full screen").click()
+    tab.wait_for_function(f"document.getElementById('{pid}').classList.contains('is-full')")
+    assert tab.evaluate(f"document.elementFromPoint(innerWidth - 5, innerHeight / 2).closest('#{pid}') !== null")
+    box, viewport = panel.bounding_box(), tab.viewport_size
+    assert box["x"] == 0 and box["y"] == 0 and box["width"] == viewport["width"]
+    assert panel.locator(".graph-canvas").bounding_box()["height"] > 0.75 * viewport["height"]
+    tab.screenshot(path=str(out / "graph-fullscreen.png"))
+    tab.keyboard.press("Escape")
+    tab.wait_for_function(f"!document.getElementById('{pid}').classList.contains('is-full')")
+    assert tab.locator(f"#crawl_graph-graph #{pid}").count() == 1  # back in its card
+    assert panel.get_by_role("button", name="Full screen").get_attribute("aria-pressed") == "false"
+
+    # The full view link opens the viewer page already full-screen.
+    tab.locator("#crawl_graph-graph").get_by_role("link", name="Open the full graph view").click()
+    tab.wait_for_function("document.querySelector('.graph-view')?.classList.contains('is-full')")
+    assert "4 broken links" in tab.locator(".graph-page").inner_text()
+
+
+def test_graph_view_page_full_screen_passes_axe(tab, server):
+    """The viewer page of a crawled graph, opened full-screen by its link: nothing serious for axe."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cardflow.linkgraph.crawl import crawl
+    from cardflow.linkgraph.ingest import ingest
+
+    folder = server.data_dir / "linkgraph" / "graph-site"
+    # The crawl runs in a thread: Playwright's sync API holds this thread's event loop.
+    with GraphSite() as base, ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, crawl(base + "/", max_depth=5, sitemap=True)).result()
+    edges, meta = result.write(folder)
+    ingest(edges, meta, folder / "graph.duckdb")
+    tab.goto("/graph_view?graph=graph-site&full=1")
+    tab.wait_for_function("document.querySelector('.graph-view')?.dataset.ready === 'drawn'")
+    assert tab.locator(".graph-view.is-full").count() == 1
+    assert "4 broken links (to 3 pages) · 3 orphans" in tab.locator(".graph-summary").inner_text()
+    tab.locator(".graph-tables summary").first.wait_for()
+    tab.add_script_tag(path=str(Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"))
+    bad = tab.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ' ' + v.nodes[0].target)""")
+    assert not bad, bad
+    tab.screenshot(path=str(Path(__file__).resolve().parents[2] / "test-output" / "graph-view-full.png"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
+
+from tests.e2e.helpers import wait_for_live_link
 
 pytestmark = pytest.mark.e2e
 
@@ -21,22 +24,11 @@ def call_tools(live_server: Any, calls: list[tuple[str, dict[str, Any]]]) -> lis
         async with http, Client(streamable_http_client(f"{live_server.url}/mcp", http_client=http)) as client:
             return [await client.call_tool(name, args) for name, args in calls]
 
-    results = asyncio.run(main())
+    # Playwright's sync API keeps an event loop running in this thread: the client gets its own.
+    with ThreadPoolExecutor(1) as pool:
+        results = pool.submit(asyncio.run, main()).result(timeout=60)
     assert not any(r.is_error for r in results), [r.content for r in results]
     return results
-
-
-def wait_for_live_link(page: Any) -> None:
-    """The SSE stream opens just after load; a change published before that would be missed. Poke
-    until its notice comes back over the stream, which proves the stream is open."""
-    for _ in range(20):
-        page.locator("#poke").click()
-        try:
-            page.locator(".toast", has_text="Poke #").first.wait_for(timeout=500)
-            return
-        except Exception:  # not connected yet: poke again
-            continue
-    raise AssertionError("the page's SSE stream never opened")
 
 
 def test_an_mcp_submit_updates_the_open_workflow_page(page: Any, live_server: Any) -> None:

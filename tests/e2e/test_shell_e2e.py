@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from cardflow.db import Database
+from tests.e2e.helpers import wait_for_live_link
 
 pytestmark = pytest.mark.e2e
 
@@ -28,11 +31,11 @@ def test_home_switch_profile_and_app_then_reload_keeps_choices(page, live_server
 def test_poke_shows_a_message_pushed_over_sse(page):
     page.goto("/")
     page.wait_for_function("() => document.body.getAttribute('sse-connect') && window.htmx")
-    page.wait_for_timeout(300)  # let the EventSource open
+    wait_for_live_link(page)  # pokes until one comes back: pokes sent before the stream opened are lost
+    first = int(re.search(r"Poke #(\d+)", page.locator("#toasts .toast", has_text="Poke #").last.inner_text())[1])
     page.locator("#poke").click()
-    toast = page.locator("#toasts .toast")
-    toast.first.wait_for()
-    assert "Poke #1" in toast.first.inner_text()
+    # The next poke, numbered by the server, arrives over the open stream.
+    page.locator("#toasts .toast", has_text=f"Poke #{first + 1}:").wait_for()
 
 
 def test_theme_toggle_persists(page):

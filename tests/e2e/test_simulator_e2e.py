@@ -13,7 +13,8 @@ def test_reload_mid_run_reconnects_and_cancel_shows_cancelled(page):
     page.fill("#sim-updates", "25")
     page.locator("#sim-start").click()
     page.locator("#job-1").wait_for()
-    page.wait_for_timeout(2000)
+    # Mid-run: a fifth of the way is reached after about a second of the five.
+    page.wait_for_function("() => Number(document.querySelector('#job-1 progress').value) >= 20")
     before = progress_value(page, 1)
     assert 20 <= before <= 80, before
     page.reload()
@@ -26,7 +27,7 @@ def test_reload_mid_run_reconnects_and_cancel_shows_cancelled(page):
     page.fill("#sim-duration", "20")
     page.locator("#sim-start").click()
     page.locator("#job-2").wait_for()
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => Number(document.querySelector('#job-2 progress').value) > 0")  # running
     page.get_by_role("button", name="Cancel job 2").click()
     page.locator("#job-2 .job-status", has_text="cancelled").wait_for()
     page.reload()

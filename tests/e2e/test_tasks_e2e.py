@@ -1,6 +1,7 @@
 import pytest
 
 from cardflow.db import Database
+from tests.e2e.helpers import sse_barrier, wait_for_live_link
 
 pytestmark = pytest.mark.e2e
 
@@ -73,11 +74,12 @@ def test_second_page_sees_changes_live(page):
     page.goto("/tasks")
     other = page.context.new_page()
     other.goto("/tasks")
-    other.wait_for_timeout(400)  # both EventSources open
+    wait_for_live_link(page)
+    wait_for_live_link(other)
     add(page, "seen elsewhere")
     other.locator("#tasks-list .item-name", has_text="seen elsewhere").wait_for(timeout=5000)
     assert names(page) == ["seen elsewhere"]  # not duplicated on the page that made it
-    page.wait_for_timeout(300)
+    sse_barrier(page)  # the broadcast of that insert has reached this page too, and was not added twice
     assert names(page) == ["seen elsewhere"]
     with page.expect_response("**/toggle"):
         page.locator("#tasks-list li").first.get_by_role("checkbox").check()
@@ -92,5 +94,22 @@ def test_xss_task_name_stays_text(page):
     page.reload()
     assert "<img src=x onerror=alert(1)>" in names(page)
     assert page.locator("#tasks-list img").count() == 0
-    page.wait_for_timeout(300)
+    # An onerror handler runs once its image fails to load: wait until every image on the page
+    # has settled (none is still loading) before concluding that no handler ran.
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    page.wait_for_load_state("load")
     assert page.dialogs == []
+
+
+def test_focus_returns_to_the_row_after_an_inline_edit(page):
+    page.goto("/tasks")
+    add(page, "focus me")
+    row = page.locator("#tasks-list li", has_text="focus me")
+    for finish in ("Escape", "Enter"):
+        row.get_by_role("button", name="Edit task").click()
+        edit = page.locator("#tasks-list li.editing input[name=name]")
+        edit.press(finish)
+        page.locator("#tasks-list li.editing").wait_for(state="detached")
+        # Focus lands back on the row (its Edit button), not on the page's start.
+        page.wait_for_function("() => { const li = document.activeElement && document.activeElement.closest('li');"
+                               " return !!li && li.textContent.includes('focus me'); }")

@@ -67,3 +67,15 @@ def test_two_tabs_on_two_keys_stay_independent(page):
     assert other.locator("#field-greeting").input_value() == "Hello, Two!"
     page.reload()
     assert page.locator("#field-greeting").input_value() == "Hello, One!"
+
+
+def test_focus_moves_to_the_next_steps_input_after_a_submit(page):
+    start(page, "e2e-focus")
+    page.fill("#field-name", "Ada")
+    page.locator("#field-name").press("Enter")
+    page.locator("#field-greeting").wait_for()
+    # Keyboard users carry on typing in the next step without hunting for it.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'field-greeting'")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Finalize", exact=True).wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.textContent.trim() === 'Finalize'")

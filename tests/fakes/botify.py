@@ -10,6 +10,7 @@ Usage::
 
     with run_fake_botify() as fake:
         fake.state.rate_limit_next = 2       # next two API calls answer 429 (code 1053)
+        fake.state.add_project("news", segments=None)  # a project without segments
         ... BotifyClient(fake.state.token, fake.base_url) ...
         assert fake.state.jobs_created == 1
 
@@ -141,14 +142,25 @@ def build_site() -> list[Page]:
     return pages
 
 
+def segment_value(page: Page, name: str) -> str:
+    """A page's value in the segment ``name``: any name a test gives a project has values."""
+    if name == "pagetype":
+        return page.pagetype
+    if name == "lang":
+        return "fr" if "review" in page.url else "en"
+    return f"{name}/{page.pagetype}"
+
+
 def page_value(page: Page, name: str) -> Any:
+    m = re.fullmatch(r"segments\.([^.]+)\.value", name)
+    if m:
+        return segment_value(page, m.group(1))
     return {
         "url": page.url,
         "depth": page.depth,
         "http_code": page.http_code,
         "metadata.title.content": page.title,
         "metadata.description.content": page.description,
-        "segments.pagetype.value": page.pagetype,
         "compliant.is_compliant": page.compliant,
         "outlinks_internal.nb.total": len(page.outlinks),
         "outlinks_internal.graph.url": list(page.outlinks),
@@ -161,18 +173,16 @@ PAGE_FIELDS = (
     "http_code",
     "metadata.title.content",
     "metadata.description.content",
-    "segments.pagetype.value",
     "compliant.is_compliant",
     "outlinks_internal.nb.total",
     "outlinks_internal.graph.url",
-)
+)  # plus segments.{name}.value for each segment the project has (FakeState.segments)
 VERBOSE = {
     "url": "Full URL",
     "depth": "Depth",
     "http_code": "HTTP Status Code",
     "metadata.title.content": "Title",
     "metadata.description.content": "Meta Description",
-    "segments.pagetype.value": "pagetype",
     "compliant.is_compliant": "Is Compliant",
     "outlinks_internal.nb.total": "No. of Internal Outlinks",
     "outlinks_internal.graph.url": "Internal Outlinks URL",
@@ -275,6 +285,9 @@ class FakeState:
         default_factory=lambda: {(ORG, PROJECT): default_analyses(), (ORG, "blog"): []}
     )
     forbidden_projects: set[tuple[str, str]] = field(default_factory=set)
+    # segments per project, as the analysis detail's features.segments.names; a project missing here
+    # has the feature off (features.segments null) and no segments.* field exists for it
+    segments: dict[tuple[str, str], list[str]] = field(default_factory=lambda: {(ORG, PROJECT): ["pagetype"]})
     site: list[Page] = field(default_factory=build_site)
     # listing
     max_page_size: int = 100  # the server caps ?size= at this
@@ -294,6 +307,15 @@ class FakeState:
     fail_reason: str = "Export failed: the query timed out"
     done_without_results_next: int = 0
     misleading_extension: bool = False  # serve zip under .gz names and vice versa
+    max_export_rows: int = 1_000_000  # the direct-download cap (Botify's default; plans may raise it)
+    # Botify's error 1058 "An advanced export is already running": when True, a create is refused
+    # while another export of the user is not yet DONE/FAILED (off by default, as exports then overlap)
+    one_export_at_a_time: bool = False
+    # fault injection on POST /v1/jobs only (each decremented as it fires)
+    rate_limit_job_posts_next: int = 0  # 429 / 1053: refused, nothing created
+    server_error_job_posts_next: int = 0  # 500 before anything is created
+    lose_job_response_next: int = 0  # the job IS created, the answer comes slow_seconds late
+    listing_hides_jobs: bool = False  # GET /v1/jobs lists nothing (a listing lagging behind)
     # downloads
     download_content_encoding: bool = False  # add "Content-Encoding: gzip" to gzip bodies (S3 style)
     truncate_downloads_next: int = 0  # send half the body then close the connection
@@ -306,6 +328,16 @@ class FakeState:
     download_requests: list[dict[str, Any]] = field(default_factory=list)
     download_auth_rejected: int = 0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1001))
+
+    def add_project(self, slug: str, *, segments: list[str] | None, owner: str = ORG) -> None:
+        """Another project of ``owner`` with the default analyses, the same site and these segments
+        (None: the segments feature is off)."""
+        self.projects.append(_project(slug, slug.title(), owner, legacy=False))
+        self.analyses[(owner, slug)] = default_analyses()
+        if segments is None:
+            self.segments.pop((owner, slug), None)
+        else:
+            self.segments[(owner, slug)] = list(segments)
 
 
 def error(status: int, code: str | int | None, message: str, detail: dict | None = None) -> JSONResponse:
@@ -383,6 +415,7 @@ class BQL:
                 raise BadRequest(f"Analysis {m.group(1)} not found", "1004", 404)
             self.slugs.add(m.group(1))
         self.site = state.site
+        self.segment_names = set(state.segments.get((org, project)) or [])
         self.dimensions = [self.field(d) for d in query["dimensions"]]
         self.metrics = [self.metric(m) for m in query["metrics"]]
         self.filters = query.get("filters")
@@ -397,7 +430,9 @@ class BQL:
         if spec == "url":
             return "url"
         m = re.fullmatch(r"crawl\.([^.]+)\.(.+)", spec)
-        if not m or m.group(1) not in self.slugs or m.group(2) not in PAGE_FIELDS:
+        seg = re.fullmatch(r"segments\.([^.]+)\.value", m.group(2)) if m else None
+        known = m is not None and (m.group(2) in PAGE_FIELDS or (seg is not None and seg.group(1) in self.segment_names))
+        if not m or m.group(1) not in self.slugs or not known:
             raise BadRequest(f"Field {spec} does not exist", "1029")
         return m.group(2)
 
@@ -590,6 +625,46 @@ def create_app(fake: FakeBotify) -> Starlette:
         return paginate(request, st, items)
 
     @endpoint
+    async def analysis_detail(request: Request, user: str) -> Response:
+        """``GET /v1/analyses/{username}/{project}/{slug}``: segment names at features.segments.names
+        (null when the project has no segments), as Botify's segments docs show."""
+        org, project = request.path_params["username"], request.path_params["project"]
+        if (err := find_project(user, org, project)) is not None:
+            return err
+        st = state()
+        slug = request.path_params["analysis"]
+        item = next((a for a in st.analyses.get((org, project), []) if a["slug"] == slug), None)
+        if item is None:
+            return error(404, "1004", f"Analysis {slug} not found")
+        names = st.segments.get((org, project))
+        segments = None if names is None else {
+            "names": list(names), "rules_raw": "\n\n".join(f"[dim:{n}]\n\n@{n}" for n in names)}
+        return JSONResponse({**item, "owner": org, "user": {"login": org},
+                             "features": {"segments": segments, "main": {"lang": "en"}}, "config": {}})
+
+    @endpoint
+    async def list_jobs(request: Request, user: str) -> Response:
+        """``GET /v1/jobs?job_type=&project=&analysis=``: the user's jobs, newest first, paginated.
+        Listing is not polling: it does not move a job's status on."""
+        st = state()
+        q = request.query_params
+        items = [] if st.listing_hides_jobs else [
+            job_json(job, listed_status(job)[0], user, listed_status(job)[1]) for job in reversed(list(st.jobs.values()))
+            if (not q.get("job_type") or q["job_type"] == "export")
+            and (not q.get("project") or job.payload.get("project") == q["project"])
+            and (not q.get("analysis") or f"crawl.{q['analysis']}" in job.payload["query"]["collections"])]
+        return paginate(request, st, items)
+
+    def running(job: FakeJob) -> bool:
+        return job.polls <= len(state().status_sequence)
+
+    def listed_status(job: FakeJob) -> tuple[str, Any]:
+        if running(job):
+            return (state().status_sequence[job.polls - 1] if job.polls else "CREATED"), None
+        body = final_json(job, "")
+        return body["job_status"], body["results"]
+
+    @endpoint
     async def collections(request: Request, user: str) -> Response:
         org, project = request.path_params["username"], request.path_params["project"]
         if (err := find_project(user, org, project)) is not None:
@@ -634,6 +709,12 @@ def create_app(fake: FakeBotify) -> Starlette:
     @endpoint
     async def create_job(request: Request, user: str) -> Response:
         st = state()
+        if st.rate_limit_job_posts_next > 0:
+            st.rate_limit_job_posts_next -= 1
+            return error(429, "1053", "Too many requests")
+        if st.server_error_job_posts_next > 0:
+            st.server_error_job_posts_next -= 1
+            return JSONResponse({"error": {"message": "Internal Server Error"}}, status_code=500)
         body = await json_body(request)
         if not isinstance(body, dict) or "job_type" not in body or "payload" not in body:
             raise BadRequest("job_type and payload are required")
@@ -648,8 +729,8 @@ def create_app(fake: FakeBotify) -> Starlette:
         if (err := find_project(user, org, project)) is not None:
             return err
         size = payload.get("export_size")
-        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1_000_000:
-            raise BadRequest("export_size must be an integer between 1 and 1000000")
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= st.max_export_rows:
+            raise BadRequest(f"export_size must be an integer between 1 and {st.max_export_rows}")
         if payload.get("formatter", "csv") != "csv":
             raise BadRequest("This fake only formats csv")
         if payload.get("connector") != "direct_download":
@@ -663,6 +744,8 @@ def create_app(fake: FakeBotify) -> Starlette:
         bql = BQL(st, org, project, payload.get("query"))
         if bql.metrics:
             raise BadRequest("This fake exports dimension rows only (metrics must be [])")
+        if st.one_export_at_a_time and any(running(j) for j in st.jobs.values()):
+            return error(400, "1058", "An advanced export is already running")
         n = next(st._ids)
         style = st.job_id_style
         as_int = style == "int" or (style == "alternate" and n % 2 == 1)
@@ -688,6 +771,9 @@ def create_app(fake: FakeBotify) -> Starlette:
             job.filename = f"{org}-{project}-{n}{ext}"
         st.jobs[str(n)] = job
         st.jobs_created += 1
+        if st.lose_job_response_next > 0:  # made, but the answer outlives the client's timeout
+            st.lose_job_response_next -= 1
+            await asyncio.sleep(st.slow_seconds)
         return JSONResponse(job_json(job, "CREATED", user), status_code=201)
 
     def job_json(job: FakeJob, status: str, user: str, results: Any = None) -> dict[str, Any]:
@@ -712,6 +798,10 @@ def create_app(fake: FakeBotify) -> Starlette:
         job.polls += 1
         if job.polls <= len(st.status_sequence):
             return JSONResponse(job_json(job, st.status_sequence[job.polls - 1], user))
+        return JSONResponse(final_json(job, user))
+
+    def final_json(job: FakeJob, user: str) -> dict[str, Any]:
+        """A finished job: FAILED (its reason where ``fail_style`` says) or DONE with a download URL."""
         if job.fail:
             body = job_json(job, "FAILED", user)
             if job.fail_style == "error":
@@ -720,14 +810,14 @@ def create_app(fake: FakeBotify) -> Starlette:
                 body["failure_reason"] = job.fail_reason
             else:
                 body["results"] = {"message": job.fail_reason}
-            return JSONResponse(body)
+            return body
         if job.without_results:
-            return JSONResponse(job_json(job, "DONE", user, None))
+            return job_json(job, "DONE", user, None)
         url = (
             f"{fake.download_base_url}/exports/{job.download_key}/{job.filename}"
             f"?X-Amz-Expires=3600&X-Amz-Signature={job.signature}"
         )
-        return JSONResponse(job_json(job, "DONE", user, {"download_url": url}))
+        return job_json(job, "DONE", user, {"download_url": url})
 
     async def not_found(request: Request) -> Response:
         state().requests.append((request.method, request.url.path, request.url.query))
@@ -737,9 +827,11 @@ def create_app(fake: FakeBotify) -> Starlette:
         Route("/v1/authentication/profile", profile),
         Route("/v1/projects/{username}", projects),
         Route("/v1/analyses/{username}/{project}/light", analyses),
+        Route("/v1/analyses/{username}/{project}/{analysis}", analysis_detail),
         Route("/v1/projects/{username}/{project}/collections", collections),
         Route("/v1/projects/{username}/{project}/query", query, methods=["POST"]),
         Route("/v1/jobs", create_job, methods=["POST"]),
+        Route("/v1/jobs", list_jobs, methods=["GET"]),
         Route("/v1/jobs/{job_id}", get_job),
         Route("/{path:path}", not_found, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
@@ -765,7 +857,7 @@ def render_export(bql: BQL, fconf: dict[str, Any], size: int, zipped: bool) -> t
         header = []
         for d in bql.dimensions:
             header.append(
-                VERBOSE[d] if fmt == "verbose" else d if fmt == "slug" or d == "url" else f"crawl.{slug}.{d}"
+                VERBOSE.get(d, d.split(".")[1]) if fmt == "verbose" else d if fmt == "slug" or d == "url" else f"crawl.{slug}.{d}"
             )
         writer.writerow(header)
     rows = bql.rows()[:size]

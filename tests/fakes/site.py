@@ -21,6 +21,9 @@ Map (all pages HTML unless said otherwise)::
     /nofollow-target (a page; only reachable through the nofollow link)
     /loop-1 -> 302 /loop-2 -> 302 /loop-1
 
+:class:`GraphSite` is a second, generated site for the link-graph view: sections in folders, a
+link loop, broken links, and orphans that only its sitemap lists.
+
 The server records every request (path, Host header, User-Agent, monotonic start time) and how
 many were in flight at once. It runs uvicorn in a background thread on a free port.
 """
@@ -78,7 +81,7 @@ class FakeSite:
 
     # -- the app ----------------------------------------------------------------
 
-    def _app(self) -> Starlette:
+    def _starlette(self) -> Starlette:
         site = self
 
         async def robots(request: Request) -> Response:
@@ -146,7 +149,7 @@ class FakeSite:
         async def missing(request: Request) -> Response:
             return HTMLResponse(_page("Not found", ["/"]), status_code=404)
 
-        app = Starlette(
+        return Starlette(
             routes=[
                 Route("/robots.txt", robots),
                 Route("/", home),
@@ -165,6 +168,9 @@ class FakeSite:
                 Route("/missing", missing),
             ]
         )
+
+    def _app(self):
+        site, app = self, self._starlette()
 
         async def recorder(scope, receive, send):
             if scope["type"] != "http":
@@ -210,3 +216,74 @@ class FakeSite:
         self._thread.join(timeout=5)
         with contextlib.suppress(OSError):
             self._sock.close()
+
+
+@dataclass
+class GraphSite(FakeSite):
+    """A 16-page site made to be drawn: 13 pages reachable by links, 3 orphans only in the sitemap.
+
+    Map (``->`` = links to)::
+
+        /               -> /blog/, /products/, /about.html, /contact.html, /missing, /blog/post-1
+        /blog/          -> /blog/post-1, /blog/post-2, /blog/post-3
+        /blog/post-1    -> /blog/post-2          (a loop: post-1 -> post-2 -> post-1)
+        /blog/post-2    -> /blog/post-1
+        /blog/post-3    -> /gone                 (410)
+        /products/      -> /products/p1, /products/p2
+        /products/p1    -> /products/p2
+        /products/p2    -> /server-error         (500)
+        /contact.html   -> /missing, /about.html (404)
+        /about.html     (links to nothing: a dead end)
+        /landing/spring -> /products/p1          (orphan)
+        /landing/summer -> /                     (orphan)
+        /old-promo.html                          (orphan, no links)
+
+    robots.txt names ``/sitemap-index.xml`` (an index of ``/sitemap-pages.xml``) when
+    ``sitemap_in_robots``; else the sitemap is at ``/sitemap.xml``. It lists the orphans and a
+    few linked pages (which must not count as orphans)."""
+
+    sitemap_in_robots: bool = True
+    PAGES = {
+        "/": ["/blog/", "/products/", "/about.html", "/contact.html", "/missing", "/blog/post-1"],
+        "/blog/": ["/blog/post-1", "/blog/post-2", "/blog/post-3"],
+        "/blog/post-1": ["/blog/post-2"],
+        "/blog/post-2": ["/blog/post-1"],
+        "/blog/post-3": ["/gone"],
+        "/products/": ["/products/p1", "/products/p2"],
+        "/products/p1": ["/products/p2"],
+        "/products/p2": ["/server-error"],
+        "/contact.html": ["/missing", "/about.html"],
+        "/about.html": [],
+        "/landing/spring": ["/products/p1"],
+        "/landing/summer": ["/"],
+        "/old-promo.html": [],
+    }
+    ERRORS = {"/missing": 404, "/gone": 410, "/server-error": 500}
+    ORPHANS = ("/landing/spring", "/landing/summer", "/old-promo.html")
+    LISTED = (*ORPHANS, "/", "/blog/post-1", "/products/")
+
+    def _starlette(self) -> Starlette:
+        site = self
+
+        def urlset(paths: tuple[str, ...] | list[str], tag: str = "urlset", item: str = "url") -> str:
+            locs = "".join(f"<{item}><loc>{site.base_url}{p}</loc></{item}>" for p in paths)
+            return f'<?xml version="1.0" encoding="UTF-8"?><{tag} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</{tag}>'
+
+        async def any_path(request: Request) -> Response:
+            path = request.url.path
+            if path == "/robots.txt":
+                body = "User-agent: *\nAllow: /\n"
+                if site.sitemap_in_robots:
+                    body += f"Sitemap: {site.base_url}/sitemap-index.xml\n"
+                return PlainTextResponse(body)
+            if path == "/sitemap-index.xml" and site.sitemap_in_robots:
+                return Response(urlset(["/sitemap-pages.xml"], "sitemapindex", "sitemap"), media_type="application/xml")
+            if path == ("/sitemap-pages.xml" if site.sitemap_in_robots else "/sitemap.xml"):
+                return Response(urlset(site.LISTED), media_type="application/xml")
+            if path in site.ERRORS:
+                return HTMLResponse(_page("Error response", ["/"]), status_code=site.ERRORS[path])
+            if path in site.PAGES:
+                return HTMLResponse(_page(f"Page {path}", site.PAGES[path]))
+            return HTMLResponse(_page("Error response", []), status_code=404)
+
+        return Starlette(routes=[Route("/{path:path}", any_path)])

@@ -37,6 +37,11 @@ def converse(client, text, until="chat-input"):
     return frames
 
 
+def receipt_of(frames, summary):
+    """The app-drawn receipt (its own element) carrying this summary, in the frames sent."""
+    return any('class="msg msg-receipt receipt receipt-done' in f and summary in f for f in frames)
+
+
 def test_reply_streams_chunk_by_chunk_and_is_persisted(data_dir, monkeypatch):
     app = build(data_dir, monkeypatch, replies=["Hello **world**, nice day."])
     with TestClient(app, base_url="http://127.0.0.1:5001") as client:
@@ -106,8 +111,9 @@ def test_json_command_in_reply_runs_through_the_registry(data_dir, monkeypatch):
         client.get("/tasks")  # the open app offers its actions
         frames = converse(client, "add a task to call Bob")
         assert [t.name for t in app.state.ctx.db.tasks()] == ["call Bob"]
-        assert "✓ Added task “call Bob”." in "".join(frames)
-        assert '"action"' not in app.state.ctx.conversation.history(1)[-1].content  # the outcome replaces the JSON
+        assert receipt_of(frames, "Added task “call Bob”.")  # drawn by the app, not written by the model
+        said = [m for m in app.state.ctx.conversation.history(1) if m.role == "assistant"][-1].content
+        assert '"action"' not in said and "✓" not in said  # the receipt replaces the JSON
         oob = [e for e in app.state.ctx.events._recent if e.name == "oob"]
         assert oob and "call Bob" in oob[-1].data  # pushed to every open page
         logged = app.state.ctx.db.query("SELECT actor, action FROM action_log")
@@ -143,7 +149,11 @@ def test_invalid_or_foreign_commands_change_nothing(data_dir, monkeypatch, comma
     with TestClient(app, base_url="http://127.0.0.1:5001") as client:
         client.get("/tasks")
         frames = converse(client, "do it")
-        assert "✗" in "".join(frames)
+        joined = "".join(frames)
+        assert "is-refused" in joined or "receipt-proposed" in joined  # refused, or waits for a click
+        for msg in app.state.ctx.conversation.history(1):  # and a click on Confirm is refused too
+            if msg.role == "receipt" and '"proposed"' in msg.content:
+                assert "is-refused" in client.post(f"/chat/receipt/{msg.id}/confirm", headers=ORIGIN).text
     assert [(t.id, t.name, t.profile_id) for t in db.tasks()] == [(1, "x", other.id)]
     assert db.store.get("x") is None
     assert db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
@@ -175,7 +185,7 @@ def test_the_embedded_path_runs_the_decision_through_the_registry(data_dir, monk
         client.get("/tasks")
         frames = converse(client, "add a task to call Bob")
     assert [t.name for t in ctx.db.tasks()] == ["call Bob"]
-    assert "✓ Added task “call Bob”." in "".join(frames)
+    assert receipt_of(frames, "Added task “call Bob”.")
     assert "tasks.add" in backend.calls[0][0]["content"] and len(backend.calls) == 1
 
 
@@ -190,11 +200,21 @@ def test_app_switch_injects_the_app_prompt(data_dir, monkeypatch):
         assert "task list" in chat.system_prompt()
         client.get("/hello")
         assert "Hello workflow" in chat.system_prompt()
+        # Switches with nothing between collapse into one line, which names the last app.
+        notes = [m.content for m in app.state.ctx.conversation.history(1) if m.role == "system"]
+        assert notes == ["Switched to the Hello workflow app."]
         converse(client, "what is this app for?")
+        client.get("/tasks")
+        notes = [m.content for m in app.state.ctx.conversation.history(1) if m.role == "system"]
+        assert notes == ["Switched to the Hello workflow app.", "Switched to the Tasks app."]
+        client.get("/hello")
+        converse(client, "and this one?")
         backend = chat._backend
         sent = backend.calls[-1]
-        assert "Hello workflow" in sent[0]["content"]
-        assert any("Switched to the Hello workflow app" in m["content"] for m in sent)
+        assert "Hello workflow" in sent[0]["content"]  # the open app is in the system prompt
+        # The switch lines are for the user, not conversation for the model.
+        assert not any("Switched to the" in m["content"] for m in sent)
+        assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
 
 
 def test_settings_clear_and_models(client, app):
@@ -274,4 +294,4 @@ def test_openai_compatible_backend_with_native_tool_calls(data_dir, monkeypatch)
         tools = {t["function"]["name"]: t["function"] for t in script.requests[-1]["body"]["tools"]}
         assert tools["tasks__add"]["parameters"] == app.state.ctx.actions.get("tasks.add").params
         assert "hello__submit" not in tools and "home__open_app" in tools  # the open app's and the global ones
-        assert "✓ Added task “water plants”." in "".join(frames)
+        assert receipt_of(frames, "Added task “water plants”.")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.fakes.site import FakeSite
+from tests.fakes.site import FakeSite, GraphSite
 
 HX = {"HX-Request": "true"}
 KEY = "fake site"
@@ -91,3 +91,61 @@ def test_crawl_to_graph_view_end_to_end(client, app, site, data_dir):
     client.post("/crawl_graph/delete", params={"key": KEY}, headers=HX)
     assert not ctx.pipulate.exists(KEY) and not folder.exists()
     assert gid not in client.get("/graph_view").text
+
+
+def test_limits_take_an_optional_address_list(client):
+    key = "listed"
+    client.post("/crawl_graph/init", data={"key": key}, headers=HX)
+    client.post("/crawl_graph/step/start_url", params={"key": key}, data={"start_url": "https://a.example/"}, headers=HX)
+    card = client.get("/crawl_graph/step/limits", params={"key": key}, headers=HX).text
+    assert 'name="urls"' in card and 'name="sitemap"' in card and "cannot find pages that nothing links to" in card
+    r = client.post("/crawl_graph/step/limits", params={"key": key}, headers=HX,
+                    data={"max_pages": "5", "max_depth": "1", "urls": "https://a.example/x\nnot an address"})
+    assert "Line 2 is not an http:// or https:// address: not an address" in r.text
+    r = client.post("/crawl_graph/step/limits", params={"key": key}, headers=HX,
+                    data={"max_pages": "5", "max_depth": "1", "sitemap": "on",
+                          "urls": "https://a.example/x\n\nhttps://a.example/y\nhttps://a.example/x\n"})
+    assert "sitemap.xml read, 2 listed addresses" in r.text
+    saved = client.app.state.ctx.pipulate.get_step_data(key, "limits")
+    assert saved["urls"] == ["https://a.example/x", "https://a.example/y"] and saved["sitemap"] is True
+
+
+def test_sitemap_orphans_and_broken_links_reach_the_view(client, app):
+    """GraphSite: 13 pages by links, 3 orphans only in its sitemap, 4 links to 3 broken pages."""
+    ctx, key = app.state.ctx, "graph site"
+    with GraphSite() as base:
+        client.post("/crawl_graph/init", data={"key": key}, headers=HX)
+        client.post("/crawl_graph/step/start_url", params={"key": key}, data={"start_url": base + "/"}, headers=HX)
+        client.post("/crawl_graph/step/limits", params={"key": key}, headers=HX,
+                    data={"max_pages": "50", "max_depth": "5", "same_host": "on", "sitemap": "on"})
+        client.post("/crawl_graph/step/crawl", params={"key": key}, headers=HX)
+        job = wait_step(ctx, key, "crawl")
+        crawl = ctx.pipulate.get_step_data(key, "crawl")["crawl"]
+        assert crawl, json.loads(job.detail).get("message")
+    assert (crawl["pages"], crawl["listed"], crawl["unlinked"]) == (16, 6, 3)
+    locked = client.get("/crawl_graph/step/crawl", params={"key": key}, headers=HX).text
+    assert "6 addresses listed" in locked and "3 of them were reached by no link" in locked
+
+    client.post("/crawl_graph/step/graph", params={"key": key}, headers=HX)
+    job = wait_step(ctx, key, "graph")
+    graph = ctx.pipulate.get_step_data(key, "graph")["graph"]
+    assert graph, json.loads(job.detail).get("message")
+    assert (graph["orphans"], graph["broken_links"], graph["broken_pages"]) == (3, 4, 3)
+    card = client.get("/crawl_graph/step/graph", params={"key": key}, headers=HX).text
+    assert "4 broken links · 3 orphans" in card and "full=1" in card
+
+    gid = graph["graph"]
+    data = client.get("/graph_view/data", params={"graph": gid}).json()
+    assert data["broken"] == {"pages": 3, "links": 4} and data["orphans"] == 3
+    broken = {n["key"].removeprefix(base) for n in data["nodes"] if n["broken"]}
+    assert broken == {"/missing", "/gone", "/server-error"}
+    legend = [i["label"] for i in data["legend"]]
+    assert legend[:3] == ["/", "/blog/", "/products/"] and legend[-1].startswith("broken")
+    tables = client.get("/graph_view/tables", params={"graph": gid}, headers=HX).text
+    assert "Broken links: 4 (to 3 pages)" in tables and "broken · HTTP 404" in tables
+    assert "graph-broken-row" in tables  # /missing (2 inlinks) is among the most-linked: flagged
+    assert "Orphans: 3" in tables and "cannot find a page that nothing links to" in tables
+    for orphan in GraphSite.ORPHANS:
+        assert base + orphan in tables
+    page = client.get("/graph_view", params={"graph": gid, "full": "1"}).text
+    assert 'data-graph-full="1"' in page and "4 broken links" in page

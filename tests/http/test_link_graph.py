@@ -179,8 +179,11 @@ def test_depth_is_proposed_from_edge_counts_and_can_be_overridden(lg, bf):
     through_depth(lg, depth=2)
     counts = {int(d): n for d, n in lg.ctx.pipulate.get_step_data(KEY, "analysis")["counts"].items()}
     assert counts[1] == expected_edge_count(1) and counts[3] == expected_edge_count(3)
+    pages = sum(1 for p in build_site() if p.http_code == 200 and p.depth <= 2)  # the metadata rows
     assert lg.ctx.pipulate.get_step_data(KEY, "depth") == {"depth": 2, "edges": expected_edge_count(2),
-                                                           "export_size": 1_000_000, "truncated": False}
+                                                           "export_size": 1_000_000, "truncated": False,
+                                                           "pages": pages,
+                                                           "credits": round(expected_edge_count(2) * 0.1 + pages, 1)}
     lg.post("/link_graph/revert/depth", params={"key": KEY})
     r = lg.get("/link_graph/step/depth", params={"key": KEY})  # counts are cached: no second round of BQL
     proposed = propose_depth(counts, 1_000_000)
@@ -248,7 +251,9 @@ def test_failed_export_shows_botify_reason_then_retry_works(lg, bf):
 def test_429_on_create_and_5xx_on_polls_are_retried(lg, bf):
     connect(lg)
     through_depth(lg)
-    bf.state.rate_limit_next = 2  # the first create is refused twice: nothing was created, so retry
+    # The first create is refused twice: nothing was created, so retry. (POSTs only: the export
+    # jobs are looked up first, and a 429 on that GET is retried like any read.)
+    bf.state.rate_limit_job_posts_next = 2
     bf.state.status_sequence = ["PROCESSING"] * 10_000
     lg.post("/link_graph/step/export", params={"key": KEY})
     deadline = time.monotonic() + 20
@@ -267,7 +272,9 @@ def test_429_on_create_and_5xx_on_polls_are_retried(lg, bf):
 def test_a_create_that_may_have_reached_botify_is_never_repeated(lg, bf):
     connect(lg)
     through_depth(lg)
-    bf.state.server_error_next = 1  # Botify may or may not have made the job: no automatic second try
+    # Botify may or may not have made the job: no automatic second try. The lookup that follows
+    # finds nothing (the 500 came before anything was made), so the step fails and says why.
+    bf.state.server_error_job_posts_next = 1
     lg.post("/link_graph/step/export", params={"key": KEY})
     job = wait_step(lg, KEY, "export")
     assert job.status == "failed" and "may have started it anyway" in detail(job)["message"]

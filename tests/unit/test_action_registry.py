@@ -171,3 +171,59 @@ def test_a_third_party_app_declares_actions_by_the_plugin_path(ctx: Any) -> None
     assert any(a.name == "shouter.shout" for a in ctx.actions.for_app("shouter"))
     assert not any(a.name == "shouter.shout" for a in ctx.actions.for_app("tasks"))
     assert ctx.actions.errors and "declared twice" in ctx.actions.errors[0]  # collect() ran a second time
+
+
+# -- undo ---------------------------------------------------------------------------------------
+def test_undo_restores_rows_and_can_itself_be_undone(ctx: Any) -> None:
+    run(ctx, "tasks.add", {"name": "buy milk"})
+    renamed = run(ctx, "tasks.update", {"item": "milk", "name": "buy oat milk"}, actor="assistant")
+    undo = run(ctx, "activity.undo", {"id": renamed.log_id}, actor="ui")
+    assert undo.summary == "Undid: Renamed task “buy milk” to “buy oat milk”."
+    assert [t["name"] for t in run(ctx, "tasks.list").result["items"]] == ["buy milk"]
+    run(ctx, "activity.undo", {"id": undo.log_id})
+    assert [t["name"] for t in run(ctx, "tasks.list").result["items"]] == ["buy oat milk"]
+
+
+def test_undo_of_add_and_delete(ctx: Any) -> None:
+    added = run(ctx, "tasks.add", {"name": "call Bob"}, actor="mcp")
+    run(ctx, "activity.undo", {"id": added.log_id})
+    assert run(ctx, "tasks.list").result["count"] == 0
+    again = run(ctx, "tasks.add", {"name": "water plants"})
+    run(ctx, "tasks.toggle", {"item": "water"})
+    deleted = run(ctx, "tasks.delete", {"item": "water"})
+    run(ctx, "activity.undo", {"id": deleted.log_id})
+    item = run(ctx, "tasks.list").result["items"][0]
+    assert item["id"] == again.result["item"]["id"] and item["done"] is True
+
+
+def test_undo_refuses_when_the_row_changed_since(ctx: Any) -> None:
+    run(ctx, "tasks.add", {"name": "buy milk"})
+    renamed = run(ctx, "tasks.update", {"item": "milk", "name": "buy oat milk"})
+    run(ctx, "tasks.toggle", {"item": "oat"})
+    before = snapshot(ctx)
+    with pytest.raises(Problem, match="has changed since"):
+        run(ctx, "activity.undo", {"id": renamed.log_id})
+    assert snapshot(ctx) == before
+    with pytest.raises(Problem, match="no activity #999"):
+        run(ctx, "activity.undo", {"id": 999})
+
+
+def test_undo_brings_back_a_deleted_profile_with_its_tasks(ctx: Any) -> None:
+    other = run(ctx, "profiles.add", {"name": "Globex"}).result["item"]["id"]
+    run(ctx, "tasks.add", {"name": "globex task"}, profile_id=other)
+    deleted = run(ctx, "profiles.delete", {"id": other})
+    run(ctx, "activity.undo", {"id": deleted.log_id})
+    assert [t["name"] for t in run(ctx, "tasks.list", profile_id=other).result["items"]] == ["globex task"]
+
+
+def test_undo_of_workflow_steps(ctx: Any) -> None:
+    run(ctx, "hello.start", {"key": "k"})
+    run(ctx, "hello.submit", {"key": "k", "step": "name", "value": "Ada"})
+    submitted = run(ctx, "hello.submit", {"key": "k", "step": "greeting", "value": "Hi"})
+    run(ctx, "activity.undo", {"id": submitted.log_id})
+    assert run(ctx, "hello.state", {"key": "k"}).result["next_step"] == "greeting"
+    reverted = run(ctx, "hello.revert", {"key": "k", "step": "name"})
+    run(ctx, "activity.undo", {"id": reverted.log_id})
+    assert run(ctx, "hello.state", {"key": "k"}).result["steps"][0]["value"] == "Ada"
+    activity = run(ctx, "activity.list", {"actor": "cli"}).result["entries"]
+    assert activity[0]["action"] == "activity.undo"

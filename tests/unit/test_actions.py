@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 
 from cardflow.app import build_app
-from cardflow.chat.assist import execute, run_commands
+from cardflow.chat.acting import act, confirm
+from cardflow.chat.assist import calls_of
 from cardflow.chat.backends import TOOL_CALLS_MARKER
 from cardflow.chat.commands import (
     action_name,
@@ -26,6 +27,29 @@ from cardflow.errors import Problem
 
 def run(coro):
     return asyncio.run(coro)
+
+
+async def _lines(ctx, calls, offered, pid) -> list[str]:
+    """The receipts of some calls as one line each. A proposal is confirmed, as the user's click would:
+    these tests are about what running does; test_receipts.py covers the asking."""
+    out = []
+    for receipt in await act(ctx, calls, offered, profile_id=pid):
+        if receipt.kind == "proposal":
+            receipt = await confirm(ctx, receipt, profile_id=pid)
+        for item in receipt.items:
+            mark = "" if item.state == "answer" else "✓ " if item.state == "done" else "✗ "
+            out.append(mark + item.summary)
+    return out
+
+
+async def execute(ctx, name, params, offered, *, profile_id, origin=None):
+    del origin  # the receipts are broadcast to every page, the asking one included
+    return "\n".join(await _lines(ctx, [(name, params)], offered, profile_id))
+
+
+async def run_commands(ctx, raws, offered, *, profile_id, origin=None):
+    del origin
+    return await _lines(ctx, calls_of(raws), offered, profile_id)
 
 
 @pytest.fixture
@@ -260,7 +284,8 @@ def test_move_to_top_and_down(world):
 def test_list_shows_the_current_profiles_tasks_briefly(world):
     world.do("tasks.toggle", {"item": "buy milk"})
     logged = log_count(world)
-    assert world.do("tasks.list") == "3 tasks:\n1. buy milk ✓\n2. call Bob\n3. water the plants"
+    # Marked "(done)", not with the receipt's ✓: model-visible text never imitates a receipt.
+    assert world.do("tasks.list") == "3 tasks:\n1. buy milk (done)\n2. call Bob\n3. water the plants"
     assert log_count(world) == logged  # read-only: not logged
 
 
@@ -299,6 +324,7 @@ def test_current_profile_can_be_updated_with_the_profiles_app_open(world):
 def test_run_commands_runs_each_and_refuses_unreadable_ones(world):
     raws = [{"action": "tasks.add", "params": {"name": "a"}}, {"params": {}}, {"action": "tasks.add", "name": "b"}]
     lines = run(run_commands(world.ctx, raws, world.offered, profile_id=world.pid, origin=None))
-    assert lines == ["✓ Added task “a”.", "✗ The command has no action.", "✓ Added task “b”."]
+    # Changes come first (confirmed together), refusals after them: the order of the receipts.
+    assert lines == ["✓ Added task “a”.", "✓ Added task “b”.", "✗ The command has no action."]
     many = [{"action": "tasks.add", "params": {"name": f"n{i}"}} for i in range(8)]
     assert len(run(run_commands(world.ctx, many, world.offered, profile_id=world.pid, origin=None))) == 5

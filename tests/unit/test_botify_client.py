@@ -266,16 +266,20 @@ def test_query_builders_exact_shapes():
             "filters": {"field": "crawl.20240301.depth", "predicate": "lte", "value": 3},
         },
     }
-    meta = q.page_metadata_query("20240301")
+    # The segment fields are the analysis's own segments, by their names, after the fixed fields.
+    meta = q.page_metadata_query("20240301", segments=["pagetype", "lang"])
     assert meta["query"]["dimensions"] == [
         "crawl.20240301.url",
         "crawl.20240301.http_code",
         "crawl.20240301.depth",
         "crawl.20240301.metadata.title.content",
         "crawl.20240301.metadata.description.content",
-        "crawl.20240301.segments.pagetype.value",
         "crawl.20240301.compliant.is_compliant",
+        "crawl.20240301.segments.pagetype.value",
+        "crawl.20240301.segments.lang.value",
     ]
+    bare = q.page_metadata_query("20240301")["query"]["dimensions"]
+    assert bare == meta["query"]["dimensions"][:6] and not any(".segments." in d for d in bare)
     assert meta["query"]["metrics"] == []
     assert meta["query"]["filters"] == {"field": "crawl.20240301.http_code", "predicate": "eq", "value": 200}
     assert q.edge_count_query("20240301", 2)["query"]["metrics"] == [

@@ -1,4 +1,4 @@
-"""The small-model pass: a grammar over the registry's own schemas, narrowed by the message's words, grounded."""
+"""The embedded model's decision: one grammar over the open app's actions for every message, grounded."""
 
 from __future__ import annotations
 
@@ -9,16 +9,7 @@ import pytest
 
 from cardflow.app import build_app
 from cardflow.chat.backends import ScriptedBackend
-from cardflow.chat.grounding import match_names
-from cardflow.chat.intent import (
-    Decision,
-    build_messages,
-    call_schema,
-    candidates,
-    decide,
-    looks_like_command,
-    parse,
-)
+from cardflow.chat.intent import build_messages, call_schema, decide, offerable, parse
 from cardflow.config import Settings
 
 
@@ -26,11 +17,29 @@ def run(coro):
     return asyncio.run(coro)
 
 
+TASKS = ["buy milk", "call Bob", "water the plants", "read chapter 3"]
+
+
 @pytest.fixture(scope="module")
-def actions(tmp_path_factory):
-    app = build_app(Settings(data_dir=tmp_path_factory.mktemp("cf"), open_browser=False, llm="scripted",
-                             ollama_host="http://127.0.0.1:9"))
-    return app.state.ctx.actions.for_app("tasks")
+def app(tmp_path_factory):
+    return build_app(Settings(data_dir=tmp_path_factory.mktemp("cf"), open_browser=False, llm="scripted",
+                              ollama_host="http://127.0.0.1:9"))
+
+
+@pytest.fixture
+def ctx(app):
+    ctx = app.state.ctx
+    seed(ctx, TASKS)
+    return ctx
+
+
+def seed(ctx, names, done=()):
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    ctx.db.conn.execute("DELETE FROM task WHERE profile_id = ?", (pid,))
+    for name in names:
+        item = tasks.insert_item(pid, {"name": name})
+        if name in done:
+            tasks.toggle_item(item.id, pid)
 
 
 class Recorder(ScriptedBackend):
@@ -45,153 +54,162 @@ class Recorder(ScriptedBackend):
         return super().stream(messages, model=model, options=options)
 
 
-TASKS = ["buy milk", "call Bob", "water the plants", "read chapter 3"]
+def reply(action, intent="request", **params):
+    return json.dumps({"intent": intent, "action": action, "params": params})
 
 
-def reply(action, **params):
-    return json.dumps({"action": action, "params": params})
-
-
-@pytest.mark.parametrize("text, answer, decision", [
-    ("add a task to call Alice", reply("tasks.add", name="call Alice"), Decision("tasks.add", {"name": "call Alice"})),
-    ("I have to send the invoice", reply("tasks.add", name="send invoice"),
-     Decision("tasks.add", {"name": "send the invoice"})),
-    ("mark the milk task done", reply("tasks.toggle", item="milk task"),
-     Decision("tasks.toggle", {"done": True, "item": "buy milk"})),
-    ("mark buy milk as not done", reply("tasks.toggle", item="buy milk", done=True),
-     Decision("tasks.toggle", {"done": False, "item": "buy milk"})),
-    ("delete the plants task", reply("tasks.delete", item="the cat task"),
-     Decision("tasks.delete", {"item": "water the plants"})),
-    ("rename buy milk to buy oat milk", reply("tasks.update", item="buy milk", name="buy milk"),
-     Decision("tasks.update", {"item": "buy milk", "name": "buy oat milk"})),
-    ("rename call Bob to call Bob tomorrow", reply("tasks.update", item="call Bob", name="call Bob"),
-     Decision("tasks.update", {"item": "call Bob", "name": "call Bob tomorrow"})),
-    ("rename read chapter 3 to read chapters 3 and 4",
-     reply("tasks.update", item="read chapter 3", name="read chapter 3 to read chapter 4"),
-     Decision("tasks.update", {"item": "read chapter 3", "name": "read chapters 3 and 4"})),
-    ("move call Bob to the top", reply("tasks.move", item="call Bob", position="bottom"),
-     Decision("tasks.move", {"item": "call Bob", "position": "top"})),
-    ("show my tasks", reply("tasks.list", query="my tasks", limit=1), Decision("tasks.list", {})),
-    ("delete task 7", reply("tasks.delete", id=1), Decision("tasks.delete", {"item": "7"})),  # ids are never taken
-])
-def test_decide_with_canned_json_gives_the_grounded_call(actions, text, answer, decision):
+def decide_on(ctx, text, answer, app_name="tasks"):
     backend = Recorder([answer])
-    assert run(decide(backend, text, actions, TASKS, noun="task")) == decision
+    decision = run(decide(ctx, backend, text, ctx.actions.for_app(app_name), app_name=app_name,
+                          profile_id=ctx.current_profile_id(), model=None))
+    return decision, backend
+
+
+def call(decision):
+    return (decision.kind, decision.action, decision.params, decision.question)
+
+
+@pytest.mark.parametrize("text, answer, expected", [
+    ("add a task to call Alice", reply("tasks.add", name="call Alice"), ("tasks.add", {"name": "call Alice"})),
+    ("I have to send the invoice", reply("tasks.add", name="send invoice"),
+     ("tasks.add", {"name": "send the invoice"})),
+    ("could you add 'fix the bike' please", reply("tasks.add", name="'fix the bike'"),
+     ("tasks.add", {"name": "fix the bike"})),
+    ("add a task called <script>alert(1)</script>", reply("tasks.add", name="script"),
+     ("tasks.add", {"name": "<script>alert(1)</script>"})),  # kept literally; pages escape it
+    ("I called Bob", reply("tasks.toggle", item="call Bob", done=True),
+     ("tasks.toggle", {"item": "call Bob", "done": True})),
+    ("the milk is not bought after all", reply("tasks.toggle", item="buy milk", done=False),
+     ("tasks.toggle", {"item": "buy milk", "done": False})),
+    ("delete the plants task", reply("tasks.delete", item="buy milk"),  # the words name another row
+     ("tasks.delete", {"item": "water the plants"})),
+    ("rename buy milk to buy oat milk", reply("tasks.update", item="buy milk", name="buy oat milk"),
+     ("tasks.update", {"item": "buy milk", "name": "buy oat milk"})),
+    ("move call Bob to the top", reply("tasks.move", item="call Bob", position="top"),
+     ("tasks.move", {"item": "call Bob", "position": "top"})),
+    ("show my tasks", reply("tasks.list", query="my tasks"), ("tasks.list", {"query": "my tasks"})),
+    ("show my tasks", reply("tasks.list", query="groceries"), ("tasks.list", {})),  # never said: dropped
+    ("delete task 7", reply("tasks.delete", item="call Bob", id=1), None),  # ids are never taken; no row named
+])
+def test_decide_with_canned_json_gives_the_grounded_call(ctx, text, answer, expected):
+    decision, backend = decide_on(ctx, text, answer)
+    assert call(decision) == (("action", *expected, False) if expected else ("chat", "", {}, False))
     options = backend.options[0]
-    assert options["temperature"] == 0 and options["max_tokens"] == 120
-    offered = [c["properties"]["action"]["enum"][0] for c in options["json_schema"]["anyOf"]]
-    assert offered[-1] == "chat" and decision.action in offered
-    assert "water the plants" in backend.calls[0][0]["content"]
+    assert options["temperature"] == 0 and options["max_tokens"] <= 100
+    assert "water the plants" in decision.messages[-2]["content"]  # the app's live facts, before the message
+    assert decision.messages[-1] == {"role": "user", "content": text}
+    assert decision.seconds >= 0
 
 
-@pytest.mark.parametrize("text, answer", [
-    ("add a task to call Bob", "not json at all"),
-    ("add a task to call Bob", '{"action": "explode", "params": {}}'),
-    ("add a task to call Bob", '["add"]'),
-    ("add a task to call Bob", reply("tasks.delete", item="call Bob")),  # not offered for these words
-    ("what should I add to a pasta sauce?", reply("tasks.add", name="add")),
-    ("add a task to call Bob", reply("tasks.add", name="Paris")),
-    ("add a task to call Bob", '{"action": "chat"}'),
+@pytest.mark.parametrize("answer", [
+    "not json at all", '{"intent": "request", "action": "explode", "params": {}}', '["add"]',
+    '{"intent": "chat"}', reply("tasks.add", name="Paris"),  # a name the user never said
 ])
-def test_decide_falls_back_to_chat(actions, text, answer):
-    assert run(decide(ScriptedBackend([answer]), text, actions, TASKS)) is None
+def test_decide_falls_back_to_chat(ctx, answer):
+    decision, _ = decide_on(ctx, "add a task to call Bob", answer)
+    assert decision.kind == "chat" and decision.action == "" and decision.params == {}
 
 
-@pytest.mark.parametrize("text", ["tell me a joke", "good morning", "what's the capital of France"])
-def test_small_talk_never_reaches_the_model(actions, text):
-    backend = ScriptedBackend([reply("tasks.add", name="tell me a joke")])
-    assert run(decide(backend, text, actions, TASKS)) is None
-    assert backend.calls == []
+def test_every_message_goes_to_the_model_once(ctx):
+    for text in ("hello", "tell me a joke", "what's the capital of France"):
+        decision, backend = decide_on(ctx, text, '{"intent": "chat"}')
+        assert len(backend.calls) == 1 and decision.kind == "chat" and not decision.question
 
 
-def test_an_sql_looking_message_is_only_ever_data(actions):
-    backend = ScriptedBackend([reply("tasks.add", name="Drop table tennis club membership")])
-    decision = run(decide(backend, "add Drop table tennis club membership", actions, TASKS))
-    assert decision == Decision("tasks.add", {"name": "Drop table tennis club membership"})
+def test_a_question_is_marked_and_never_carries_a_write(ctx):
+    decision, _ = decide_on(ctx, "is Bob's call done yet?", reply("tasks.toggle", "question", item="call Bob"))
+    assert call(decision) == ("chat", "", {}, True)  # the grammar forbids it; parse refuses it too
+    decision, _ = decide_on(ctx, "is Bob's call done yet?", reply("tasks.get", "question", item="call Bob"))
+    assert call(decision) == ("action", "tasks.get", {"item": "call Bob"}, True)
+    decision, _ = decide_on(ctx, "how many tasks are open?", reply("tasks.list", "question", done=False))
+    assert call(decision) == ("action", "tasks.list", {"done": False}, True)
+    decision, _ = decide_on(ctx, "what does this app do?", '{"intent": "question"}')
+    assert call(decision) == ("chat", "", {}, True)
 
 
-def test_ungrounded_task_name_is_replaced_by_the_users_words(actions):
-    answer = reply("tasks.update", item="new plan", name="hacked")
-    decision = run(decide(ScriptedBackend([answer]), "rename the secret plan to hacked", actions, TASKS))
-    assert decision == Decision("tasks.update", {"item": "secret plan", "name": "hacked"})
+def test_the_grammar_offers_a_question_only_read_only_actions(ctx):
+    actions = offerable(ctx.actions.for_app("tasks"))
+    schema = call_schema(actions, "tasks", TASKS)
+    by_action = {c["properties"]["action"]["enum"][0]: c for c in schema["anyOf"] if "action" in c["properties"]}
+    assert [c["properties"]["intent"]["enum"] for c in schema["anyOf"][:2]] == [["chat"], ["question"]]
+    for action in actions:
+        intents = by_action[action.name]["properties"]["intent"]["enum"]
+        assert intents == (["question", "request"] if action.read_only else ["request"])
+        assert list(by_action[action.name]["properties"]) == ["intent", "action", "params"]  # intent decoded first
+    assert "tasks.reorder" not in by_action and "activity.undo" not in by_action  # they need ids
 
 
-def test_ambiguous_reference_keeps_the_shared_words_so_the_registry_asks(actions):
-    answer = reply("tasks.toggle", item="milk task")
-    decision = run(decide(ScriptedBackend([answer]), "mark the milk task done", actions,
-                          ["buy milk", "buy milk powder", "call Bob"]))
-    assert decision == Decision("tasks.toggle", {"done": True, "item": "milk"})
+def test_the_grammar_is_the_actions_own_schemas_with_rows_as_the_choice(ctx):
+    actions = offerable(ctx.actions.for_app("tasks"))
+    schema = call_schema(actions, "tasks", TASKS)
+    params = {c["properties"]["action"]["enum"][0]: c["properties"]["params"]
+              for c in schema["anyOf"] if "action" in c["properties"]}
+    assert params["tasks.add"]["required"] == ["name"] and set(params["tasks.add"]["properties"]) == {"name"}
+    assert params["tasks.add"]["properties"]["name"]["maxLength"] == 120
+    assert params["tasks.toggle"]["properties"]["item"] == {"type": "string", "enum": TASKS}
+    assert params["tasks.toggle"]["required"] == ["item"] and "done" in params["tasks.toggle"]["properties"]
+    assert "id" not in params["tasks.move"]["properties"] and params["tasks.move"]["required"] == ["item", "position"]
+    free = call_schema(actions, "tasks", [])  # no rows yet: a name is free text, resolved by the registry
+    toggle = next(c for c in free["anyOf"] if c["properties"].get("action", {}).get("enum") == ["tasks.toggle"])
+    assert "enum" not in toggle["properties"]["params"]["properties"]["item"]
 
 
-def test_the_offered_actions_follow_the_words_of_the_message(actions):
-    def verbs(text):
-        return [a.name for a in candidates(text, actions)]
-
-    assert verbs("remove the report") == ["tasks.delete"]
-    assert verbs("mark buy milk as not done") == ["tasks.toggle"]
-    assert verbs("todo: buy eggs") == ["tasks.list", "tasks.add"]
-    assert verbs("rename a to b") == ["tasks.update"]
-    home_only = [a for a in actions if not a.app]
-    assert candidates("add a task", home_only) == home_only  # nothing fits: everything on offer
-
-
-def test_the_grammar_is_a_choice_over_the_actions_own_schemas(actions):
-    add = next(a for a in actions if a.name == "tasks.add")
-    schema = call_schema([add])
-    chat, choice = schema["anyOf"][-1], schema["anyOf"][0]
-    assert chat["properties"]["action"]["enum"] == ["chat"]
-    assert choice["properties"]["action"]["enum"] == ["tasks.add"] and choice["required"] == ["action", "params"]
-    params = choice["properties"]["params"]
-    assert set(params["properties"]) == set(add.params["properties"]) and params["required"] == ["name"]
-    assert params["properties"]["name"]["maxLength"] == 200  # capped for decoding; the registry checks 500
-    move = next(a for a in actions if a.name == "tasks.move")
-    assert "id" not in call_schema([move])["anyOf"][0]["properties"]["params"]["properties"]
+def test_the_prompt_has_a_fixed_prefix_then_live_facts(ctx):
+    actions = offerable(ctx.actions.for_app("tasks"))
+    pid = ctx.current_profile_id()
+    first = build_messages(ctx, "hello", actions, app_name="tasks", profile_id=pid)
+    seed(ctx, [*TASKS, "feed the fish"], done=("call Bob",))
+    second = build_messages(ctx, "add eggs", actions, app_name="tasks", profile_id=pid)
+    assert first[:-2] == second[:-2]  # the part llama.cpp keeps cached
+    assert "tasks.add" in first[0]["content"] and "read-only" in first[0]["content"]
+    assert "5 tasks: 4 not done, 1 done" in second[-2]["content"] and "feed the fish" in second[-2]["content"]
+    assert all("intent" in json.loads(m["content"]) for m in first[1:-2] if m["role"] == "assistant")
+    assert sum(len(m["content"]) for m in second) < 5000
 
 
-def test_intent_messages_are_compact_and_show_the_tasks(actions):
-    offered = candidates("add eggs", actions)
-    messages = build_messages("add eggs", offered, TASKS, "task")
-    assert messages[0]["role"] == "system"
-    assert "buy milk; call Bob; water the plants" in messages[0]["content"] and "tasks.add:" in messages[0]["content"]
-    assert messages[-1] == {"role": "user", "content": "add eggs"}
-    assert all(json.loads(m["content"])["action"] in ("chat", "tasks.add", "tasks.list")
-               for m in messages[1:-1] if m["role"] == "assistant")
-    assert sum(len(m["content"]) for m in messages) < 2500
+def test_an_sql_looking_message_is_only_ever_data(ctx):
+    text = "add Drop table tennis club membership"
+    decision, _ = decide_on(ctx, text, reply("tasks.add", name="Drop table tennis club membership"))
+    assert call(decision) == ("action", "tasks.add", {"name": "Drop table tennis club membership"}, False)
 
 
-def test_parse_takes_only_offered_actions(actions):
-    assert parse(reply("tasks.add", name=" “milk”. "), actions) == Decision("tasks.add", {"name": "milk"})
-    assert parse(reply("hello.submit", key="x"), actions) is None
-    assert parse('{"action": "chat"}', actions) is None
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("hello", False), ("what is this app for?", False), ("tell me a joke", False),
-    ("what's the capital of France", False), ("thanks!", False),
-    ("add a task to call Bob", True), ("remind me to water the plants", True), ("I finished calling Bob", True),
-    ("rename buy milk to buy oat milk", True), ("delete the plants task", True), ("move X to the top", True),
-    ("show my tasks", True), ("todo: eggs", True), ("tick off the milk", True),
+@pytest.mark.parametrize("text, name", [
+    ("DROP TABLE task;--", "DROP TABLE task;--"),  # the whole message is no request to add it
+    ("did I call Bob?", "call Bob"),  # already a row: the model misread a reference
+    ("have I read chapter 3?", "reads chapter 3"),  # close to a row: the same
 ])
-def test_looks_like_command(text, expected):
-    assert looks_like_command(text) is expected
+def test_an_add_needs_a_request_and_a_new_name(ctx, text, name):
+    assert decide_on(ctx, text, reply("tasks.add", name=name))[0].kind == "chat"
 
 
-def test_match_names_is_forgiving_but_not_loose():
-    rows = ["buy milk", "buy milk powder", "water the plants", "book the dentist"]
-    assert match_names("BUY MILK", rows) == ["buy milk"]
-    assert match_names("the dentst task", rows) == ["book the dentist"]
-    assert match_names("watering plants", rows) == ["water the plants"]
-    assert match_names("secret plan", rows) == []
-    assert match_names("all tasks of profile 2", rows) == []
-    assert len(match_names("milk", rows)) == 2
+def test_a_row_the_message_does_not_name_is_not_touched(ctx):
+    for text in ("rename the secret plan to hacked", "delete every task", "mark all tasks done"):
+        answer = reply("tasks.update", item="water the plants", name="hacked")
+        assert decide_on(ctx, text, answer)[0].kind == "chat"
+
+
+def test_ambiguous_reference_keeps_the_shared_words_so_the_registry_asks(ctx):
+    seed(ctx, ["buy milk", "buy milk powder", "call Bob"])
+    decision, _ = decide_on(ctx, "mark the milk task done", reply("tasks.toggle", item="buy milk", done=True))
+    assert call(decision) == ("action", "tasks.toggle", {"item": "milk", "done": True}, False)
+
+
+def test_parse_takes_only_offered_actions(ctx):
+    actions = ctx.actions.for_app("tasks")
+    assert parse(reply("tasks.add", name="milk"), actions)[1].name == "tasks.add"
+    assert parse(reply("hello.submit", key="x"), actions)[1] is None
+    assert parse('{"intent": "chat"}', actions) == (False, None, {})
 
 
 @pytest.mark.slow
-def test_decide_on_the_real_embedded_model(actions):
+def test_decide_on_the_real_embedded_model(ctx):
     from cardflow.chat.backends import EmbeddedBackend, embedded_available
 
     available, why = embedded_available()
     if not available:
         pytest.skip(why)
-    decision = run(decide(EmbeddedBackend(), "add a task to call Bob", actions, ["buy milk", "water the plants"]))
-    assert decision is not None and decision.action == "tasks.add" and "bob" in decision.params["name"].lower()
+    decision = run(decide(ctx, EmbeddedBackend(idle_timeout=300), "add a task to call Alice",
+                          ctx.actions.for_app("tasks"), app_name="tasks", profile_id=ctx.current_profile_id(),
+                          model=None))
+    assert decision.kind == "action" and decision.action == "tasks.add" and "alice" in decision.params["name"].lower()
+    assert decision.tokens > 0 and not decision.question

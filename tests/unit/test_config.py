@@ -38,3 +38,11 @@ def test_loopback_detection():
 def test_host_allowlist_includes_configured_host():
     s = Settings(host="127.0.0.1", allowed_hosts=("cardflow.lan",))
     assert {"localhost", "127.0.0.1", "[::1]", "cardflow.lan"} <= s.host_allowlist()
+
+
+def test_body_limit_defaults_to_10_mb_and_is_configurable():
+    assert from_env({}).max_body_bytes == 10 * 1024 * 1024
+    assert from_env({"CARDFLOW_MAX_BODY_MB": "2.5"}).max_body_bytes == int(2.5 * 1024 * 1024)
+    for bad in ("abc", "0", "-1", "nan", "inf"):
+        with pytest.raises(SettingsError, match="CARDFLOW_MAX_BODY_MB must be a positive number"):
+            from_env({"CARDFLOW_MAX_BODY_MB": bad})

@@ -260,3 +260,100 @@ def test_reads_are_fast_and_read_only(graph):
         assert links_for(graph.db_path, B)["inlink_count"] == 2
     finally:
         con.close()
+
+
+def test_disk_too_small_is_refused_before_starting(tmp_path, monkeypatch):
+    import errno
+    import shutil
+    from types import SimpleNamespace
+
+    from cardflow.linkgraph.ingest import DiskFullError
+
+    e = write_csv(tmp_path / "edges.csv", ["source", "target"], EDGES)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: SimpleNamespace(total=10**6, used=10**6, free=100))
+    with pytest.raises(DiskFullError, match="Not enough disk space to build the link graph") as info:
+        ingest(e, db_path=tmp_path / "g.duckdb")
+    assert isinstance(info.value, OSError) and info.value.errno == errno.ENOSPC
+    assert "[Errno" not in str(info.value) and "run this step again" in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.csv"]
+
+
+def test_disk_filling_up_midway_keeps_the_old_graph(graph, tmp_path, monkeypatch):
+    import cardflow.linkgraph.ingest as ingest_mod
+
+    e = write_csv(tmp_path / "edges.csv", ["source", "target"], EDGES)
+    db = tmp_path / "g.duckdb"
+    assert ingest(e, db_path=db).edge_count == 10
+    before = db.read_bytes()
+
+    def full(con, *_args):
+        con.execute("CREATE TABLE scratch.partial AS SELECT 1 AS x")  # something to clean up
+        raise duckdb.IOException('Could not write file "g.duckdb.scratch": No space left on device')
+
+    monkeypatch.setattr(ingest_mod, "_build", full)
+    with pytest.raises(ingest_mod.DiskFullError, match="the disk filled up while it ran") as info:
+        ingest(e, db_path=db)
+    assert isinstance(info.value.__cause__, duckdb.IOException)
+    assert db.read_bytes() == before  # the previous graph is still there, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.csv", "g.duckdb"]
+    # Other errors pass through unchanged.
+    monkeypatch.setattr(ingest_mod, "_build", lambda *_a: (_ for _ in ()).throw(duckdb.ParserException("bad")))
+    with pytest.raises(duckdb.ParserException):
+        ingest(e, db_path=db)
+
+
+def test_hash_collision_is_resolved_with_a_salt(graph, tmp_path, monkeypatch):
+    import cardflow.linkgraph.ingest as ingest_mod
+
+    real_key = ingest_mod._key
+    # Unsalted, every URL of the same length shares a key: the ingest must notice and re-key.
+    monkeypatch.setattr(
+        ingest_mod, "_key", lambda col, salt: f"CASE WHEN {col} <> '' THEN hash(length({col})) END"
+        if salt == 0 else real_key(col, salt)
+    )
+    e = write_csv(tmp_path / "edges.csv", ["source", "target"], EDGES)
+    m = write_csv(tmp_path / "metadata.csv", ["url", "http_code", "depth", "title", "description", "pagetype",
+                                              "compliant"], META)
+    a, b = ingest(e, m).to_dict(), graph.to_dict()
+    for k in ("db_path", "seconds"):
+        a.pop(k), b.pop(k)
+    assert a == b
+    monkeypatch.setattr(ingest_mod, "_key", lambda col, salt: f"CASE WHEN {col} <> '' THEN 1::UBIGINT END")
+    with pytest.raises(RuntimeError, match="distinct key"):
+        ingest(e, m)
+
+
+def test_out_of_memory_is_retried_on_one_thread():
+    from cardflow.linkgraph.ingest import _Retrying
+
+    class Flaky:
+        def __init__(self, error):
+            self.calls, self.error = [], error
+
+        def execute(self, sql, params=None):
+            self.calls.append(sql)
+            if len(self.calls) == 1:
+                raise self.error
+            return "ok"
+
+    con = Flaky(duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block of size 256.0 KiB"))
+    assert _Retrying(con, 2).execute("CREATE TABLE t AS SELECT 1") == "ok"
+    assert con.calls == ["CREATE TABLE t AS SELECT 1", "SET threads = 1", "CREATE TABLE t AS SELECT 1",
+                         "SET threads = 2"]
+    full = Flaky(duckdb.OutOfMemoryException("failed to offload data block: max_temp_directory_size reached"))
+    with pytest.raises(duckdb.OutOfMemoryException):
+        _Retrying(full, 2).execute("CREATE TABLE t AS SELECT 1")
+    assert len(full.calls) == 1  # a full disk is not retried
+
+
+def test_edges_view_and_links_table(graph):
+    con = duckdb.connect(graph.db_path, read_only=True)
+    try:
+        view = con.execute("SELECT source, target, src, dst FROM edges ORDER BY src, dst").fetchall()
+        links = con.execute("SELECT src, dst FROM links ORDER BY src, dst").fetchall()
+        urls = dict(con.execute("SELECT id, url FROM nodes").fetchall())
+    finally:
+        con.close()
+    assert [(s, t) for _, _, s, t in view] == links and len(links) == 10
+    assert all(urls[s] == source and urls[t] == target for source, target, s, t in view)
+    assert (A, B) in {(s, t) for s, t, _, _ in view} and (H, A) in {(s, t) for s, t, _, _ in view}

@@ -76,6 +76,7 @@ class Backend:
 
     model: str | None = None
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    last_tokens: int = 0  # prompt + completion tokens of the last reply, for backends that count them
 
     @classmethod
     def from_settings(cls, settings: BackendSettings) -> tuple[Backend, str]:

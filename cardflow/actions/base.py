@@ -78,10 +78,24 @@ class Call:
 
     def record(self, table: str, key: str | int, before: dict[str, Any] | None,
                after: dict[str, Any] | None) -> None:
+        """Record a changed row whole, as the table holds it: undo writes `before` back as it is."""
         self.changes.append(Change(table, key, before, after))
 
     def say(self, summary: str) -> None:
         self.summary = summary
+
+    def set_store(self, key: str, value: Any) -> None:
+        """Set a `store` value (the DictLikeDB) and record its row before and after, so undo works."""
+        db = self.ctx.db
+
+        def row() -> dict[str, Any] | None:
+            rows = db.query("SELECT key, value FROM store WHERE key = ?", (key,))
+            return rows[0] if rows else None
+
+        before = row()
+        if db.store.get(key) != value:
+            db.store[key] = value
+            self.record("store", key, before, row())
 
 
 @dataclass

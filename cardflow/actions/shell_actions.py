@@ -14,18 +14,6 @@ if TYPE_CHECKING:
     from cardflow.plugins import Context
 
 
-def _store_change(call: Call, key: str, value: Any) -> None:
-    """Set a `store` value, recording the row (key, JSON value) before and after for undo."""
-    def row() -> dict[str, Any] | None:
-        rows = call.ctx.db.query("SELECT key, value FROM store WHERE key = ?", (key,))
-        return rows[0] if rows else None
-
-    before = row()
-    if call.ctx.db.store.get(key) != value:
-        call.ctx.db.store[key] = value
-        call.record("store", key, before, row())
-
-
 def tell_other_pages(call: Call, profile: Any) -> None:
     """Pages showing another profile keep acting in it; they get a notice that does not block."""
     events = call.ctx.events
@@ -45,7 +33,7 @@ def switch_profile_action(app: str) -> Action:
         rows = call.ctx.db.profiles(order_by="priority, id")
         profile = pick(rows, item_id=call.params.get("id"), name=call.params.get("item"), noun="profile",
                        name_of=lambda r: str(r.name))
-        _store_change(call, "last_profile_id", profile.id)
+        call.set_store("last_profile_id", profile.id)
         tell_other_pages(call, profile)
         call.say(f"Switched to the profile “{profile.name}”.")
         return {"profile": {"id": profile.id, "name": profile.name}}
@@ -70,7 +58,7 @@ def app_actions(app: str, ctx: Context) -> list[Action]:
         plugin = ctx.registry.by_name(wanted) or pick(ctx.registry.menu(), item_id=None, name=wanted, noun="app",
                                                       name_of=lambda p: f"{p.name} {p.title}")
         before = call.ctx.db.store.get("last_app_choice")
-        _store_change(call, "last_app_choice", plugin.name)
+        call.set_store("last_app_choice", plugin.name)
         if before != plugin.name:
             ctx.chat.on_app_switch(plugin)
         call.say(f"Opened {plugin.title}.")

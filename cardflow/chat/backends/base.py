@@ -20,6 +20,7 @@ string when the model produced invalid JSON, so the command validator can reject
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import json
 from collections.abc import AsyncIterator
@@ -50,7 +51,7 @@ class BackendSettings:
     scripted_delay: float = 0.0
 
 
-class Backend:
+class Backend(abc.ABC):
     """A chat model. Subclasses implement ``generate()``; callers use ``stream()``.
 
     Everything the rest of the app decides about a backend is read from the class attributes
@@ -99,9 +100,9 @@ class Backend:
         idle, first = _timeouts(options, self.idle_timeout)
         return guard_idle(self.generate(messages, model, options), idle, first)
 
+    @abc.abstractmethod
     def generate(self, messages: Messages, model: str | None, options: dict[str, Any]) -> AsyncIterator[str]:
         """The raw chunks; implemented by each backend (usually as an async generator)."""
-        raise NotImplementedError
 
 
 def parse_tool_calls(chunk: str) -> list[dict[str, Any]] | None:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cardflow.plugins import AppPlugin, Context, Registry
 
 VENDOR = "/static/vendor"
-ASSET_VERSION = "3"  # bump when cardflow.css or cardflow.js changes: browsers cache them
+ASSET_VERSION = "4"  # bump when cardflow.css or cardflow.js changes: browsers cache them
 
 
 def head(title: str) -> FT:

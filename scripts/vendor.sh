@@ -19,6 +19,7 @@ specs=(
   "sortablejs@1.15.7     Sortable.min.js                  Sortable.min.js         $app_dest"
   "graphology@0.26.0     dist/graphology.umd.min.js       graphology.umd.min.js   $app_dest"
   "sigma@3.0.3           dist/sigma.min.js                sigma.min.js            $app_dest"
+  "chart.js@4.6.1        dist/chart.umd.min.js            chart.umd.min.js        $app_dest"
   "axe-core@4.14.1       axe.min.js                       axe.min.js              $test_dest"
 )
 
@@ -45,7 +46,15 @@ for spec in "${specs[@]}"; do
   if [ -z "$license" ] && [ -f "$work/x/package/LICENSE" ]; then
     license="$(grep -m1 -v '^\s*$' "$work/x/package/LICENSE" | sed 's/^ *//') (from LICENSE)"
   fi
-  cp "$work/x/package/LICENSE" "$dest/LICENSE.${name%%.*}" 2>/dev/null || true
+  # The licence text travels with the file; packages name it LICENSE, LICENSE.md or LICENSE.txt.
+  # A package that ships none is covered by its package.json "license" (in VENDOR.md) and its
+  # author line, which are written out so the notice is never missing.
+  lic=$(ls "$work/x/package" | grep -m1 -iE '^licen[cs]e(\.md|\.txt)?$' || true)
+  if [ -n "$lic" ]; then
+    cp "$work/x/package/$lic" "$dest/LICENSE.${name%%.*}"
+  else
+    node -p "const p=require('$work/x/package/package.json'); [p.name+' '+p.version, 'License: '+(p.license||'see package'), 'Author: '+JSON.stringify(p.author||''), 'Source: '+JSON.stringify(p.repository||p.homepage||'')].join('\\n')" > "$dest/LICENSE.${name%%.*}"
+  fi
   shown=$name; [ "$dest" = "$app_dest" ] || shown="$dest/$name"
   echo "| $shown | ${pkg%@*} | $version | $license |" >> "$work/VENDOR.md"
   rm -rf "$work/x" "$tarball"

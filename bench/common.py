@@ -109,8 +109,9 @@ def cardflow_server(env: dict[str, str] | None = None, args: list[str] | None = 
 class BareServer:
     """bench/bare_app.py: a bare Starlette app under uvicorn returning captured bytes."""
 
-    def __init__(self, routes_file: Path) -> None:
+    def __init__(self, routes_file: Path, extra: list[str] | None = None) -> None:
         self.routes_file = routes_file
+        self.extra = list(extra or [])  # e.g. ["--db", path, "--fasthtml"] (see bare_app.py)
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -120,7 +121,7 @@ class BareServer:
 
     def spawn(self) -> subprocess.Popen:
         self.proc = subprocess.Popen([PY, str(BENCH / "bare_app.py"), "--port", str(self.port),
-                                      "--routes", str(self.routes_file)],
+                                      "--routes", str(self.routes_file), *self.extra],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
         return self.proc
 

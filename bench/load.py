@@ -27,12 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.conftest import LiveServer
 
 HX = {"HX-Request": "true"}
+PAGE_P50_BUDGET_MS = 150.0  # DESIGN.md §8: 200 clients for 30 s, page p50
 
 
 class Stats:
     def __init__(self) -> None:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
+        self.cpu: dict[str, float] = {}
 
     def ok(self, kind: str, seconds: float) -> None:
         self.latency[kind].append(seconds * 1000)
@@ -124,15 +126,21 @@ def pct(values: list[float], p: float) -> float:
 
 
 def measure(clients: int, seconds: float) -> tuple[Stats, float]:
+    from bench.common import cpu_seconds
+
     data_dir = Path(tempfile.mkdtemp()) / "data"
     data_dir.mkdir()
     server = LiveServer(data_dir, env={"CARDFLOW_SCRIPTED_REPLIES": '["A short scripted reply for the load test."]',
                                        "CARDFLOW_SCRIPTED_DELAY": "0.01"})
     server.start()
     try:
-        started = time.perf_counter()
+        started, server_cpu, client_cpu = time.perf_counter(), cpu_seconds(server.proc.pid), time.process_time()
         stats = asyncio.run(drive(server.url, clients, seconds))
-        return stats, time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        # Both sides share the 2 cores: how much each used says who the bottleneck was.
+        stats.cpu = {"server": cpu_seconds(server.proc.pid) - server_cpu, "client": time.process_time() - client_cpu,
+                     "elapsed": elapsed}
+        return stats, elapsed
     finally:
         server.stop()
 
@@ -145,12 +153,18 @@ def run(clients: int = 200, seconds: float = 30) -> list:
     rows = []
     for kind in sorted(stats.latency):
         lat = stats.latency[kind]
+        budget, met = ("p50 ≤ 150 ms", statistics.median(lat) <= PAGE_P50_BUDGET_MS) if kind == "page" else ("—", None)
         rows.append(Row(f"load {clients} clients/{seconds:.0f}s: {kind} p50 / p99",
-                        f"{statistics.median(lat):.1f} / {pct(lat, 0.99):.1f} ms", f"{len(lat)} requests"))
+                        f"{statistics.median(lat):.1f} / {pct(lat, 0.99):.1f} ms", f"{len(lat)} requests",
+                        budget=budget, met=met))
     errors = sum(len(v) for v in stats.errors.values())
     total = sum(len(v) for v in stats.latency.values())
     rows.append(Row(f"load {clients} clients/{seconds:.0f}s: errors", f"{errors} of {total + errors}",
                     f"{total / elapsed:.0f} req/s", budget="zero errors", met=errors == 0))
+    cpu = stats.cpu
+    rows.append(Row(f"load {clients} clients/{seconds:.0f}s: server CPU per request / share of a core",
+                    f"{cpu['server'] / max(total, 1) * 1000:.2f} ms / {cpu['server'] / cpu['elapsed']:.0%}",
+                    f"load generator {cpu['client'] / cpu['elapsed']:.0%} of a core"))
     return rows
 
 
@@ -171,6 +185,9 @@ def main() -> int:
               f"{pct(lat, 0.99):>10.1f}{len(stats.errors.get(kind, [])):>8}")
     for kind, whys in stats.errors.items():
         print(f"  {kind} errors: {sorted(set(whys))[:5]}")
+    cpu = stats.cpu
+    print(f"server CPU {cpu['server']:.1f} s ({cpu['server'] / max(total, 1) * 1000:.2f} ms a request), "
+          f"load generator CPU {cpu['client']:.1f} s, over {cpu['elapsed']:.1f} s")
     print("PASS: zero errors" if errors == 0 else "FAIL: errors above")
     return 0 if errors == 0 else 1
 

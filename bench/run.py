@@ -32,6 +32,7 @@ SECTIONS = {
     "startup": "bench.startup",      # 2-3. cold start, restart after edit
     "chat": "bench.chat",            # 4. time to first token, relay (scripted + embedded)
     "sockets": "bench.chat_sockets",  # 4. 50 idle chat sockets vs page latency
+    "chat_pages": "bench.chat_pages",  # issue 19: page p50 while the embedded model streams a reply
     "sse": "bench.sse",              # 5. SSE fan-out
     "writes": "bench.writes",        # 6. pipeline writes vs raw SQLite
     "memory": "bench.memory",        # 8. RSS before the model loads
@@ -40,6 +41,8 @@ SECTIONS = {
     "actions": "bench.actions_calls",  # actions: `cardflow call` and MCP vs a direct call
     "linkgraph": "bench.linkgraph",  # 7. link-graph ingest (bench/linkgraph_ingest.py)
     "linkgraph_analysis": "bench.linkgraph_analysis",  # issue 17: whole-graph analyses, 1M edges
+    "graph_firstframe": "bench.graph_firstframe",  # issue 17: the browser view at 50k pages / 200k links
+    "preview_rss": "bench.preview_rss",  # issue 18: a 1 GB CSV's data-step preview, peak RSS vs a 1 MB file
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")
 

@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from cardflow.actions import ActionRegistry
 from cardflow.backup import BackupScheduler
+from cardflow.batch.live import install_batches
 from cardflow.chat.conversation import Conversation
 from cardflow.chat.routes import add_chat_routes
 from cardflow.chat.service import ChatService
@@ -59,6 +60,7 @@ def build_app(settings: Settings) -> FastHTML:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     registry = load_plugins(ctx)
     ctx.actions.collect()
+    install_batches(ctx)  # batch runs: resumed at start-up, after the jobs' own recovery
     add_shell_routes(ctx, registry)
     add_chat_routes(ctx)
     add_mcp_route(ctx)

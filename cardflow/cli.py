@@ -1,4 +1,4 @@
-"""The `cardflow` command: serve (default), doctor, new, notebook, actions, call, mcp, export, import."""
+"""The `cardflow` command: serve (default), doctor, new, notebook, actions, call, mcp, export, import, verify."""
 
 from __future__ import annotations
 
@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _common(p)
         p.add_argument("file", type=Path)
+
+    verify = sub.add_parser("verify", help="check a run receipt (.zip) against its SHA-256 manifest")
+    verify.add_argument("file", type=Path, help="the receipt, from a run's “Download receipt” link")
     return parser
 
 
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]
     args = build_parser().parse_args(argv)
+    if args.command == "verify":  # reads only the zip: no data dir, no settings
+        return verify_receipt(args.file)
     try:
         settings = settings_from(args)
     except SettingsError as exc:
@@ -103,6 +108,26 @@ def main(argv: list[str] | None = None) -> int:
 
         return export_file(settings, args.file) if command == "export" else import_file(settings, args.file)
     return 2
+
+
+def verify_receipt(path: Path) -> int:
+    """OK and exit 0 when every file matches; else each file that does not, and exit 1."""
+    from cardflow.errors import Problem
+    from cardflow.runzip import verify
+
+    try:
+        verdict = verify(path)
+    except Problem as exc:
+        print(f"cardflow verify: {exc}", file=sys.stderr)
+        return 2
+    about = f"{verdict.manifest.get('app', '?')} “{verdict.manifest.get('key', '?')}”"
+    if verdict.ok:
+        print(f"OK: {verdict.checked} files match the manifest of {about} ({path}).")
+        return 0
+    for line in verdict.lines():
+        print(line)
+    print(f"FAILED: {path} does not match its manifest ({len(verdict.lines())} problem(s)).", file=sys.stderr)
+    return 1
 
 
 def serve(settings: Settings, args: argparse.Namespace, argv: list[str]) -> int:

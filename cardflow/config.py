@@ -53,6 +53,7 @@ class Settings:
     plugins_dir: Path | None = None
     # Largest request body accepted, in MiB: bigger ones get 413 before they are read into memory.
     max_body_mb: float = 10.0
+    max_upload_mb: float = 2048.0  # caps every upload step's own max_mb (uploads stream to disk)
 
     @property
     def db_path(self) -> Path:
@@ -122,6 +123,8 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings
         values["plugins_dir"] = Path(v).expanduser()
     if v := env.get("CARDFLOW_MAX_BODY_MB"):
         values["max_body_mb"] = _positive_mb(v)
+    if v := env.get("CARDFLOW_MAX_UPLOAD_MB"):
+        values["max_upload_mb"] = _positive_mb(v)
     if env.get("CI") or not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or _is_macos()):
         values["open_browser"] = False
     settings = Settings(**values).with_overrides(**overrides)

@@ -19,6 +19,9 @@ from typing import Any
 import apsw
 from fastlite import database
 
+from cardflow.batch.schema import BATCH_SQL, Batch, BatchRow
+from cardflow.schema_cache import SchemaCachedTable
+
 
 def parse_id(raw: object) -> int | None:
     """A row id from user input, or None. ASCII digits only (str.isdigit() also accepts "²", which
@@ -100,10 +103,24 @@ class ActionLog:
     changes: str = "[]"  # [{table, key, before, after}]
 
 
+@dataclass
+class ModelCall:
+    id: int | None = None
+    pipeline_key: str = ""
+    app: str = ""
+    step: str = ""
+    backend: str = ""
+    model: str = ""
+    messages: str = "[]"  # JSON: the prompt as sent
+    reply: str = ""
+    created: str = ""
+
+
 # Each table's row dataclass. The SQL lives in MIGRATIONS (an old data dir must upgrade in place);
 # tests/unit/test_db.py checks that both declare the same columns with the same types.
 TABLES: dict[str, type] = {"profile": Profile, "task": Task, "pipeline": Pipeline, "message": Message, "job": Job,
-                           "action_log": ActionLog}
+                           "action_log": ActionLog, "model_call": ModelCall,
+                           "batch": Batch, "batch_row": BatchRow}
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -154,6 +171,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         # What the model saw for a reply (messages, backend, timings), shown under it; null for old rows.
         "ALTER TABLE message ADD COLUMN meta TEXT;",
     ),
+    (
+        "0005_model_call",
+        # Each model call a workflow run made (prompt messages and reply), so its receipt can show them.
+        """
+        CREATE TABLE IF NOT EXISTS model_call (
+            id INTEGER PRIMARY KEY, pipeline_key TEXT NOT NULL, app TEXT NOT NULL DEFAULT '',
+            step TEXT NOT NULL DEFAULT '', backend TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',
+            messages TEXT NOT NULL DEFAULT '[]', reply TEXT NOT NULL DEFAULT '', created TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS model_call_key ON model_call(pipeline_key, id);
+        """,
+    ),
+    ("0006_batch", BATCH_SQL),  # batch runs (cardflow/batch/): one row per key, resumed after a restart
 ]
 
 
@@ -200,6 +229,7 @@ class Database:
 
     def _table(self, name: str, cls: type) -> Any:
         table = self.db.t[name]
+        table.__class__ = SchemaCachedTable
         table.cls = cls
         return table
 
@@ -224,6 +254,14 @@ class Database:
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever any row in the file changes: rows this connection wrote (total_changes)
+        and commits by any other connection, in this process or another (`PRAGMA data_version`).
+        A few microseconds, so page fragments can be cached on it without ever going stale."""
+        with self._lock:
+            (data_version,) = next(self.conn.execute("PRAGMA data_version"))
+            return int(data_version), self.conn.total_changes()
 
     def migrate(self) -> list[str]:
         self.conn.execute("CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -60,6 +60,10 @@ class Broadcaster:
     def client_count(self) -> int:
         return len(self._clients)
 
+    def profile_ids(self) -> set[int]:
+        """The profiles the connected pages show (a page's SSE stream is bound to its profile)."""
+        return {c.profile_id for c in self._clients if c.profile_id is not None}
+
     def publish(self, name: str, data: str, *, profile_id: int | None = None, exclude: str | None = None) -> Event:
         """Queue an event for every connected client; call it from the event loop thread."""
         event = Event(next(self._ids), name, data, profile_id, exclude)

@@ -69,19 +69,39 @@ class Context:
     actions: ActionRegistry = field(init=False)  # collected from every app once all have registered
     # (title, message) -> a whole error page inside the app's shell; set by the shell (errors.py uses it).
     error_shell: Callable[[str, str], str] | None = None
+    # (database version, page profile, answer) of the last current_profile_id() call.
+    _profile_memo: tuple[tuple[int, int], int | None, int] | None = field(default=None, init=False, repr=False)
 
     def current_profile_id(self) -> int:
-        """The profile of the page that sent this request; else the last choice; else the first profile."""
+        """The profile of the page that sent this request; else the last choice; else the first profile.
+
+        A page asks this several times (menu, chat, body attributes); the answer is memoised on the
+        database version, so it costs one query per change, not two queries per call, and a profile
+        deleted or switched by anyone (another tab, the CLI, a notebook) is seen at once."""
         page = page_profile.get()
-        if page is not None and self.db.profiles.get(page, default=None) is not None:
-            return page
-        pid = self.db.store.get("last_profile_id")
-        if isinstance(pid, int) and self.db.profiles.get(pid, default=None) is not None:
-            return pid
-        first = self.db.query("SELECT id FROM profile WHERE active ORDER BY priority, id LIMIT 1") or \
-            self.db.query("SELECT id FROM profile ORDER BY priority, id LIMIT 1")
-        found: int = first[0]["id"]
-        return found
+        version = self.db.version()
+        memo = self._profile_memo
+        if memo is not None and memo[0] == version and memo[1] == page:
+            return memo[2]
+        found = self.db.conn.execute(_CURRENT_PROFILE_SQL, (page,)).fetchone()
+        if found is None or found[0] is None:
+            # Every profile deleted behind the app's back (SQL, a notebook): start again from Default.
+            self.db._ensure_default_profile()
+            return self.current_profile_id()
+        pid = int(found[0])
+        self._profile_memo = (version, page, pid)
+        return pid
+
+
+# One statement for the rule above. The store holds JSON: only a plain integer counts as a choice.
+_CURRENT_PROFILE_SQL = """
+SELECT coalesce(
+    (SELECT id FROM profile WHERE id = ?1),
+    (SELECT p.id FROM profile p JOIN store s ON s.key = 'last_profile_id'
+        AND s.value GLOB '[0-9]*' AND s.value NOT GLOB '*[^0-9]*' AND p.id = CAST(s.value AS INTEGER)),
+    (SELECT id FROM profile WHERE active ORDER BY priority, id LIMIT 1),
+    (SELECT id FROM profile ORDER BY priority, id LIMIT 1))
+"""
 
 
 class AppPlugin:

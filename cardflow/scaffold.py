@@ -13,6 +13,7 @@ NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 TEMPLATE = '''"""{title}: a workflow made by `cardflow new workflow {name}`. Edit the steps below."""
 
+from cardflow.datasteps import Chart, Markdown, Table, Upload  # noqa: F401 - the data steps below
 from cardflow.workflow import Step, StepCall, Text, TextArea, Workflow
 
 
@@ -27,7 +28,14 @@ class {cls}(Workflow):
 '''
 
 DEFAULT_STEPS = '''        Step("topic", "Topic", Text(required=True, placeholder="What is this run about?")),
-        Step("notes", "Notes", TextArea(), suggest=lambda values: f"Notes about {values['topic']}"),'''
+        Step("notes", "Notes", TextArea(), suggest=lambda values: f"Notes about {values['topic']}"),
+        # Data steps (docs/workflows.md, "Data steps"): uncomment to take a file, page it, chart it.
+        # Step("data", "Your file", kind=Upload(accept=("csv", "csv.gz", "json", "parquet"), max_mb=100)),
+        # Step("preview", "Preview", kind=Table(source="data")),
+        # Step("chart", "Chart", kind=Chart(source="data")),
+        # Step("summary", "Summary", kind=Markdown(text=lambda values: f"**{values['data']['rows']:,}** rows.")),'''
+# A notebook cell that reads a data file becomes an upload step followed by its preview.
+READS_DATA = re.compile(r"\bread_(csv|parquet|json)\b")
 
 
 def class_name(name: str) -> str:
@@ -66,6 +74,11 @@ def steps_from_notebook(path: Path) -> tuple[str, str]:
     step_lines, hook_blocks = [], []
     for title, code in sections:
         sid = slug(title, taken)
+        if any(READS_DATA.search(block) for block in code):
+            preview = slug(f"{sid}_preview", taken)
+            step_lines.append(f'        Step({sid!r}, {title!r}, kind=Upload(accept=("csv", "csv.gz", "json", "parquet"))),')
+            step_lines.append(f'        Step({preview!r}, "Preview", kind=Table(source={sid!r})),')
+            continue
         hook = f", submit=submit_{sid}" if code else ""
         step_lines.append(f'        Step({sid!r}, {title!r}, Text(required=True){hook}),')
         if code:

@@ -11,6 +11,7 @@ import hmac
 import ipaddress
 import re
 from html import escape
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.datastructures import Headers
@@ -20,6 +21,26 @@ from cardflow.config import Settings
 
 TOKEN_COOKIE = "cardflow_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+OWN_LIMIT_PATHS = "cardflow_own_limit_paths"  # app.state attribute: see streams_own_body
+
+
+def streams_own_body(app: Any, path_pattern: str) -> None:
+    """Exempt a POST route from CARDFLOW_MAX_BODY_MB because it streams its body to disk and
+    enforces a limit of its own (an upload step's `max_mb`, which may well be above the global
+    cap that protects every form handler from being fed gigabytes into memory).
+
+    The middleware runs before routing, so it finds these through ``scope["app"]``, which
+    Starlette sets before calling its middleware stack. Host, Origin and token checks still apply.
+    """
+    patterns: list[re.Pattern[str]] = getattr(app.state, OWN_LIMIT_PATHS, [])
+    patterns.append(re.compile(path_pattern))
+    setattr(app.state, OWN_LIMIT_PATHS, patterns)
+
+
+def _own_limit(scope: Scope) -> bool:
+    app = scope.get("app")
+    patterns = getattr(getattr(app, "state", None), OWN_LIMIT_PATHS, ()) if app is not None else ()
+    return scope.get("method") == "POST" and any(p.fullmatch(scope["path"]) for p in patterns)
 
 
 # One DNS label: what a Host name may be made of. Anything else (userinfo, a second colon, a path,
@@ -137,7 +158,8 @@ class SecurityMiddleware:
             await self._refuse(scope, send, 403, "Cross-site request refused: this action must come "
                                "from a Cardflow page.")
             return
-        if not is_ws and not _declared_length_ok(headers, self.settings.max_body_bytes):
+        own_limit = not is_ws and _own_limit(scope)
+        if not is_ws and not own_limit and not _declared_length_ok(headers, self.settings.max_body_bytes):
             await self._too_large(send)
             return
         if scope["path"] == "/login" and method == "POST":
@@ -149,7 +171,7 @@ class SecurityMiddleware:
             else:
                 await _html(send, 401, _login_page())
             return
-        if is_ws:
+        if is_ws or own_limit:
             await self.app(scope, receive, send)
         else:
             await self._call_limited(scope, receive, send)

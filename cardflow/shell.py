@@ -6,31 +6,31 @@ from typing import Any
 
 from fasthtml.common import FT, H1, H2, A, Code, Div, Li, P, Response, Ul, to_xml
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
-from cardflow.chat.panel import chat_panel
 from cardflow.db import parse_id
 from cardflow.plugins import AppPlugin, Context, Registry, route
 from cardflow.ui.components import Toast
+from cardflow.ui.fragments import chat_column
 from cardflow.ui.layout import new_client_id, page
 
 HOME_APP = "home"
 
 
 def render_app_page(ctx: Context, registry: Registry, plugin: AppPlugin | None, req: Request,
-                    content: Any = None) -> FT:
+                    content: Any = None) -> HTMLResponse:
     if content is None and plugin is not None:
         content = plugin.render(req)
-    client_id = new_client_id()
-    return page(ctx, registry, plugin, content, chat_panel(ctx, ctx.current_profile_id(), client_id), client_id)
+    markup = page(ctx, registry, plugin, content, chat_column(ctx, ctx.current_profile_id()), new_client_id())
+    # The same Vary header FastHTML puts on the pages it renders itself.
+    return HTMLResponse(markup, headers={"vary": "HX-Request, HX-History-Restore-Request"})
 
 
 def error_shell_page(ctx: Context, title: str, message: str) -> str:
     """An error page drawn inside the shell (nav, theme, chat), for errors.error_page."""
-    client_id = new_client_id()
     content = Div(H1(title), P(message), P(A("Back to Cardflow", href="/")), cls="error-page")
-    chat = chat_panel(ctx, ctx.current_profile_id(), client_id)
-    return "<!doctype html>\n" + str(to_xml(page(ctx, ctx.registry, None, content, chat, client_id, title=title)))
+    chat = chat_column(ctx, ctx.current_profile_id())
+    return page(ctx, ctx.registry, None, content, chat, new_client_id(), title=title)
 
 
 def add_shell_routes(ctx: Context, registry: Registry) -> None:

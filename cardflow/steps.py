@@ -49,8 +49,15 @@ class Step:
     message: Callable[[Any], str] | None = None
     job: JobHook | None = None
     resumable: bool = False  # a job step started again after a restart
+    # A ready-made behaviour (cardflow.datasteps: Upload, Table, Chart, Markdown): its render, submit
+    # and locked fill the hooks left unset; its other abilities are attributes the workflow looks for.
+    kind: Any = None
 
     def __post_init__(self) -> None:
+        if self.kind is not None:
+            for name in ("render", "submit", "locked"):
+                if getattr(self, name) is None and callable(getattr(self.kind, name, None)):
+                    object.__setattr__(self, name, getattr(self.kind, name))  # frozen: set once, here
         # Fail at import with the step's name, rather than at the first click on its card.
         for name in ("suggest", "render", "submit", "locked", "message", "job"):
             hook = getattr(self, name)

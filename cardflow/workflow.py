@@ -24,8 +24,13 @@ from starlette.responses import Response
 
 from cardflow.actions import Action, Outcome
 from cardflow.actions.workflow_actions import flow_event, runs_event, workflow_actions
+from cardflow.batch.actions import batch_actions
+from cardflow.batch.routes import add_batch_routes, batch_link
+from cardflow.datasteps.upload import upload_route
 from cardflow.errors import Problem
 from cardflow.fields import Checkbox, Field, Number, Radio, Select, Text, TextArea, Url, ValidationError
+from cardflow.flow_extras import extra_actions
+from cardflow.flow_extras import register_routes as register_extra_routes
 from cardflow.flow_views import CardView, FlowView, KeyFormView, RunRow, RunsView
 from cardflow.jobs import ACTIVE
 from cardflow.pipeline import REVERTED
@@ -62,13 +67,17 @@ class Workflow(WorkflowOps):
         r["export"] = self.route("/export", ["get"])(self._export)
         r["chain"] = self.route("/chain", ["get"])(self._get_chain)
         r["runs"] = self.route("/runs", ["get"])(self._get_runs)
+        r["part"] = self.route("/part/{step_id}", ["get"])(self._get_part)  # a data step's partial (datasteps)
+        r["upload"] = upload_route(self)  # a card with a file input posts here: streamed, never spooled whole
         self._warn_named_hooks()
         self.register_jobs()
+        register_extra_routes(self)  # fork, compare, notebook, receipt (cardflow/flow_extras.py)
+        add_batch_routes(self)  # /<app>/batch: many keys at once (cardflow/batch/)
         self.register_extra()
 
     def actions(self) -> list[Action]:
         """start, submit, revert, finalize… derived from `steps` (docs/actions.md); the routes call them too."""
-        return workflow_actions(self)
+        return [*workflow_actions(self), *extra_actions(self), *batch_actions(self)]
 
     def facts(self, profile_id: int) -> list[str]:
         """The description, the steps with their field kinds, the runs, and the latest run's state."""
@@ -172,7 +181,8 @@ class Workflow(WorkflowOps):
                     f"No saved workflow has the key “{raw}”. Start it below."
             except ValidationError as exc:
                 error = str(exc)
-        return cards.landing(self.flow_view(), self.key_form_view(key or "", error), self.runs_view(), key)
+        return cards.landing(self.flow_view(), self.key_form_view(key or "", error), self.runs_view(), key), \
+            batch_link(self)
 
     def _key(self, req: Request) -> str:
         return self.open_key(req.query_params.get("key"))
@@ -218,6 +228,8 @@ class Workflow(WorkflowOps):
     async def _submit_step(self, req: Request, step_id: str) -> Any:
         key = self._key(req)
         step = self.require_step(step_id)
+        if getattr(step.kind, "receives_files", False):  # streamed to the data dir, never parsed into memory
+            return await step.kind.receive(self, req, key, step)
         form = await req.form()
         # The form as a JSON value: a field step's values, or every field of a custom step's form.
         value: Any = {k: form.getlist(k) for k in form} if step.submit is not None else \
@@ -230,6 +242,14 @@ class Workflow(WorkflowOps):
             return cards.open_card(self.flow_view(), self.card_view(
                 key, step, self.ctx.pipulate.read_state(key), error=str(exc), raw=form.get(step.id)))
         return self._step_card(key, step, self.ctx.pipulate.read_state(key))
+
+    async def _get_part(self, req: Request, step_id: str) -> Any:
+        """A partial of a data step (a table page, a chart): its kind fetches and renders it."""
+        key = self._key(req)
+        step = self.require_step(step_id)
+        if getattr(step.kind, "part", None) is None:
+            raise Problem(f"The step “{step_id}” has no partial to show.", 404)
+        return await step.kind.part(self, req, key, step)
 
     async def _revert(self, req: Request, step_id: str) -> Any:
         key = self._key(req)

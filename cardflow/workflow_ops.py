@@ -7,6 +7,7 @@ so a value is validated the same way wherever it comes from. Refusals are raised
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import re
@@ -25,6 +26,11 @@ from cardflow.steps import Step, StepCall, as_form
 KEY_MAX = 200
 KEY_PATTERN = re.compile(r"[^\x00-\x1f\x7f]+")
 FINALIZED = "This workflow is finalized: unlock it to change a step."
+
+
+# Set by a batch while it runs rows: each saved step would otherwise post its own chat note (60
+# notes for a 20-row Hello batch); the batch posts one summary note when it ends instead.
+QUIET_NOTES: contextvars.ContextVar[bool] = contextvars.ContextVar("cardflow_quiet_notes", default=False)
 
 
 class UnknownKey(NotFoundProblem):
@@ -187,6 +193,8 @@ class WorkflowOps(AppPlugin):
         return {step.id: step.field.parse(_raw(form, step.id))}
 
     def announce(self, step: Step, data: dict[str, Any], profile_id: int) -> None:
+        if QUIET_NOTES.get():
+            return
         text = step.message(step.value_of(data)) if step.message else f"{self.title} · {step.title}: {step.display(data)}"
         self.ctx.conversation.note(profile_id, str(text)[:300], app=self.name)
 
@@ -204,7 +212,8 @@ class WorkflowOps(AppPlugin):
         if first is not None:
             raise Problem(f"“{first.title}” is still open: finish every step before finalizing.", 409)
         state = self.ctx.pipulate.finalize(key)
-        self.ctx.conversation.note(self._owner_profile(key), f"{self.title}: “{key}” finalized.", app=self.name)
+        if not QUIET_NOTES.get():
+            self.ctx.conversation.note(self._owner_profile(key), f"{self.title}: “{key}” finalized.", app=self.name)
         return state
 
     def unfinalize(self, key: str) -> dict[str, Any]:

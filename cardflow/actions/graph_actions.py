@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action, Call
 from cardflow.actions.schema import integer, obj, string
+from cardflow.apps.graph_analyses import graph_dir, read_report
 from cardflow.errors import Problem
 from cardflow.linkgraph.graphdata import links_for, search_urls
+from cardflow.linkgraph.reports import NAMES
 from cardflow.linkgraph.view import GRAPH_ID, db_file, graphs_root, read_meta, read_summary
 
 if TYPE_CHECKING:
@@ -82,6 +84,13 @@ def graph_actions(app: str, settings: Settings) -> list[Action]:
                           field="url")
         return out
 
+    async def analysis(call: Call) -> dict[str, Any]:
+        report = await read_report(graph_dir(settings, call.params["graph"]), call.params["name"])
+        limit = call.params.get("limit", 50)
+        return {"graph": call.params["graph"], "name": report.name, "explanation": report.explanation,
+                "columns": report.columns, "total": report.total, "rows": report.rows[:limit],
+                "extra": report.extra}
+
     g = {"graph": GRAPH}
     return [
         Action(f"{app}.list", "List the link graphs built so far, newest first.", list_, obj(), read_only=True,
@@ -98,4 +107,9 @@ def graph_actions(app: str, settings: Settings) -> list[Action]:
         Action(f"{app}.links", "The pages linking to a URL and the pages it links to.", links,
                obj({**g, "url": string("The page's URL.", max_length=2000, min_length=1), "limit": LIMIT},
                    ["graph", "url"]), read_only=True, app=app),
+        Action(f"{app}.analysis",
+               "One whole-graph analysis (pagerank, hubs, authorities, depth, inlinks, orphans, dead_ends, broken, "
+               "segments): its one-sentence explanation, columns, total and first rows, as the viewer shows them.",
+               analysis, obj({**g, "name": string("Which analysis.", max_length=20, min_length=1, enum=list(NAMES)),
+                              "limit": LIMIT}, ["graph", "name"]), read_only=True, app=app),
     ]

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from cardflow.actions.base import Action, Call
 from cardflow.actions.schema import Schema, anything, integer, obj, string
+from cardflow.datasteps.actions import data_actions
 from cardflow.errors import Problem
 
 KEY = string("The workflow key (any text you chose, such as a URL).", max_length=200, min_length=1)
@@ -76,6 +77,8 @@ def _step_help(wf: FlowLike, jobs: bool) -> str:
         if s.field is not None and s.submit is None:
             kind = json.dumps(s.field.json_schema(), ensure_ascii=False)
             lines.append(f"“{s.id}” ({s.title}): a value, {kind}" + (" required" if s.field.required else ""))
+        elif getattr(s.kind, "receives_files", False):
+            lines.append(f"“{s.id}” ({s.title}): {s.kind.describe()}")
         elif s.submit is not None:
             lines.append(f"“{s.id}” ({s.title}): an object of the step form's fields")
         else:
@@ -145,7 +148,12 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
         key, step_id = key_of(call), call.params["step"]
         step = next(s for s in wf.steps if s.id == step_id)
         before = row(key)
-        after = await wf.submit(key, step_id, _form(step, call.params.get("value")), call.profile_id)
+        form = _form(step, call.params.get("value"))
+        if "file" in call.params:  # an upload step (cardflow.datasteps): a local file, copied in and checked
+            if not getattr(step.kind, "receives_files", False):
+                raise Problem(f"The step “{step_id}” takes no file.", field="file")
+            form = {step.id: call.params["file"]}
+        after = await wf.submit(key, step_id, form, call.profile_id)
         changed(call, key, before)
         call.say(f"{wf.title} “{key}”: saved {step.title}.")
         return describe_state(wf, key, after)
@@ -181,7 +189,9 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
                start, obj({"key": KEY})),
         Action(f"{n}.submit", f"Save one step of a {wf.title} run, checked as the form checks it. Steps: "
                f"{_step_help(wf, jobs=False)}.", submit,
-               obj({"key": KEY, "step": step_param, "value": anything("The step's value.")}, ["key", "step"])),
+               obj({"key": KEY, "step": step_param, "value": anything("The step's value."),
+                    "file": string("An upload step's file: the path of a local file to copy in.", max_length=4096,
+                                   min_length=1)}, ["key", "step"])),
         Action(f"{n}.revert", f"Clear a step of a {wf.title} run and every later step.", simple("revert", "reverted"),
                obj({"key": KEY, "step": string("The step id.", enum=[s.id for s in wf.steps])}, ["key", "step"]),
                destructive=True, confirm=True),
@@ -196,6 +206,7 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
     ]
     if jobs:
         acts += job_actions(wf, jobs)
+    acts += data_actions(wf)
     return [Action(a.name, a.description, a.handler, a.params, a.result, a.read_only, a.destructive, a.confirm, n)
             for a in acts]
 

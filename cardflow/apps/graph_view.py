@@ -5,10 +5,12 @@ Every graph lives in ``<data dir>/linkgraph/<graph id>/``: ``edges.csv``, ``meta
 
 - ``/graph_view?graph=ID``: the page (a sigma.js WebGL canvas, colour toggle, search, links, tables);
   without ``graph``, the list of graphs; ``&full=1`` opens the panel full-screen.
-- ``/graph_view/data?graph=ID&color=pagetype|depth``: nodes and edges for the canvas, sampled by
-  ``graph_for_view`` (its ``rule`` sentence is shown under the canvas; ``broken``, ``orphans`` and
-  ``dead_ends`` fill the summary line), gzip-compressed when the
-  browser accepts it. Edges are pairs of node indexes, which keeps the body small.
+- ``/graph_view/data?graph=ID&format=bin``: what the canvas draws, as typed arrays
+  (:mod:`cardflow.linkgraph.viewpack`): the whole graph up to 50,000 pages and 200,000 links,
+  sampled above that (its ``rule`` sentence is shown under the canvas; ``broken``, ``orphans`` and
+  ``dead_ends`` fill the summary line). Without ``format=bin``: the same as JSON for scripts
+  (``&color=pagetype|depth``; 5,000 pages and 20,000 links unless ``max_nodes``/``max_edges`` say
+  more), edges as pairs of node indexes. Both are gzip-compressed when the browser accepts it.
 - ``/graph_view/search``, ``/graph_view/links``, ``/graph_view/tables``: HTML fragments.
 - ``/graph_view/file?path=linkgraph/ID/edges.csv``: a CSV from the data dir, after a traversal check.
 """
@@ -28,7 +30,10 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 
 from cardflow.actions import Action
 from cardflow.actions.graph_actions import graph_actions
+from cardflow.actions.graph_view_actions import view_actions
+from cardflow.apps import graph_analyses
 from cardflow.errors import problem_fragment
+from cardflow.linkgraph.analyses_view import section as analyses_section
 from cardflow.linkgraph.graphdata import broken_pages, graph_for_view, is_broken, links_for, search_urls
 from cardflow.linkgraph.view import (
     GRAPH_ID,
@@ -45,10 +50,13 @@ from cardflow.linkgraph.view import (
     tables,
     url_button,
 )
+from cardflow.linkgraph.viewpack import pack
 from cardflow.plugins import AppPlugin
 
-DEFAULT_NODES, DEFAULT_EDGES = 5000, 20000  # what the page asks for: comfortable for WebGL on a laptop
-NODE_CAP, EDGE_CAP = 20000, 100000  # the most one request may ask for
+DEFAULT_NODES, DEFAULT_EDGES = 5000, 20000  # the JSON form's default: an object per page is heavy
+# The page's binary form (format=bin): whole graphs up to this size; sampled above it. sigma draws
+# this many on a laptop's GPU (bench/graph_firstframe.py). Also the most one request may ask for.
+NODE_CAP, EDGE_CAP = 50_000, 200_000
 NODE_KEYS = ("key", "label", "x", "y", "size", "color", "depth", "pagetype", "inlinks", "http_code", "broken")
 GZIP_ABOVE = 1024
 UNREADABLE = "The graph file could not be read; it may be being rebuilt. Try again, or rebuild the graph."
@@ -82,6 +90,13 @@ def _view_and_counts(path: Any, max_nodes: int, max_edges: int, color: str) -> d
     return view
 
 
+def _packed(path: Any, max_nodes: int, max_edges: int) -> bytes:
+    """The canvas data as typed arrays (:mod:`cardflow.linkgraph.viewpack`), with the summary counts."""
+    summary = read_summary(path)
+    return pack(path, max_nodes=max_nodes, max_edges=max_edges,
+                extra={"orphans": summary.get("orphan_count", 0), "dead_ends": summary.get("dead_end_count", 0)})
+
+
 async def _read(fn: Any, *args: Any) -> Any:
     """Run a DuckDB read in a thread; None when the file cannot be read (being rebuilt, damaged)."""
     try:
@@ -105,12 +120,14 @@ class GraphView(AppPlugin):
     prompt = "The user is looking at a site's internal link graph: pages as dots, links as lines."
 
     def actions(self) -> list[Action]:
-        return graph_actions(self.name, self.ctx.settings)
+        return [*graph_actions(self.name, self.ctx.settings),
+                *view_actions(self.name, self.ctx.settings, NODE_CAP, EDGE_CAP)]
 
     def register(self) -> None:
         for path, handler in (("/data", self.data), ("/search", self.search), ("/links", self.links),
                               ("/tables", self.tables), ("/file", self.file)):
             self.route(path)(handler)
+        graph_analyses.register(self)  # the Analyses section's routes
 
     def _db(self, req: Request) -> tuple[str, Any]:
         gid = req.query_params.get("graph", "")
@@ -132,7 +149,7 @@ class GraphView(AppPlugin):
         # ?full=1 (the "full graph view" link) opens the panel full-screen at once.
         full = req.query_params.get("full") == "1"
         return Div(H2("Link graph"), back, P(summary_line(meta)) if meta.get("nodes") is not None else None,
-                   graph_panel(gid, full=full), assets(), cls="graph-page")
+                   graph_panel(gid, full=full), assets(), analyses_section(gid), cls="graph-page")
 
     def graph_list(self) -> Any:
         root = graphs_root(self.ctx.settings)
@@ -158,21 +175,26 @@ class GraphView(AppPlugin):
         q = req.query_params
         color = q.get("color") or "pagetype"
         color = color if color in ("pagetype", "depth") else "pagetype"
-        max_nodes = _int(q.get("max_nodes"), DEFAULT_NODES, 1, NODE_CAP)
-        max_edges = _int(q.get("max_edges"), DEFAULT_EDGES, 0, EDGE_CAP)
+        binary = q.get("format") == "bin"
+        max_nodes = _int(q.get("max_nodes"), NODE_CAP if binary else DEFAULT_NODES, 1, NODE_CAP)
+        max_edges = _int(q.get("max_edges"), EDGE_CAP if binary else DEFAULT_EDGES, 0, EDGE_CAP)
         started = time.perf_counter()
         try:
-            view = await asyncio.to_thread(_view_and_counts, path, max_nodes, max_edges, color)
+            if binary:
+                body = await asyncio.to_thread(_packed, path, max_nodes, max_edges)
+            else:
+                view = await asyncio.to_thread(_view_and_counts, path, max_nodes, max_edges, color)
+                body = json.dumps(view, separators=(",", ":")).encode()
         except Exception as exc:  # the file is being rebuilt, or is not a graph
             return JSONResponse({"error": f"The graph could not be read: {type(exc).__name__}."}, status_code=409)
-        body = json.dumps(view, separators=(",", ":")).encode()
         headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding",
                    "X-Graph-Raw-Bytes": str(len(body))}
         if len(body) > GZIP_ABOVE and "gzip" in req.headers.get("accept-encoding", ""):
             body = await asyncio.to_thread(gzip.compress, body, 5)
             headers["Content-Encoding"] = "gzip"
         headers["X-Graph-Ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
-        return Response(body, media_type="application/json", headers=headers)
+        return Response(body, media_type="application/octet-stream" if binary else "application/json",
+                        headers=headers)
 
     async def search(self, req: Request) -> Any:
         gid, path = self._db(req)

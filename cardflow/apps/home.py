@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fasthtml.common import FT, H1, A, Div, Li, P, Small, Ul
+from fasthtml.common import H1, A, Div, Li, NotStr, P, Small, Ul
 from starlette.requests import Request
 
 from cardflow.actions import Action
 from cardflow.actions.shell_actions import app_actions
-from cardflow.plugins import AppPlugin
+from cardflow.plugins import AppPlugin, Registry
+from cardflow.ui.fragments import Memo
+from cardflow.ui.layout import html, menu_key
 
 
 class Home(AppPlugin):
@@ -21,10 +23,14 @@ class Home(AppPlugin):
     def actions(self) -> list[Action]:
         return app_actions(self.name, self.ctx)
 
-    def render(self, req: Request) -> FT:
+    def render(self, req: Request) -> NotStr:
+        # Drawn from the registry alone, so it is built once per menu (see cardflow/ui/fragments.py).
         registry = self.ctx.registry
+        return NotStr(_home_pages.get((menu_key(registry), self.name), lambda: self._build(registry)))
+
+    def _build(self, registry: Registry) -> str:
         apps = [p for p in registry.menu() if p.name != self.name]
-        return Div(
+        return html(Div(
             H1("Cardflow"),
             P("Turn step-by-step work into resumable web workflows. Each workflow is a chain of cards; "
               "its state is saved under a key you choose, so you can stop at any step and come back later. "
@@ -32,4 +38,7 @@ class Home(AppPlugin):
             P(Small("Everything stays on this machine: one SQLite file, no cloud account.", cls="muted")),
             Ul(*[Li(A(p.title, href=p.path), " — ", p.description) for p in apps], id="app-list"),
             cls="home",
-        )
+        ))
+
+
+_home_pages = Memo(16)

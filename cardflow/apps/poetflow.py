@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cardflow import model_calls
 from cardflow.errors import Problem
 from cardflow.jobs import JobContext
 from cardflow.workflow import Step, Text, TextArea, Workflow
@@ -25,6 +26,9 @@ async def write_poem(wf: Workflow, ctx: JobContext) -> dict[str, Any]:
         # The bar creeps towards 95%: a poem has no known length until the model stops.
         await ctx.progress(min(95.0, 5 + len(text) / 4), "Writing…", persist=False)
     poem = text.strip()
+    # Recorded even when empty: the run's receipt shows what the model was asked and what it said.
+    model_calls.record(wf.ctx.db, key=ctx.key, app=wf.name, step=ctx.step, backend=backend.name,
+                       model=chat.model(), messages=messages, reply=text)
     if not poem:
         raise Problem("The model returned an empty poem. Retry, or pick another backend in the chat settings.")
     ctx.detail["text"] = poem

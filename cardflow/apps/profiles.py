@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fasthtml.common import Input, Li, Small, Span, to_xml
+from fasthtml.common import Input, Li, Small, Span
 
 from cardflow.actions import Action
 from cardflow.actions.shell_actions import switch_profile_action
 from cardflow.crud import CrudApp
 from cardflow.fields import Text, ValidationError
+from cardflow.page_profile import page_profile
 from cardflow.ui.components import IconButton
 from cardflow.ui.layout import profile_menu
 
@@ -87,7 +88,13 @@ class Profiles(CrudApp):
         super().after_change(op, item, profile_id, origin)
         if not self.ctx.events.client_count:
             return
-        # The profile menu in every open page follows renames, (de)activation and order.
-        menu = profile_menu(self.ctx)
-        menu.attrs["hx-swap-oob"] = "true"
-        self.ctx.events.publish("oob", to_xml(menu))
+        # The profile menu in every open page follows renames, (de)activation and order. Each page
+        # gets the menu drawn for the profile it shows: one drawn for the page that made the change
+        # would mark that page's profile as current in every other tab.
+        for pid in sorted(self.ctx.events.profile_ids()):
+            token = page_profile.set(pid)
+            try:
+                menu = str(profile_menu(self.ctx, oob=True))
+            finally:
+                page_profile.reset(token)
+            self.ctx.events.publish("oob", menu, profile_id=pid)

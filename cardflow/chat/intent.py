@@ -1,7 +1,14 @@
-"""The embedded model's decision: one grammar-constrained call per message, no keyword gate.
+"""The embedded model's decision: a calibrated choice, then one grammar-constrained call; no keyword gate.
 
-SmolLM2-135M cannot be trusted to write commands in free text, so every message gets one call
-whose reply a JSON-schema grammar forces into one of:
+On a backend that can score continuations (``supports_scoring``: the embedded one), every message
+first goes through ``choice.choose``: the model rates "I will <action description>" for each of
+the open app's actions and for answering in words, against the prior of a message saying
+nothing. Chat, a question, or an action without arguments ends there. Otherwise one constrained
+call fills the chosen action's arguments (the grammar below with only that action, its free-text
+values required). This doubled command accuracy on the tuning sets compared with letting the
+grammar pick the action, which a 135M model does poorly (it picks "add" or "list" for most things).
+
+Without scoring, every message gets one call whose reply a JSON-schema grammar forces into one of:
 
     {"intent": "chat"}                                   small talk, anything else
     {"intent": "question"}                               a question answered in prose
@@ -29,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
+from cardflow.chat import choice
 from cardflow.chat.backends import Backend, BackendError
 from cardflow.chat.facts import fact_lines
 from cardflow.chat.grounding import ground
@@ -75,10 +83,17 @@ def rows(ctx: Context, app_name: str, profile_id: int) -> list[str]:
     return [str(getattr(r, label, "")) for r in items(profile_id)]
 
 
-def _small(schema: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    """An action's params for decoding: no ids or limits, no descriptions, short strings, rows as a choice."""
+def _small(schema: dict[str, Any], names: Sequence[str], *, chosen: bool = False) -> dict[str, Any]:
+    """An action's params for decoding: no ids or limits, no descriptions, short strings, rows as a choice.
+
+    ``chosen``: the action is already chosen, so its free-text values are what the user asked to
+    set (a rename's new name): they become required, and the other optional values are left out.
+    """
     props: dict[str, Any] = {}
     needed = set(schema.get("required", []))
+    if chosen and not needed:
+        needed = {k for k, sub in schema.get("properties", {}).items()
+                  if k not in ("id", "item") and sub.get("type") == "string" and "enum" not in sub}
     for key, sub in schema.get("properties", {}).items():
         # An action with required params is fully said by them; its optional extras are where a small
         # model wanders (an added row marked done), so they are offered only when nothing is required.
@@ -90,7 +105,8 @@ def _small(schema: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
         elif sub.get("type") == "string" and "enum" not in sub:
             sub["maxLength"] = min(int(sub.get("maxLength", MAX_TEXT)), MAX_TEXT)
         props[key] = sub
-    required = [k for k in schema.get("required", []) if k in props]
+    required = [k for k in [*schema.get("required", []), *sorted(needed)] if k in props]
+    required = list(dict.fromkeys(required))
     if "item" in props and "item" not in required and "id" in schema.get("properties", {}):
         required.insert(0, "item")  # a reference by id or name: without ids the name is required
     return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
@@ -100,18 +116,23 @@ def _names_for(action: Action, app_name: str, names: Sequence[str]) -> list[str]
     return list(names[:MAX_ROWS]) if action.app == app_name and len(names) <= MAX_ROWS else []
 
 
-def call_schema(actions: Sequence[Action], app_name: str = "", names: Sequence[str] = ()) -> dict[str, Any]:
-    """The decision grammar: the intent first; a question may carry only a read-only action."""
+def call_schema(actions: Sequence[Action], app_name: str = "", names: Sequence[str] = (), *,
+                spoken: bool = True) -> dict[str, Any]:
+    """The decision grammar: the intent first; a question may carry only a read-only action.
+
+    ``spoken=False`` leaves out chat and question: the action is already chosen (choice.py) and
+    only its arguments are wanted.
+    """
     def obj(props: dict[str, Any]) -> dict[str, Any]:
         return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
 
     choices = [obj({"intent": {"type": "string", "enum": ["chat"]}}),
-               obj({"intent": {"type": "string", "enum": ["question"]}})]
+               obj({"intent": {"type": "string", "enum": ["question"]}})] if spoken else []
     for a in actions:
         intents = ["question", "request"] if a.read_only else ["request"]
         choices.append(obj({"intent": {"type": "string", "enum": intents},
                             "action": {"type": "string", "enum": [a.name]},
-                            "params": _small(a.params, _names_for(a, app_name, names))}))
+                            "params": _small(a.params, _names_for(a, app_name, names), chosen=not spoken)}))
     return {"anyOf": choices}
 
 
@@ -198,21 +219,51 @@ def parse(reply: str, actions: Sequence[Action]) -> tuple[bool, Action | None, d
     return question, action, params
 
 
+def needs_arguments(action: Action) -> bool:
+    """Whether the action has something to fill in: a row to name or a required value.
+
+    An action whose parameters are all optional filters (a list's "query") runs without them: a
+    small model fills optional filters with stray words from the message.
+    """
+    return bool(_small(action.params, ())["required"])
+
+
 async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Action], *,
                  app_name: str, profile_id: int, model: str | None) -> Decision:
-    """One constrained call for any message: chat, or an action and its grounded parameters."""
+    """Chat, or an action and its grounded parameters.
+
+    On a backend that can score (``supports_scoring``), the action is chosen first by a calibrated
+    choice (choice.py) and one constrained call fills its arguments; otherwise one constrained call
+    decides both.
+    """
     started = time.perf_counter()
-    actions = offerable(offered)
+    actions = allowed = offerable(offered)
     names = rows(ctx, app_name, profile_id)
+    scored = bool(getattr(backend, "supports_scoring", False))
+    if scored:
+        plugin = ctx.registry.by_name(app_name)
+        system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
+                             names[:MAX_ROWS])
+        try:
+            label, _ = await choice.choose(backend, system, text, actions, app_name)
+        except BackendError:
+            label = choice.CHAT
+        chosen = next((a for a in actions if a.name == label), None)
+        if chosen is None or not needs_arguments(chosen):
+            kind = "action" if chosen else "chat"
+            return Decision(kind, chosen.name if chosen else "", {}, label == choice.QUESTION,
+                            tuple(choice.said(system, text)), time.perf_counter() - started, 0)
+        allowed = [chosen]  # the prompt still lists every action: its prefix is the one cached
     messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
-    options = {"json_schema": call_schema(actions, app_name, names), "temperature": 0, "max_tokens": MAX_TOKENS}
+    schema = call_schema(allowed, app_name, names, spoken=not scored)
+    options = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS}
     reply: list[str] = []
     try:
         async for chunk in backend.stream(messages, model=model, options=options):
             reply.append(chunk)
     except BackendError:
         reply = []
-    question, action, raw = parse("".join(reply), actions)
+    question, action, raw = parse("".join(reply), allowed)
     params = ground(raw, action.params, text, _names_for(action, app_name, names)) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
@@ -223,10 +274,17 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
 
 
 async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app_name: str,
-               model: str | None = None) -> None:
+               model: str | None = None, profile_id: int | None = None) -> None:
     """Evaluate the fixed prompt prefix once (after an app switch), so the next decision starts from its cache."""
     plugin = ctx.registry.by_name(app_name)
     messages = prefix(offerable(offered), plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")))
+    if getattr(backend, "supports_scoring", False) and profile_id is not None:
+        system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
+                                    rows(ctx, app_name, profile_id)[:MAX_ROWS])
+        try:  # the scorer's prompt and the calibration prior, computed before the first message
+            await choice.choose(backend, system, choice.NEUTRAL, offerable(offered), app_name)
+        except BackendError:
+            return
     try:
         async for _ in backend.stream(messages, model=model, options={"max_tokens": 1, "temperature": 0}):
             pass

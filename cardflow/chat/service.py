@@ -18,6 +18,7 @@ from cardflow.chat.backends import Backend, BackendError, backend_choices
 from cardflow.chat.backends.base import DEFAULT_CONTEXT_CHARS
 from cardflow.chat.conversation import SWITCH_PREFIX
 from cardflow.chat.facts import app_context
+from cardflow.chat.intent import warm
 from cardflow.chat.receipts import ROLE as RECEIPT
 from cardflow.chat.receipts import Receipt, model_line
 from cardflow.db import Message
@@ -47,6 +48,7 @@ class ChatService:
         self._reason = ""
         self._key: tuple[str, str | None] | None = None
         self._lock = asyncio.Lock()
+        self._warming: asyncio.Task[None] | None = None
 
     # -- settings ---------------------------------------------------------------------------
     @property
@@ -160,6 +162,27 @@ class ChatService:
         """
         self.ctx.conversation.switched(self.ctx.current_profile_id(), f"Switched to the {plugin.title} app.",
                                        plugin.name)
+        self.warm(plugin.name)
+
+    def warm(self, app_name: str) -> None:
+        """Evaluate the new app's fixed prompt prefix in the background, so the first message after a
+        switch starts from the model's cache. Only for a model already loaded that decides with an
+        intent pass (the embedded one): loading weights on a mere page visit would cost more than
+        it saves, and the first message loads them anyway."""
+        backend = self._backend
+        if backend is None or not backend.needs_intent_pass:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # called outside the server (a script): nothing to warm for
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()  # a newer switch wins; the old prefix is no longer wanted
+
+        profile_id = self.ctx.current_profile_id()
+        self._warming = loop.create_task(warm(self.ctx, backend, self.ctx.actions.for_app(app_name),
+                                              app_name=app_name, model=self.model(), profile_id=profile_id),
+                                         name=f"warm-{app_name}")
 
     # -- prompt -----------------------------------------------------------------------------
     def system_prompt(self, app_name: str | None = None, extra: str = "") -> str:

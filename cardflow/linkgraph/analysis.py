@@ -7,12 +7,16 @@ PageRank and HITS (hubs and authorities) are iterative and live in ``ranking``.
 - :func:`depth_distribution`, :func:`inlink_distribution`: histograms of the pages.
 - :func:`orphans`, :func:`dead_ends`: the full lists, paged with ``limit``/``offset``, under the
   definitions of ``ingest`` (its counts and samples come from the same SQL, so they agree).
-- :func:`broken_links`: every link whose target answered 4xx, 5xx or nothing (code 0).
+- :func:`broken_links`: every link whose target answered 4xx, 5xx or nothing (code 0);
+  :func:`broken_targets`: the same, one row a broken page with the pages linking to it.
 - :func:`segment_flow`: links counted from one segment to another (segment = ``pagetype``).
 
 The file is opened read-only, so analyses run while the viewer reads the same graph. Scratch
 tables are TEMP tables, which spill to DuckDB's temp directory next to the file when they
 outgrow the memory limit.
+
+The paged analyses take ``csv=PATH``: the whole result, in the columns of ``rows``, is then also
+written there by DuckDB's ``COPY`` (no row passes through Python), for a download.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ if TYPE_CHECKING:  # imported where used: DuckDB is slow to import
 __all__ = [
     "Analysis",
     "broken_links",
+    "broken_targets",
     "connect",
     "dead_ends",
     "depth_distribution",
@@ -93,6 +98,24 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
     return max(0, int(limit)), max(0, int(offset))
 
 
+CsvPath = str | os.PathLike[str] | None
+
+
+def copy_csv(con: duckdb.DuckDBPyConnection, sql: str, path: CsvPath) -> None:
+    """Write a query's whole answer to ``path`` as CSV with a header (nothing when ``path`` is None).
+    COPY writes a file, not the database, so it works on the read-only connection."""
+    if path is None:
+        return
+    target = os.fspath(path).replace("'", "''")
+    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"')")
+
+
+def by_segment(con: duckdb.DuckDBPyConnection, where: str, value: str = "count(*)") -> list[dict[str, Any]]:
+    """``value`` per segment (``pagetype``) over the nodes matching ``where``, largest first."""
+    return _rows(con, f"""SELECT coalesce(pagetype, '') AS segment, {value} AS value FROM nodes WHERE {where}
+                          GROUP BY ALL ORDER BY value DESC, segment""")
+
+
 def depth_distribution(db_path: str | os.PathLike[str]) -> Analysis:
     """Pages per depth, shallowest first; ``depth`` None = not in the metadata."""
     with connect(db_path) as (con, _):
@@ -138,25 +161,23 @@ def _page_list(
     explanation: str,
     limit: int,
     offset: int,
+    csv: CsvPath = None,
 ) -> Analysis:
     limit, offset = _page(limit, offset)
     with connect(db_path) as (con, _):
         has_metadata = _count(con, "SELECT count(*) FROM (SELECT 1 FROM nodes WHERE crawled LIMIT 1)") > 0
         where = where_of(has_metadata)
         total = _count(con, f"SELECT count(*) FROM nodes WHERE {where}")
-        rows = _rows(
-            con,
-            f"""
-            SELECT url, depth, http_code, pagetype, inlinks, outlinks, title FROM nodes WHERE {where}
-            ORDER BY url LIMIT ? OFFSET ?
-            """,
-            [limit, offset],
-        )
-    return Analysis(name, explanation, rows, total)
+        select = f"SELECT url, depth, http_code, pagetype, inlinks, outlinks, title FROM nodes WHERE {where} ORDER BY url"
+        rows = _rows(con, f"{select} LIMIT ? OFFSET ?", [limit, offset])
+        copy_csv(con, select, csv)
+        segments = by_segment(con, where)
+    return Analysis(name, explanation, rows, total, {"by_segment": segments})
 
 
-def orphans(db_path: str | os.PathLike[str], limit: int = 100, offset: int = 0) -> Analysis:
-    """Crawled pages no page links to (the start page excepted), by URL."""
+def orphans(db_path: str | os.PathLike[str], limit: int = 100, offset: int = 0, csv: CsvPath = None) -> Analysis:
+    """Crawled pages no page links to (the start page excepted), by URL. ``extra["by_segment"]``:
+    ``[{segment, value}]``, the count per segment (here and in :func:`dead_ends`)."""
     return _page_list(
         db_path,
         "orphans",
@@ -165,10 +186,11 @@ def orphans(db_path: str | os.PathLike[str], limit: int = 100, offset: int = 0) 
         "visitors and search engines cannot reach them by following links.",
         limit,
         offset,
+        csv,
     )
 
 
-def dead_ends(db_path: str | os.PathLike[str], limit: int = 100, offset: int = 0) -> Analysis:
+def dead_ends(db_path: str | os.PathLike[str], limit: int = 100, offset: int = 0, csv: CsvPath = None) -> Analysis:
     """Pages fetched fine that link nowhere (``ingest``'s definition), by URL."""
     return _page_list(
         db_path,
@@ -178,6 +200,7 @@ def dead_ends(db_path: str | os.PathLike[str], limit: int = 100, offset: int = 0
         "in and stop there.",
         limit,
         offset,
+        csv,
     )
 
 
@@ -211,6 +234,44 @@ def broken_links(db_path: str | os.PathLike[str], limit: int = 100, offset: int 
         rows,
         int(total),
         {"broken_pages": int(pages)},
+    )
+
+
+def broken_targets(
+    db_path: str | os.PathLike[str], limit: int = 100, offset: int = 0, csv: CsvPath = None, *, sources: int = 5
+) -> Analysis:
+    """One row a broken page that some page links to: ``{target, http_code, source_count, sources}``,
+    most-linked first. ``sources`` lists the first few linking pages (by their own rank); the CSV has
+    them all, one a line in the cell. ``extra["by_code"]``: ``[{http_code, pages, links}]``."""
+    limit, offset = _page(limit, offset)
+    with connect(db_path) as (con, links):
+
+        def select(listed: str) -> str:
+            return f"""
+                WITH b AS (SELECT id, url, http_code FROM nodes WHERE {BROKEN_SQL}),
+                     l AS (SELECT l.dst, s.id AS sid, s.url AS surl FROM {links} l JOIN b ON b.id = l.dst
+                           JOIN nodes s ON s.id = l.src)
+                SELECT b.url AS target, b.http_code, count(*) AS source_count, {listed} AS sources
+                FROM l JOIN b ON b.id = l.dst GROUP BY b.id, b.url, b.http_code
+                ORDER BY source_count DESC, target"""
+
+        first = f"list(l.surl ORDER BY l.sid)[1:{max(1, int(sources))}]"
+        rows = _rows(con, f"{select(first)} LIMIT ? OFFSET ?", [limit, offset])
+        copy_csv(con, select("string_agg(l.surl, chr(10) ORDER BY l.sid)"), csv)
+        codes = _rows(
+            con,
+            f"""SELECT t.http_code, count(DISTINCT l.dst) AS pages, count(*) AS links FROM {links} l
+                JOIN nodes t ON t.id = l.dst WHERE {BROKEN_SQL.replace("http_code", "t.http_code")}
+                GROUP BY t.http_code ORDER BY t.http_code""",
+        )
+    pages, total_links = sum(c["pages"] for c in codes), sum(c["links"] for c in codes)
+    return Analysis(
+        "broken_targets",
+        f"Pages that answer with an error (HTTP 4xx or 5xx) or not at all, and the pages linking to them: "
+        f"{total_links:,} links lead to these {pages:,} pages, so fix each link or the page it points to.",
+        rows,
+        pages,
+        {"by_code": codes, "links": total_links},
     )
 
 

@@ -6,8 +6,9 @@ once. Within one process, DuckDB refuses to open a file that is already open wit
 configuration, so do not hold a read-write connection to the same file while calling these.
 
 ``graph_for_view`` returns ready-to-draw nodes (key = URL, label, size, colour and an initial
-position) and edges, so the WebGL renderer needs no layout step. Above the limits it samples
-by a fixed, deterministic rule, stated in ``rule``:
+position) and edges, so the WebGL renderer needs no layout step (:mod:`.graphstyle` places and
+colours them; :mod:`.viewpack` packs the same sample into typed arrays for the browser). Above
+the limits it samples by a fixed, deterministic rule, stated in ``rule``:
 
 1. **Pages**: the ``max_nodes`` pages with the most inlinks (ties: URL order).
 2. **Links**: only links between kept pages, ranked by their *less*-linked end (then the more
@@ -17,31 +18,29 @@ by a fixed, deterministic rule, stated in ``rule``:
 
 Both steps use ``nodes.id`` (the rank by inlinks, then URL, given at ingest), so they are
 integer filters and a sort, fast on a million links.
-
-Layout: concentric rings by depth (depth 0 in the centre; unknown depth outermost; without any
-depth, rings by inlink count, most-linked innermost). Within a ring, pages are sorted by
-pagetype and then inlinks, so each pagetype is an angular sector; the radius within the ring
-is spread by the golden ratio so that large rings do not collapse into a line.
-Size: 2 to 15, by log(1 + inlinks) relative to the most-linked page kept.
-Colour, "by section": the Botify segments when the graph has any (the metadata's ``pagetype``
-holds the main segment), else the first folder of the URL path (``/blog/``; pages at the top
-level share ``/``), because a crawl's pagetype is the first path segment, one per file name on a
-flat site. At most :data:`MAX_GROUPS` groups get a colour (the largest; the rest are "other"), so
-the legend stays readable. Broken pages (HTTP 4xx, 5xx, or 0 = unreachable) are red and left out
-of the groups: they are targets of links, not pages of a section. "By depth": a sequential
-palette, unknown depth grey. ``legend`` lists what was used.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cardflow.linkgraph.urls import pagetype_of
+from cardflow.linkgraph.graphstyle import (
+    BROKEN_COLOR,
+    DEPTH_PALETTE,
+    MAX_GROUPS,
+    OTHER_COLOR,
+    PAGETYPE_PALETTE,
+    colour,
+    first_folder,
+    is_broken,
+    layout,
+    size,
+)
 
 if TYPE_CHECKING:  # imported where used: DuckDB is slow to import
     import duckdb
@@ -51,46 +50,18 @@ __all__ = [
     "DEPTH_PALETTE",
     "MAX_GROUPS",
     "PAGETYPE_PALETTE",
+    "Sample",
     "broken_pages",
     "first_folder",
     "graph_for_view",
     "is_broken",
     "links_for",
     "links_table",
+    "sample",
     "search_urls",
 ]
 
-# No red or pink here: red means broken, and must not be mistaken for a section.
-PAGETYPE_PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#9c755f",
-    "#a0cbe8",
-    "#8cd17d",
-    "#499894",
-)
-MAX_GROUPS = len(PAGETYPE_PALETTE)  # more colours than this cannot be told apart in a legend
-BROKEN_COLOR = "#d62728"
 BROKEN_SQL = "(http_code = 0 OR http_code >= 400)"  # over nodes; NULL (not fetched) is not broken
-DEPTH_PALETTE = (  # depth 0, 1, ... 9; deeper pages take the last colour
-    "#440154",
-    "#472c7a",
-    "#3b518b",
-    "#2c718e",
-    "#21908d",
-    "#27ad81",
-    "#5cc863",
-    "#aadc32",
-    "#d8e219",
-    "#fde725",
-)
-OTHER_COLOR = "#bab0ac"
-GOLDEN = (math.sqrt(5) - 1) / 2
-MIN_SIZE, MAX_SIZE = 2.0, 15.0
 
 
 @contextmanager
@@ -127,62 +98,22 @@ def _short(url: str) -> str:
     return (p.path or "/") + (f"?{p.query}" if p.query else "")
 
 
-def is_broken(http_code: int | None) -> bool:
-    """A link target that does not work: 4xx, 5xx, or 0 (no answer). None = never fetched."""
-    return http_code is not None and (http_code == 0 or http_code >= 400)
+@dataclass
+class Sample:
+    """What the view draws, before it is placed and coloured: ``nodes`` most-linked first (dicts:
+    key, label, depth, pagetype, inlinks, http_code, crawled, broken), ``edges`` as pairs of
+    indexes into ``nodes``, the whole graph's counts, and the sampling ``rule`` in one sentence."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[tuple[int, int]]
+    rule: str
+    total_nodes: int
+    total_edges: int
+    broken: dict[str, int]
 
 
-def first_folder(url: str) -> str:
-    """``/blog/`` for ``/blog/post-1`` and ``/blog/``; ``/`` for the top level (``/``, ``/about.html``)."""
-    parts = urlsplit(url).path.lstrip("/").split("/")
-    return f"/{parts[0]}/" if len(parts) > 1 and parts[0] else "/"
-
-
-def _layout(nodes: list[dict[str, Any]], have_depth: bool) -> None:
-    """Give each node x, y: rings by depth (or by inlinks bucket), sectors by pagetype."""
-
-    def ring_of(n: dict[str, Any]) -> int:
-        if have_depth:
-            return n["depth"] if n["depth"] is not None else 1_000_000
-        return -int(math.log2(n["inlinks"] + 1))  # most linked innermost
-
-    rings: dict[int, list[dict[str, Any]]] = {}
-    for n in nodes:
-        rings.setdefault(ring_of(n), []).append(n)
-    inner = 0.0
-    for ring_no, key in enumerate(sorted(rings)):
-        members = sorted(rings[key], key=lambda n: (n["pagetype"] or "", -n["inlinks"], n["key"]))
-        count = len(members)
-        if inner == 0.0 and count == 1:  # a lone centre (the start page)
-            members[0]["x"] = members[0]["y"] = 0.0
-            inner = 1.0
-            continue
-        width = 1.0 + math.sqrt(count) / 4  # roomier rings for crowded depths
-        r0 = inner + 1.0
-        turn = 2 * math.pi * GOLDEN * ring_no  # so that rings do not all start on the x axis
-        for i, n in enumerate(members):
-            angle = turn + 2 * math.pi * i / count
-            r = r0 + width * ((i * GOLDEN) % 1.0)
-            n["x"] = round(r * math.cos(angle), 3)
-            n["y"] = round(r * math.sin(angle), 3)
-        inner = r0 + width
-
-
-def graph_for_view(
-    db_path: str | os.PathLike[str],
-    *,
-    max_nodes: int = 5000,
-    max_edges: int = 20000,
-    color_by: str = "pagetype",
-) -> dict[str, Any]:
-    """Nodes and edges to draw, sampled by the rule in the module docstring (and in ``rule``).
-
-    Returns ``{"nodes": [{key, label, size, color, x, y, depth, pagetype, inlinks, http_code,
-    crawled}], "edges": [{source, target}], "rule", "total_nodes", "total_edges", "color_by",
-    "legend": [{label, color, count}]}``. ``key`` is the page URL; ``label`` its title, or its
-    path when it has none. Nodes come most-linked first."""
-    if color_by not in ("pagetype", "depth"):
-        raise ValueError("color_by must be 'pagetype' or 'depth'")
+def sample(db_path: str | os.PathLike[str], *, max_nodes: int, max_edges: int) -> Sample:
+    """The pages and links to draw, by the rule in the module docstring."""
     max_nodes, max_edges = max(0, int(max_nodes)), max(0, int(max_edges))
     with _open(db_path) as con:
         links = links_table(con)
@@ -212,16 +143,11 @@ def graph_for_view(
             else _one(con, f"SELECT count(*) FROM {links} WHERE src < $k AND dst < $k", {"k": kept})[0]
         )
 
-    urls = [r[1] for r in rows]
     nodes = [
         {
             "key": url,
             # An error page's title ("Error response", "Not Found") says nothing about the link.
             "label": f"{_short(url)} ({http_code or 'unreachable'})" if is_broken(http_code) else title or _short(url),
-            "size": 0.0,
-            "color": OTHER_COLOR,
-            "x": 0.0,
-            "y": 0.0,
             "depth": depth,
             "pagetype": pagetype,
             "inlinks": inlinks,
@@ -231,94 +157,65 @@ def graph_for_view(
         }
         for _id, url, inlinks, depth, pagetype, title, http_code, crawled in rows
     ]
-    top = max((n["inlinks"] for n in nodes), default=0)
-    for n in nodes:
-        n["size"] = (
-            round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.log1p(n["inlinks"]) / math.log1p(top), 2)
-            if top
-            else 3.0
-        )
-    legend = _colour(nodes, color_by)
-    _layout(nodes, have_depth=any(n["depth"] is not None for n in nodes))
-    edges = [{"source": urls[s], "target": urls[t]} for s, t in edge_rows]
+    # ids are 0..n-1 (a row number given at ingest), so an id is its node's index; remap otherwise.
+    if rows and rows[-1][0] != kept - 1:
+        index = {r[0]: i for i, r in enumerate(rows)}
+        edge_rows = [(index[s], index[t]) for s, t in edge_rows]
+    return Sample(nodes, edge_rows, _rule(kept, total_nodes, total_edges, len(edge_rows), links_between_kept,
+                                          max_edges), total_nodes, total_edges,
+                  {"pages": broken[0], "links": int(broken[1])})
 
-    capped = len(edges) < links_between_kept
+
+def _rule(kept: int, total_nodes: int, total_edges: int, shown: int, between: int, max_edges: int) -> str:
+    capped = shown < between
     links = (
-        f"{len(edges):,} of the {links_between_kept:,} links between them: those among the most-linked pages "
+        f"{shown:,} of the {between:,} links between them: those among the most-linked pages "
         f"first (a link ranks by its less-linked end), capped at {max_edges:,}"
         if capped
-        else f"all {len(edges):,} links between them"
+        else f"all {shown:,} links between them"
     )
     if kept == total_nodes and not capped:
-        rule = f"All {total_nodes:,} pages and all {total_edges:,} links."
-    elif kept == total_nodes:
-        rule = f"All {total_nodes:,} pages; {links}."
-    else:
-        rule = (
-            f"The {kept:,} most-linked of {total_nodes:,} pages (by inlinks, ties by URL); "
-            f"{links} (of {total_edges:,} links in all)."
-        )
+        return f"All {total_nodes:,} pages and all {total_edges:,} links."
+    if kept == total_nodes:
+        return f"All {total_nodes:,} pages; {links}."
+    return (f"The {kept:,} most-linked of {total_nodes:,} pages (by inlinks, ties by URL); "
+            f"{links} (of {total_edges:,} links in all).")
+
+
+def graph_for_view(
+    db_path: str | os.PathLike[str],
+    *,
+    max_nodes: int = 5000,
+    max_edges: int = 20000,
+    color_by: str = "pagetype",
+) -> dict[str, Any]:
+    """Nodes and edges to draw, sampled by the rule in the module docstring (and in ``rule``).
+
+    Returns ``{"nodes": [{key, label, size, color, x, y, depth, pagetype, inlinks, http_code,
+    crawled}], "edges": [{source, target}], "rule", "total_nodes", "total_edges", "color_by",
+    "legend": [{label, color, count}]}``. ``key`` is the page URL; ``label`` its title, or its
+    path when it has none. Nodes come most-linked first."""
+    if color_by not in ("pagetype", "depth"):
+        raise ValueError("color_by must be 'pagetype' or 'depth'")
+    got = sample(db_path, max_nodes=max_nodes, max_edges=max_edges)
+    nodes = got.nodes
+    for n in nodes:
+        n.update(size=0.0, color=OTHER_COLOR, x=0.0, y=0.0)
+    size(nodes)
+    legend = colour(nodes, color_by)
+    layout(nodes, have_depth=any(n["depth"] is not None for n in nodes))
     return {
         "nodes": nodes,
-        "edges": edges,
-        "rule": rule,
-        "total_nodes": total_nodes,
-        "total_edges": total_edges,
+        "edges": [{"source": nodes[s]["key"], "target": nodes[t]["key"]} for s, t in got.edges],
+        "rule": got.rule,
+        "total_nodes": got.total_nodes,
+        "total_edges": got.total_edges,
         "color_by": color_by,
         "legend": legend,
         # Over the whole graph, not only the pages drawn. inlinks count distinct linking pages,
         # which is the number of (distinct) links into a page.
-        "broken": {"pages": broken[0], "links": int(broken[1])},
+        "broken": got.broken,
     }
-
-
-def _group_of(nodes: list[dict[str, Any]]) -> dict[str, str]:
-    """Each node's colour group: its segment when the graph has Botify segments, else its first
-    folder. A crawl (or ingest, without metadata) sets pagetype to the first path segment, so a
-    graph where every pagetype is just that has no segments."""
-    segments = any(n["pagetype"] and n["pagetype"] != pagetype_of(n["key"]) for n in nodes)
-    return {n["key"]: (n["pagetype"] or "(none)") if segments else first_folder(n["key"]) for n in nodes}
-
-
-def _colour(nodes: list[dict[str, Any]], color_by: str) -> list[dict[str, Any]]:
-    counts: dict[Any, int] = {}  # by page type, or by depth
-    if color_by == "pagetype":
-        group = _group_of(nodes)
-        whole = [n for n in nodes if not n["broken"]]
-        for n in whole:
-            counts[group[n["key"]]] = counts.get(group[n["key"]], 0) + 1
-        ranked = sorted(counts, key=lambda p: (-counts[p], p))
-        # All groups when they fit; else the largest MAX_GROUPS - 1 and "other", 10 entries in all.
-        shown = ranked if len(ranked) <= MAX_GROUPS else ranked[: MAX_GROUPS - 1]
-        colours = {p: PAGETYPE_PALETTE[i] for i, p in enumerate(shown)}
-        for n in nodes:
-            n["group"] = "broken" if n["broken"] else group[n["key"]]
-            n["color"] = BROKEN_COLOR if n["broken"] else colours.get(group[n["key"]], OTHER_COLOR)
-        legend = [{"label": p, "color": colours[p], "count": counts[p]} for p in shown]
-        rest = sum(counts[p] for p in ranked if p not in colours)
-        if rest:
-            legend.append({"label": "other", "color": OTHER_COLOR, "count": rest})
-        if len(whole) < len(nodes):
-            legend.append({"label": "broken (4xx, 5xx, unreachable)", "color": BROKEN_COLOR,
-                           "count": len(nodes) - len(whole)})
-        return legend
-    for n in nodes:
-        d = n["depth"]
-        n["color"] = OTHER_COLOR if d is None else DEPTH_PALETTE[min(max(d, 0), len(DEPTH_PALETTE) - 1)]
-        counts[d] = counts.get(d, 0) + 1
-    legend = []
-    for d in sorted(counts, key=lambda d: (d is None, d or 0)):
-        if d is None:
-            legend.append({"label": "unknown depth", "color": OTHER_COLOR, "count": counts[d]})
-        else:
-            legend.append(
-                {
-                    "label": f"depth {d}",
-                    "color": DEPTH_PALETTE[min(max(d, 0), len(DEPTH_PALETTE) - 1)],
-                    "count": counts[d],
-                }
-            )
-    return legend
 
 
 def links_for(db_path: str | os.PathLike[str], url: str, limit: int = 200) -> dict[str, Any]:

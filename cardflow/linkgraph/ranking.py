@@ -18,12 +18,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from cardflow.linkgraph.analysis import Analysis, _count, _page, _rows, connect
+from cardflow.linkgraph.analysis import Analysis, CsvPath, _count, _page, _rows, connect, copy_csv
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["hits", "pagerank"]
+__all__ = ["hits", "hubs_and_authorities", "pagerank"]
 
 DAMPING = 0.85
 MAX_ITER = 100
@@ -75,10 +75,12 @@ def pagerank(
     damping: float = DAMPING,
     max_iter: int = MAX_ITER,
     tol: float = TOL,
+    csv: CsvPath = None,
 ) -> Analysis:
     """Pages by internal PageRank, highest first (ties by the ingest's id: inlinks, then URL).
     Rows: ``{url, pagerank, inlinks, outlinks, pagetype, depth}``; ``pagerank`` sums to 1 over
-    all pages. ``extra``: ``iterations``, ``damping``, ``share_top_1pc`` (the rank held by the top 1%)."""
+    all pages. ``extra``: ``iterations``, ``damping``, ``share_top_1pc`` (the rank held by the top 1%),
+    ``by_segment`` (``[{segment, value}]``: the rank each segment holds in all)."""
     limit, offset = _page(limit, offset)
     with connect(db_path) as (con, links):
         iterations, n = compute_pagerank(con, links, damping, max_iter, tol)
@@ -91,15 +93,19 @@ def pagerank(
             """,
             [limit, offset],
         )
+        copy_csv(con, """SELECT n.url, p.r AS pagerank, n.inlinks, n.outlinks, n.pagetype, n.depth
+                         FROM pr p JOIN nodes n USING (id) ORDER BY p.r DESC, p.id""", csv)
         top = max(1, n // 100)
         share = _scalar(con, f"SELECT sum(r) FROM (SELECT r FROM pr ORDER BY r DESC LIMIT {top})")
+        segments = _rows(con, """SELECT coalesce(n.pagetype, '') AS segment, sum(p.r) AS value FROM pr p
+                                 JOIN nodes n USING (id) GROUP BY ALL ORDER BY value DESC, segment""")
     return Analysis(
         "pagerank",
         "Internal PageRank: the share of the site's link equity each page gets when a visitor follows "
         f"random links (85% of the time) or jumps anywhere; the top 1% of pages hold {share:.0%} of it here.",
         rows,
         n,
-        {"iterations": iterations, "damping": damping, "share_top_1pc": share},
+        {"iterations": iterations, "damping": damping, "share_top_1pc": share, "by_segment": segments},
     )
 
 
@@ -131,6 +137,32 @@ def compute_hits(con: duckdb.DuckDBPyConnection, links: str, iterations: int = H
     )
 
 
+EXPLAIN_HITS = {
+    "authority": "Authorities: pages that many good hubs link to, the pages the site's own linking votes for most.",
+    "hub": "Hubs: pages that link to many good authorities, such as category pages and menus that spread "
+    "link equity.",
+}
+
+
+def _hits_page(
+    con: duckdb.DuckDBPyConnection, by: str, limit: int, offset: int, iterations: int, csv: CsvPath
+) -> Analysis:
+    """One ranking out of the ``hits`` TEMP table that :func:`compute_hits` filled."""
+    total = _count(con, "SELECT count(*) FROM hits")
+    rows: list[dict[str, Any]] = _rows(
+        con,
+        f"""
+        WITH p AS (SELECT id, hub, authority FROM hits ORDER BY {by} DESC, id LIMIT ? OFFSET ?)
+        SELECT n.url, p.hub, p.authority, n.inlinks, n.outlinks, n.pagetype
+        FROM p JOIN nodes n USING (id) ORDER BY p.{by} DESC, p.id
+        """,
+        [limit, offset],
+    )
+    copy_csv(con, f"""SELECT n.url, p.hub, p.authority, n.inlinks, n.outlinks, n.pagetype
+                      FROM hits p JOIN nodes n USING (id) ORDER BY p.{by} DESC, p.id""", csv)
+    return Analysis(f"hits_{by}", EXPLAIN_HITS[by], rows, total, {"iterations": iterations})
+
+
 def hits(
     db_path: str | os.PathLike[str],
     by: str = "authority",
@@ -138,6 +170,7 @@ def hits(
     offset: int = 0,
     *,
     iterations: int = HITS_ITER,
+    csv: CsvPath = None,
 ) -> Analysis:
     """Pages by authority (``by="authority"``) or hub score, highest first. Rows: ``{url, hub,
     authority, inlinks, outlinks, pagetype}``."""
@@ -146,20 +179,20 @@ def hits(
     limit, offset = _page(limit, offset)
     with connect(db_path) as (con, links):
         compute_hits(con, links, iterations)
-        total = _count(con, "SELECT count(*) FROM hits")
-        rows: list[dict[str, Any]] = _rows(
-            con,
-            f"""
-            WITH p AS (SELECT id, hub, authority FROM hits ORDER BY {by} DESC, id LIMIT ? OFFSET ?)
-            SELECT n.url, p.hub, p.authority, n.inlinks, n.outlinks, n.pagetype
-            FROM p JOIN nodes n USING (id) ORDER BY p.{by} DESC, p.id
-            """,
-            [limit, offset],
-        )
-    explanation = (
-        "Authorities: pages that many good hubs link to, the pages the site's own linking votes for most."
-        if by == "authority"
-        else "Hubs: pages that link to many good authorities, such as category pages and menus that "
-        "spread link equity."
-    )
-    return Analysis(f"hits_{by}", explanation, rows, total, {"iterations": iterations})
+        return _hits_page(con, by, limit, offset, iterations, csv)
+
+
+def hubs_and_authorities(
+    db_path: str | os.PathLike[str],
+    limit: int = 100,
+    *,
+    iterations: int = HITS_ITER,
+    csv_hubs: CsvPath = None,
+    csv_authorities: CsvPath = None,
+) -> tuple[Analysis, Analysis]:
+    """Both HITS rankings from one computation (the iterations are the costly part)."""
+    limit, _ = _page(limit, 0)
+    with connect(db_path) as (con, links):
+        compute_hits(con, links, iterations)
+        return (_hits_page(con, "hub", limit, 0, iterations, csv_hubs),
+                _hits_page(con, "authority", limit, 0, iterations, csv_authorities))

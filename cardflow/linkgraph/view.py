@@ -53,7 +53,7 @@ GRAPHS = "linkgraph"
 GRAPH_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,119}")
 SERVED_SUFFIXES = (".csv",)
 VIEW = "/graph_view"
-ASSET_VERSION = "4"
+ASSET_VERSION = "5"
 
 
 # -- where graphs live -------------------------------------------------------------------------

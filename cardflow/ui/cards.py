@@ -76,7 +76,10 @@ def key_error(flow: FlowView, form: KeyFormView) -> tuple[FT, Any]:
 def workspace(flow: FlowView, key: str) -> FT:
     return Div(
         Div(Small("Workflow key: "), Small(key, cls="wf-key"), " ",
-            A("Download JSON", href=flow.url("export", key=key), cls="secondary", download=True),
+            A("Download JSON", href=flow.url("export", key=key), cls="secondary", download=True), " ",
+            A("Download notebook", href=flow.url("notebook", key=key), cls="secondary", download=True), " ",
+            A("Download receipt (.zip)", href=flow.url("receipt", key=key), cls="secondary", download=True), " ",
+            A("Compare with…", href=flow.url("compare", a=key), cls="secondary"),
             cls="wf-key-line"),
         chain(flow, key),
     )
@@ -108,10 +111,16 @@ def locked_card(flow: FlowView, card: CardView) -> FT:
         hx_post=flow.url("revert", step_id=card.step_id, key=card.key),
         hx_target=f"#{flow.dom_id('chain')}", hx_swap="outerHTML", aria_label=f"Revert {card.title}",
         title="Clear this step and every later one")
+    # Fork works on a finalized run too: the copy is a new run, the original stays as it is.
+    fork = Button("Fork from here", cls="secondary outline",
+                  hx_post=flow.url("fork", step_id=card.step_id, key=card.key),
+                  hx_target=f"#{flow.dom_id(card.step_id)}", hx_swap="outerHTML",
+                  aria_label=f"Fork from here: {card.title}",
+                  title="Copy this run up to this step into a new run, to try other values for the later steps")
     return Article(
         # The icon's name is the character it replaced: a screen reader says what it said before.
         Header(H3(Icon("lock", label="🔒") if card.finalized else Icon("check", label="✓"), " ", card.title),
-               revert),
+               Div(fork, revert, cls="step-actions")),
         Div(card.value, cls="step-value"),
         Small(card.notice, cls="field-error", role="alert") if card.notice else None,
         id=flow.dom_id(card.step_id), cls="step-card locked", data_step=card.step_id,
@@ -139,11 +148,22 @@ def open_card(flow: FlowView, card: CardView) -> FT:
             inputs,
             FieldError(card.error, id=error_id(flow, card.step_id)),
             Button(label, type="submit"),
-            hx_post=flow.url("submit", step_id=card.step_id, key=card.key), hx_target=f"#{card_id}",
-            hx_swap="outerHTML",
+            # A card with a file input posts multipart to the workflow's streaming upload route.
+            hx_post=flow.url("upload" if _has_file_input(inputs) else "submit", step_id=card.step_id, key=card.key),
+            hx_target=f"#{card_id}", hx_swap="outerHTML",
+            hx_encoding="multipart/form-data" if _has_file_input(inputs) else None,
         ),
         id=card_id, cls="step-card open", data_step=card.step_id,
     )
+
+
+def _has_file_input(node: Any) -> bool:
+    """A form with a file input must post multipart, or the browser sends only the file's name."""
+    if isinstance(node, list | tuple):
+        return any(_has_file_input(n) for n in node)
+    if isinstance(node, FT):
+        return (node.tag == "input" and node.attrs.get("type") == "file") or _has_file_input(node.children)
+    return False
 
 
 def error_id(flow: FlowView, step_id: str) -> str:
@@ -181,5 +201,7 @@ def key_table(flow: FlowView, runs: RunsView) -> FT:
     ) for r in runs.rows]
     more = P(f"The {len(runs.rows)} most recent of {runs.total} runs; type a key above to open any other.",
              cls="muted") if runs.total > len(runs.rows) else None
+    compare = P(A("Compare two runs", href=flow.url("compare", a=runs.rows[0].key, b=runs.rows[1].key)),
+                cls="compare-link") if len(runs.rows) > 1 else None
     return Div(H3("Saved runs"), Table(Thead(Tr(Th("Key"), Th("Updated (UTC)"), Th("Status"), Th(""))), Tbody(*body),
-                                      cls="key-table"), more, id=table_id, **live)
+                                      cls="key-table"), more, compare, id=table_id, **live)

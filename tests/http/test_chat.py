@@ -1,3 +1,4 @@
+import asyncio
 import json
 import re
 
@@ -182,7 +183,12 @@ def test_the_embedded_path_runs_the_decision_through_the_registry(data_dir, monk
     backend = Small([json.dumps({"action": "tasks.add", "params": {"name": "call Bob"}})])
     ctx.chat._backend, ctx.chat._key = backend, (ctx.chat.choice(), ctx.chat.model())
     with TestClient(app, base_url="http://127.0.0.1:5001") as client:
-        client.get("/tasks")
+        client.get("/tasks")  # the switch warms the Tasks prefix in the background (one call)
+        warming = ctx.chat._warming
+        assert warming is not None
+        client.portal.call(lambda: asyncio.wait([warming]))
+        assert len(backend.calls) == 1 and "tasks.add" in backend.calls[0][0]["content"]
+        backend.calls.clear()
         frames = converse(client, "add a task to call Bob")
     assert [t.name for t in ctx.db.tasks()] == ["call Bob"]
     assert receipt_of(frames, "Added task “call Bob”.")

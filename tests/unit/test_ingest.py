@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import gzip
-import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -247,13 +247,15 @@ def test_search_urls(graph):
     assert len(search_urls(graph.db_path, "")) == 9
 
 
-def test_reads_are_fast_and_read_only(graph):
-    t0 = time.perf_counter()
+def test_reads_are_read_only(graph):
+    # Speed lives in bench/linkgraph.py; here, that reading never writes to the graph file.
+    before = Path(graph.db_path).stat()
     for _ in range(3):
         graph_for_view(graph.db_path)
         links_for(graph.db_path, A)
         search_urls(graph.db_path, "a")
-    assert (time.perf_counter() - t0) / 3 < 0.2
+    after = Path(graph.db_path).stat()
+    assert (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size)
     # Several readers at once are fine, which a read-write open would not allow.
     con = duckdb.connect(graph.db_path, read_only=True)
     try:

@@ -50,3 +50,29 @@ def test_from_notebook_makes_one_step_per_heading(tmp_path):
     assert "# html = fetch(url)" in hooks and "def submit_count_links(self, call: StepCall)" in hooks
     assert "submit=submit_count_links" in steps  # hooks are passed by reference, never found by name
     compile(render_workflow("from_nb", path), "from_nb.py", "exec")
+
+
+def test_scaffold_offers_the_data_steps(tmp_path):
+    """The default file shows the data kinds, ready to uncomment; a notebook cell that reads a CSV becomes an
+    upload step and its preview, and the file runs."""
+    text = render_workflow("data_default")
+    assert 'kind=Upload(accept=("csv", "csv.gz", "json", "parquet")' in text and "kind=Table(source=\"data\")" in text
+    uncommented = text.replace("        # Step(", "        Step(")
+    compile(uncommented, "data_default.py", "exec")
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": ["# Sales file"]},
+        {"cell_type": "code", "source": ["df = pd.read_csv('sales.csv')"]},
+        {"cell_type": "markdown", "source": ["# Findings"]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "sales_nb.py").write_text(render_workflow("sales_nb", path))
+    from cardflow.app import build_app
+
+    app = build_app(Settings(data_dir=tmp_path / "data", plugins_dir=plugins, open_browser=False))
+    wf = next(p for p in app.state.ctx.registry.plugins if p.name == "sales_nb")
+    assert [(s.id, type(s.kind).__name__) for s in wf.steps] == [
+        ("sales_file", "Upload"), ("sales_file_preview", "Table"), ("findings", "NoneType")]
+    assert "sales_nb.preview" in app.state.ctx.actions

@@ -26,6 +26,9 @@ DEFAULT_MAX_TOKENS = 512
 # prefix and the chat prompt's system part are evaluated once, not on every message. One state of
 # this model is ~100 MB (KV + a logits buffer), so this keeps a few of them.
 PROMPT_CACHE_BYTES = 400 << 20
+# The scorer is a second context on the same weights (mmapped once) that keeps the logits of every
+# token, so the decision's prefix stays in its own KV cache while the chat uses the other one.
+SCORER_CTX = 1024
 
 
 def find_gguf() -> Path | None:
@@ -63,6 +66,7 @@ class EmbeddedBackend(Backend):
     supports_grammar = True  # llama.cpp turns a JSON schema into a grammar
     context_chars = 5000  # about 3 chars per token: SmolLM2 runs with n_ctx=2048
     needs_intent_pass = True  # 135M parameters cannot be trusted to write commands in free text
+    supports_scoring = True  # score(): how likely each of a few continuations is, for a calibrated choice
     keep_instance = True  # loading the weights again would waste a second and memory
     auto_order = 100
     auto_fallback = True
@@ -79,6 +83,8 @@ class EmbeddedBackend(Backend):
         self.idle_timeout = idle_timeout
         self.load_seconds: float | None = None
         self._llm: Any = None
+        self._scorer: Any = None
+        self._format: Any = None  # the model's own chat template, for the scorer's prompts
         self._failure: str | None = None
         self._loading = False
         self._load_lock = threading.Lock()
@@ -138,7 +144,8 @@ class EmbeddedBackend(Backend):
                 from llama_cpp.llama_cache import LlamaRAMCache
 
                 self._llm = Llama(
-                    model_path=str(self._path()), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False
+                    model_path=str(self._path()), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
+                    n_gpu_layers=gpu_layers(),
                 )
                 self._llm.set_cache(LlamaRAMCache(capacity_bytes=PROMPT_CACHE_BYTES))
             except Exception as exc:
@@ -148,6 +155,61 @@ class EmbeddedBackend(Backend):
                 self._loading = False
             self.load_seconds = time.perf_counter() - started
             return self._llm
+
+    def _load_scorer(self) -> Any:
+        llm = self._load()
+        with self._load_lock:
+            if self._scorer is None:
+                from llama_cpp import Llama
+                from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+                scorer = Llama(model_path=str(self._path()), n_ctx=SCORER_CTX, n_threads=os.cpu_count(),
+                               verbose=False, logits_all=True, n_gpu_layers=gpu_layers())
+                template = str(llm.metadata.get("tokenizer.chat_template", ""))
+                self._format = Jinja2ChatFormatter(template, eos_token="", bos_token="")
+                self._scorer = scorer
+            return self._scorer
+
+    def _score(self, messages: Messages, lead: str, options: list[str]) -> list[float]:
+        """The log-probability of each option after ``messages`` and the start of the answer ``lead``."""
+        import numpy as np
+
+        llm = self._load_scorer()
+        prompt = self._format(messages=messages).prompt + lead
+        tokens = llm.tokenize(prompt.encode(), add_bos=False, special=True)[-SCORER_CTX // 2 :]
+        # Only what differs from the last prompt is evaluated: the system part stays in the KV cache.
+        same = 0
+        for old, new in zip(llm.input_ids[: llm.n_tokens].tolist(), tokens, strict=False):
+            if old != new:
+                break
+            same += 1
+        llm.n_tokens = min(same, len(tokens) - 1)  # the last prompt token's logits predict the option
+        llm.eval(tokens[llm.n_tokens :])
+        base = len(tokens)
+        out = []
+        for option in options:
+            ids = llm.tokenize(option.encode(), add_bos=False, special=False)
+            llm.n_tokens = base
+            llm.eval(ids)
+            logits = np.asarray(llm.scores[base - 1 : base - 1 + len(ids)], dtype=np.float64)
+            top = logits.max(axis=1, keepdims=True)
+            logp = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+            out.append(float(sum(logp[i, t] for i, t in enumerate(ids))))
+        llm.n_tokens = base
+        return out
+
+    async def score(self, messages: Messages, lead: str, options: list[str]) -> list[float]:
+        """How likely each option is as the continuation of ``lead`` (summed log-probabilities)."""
+        def work() -> list[float]:
+            with self._generate_lock:
+                return self._score(messages, lead, options)
+
+        try:
+            return await asyncio.to_thread(work)
+        except BackendError:
+            raise
+        except Exception as exc:
+            raise BackendError(f"The embedded model failed while scoring: {exc}") from exc
 
     def _kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"max_tokens": options.get("max_tokens", DEFAULT_MAX_TOKENS)}
@@ -209,3 +271,11 @@ class EmbeddedBackend(Backend):
         finally:
             # Reached on normal end, on error, and when the consumer stops early (Stop button).
             stop.set()
+
+
+def gpu_layers() -> int:
+    """How many layers llama.cpp should put on the GPU: all (-1) when this build of it can offload
+    (scripts/install-llm.sh enables CUDA when nvidia-smi answers), none (0) on a CPU-only build."""
+    import llama_cpp
+
+    return -1 if llama_cpp.llama_supports_gpu_offload() else 0

@@ -1,0 +1,80 @@
+"""Which action a message asks for, chosen by how likely the model finds each one, calibrated.
+
+SmolLM2-135M is poor at writing an action's name under a grammar: it repeats whichever answer
+its examples or its prior favour ("add" for almost anything). It is much better at judging which
+of a few sentences continues a reply best. So the first step of the embedded decision scores, for
+each offered action, the sentence "To do what the user said, I will <the action's own
+description>" (from the registry, so every app gets this for its own actions), plus two sentences
+for answering in words. The scores are calibrated: the same sentences are scored after a message
+that says nothing ("N/A"), and that prior is subtracted, so a sentence the model likes whatever
+was said ("add a task") no longer wins by default. The highest calibrated score is the choice.
+
+Backends that can score (``supports_scoring``) get this; the arguments are then filled by a
+grammar-constrained call restricted to the chosen action (intent.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from cardflow.actions.base import Action
+
+LEAD = "To do what the user said, I will"
+CHAT = "chat"
+QUESTION = "question"
+# Answering in words, split as the decision splits it: a question may still run a read-only action.
+SPOKEN = {CHAT: "just chat with them.", QUESTION: "answer their question."}
+NEUTRAL = "N/A"  # a message that asks for nothing: the prior the scores are calibrated against
+MAX_BASELINES = 16
+# A message in an app is mostly about that app: an action of another app (switch profile, open an
+# app) has to be this much likelier (in nats) to be chosen over the open app's own.
+ELSEWHERE = 1.0
+CLAUSE = re.compile(r"[:;(,.]")
+
+_baselines: OrderedDict[tuple[int, str, tuple[str, ...]], list[float]] = OrderedDict()  # per model
+
+
+def phrase(action: Action) -> str:
+    """The first clause of the action's description, as the end of "I will ...": "add a task."."""
+    first = CLAUSE.split(action.description, maxsplit=1)[0].strip() or action.title
+    return first[:1].lower() + first[1:] + "."
+
+
+def options(actions: Sequence[Action]) -> list[tuple[str, str]]:
+    """(label, sentence) for answering in words and for each action."""
+    return [*SPOKEN.items(), *((a.name, phrase(a)) for a in actions)]
+
+
+def system_text(title: str, noun: str, names: Sequence[str]) -> str:
+    rows = f" The user's {noun}s: {', '.join(names)}." if names else ""
+    return f'You are the assistant of the "{title}" app.{rows}'
+
+
+def said(system: str, message: str) -> list[dict[str, str]]:
+    """What the scorer is shown before "To do what the user said, I will …"."""
+    return [{"role": "system", "content": system}, {"role": "user", "content": message[:500]}]
+
+
+async def choose(backend: Any, system: str, text: str, actions: Sequence[Action],
+                 app: str = "") -> tuple[str, dict[str, float]]:
+    """The label chosen for ``text`` ("chat", "question" or an action name) and every calibrated score."""
+    labels = [label for label, _ in options(actions)]
+    sentences = tuple(" " + sentence for _, sentence in options(actions))
+
+    key = (id(backend), system, sentences)
+    prior = _baselines.get(key)
+    if prior is None:
+        prior = await backend.score(said(system, NEUTRAL), LEAD, list(sentences))
+        _baselines[key] = prior
+        while len(_baselines) > MAX_BASELINES:
+            _baselines.popitem(last=False)
+    _baselines.move_to_end(key)
+    raw = await backend.score(said(system, text), LEAD, list(sentences))
+    scores = {label: now - before for label, now, before in zip(labels, raw, prior, strict=True)}
+    for action in actions:
+        if action.app != app:
+            scores[action.name] -= ELSEWHERE
+    return max(scores, key=lambda label: scores[label]), scores

@@ -1,0 +1,167 @@
+"""The calibrated choice of an action (choice.py) and the decision built on it (intent.decide)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+
+import pytest
+
+from cardflow.app import build_app
+from cardflow.chat import choice
+from cardflow.chat.backends import BackendError, ScriptedBackend
+from cardflow.chat.intent import decide
+from cardflow.config import Settings
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    return build_app(Settings(data_dir=tmp_path_factory.mktemp("cf"), open_browser=False, llm="scripted",
+                              ollama_host="http://127.0.0.1:9"))
+
+
+@pytest.fixture
+def ctx(app):
+    ctx = app.state.ctx
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    ctx.db.conn.execute("DELETE FROM task WHERE profile_id = ?", (pid,))
+    for name in ("buy milk", "call Bob", "water the plants"):
+        tasks.insert_item(pid, {"name": name})
+    choice._baselines.clear()
+    return ctx
+
+
+class Scorer(ScriptedBackend):
+    """Scores sentences from a table: {message: {label: log-probability}}; unknown labels get -10.
+
+    The "N/A" row is the prior every message is calibrated against.
+    """
+
+    supports_scoring = True
+
+    def __init__(self, table, replies=("{}",), fail=False):
+        super().__init__(list(replies))
+        self.table, self.fail = table, fail
+        self.scored: list[str] = []
+        self.options: list[dict] = []
+
+    async def score(self, messages, lead, options):
+        if self.fail:
+            raise BackendError("the model is gone")
+        said = messages[-1]["content"]
+        self.scored.append(said)
+        labels = {" " + sentence: label for label, sentence in self.sentences}
+        return [self.table.get(said, {}).get(labels[o], -10.0) for o in options]
+
+    def stream(self, messages, *, model=None, options=None):
+        self.options.append(options or {})
+        return super().stream(messages, model=model, options=options)
+
+
+def decide_with(ctx, backend, text):
+    offered = ctx.actions.for_app("tasks")
+    backend.sentences = choice.options([a for a in offered if a.name != "tasks.reorder"])
+    return run(decide(ctx, backend, text, offered, app_name="tasks", profile_id=ctx.current_profile_id(),
+                      model=None))
+
+
+def test_phrases_are_the_registrys_own_descriptions(ctx):
+    offered = {a.name: a for a in ctx.actions.for_app("tasks")}
+    assert choice.phrase(offered["tasks.add"]) == "add a task."
+    assert choice.phrase(offered["tasks.update"]) == "rename a task."
+    assert choice.phrase(offered["tasks.toggle"]) == "mark a task done or not done."
+    labels = [label for label, _ in choice.options(list(offered.values()))]
+    assert labels[:2] == ["chat", "question"] and "tasks.delete" in labels
+
+
+def test_the_prior_is_subtracted_so_a_favourite_does_not_win_by_default(ctx):
+    # "add a task" is likelier in absolute terms, but the message raised "rename" far more above its prior.
+    table = {"N/A": {"tasks.add": -2.0, "tasks.update": -9.0, "chat": -3.0},
+             "rename buy milk to buy oat milk": {"tasks.add": -1.5, "tasks.update": -4.0, "chat": -3.0}}
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.update",
+                                         "params": {"item": "buy milk", "name": "buy oat milk"}})])
+    decision = decide_with(ctx, backend, "rename buy milk to buy oat milk")
+    assert (decision.kind, decision.action) == ("action", "tasks.update")
+    assert decision.params == {"item": "buy milk", "name": "buy oat milk"}
+    # The prior is computed once per prompt and options, then reused.
+    decide_with(ctx, backend, "rename buy milk to buy oat milk")
+    assert backend.scored.count("N/A") == 1
+
+
+def test_the_arguments_call_offers_only_the_chosen_action_and_requires_what_it_sets(ctx):
+    table = {"N/A": {}, "rename call Bob to call Alice": {"tasks.update": 0.0}}
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.update",
+                                         "params": {"item": "call Bob", "name": "call Alice"}})])
+    decide_with(ctx, backend, "rename call Bob to call Alice")
+    schema = backend.options[-1]["json_schema"]
+    assert len(schema["anyOf"]) == 1  # no chat, no question: the choice is made
+    only = schema["anyOf"][0]["properties"]
+    assert only["action"]["enum"] == ["tasks.update"]
+    assert only["params"]["required"] == ["item", "name"]  # a rename must say the new name
+    assert "done" not in only["params"]["properties"]  # no stray extras
+
+
+@pytest.mark.parametrize("label, expected", [("chat", ("chat", "", False)), ("question", ("chat", "", True)),
+                                             ("tasks.list", ("action", "tasks.list", False))])
+def test_spoken_answers_and_argument_free_actions_need_no_second_call(ctx, label, expected):
+    backend = Scorer({"N/A": {}, "hm": {label: 0.0}})
+    decision = decide_with(ctx, backend, "hm")
+    assert (decision.kind, decision.action, decision.question) == expected
+    assert decision.params == {} and backend.options == []
+
+
+def test_another_apps_action_must_be_clearly_likelier(ctx):
+    close = {"N/A": {}, "hm": {"profiles.switch": -1.0, "tasks.list": -1.0 - choice.ELSEWHERE / 2}}
+    assert decide_with(ctx, Scorer(close), "hm").action == "tasks.list"
+    clear = {"N/A": {}, "hm": {"profiles.switch": -1.0, "tasks.list": -1.0 - 2 * choice.ELSEWHERE}}
+    backend = Scorer(clear)
+    decide_with(ctx, backend, "hm")  # chosen: its arguments are asked for (this canned reply has none)
+    assert backend.options[-1]["json_schema"]["anyOf"][0]["properties"]["action"]["enum"] == ["profiles.switch"]
+
+
+def test_a_failing_scorer_means_chat_and_nothing_runs(ctx):
+    decision = decide_with(ctx, Scorer({}, fail=True), "delete call Bob")
+    assert decision.kind == "chat" and decision.params == {}
+
+
+def test_words_the_user_never_said_refuse_the_chosen_call(ctx):
+    # The choice says delete, but the message names no row: nothing is deleted.
+    backend = Scorer({"N/A": {}, "delete everything": {"tasks.delete": 0.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.delete", "params": {"item": "buy milk"}})])
+    assert decide_with(ctx, backend, "delete everything").kind == "chat"
+
+
+def test_an_sql_looking_name_is_stored_literally(ctx):
+    text = "add a task called <script>x</script>'; DROP TABLE task;--"
+    backend = Scorer({"N/A": {}, text: {"tasks.add": 0.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.add",
+                                  "params": {"name": "<script>x</script>'; DROP TABLE task;--"}})])
+    decision = decide_with(ctx, backend, text)
+    assert decision.params == {"name": "<script>x</script>'; DROP TABLE task;--"}
+
+
+@pytest.mark.slow
+def test_the_real_model_scores_consistently_with_its_cache():
+    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+
+    available, why = embedded_available()
+    if not available:
+        pytest.skip(why)
+    backend = EmbeddedBackend(idle_timeout=300)
+    system = [{"role": "system", "content": choice.system_text("Tasks", "task", ["buy milk", "call Bob"])}]
+    options = [" add a task.", " delete a task.", " just chat with them."]
+
+    def score(text):
+        return run(backend.score([*system, {"role": "user", "content": text}], choice.LEAD, options))
+
+    first = score("delete call Bob")
+    assert len(first) == 3 and all(math.isfinite(s) and s < 0 for s in first)
+    score("add a task to call Alice")  # another message in between: the shared prefix is reused
+    again = score("delete call Bob")
+    assert again == pytest.approx(first, abs=1e-3)
+    assert again[1] > again[2]  # "delete a task" continues "delete call Bob" better than chat

@@ -1,0 +1,75 @@
+"""The embedded runtime's build: only the text runtime, native CPU flags, CUDA when a GPU answers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "install-llm.sh"
+SKIPPED = ("-DLLAVA_BUILD=OFF", "-DLLAMA_BUILD_TOOLS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF",
+           "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_SERVER=OFF", "-DGGML_NATIVE=ON")
+
+
+def cmake_args(tmp_path: Path, nvidia_smi: str | None, user_args: str | None = None) -> list[str]:
+    """What install-llm.sh would pass, with PATH holding only the basics and, maybe, a fake nvidia-smi."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for tool in ("bash", "dirname", "cat"):
+        found = shutil.which(tool)
+        assert found, tool
+        (bin_dir / tool).symlink_to(found)
+    if nvidia_smi is not None:
+        fake = bin_dir / "nvidia-smi"
+        fake.write_text(f"#!{shutil.which('bash')}\n{nvidia_smi}\n")
+        fake.chmod(0o755)
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    if user_args is not None:
+        env["CMAKE_ARGS"] = user_args
+    out = subprocess.run([str(SCRIPT), sys.executable, "--print-cmake-args"], env=env, capture_output=True,
+                         text=True, timeout=30, check=False)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+def test_without_a_gpu_only_the_text_runtime_is_built(tmp_path):
+    args = cmake_args(tmp_path, nvidia_smi=None)
+    assert set(SKIPPED) <= set(args)
+    assert not any("CUDA" in a for a in args)
+
+
+def test_a_gpu_that_answers_enables_cuda(tmp_path):
+    args = cmake_args(tmp_path, nvidia_smi='echo "GPU 0: NVIDIA Fake (UUID: GPU-0)"; exit 0')
+    assert "-DGGML_CUDA=on" in args and set(SKIPPED) <= set(args)
+
+
+def test_an_nvidia_smi_that_fails_changes_nothing(tmp_path):
+    """nvidia-smi installed but no driver or no device: it exits non-zero, and the build stays CPU-only."""
+    args = cmake_args(tmp_path, nvidia_smi='echo "NVIDIA-SMI has failed" >&2; exit 9')
+    assert not any("CUDA" in a for a in args)
+
+
+def test_the_users_cmake_args_come_last_and_win(tmp_path):
+    args = cmake_args(tmp_path, nvidia_smi=None, user_args="-DGGML_NATIVE=OFF -DGGML_BLAS=ON")
+    assert args[-2:] == ["-DGGML_NATIVE=OFF", "-DGGML_BLAS=ON"]
+
+
+def test_the_embedded_backend_offloads_when_llama_can(monkeypatch):
+    llama_cpp = pytest.importorskip("llama_cpp")
+    from cardflow.chat.backends.embedded import gpu_layers
+
+    monkeypatch.setattr(llama_cpp, "llama_supports_gpu_offload", lambda: True)
+    assert gpu_layers() == -1
+    monkeypatch.setattr(llama_cpp, "llama_supports_gpu_offload", lambda: False)
+    assert gpu_layers() == 0
+
+
+def test_the_flake_uses_the_same_detection():
+    text = (ROOT / "flake.nix").read_text()
+    assert "nvidia-smi >/dev/null 2>&1" in text and "scripts/install-llm.sh" in text
+    assert os.access(SCRIPT, os.X_OK)

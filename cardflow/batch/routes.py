@@ -20,7 +20,7 @@ from starlette.responses import Response
 from cardflow.batch.actions import CSV_MAX, runner_of
 from cardflow.batch.live import grid_view, steps_of, summary
 from cardflow.batch.schema import Batch
-from cardflow.batch.views import PageView, batch_form, batch_url, grid, page
+from cardflow.batch.views import PageView, batch_form, batch_list, batch_url, grid, page
 from cardflow.db import parse_id
 from cardflow.errors import NotFoundProblem, Problem
 from cardflow.shell import render_app_page
@@ -81,8 +81,11 @@ def add_batch_routes(wf: WorkflowOps) -> None:
             return batch_form(page_view(None), str(exc), str(form.get("text") or ""))
         return Response(status_code=204, headers={"HX-Redirect": batch_url(wf.path, int(started["batch"]))})
 
+    def grid_and_list(found: Batch) -> Any:
+        return grid(grid_view(wf, runner, found)), batch_list(page_view(None), oob=True)
+
     async def grid_fragment(req: Request, batch: str) -> Any:
-        return grid(grid_view(wf, runner, batch_of(batch)))
+        return grid_and_list(batch_of(batch))
 
     async def cancel(req: Request, batch: str) -> Any:
         found = batch_of(batch)
@@ -90,7 +93,7 @@ def add_batch_routes(wf: WorkflowOps) -> None:
             await act(req, "batch_cancel", batch=found.id)
         except Problem:
             pass  # it ended meanwhile: the grid shows how
-        return grid(grid_view(wf, runner, runner.store.get(int(found.id or 0), wf.name, found.profile_id)))
+        return grid_and_list(runner.store.get(int(found.id or 0), wf.name, found.profile_id))
 
     async def retry(req: Request, batch: str) -> Any:
         found = batch_of(batch)
@@ -98,7 +101,7 @@ def add_batch_routes(wf: WorkflowOps) -> None:
             await act(req, "batch_retry", batch=found.id)
         except Problem:
             pass  # nothing left to retry (another tab did it): the grid shows how it is
-        return grid(grid_view(wf, runner, runner.store.get(int(found.id or 0), wf.name, found.profile_id)))
+        return grid_and_list(runner.store.get(int(found.id or 0), wf.name, found.profile_id))
 
     async def export(req: Request, batch: str) -> Response:
         found = batch_of(batch)

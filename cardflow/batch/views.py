@@ -102,13 +102,16 @@ def batch_form(view: PageView, error: str | None = None, text: str = "") -> FT:
     )
 
 
-def batch_list(view: PageView) -> FT:
+def batch_list(view: PageView, oob: bool = False) -> FT:
+    """The batches of this workflow; `oob` when it rides along with a grid reload, so the list's
+    status and counts follow the grid instead of staying as they were when the page loaded."""
+    swap = {"hx_swap_oob": "true"} if oob else {}
     if not view.batches:
-        return Div(P("No batches of this workflow yet in this profile.", cls="muted"), id="batch-list")
+        return Div(P("No batches of this workflow yet in this profile.", cls="muted"), id="batch-list", **swap)
     body = [Tr(Td(A(f"Batch {b.id}", href=batch_url(view.path, b.id))), Td(b.created[:19].replace("T", " ")),
                Td(b.source), Td(b.status), Td(b.counts.text())) for b in view.batches]
     return Div(H3("Batches"), Table(Thead(Tr(Th("Batch"), Th("Started (UTC)"), Th("From"), Th("Status"),
-                                             Th("Rows"))), Tbody(*body), cls="key-table"), id="batch-list")
+                                             Th("Rows"))), Tbody(*body), cls="key-table"), id="batch-list", **swap)
 
 
 def grid_id(batch: int) -> str:

@@ -211,3 +211,12 @@ def test_a_batch_posts_one_chat_note_when_it_ends_not_one_per_step(client):
     run(client, "hello.start", {"key": "by hand"}, actor="ui")
     run(client, "hello.submit", {"key": "by hand", "step": "name", "value": "Bo"}, actor="ui")
     assert "Bo" in ctx.conversation.history(profile)[-1].content
+
+
+def test_the_grid_reload_brings_the_batch_list_up_to_date(client):
+    start(client, "key,name\nada,Ada\nbo,Bo\n")
+    grid = wait_done(client)
+    listed = re.search(r'<div[^>]*id="batch-list"[^>]*>.*?</table>', grid, re.S)
+    assert listed is not None and 'hx-swap-oob="true"' in listed.group(0)
+    assert "<td>done</td>" in listed.group(0) and "2 done" in listed.group(0)
+    assert "running" not in listed.group(0)

@@ -33,7 +33,9 @@ def show_import(value: dict[str, Any]) -> Any:
              + (f" ({n['skipped_type']:,} rows of other types skipped)" if n.get("skipped_type") else "")
              + f"; {n.get('nofollow', 0):,} nofollow"
              + (" (left out)" if n.get("dropped_nofollow") else " (kept)")
-             + (f"; status codes for {n['statuses']:,} pages." if n.get("statuses") else "; no status codes."),
+             + (f"; status codes for {n['statuses']:,} pages." if n.get("statuses") else "; no status codes.")
+             + (f" Click depth is counted from {n['start']}." if n.get("start") else
+                " No home page links to anything, so click depths are unknown."),
              cls="muted") if n else None
     return Div(note, show_graph(value))
 

@@ -28,6 +28,8 @@ from typing import Any
 from cardflow.linkgraph.crawl import EDGES_HEADER
 from cardflow.linkgraph.csvsource import lit
 
+MAX_DEPTH = 100  # levels of breadth-first search; a site deeper than this has other problems
+
 ROLES = ("source", "destination", "status", "follow", "anchor", "type", "rel")
 REQUIRED = ("source", "destination")
 LABELS = {"source": "Source (the linking page)", "destination": "Destination (the linked page)",
@@ -92,6 +94,7 @@ class EdgeCounts:
     skipped_type: int  # rows of another type (images, canonicals...)
     blank: int  # hyperlink rows with an empty source or destination
     statuses: int  # destinations with a status code (metadata rows)
+    start: str = ""  # the page click depths are counted from; "" when none was found
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -143,14 +146,19 @@ def convert(source_sql: str, mapping: dict[str, str], folder: Path, *, keep_nofo
         con.execute(f"COPY (SELECT s AS {EDGES_HEADER[0]}, d AS {EDGES_HEADER[1]} FROM r WHERE {keep}) "
                     f"TO {lit(str(tmp))} (FORMAT csv, HEADER true)")
         os.replace(tmp, edges)
-        statuses = 0
         meta.unlink(missing_ok=True)
-        if m.get("status"):
+        status_sql = (f"SELECT d AS url, max(TRY_CAST(st AS INTEGER)) AS http_code FROM r WHERE {keep} "
+                      "AND TRY_CAST(st AS INTEGER) IS NOT NULL GROUP BY d") if m.get("status") else \
+            "SELECT NULL::VARCHAR AS url, NULL::INTEGER AS http_code WHERE false"
+        con.execute(f"CREATE TEMP TABLE status AS {status_sql}")
+        statuses_row = con.execute("SELECT count(*) FROM status").fetchone()
+        statuses = int(statuses_row[0]) if statuses_row else 0
+        start = click_depths(con, edges)
+        if statuses or start:
             tmp = meta.with_name("metadata.csv.tmp")
-            con.execute(f"COPY (SELECT d AS url, max(TRY_CAST(st AS INTEGER)) AS http_code FROM r WHERE {keep} "
-                        f"AND TRY_CAST(st AS INTEGER) IS NOT NULL GROUP BY d) TO {lit(str(tmp))} (FORMAT csv, HEADER true)")
-            statuses_row = con.execute(f"SELECT count(*) FROM read_csv({lit(str(tmp))}, header = true)").fetchone()
-            statuses = int(statuses_row[0]) if statuses_row else 0
+            con.execute("COPY (SELECT coalesce(s.url, p.url) AS url, s.http_code, p.depth FROM status s "
+                        "FULL OUTER JOIN depths p ON p.url = s.url) "
+                        f"TO {lit(str(tmp))} (FORMAT csv, HEADER true)")
             os.replace(tmp, meta)
     finally:
         con.close()
@@ -159,4 +167,32 @@ def convert(source_sql: str, mapping: dict[str, str], folder: Path, *, keep_nofo
         shutil.rmtree(spill, ignore_errors=True)
     rows, links, nf, skipped, blank = (int(v) for v in counts)
     return EdgeCounts(rows=rows, links=links, nofollow=nf, dropped_nofollow=0 if keep_nofollow else nf,
-                      skipped_type=skipped, blank=blank, statuses=statuses)
+                      skipped_type=skipped, blank=blank, statuses=statuses, start=start)
+
+
+def click_depths(con: Any, edges: Path, max_depth: int = MAX_DEPTH) -> str:
+    """Fill the temp table ``depths(url, depth)`` with each page's click depth from the start page,
+    breadth first over the kept links, and return the start page ("" when there is none).
+
+    An export from another crawler has no depth column, yet depth is the first thing an audit of
+    internal linking asks. The start page is the home page (``scheme://host/``) of the host most
+    links come from, when it links to anything; otherwise depths stay unknown, as before. One
+    level per query: a recursive CTE would carry every path, not every page."""
+    con.execute(f"CREATE TEMP TABLE e AS SELECT DISTINCT source AS s, target AS d FROM read_csv({lit(str(edges))}, "
+                "header = true, all_varchar = true)")
+    con.execute("CREATE TEMP TABLE depths (url VARCHAR, depth INTEGER)")
+    found = con.execute(
+        "WITH h AS (SELECT regexp_extract(s, '^(https?://[^/?#]+)', 1) AS origin, count(*) AS n FROM e GROUP BY 1) "
+        "SELECT origin || '/' FROM h WHERE origin <> '' AND EXISTS (SELECT 1 FROM e WHERE e.s = origin || '/') "
+        "ORDER BY n DESC, origin LIMIT 1").fetchone()
+    if not found:
+        return ""
+    start = str(found[0])
+    con.execute("INSERT INTO depths VALUES (?, 0)", [start])
+    for level in range(max_depth):
+        added = con.execute(
+            "INSERT INTO depths SELECT DISTINCT e.d, ? FROM e JOIN depths f ON f.url = e.s AND f.depth = ? "
+            "ANTI JOIN depths x ON x.url = e.d", [level + 1, level]).fetchone()
+        if not added or not added[0]:
+            break
+    return start

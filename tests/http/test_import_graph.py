@@ -14,7 +14,7 @@ import pytest
 from cardflow.linkgraph.edgelist import recognise
 from cardflow.linkgraph.graphdata import broken_pages
 from cardflow.linkgraph.view import db_file
-from tests.fakes.edgelists import GONE, SF_COLUMNS, SITE, sf_inlinks_text, write_sf_inlinks
+from tests.fakes.edgelists import GONE, PAGES, ROOT, SF_COLUMNS, SITE, sf_inlinks_text, write_sf_inlinks
 
 HX = {"HX-Request": "true"}
 
@@ -76,10 +76,16 @@ def test_screaming_frog_export_to_graph(client, tmp_path, kind):
     assert [i["url"] for i in broken["items"]] == [GONE] and broken["links"] == 2
     con = duckdb.connect(str(db), read_only=True)
     top = con.execute("SELECT url FROM nodes ORDER BY inlinks DESC, url LIMIT 1").fetchone()[0]
+    depths = dict(con.execute("SELECT url, depth FROM nodes").fetchall())
     con.close()
     assert top == SITE["top_pagerank"]
+    # No depth column in the export: click depths are counted from the home page, breadth first.
+    assert graph["import"]["start"] == f"{ROOT}/" and depths[f"{ROOT}/"] == 0
+    assert {depths[p] for p in PAGES[1:]} == {1} and depths[GONE] == 2 and depths[f"{ROOT}/login"] == 2
+    assert f"{ROOT}/logo.png" not in depths  # images are not links
     card = client.get("/import_graph/step/graph?key=sf", headers=HX).text
     assert "/graph_view?graph=" in card and "nofollow (kept)" in card
+    assert f"Click depth is counted from {ROOT}/." in card
 
 
 def test_unknown_headers_get_the_mapping_form(client):

@@ -13,14 +13,12 @@ from typing import Any
 
 from fasthtml.common import Div, Input, Label, P, Small, Textarea
 from starlette.datastructures import FormData
-from starlette.requests import Request
 
 from cardflow.jobs import JobContext
 from cardflow.linkgraph.crawl import crawl, normalize_url
-from cardflow.linkgraph.steps import GraphFiles, graph_step
-from cardflow.linkgraph.view import Shown, assets, files_table
-from cardflow.plugins import Context
-from cardflow.workflow import Step, StepCall, Url, ValidationError, Workflow
+from cardflow.linkgraph.steps import GraphBuilder, graph_step
+from cardflow.linkgraph.view import Shown, files_table
+from cardflow.workflow import Step, StepCall, Url, ValidationError
 
 MAX_PAGES, MAX_DEPTH = 20_000, 20
 MAX_LISTED_INPUT = 10_000  # addresses the user may list for the orphan check
@@ -61,7 +59,7 @@ def _whole(raw: Any, label: str, low: int, high: int) -> int:
     return int(text)
 
 
-class CrawlGraph(Workflow):
+class CrawlGraph(GraphBuilder):
     name = "crawl_graph"
     title = "Link graph from a crawl"
     order = 72
@@ -71,16 +69,6 @@ class CrawlGraph(Workflow):
               "The crawler obeys robots.txt and stays within the limits.")
     key_help = "Any name, such as the site's address. Reuse a key to resume."
     concurrency = 4
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.graph = GraphFiles(self)
-
-    def render(self, req: Request) -> Any:
-        return super().render(req), assets()
-
-    def on_delete(self, key: str) -> None:
-        self.graph.remove(key)
 
     # -- limits ------------------------------------------------------------------------------
     def render_limits(self, call: StepCall) -> Any:

@@ -14,15 +14,13 @@ from typing import Any
 
 from fasthtml.common import Div, Label, Option, P, Small
 from fasthtml.common import Select as SelectTag
-from starlette.requests import Request
 
 from cardflow.datasteps import Upload
 from cardflow.jobs import JobContext
 from cardflow.linkgraph.edgelist import LABELS, ROLES, check_mapping, convert, recognise
-from cardflow.linkgraph.steps import GraphFiles, render_graph
-from cardflow.linkgraph.view import Shown, assets, show_graph
-from cardflow.plugins import Context
-from cardflow.workflow import Step, StepCall, ValidationError, Workflow
+from cardflow.linkgraph.steps import GraphBuilder, render_graph
+from cardflow.linkgraph.view import Shown, show_graph
+from cardflow.workflow import Step, StepCall, ValidationError
 
 ACCEPT = ("csv", "csv.gz", "parquet")
 
@@ -40,7 +38,7 @@ def show_import(value: dict[str, Any]) -> Any:
     return Div(note, show_graph(value))
 
 
-class ImportGraph(Workflow):
+class ImportGraph(GraphBuilder):
     name = "import_graph"
     title = "Link graph from a file"
     order = 73
@@ -50,16 +48,6 @@ class ImportGraph(Workflow):
               "Inlinks): upload the file, confirm or map its columns (source, destination, status code, follow, "
               "anchor), then the graph is built and shown with its analyses.")
     key_help = "Any name, such as the site's address. Reuse a key to resume."
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.graph = GraphFiles(self)
-
-    def render(self, req: Request) -> Any:
-        return super().render(req), assets()
-
-    def on_delete(self, key: str) -> None:
-        self.graph.remove(key)
 
     # -- columns -------------------------------------------------------------------------------------
     def render_columns(self, call: StepCall) -> Any:

@@ -25,10 +25,10 @@ from cardflow.botify.errors import BotifyError
 from cardflow.botify.queries import metadata_columns
 from cardflow.errors import Problem
 from cardflow.jobs import JobContext
-from cardflow.linkgraph.steps import GraphFiles, graph_step
-from cardflow.linkgraph.view import Shown, assets, files_table
+from cardflow.linkgraph.steps import GraphBuilder, graph_step
+from cardflow.linkgraph.view import Shown, files_table
 from cardflow.plugins import Context
-from cardflow.workflow import Step, StepCall, Url, ValidationError, Workflow
+from cardflow.workflow import Step, StepCall, Url, ValidationError
 
 
 def show_export(v: dict[str, Any]) -> Any:
@@ -41,7 +41,7 @@ def show_download(v: dict[str, Any]) -> Any:
     return files_table(v.get("graph", ""), v.get("files", []))
 
 
-class LinkGraph(Workflow):
+class LinkGraph(GraphBuilder):
     name = "link_graph"
     title = "Botify link graph"
     order = 71
@@ -59,13 +59,6 @@ class LinkGraph(Workflow):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.exports = BotifyExports(self)
-        self.graph = GraphFiles(self)
-
-    def render(self, req: Request) -> Any:
-        return super().render(req), assets()
-
-    def on_delete(self, key: str) -> None:
-        self.graph.remove(key)
 
     def register_extra(self) -> None:
         self.routes["counts"] = self.route("/counts", ["post"])(self.counts)

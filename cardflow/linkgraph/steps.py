@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from fasthtml.common import Div, P
 
 from cardflow.errors import Problem
-from cardflow.linkgraph.view import Shown, graph_id, graphs_root, show_graph
-from cardflow.workflow import Step, StepCall
+from cardflow.linkgraph.view import Shown, assets, graph_id, graphs_root, show_graph
+from cardflow.workflow import Step, StepCall, Workflow
 
 if TYPE_CHECKING:
+    from starlette.requests import Request
+
     from cardflow.jobs import JobContext
     from cardflow.plugins import Context
 
@@ -115,3 +117,19 @@ async def run_graph(wf: GraphWorkflow, job: JobContext) -> dict[str, Any]:
 def graph_step() -> Step:
     return Step("graph", "Link graph", Shown(show=show_graph), render=render_graph, job=run_graph, resumable=True,
                 message=lambda v: f"Link graph built: {v.get('nodes', 0):,} pages, {v.get('edges', 0):,} links.")
+
+
+class GraphBuilder(Workflow):
+    """The base of the workflows that end with a graph (Botify, crawl, edge-list import): each key
+    keeps its files in ``self.graph``, its page loads the graph viewer's assets, and deleting the
+    key deletes its graph."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.graph = GraphFiles(self)
+
+    def render(self, req: Request) -> Any:
+        return super().render(req), assets()
+
+    def on_delete(self, key: str) -> None:
+        self.graph.remove(key)

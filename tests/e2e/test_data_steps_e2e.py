@@ -7,6 +7,7 @@ import pytest
 
 from cardflow.uploads import run_id
 from tests.conftest import LiveServer
+from tests.e2e.helpers import own_server, tab_on
 
 pytestmark = pytest.mark.e2e
 ROWS = 120
@@ -16,23 +17,12 @@ FIRST_CELLS = "sel => [...document.querySelectorAll(sel + ' tbody tr')].map(tr =
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("data-e2e") / "data", env={"CARDFLOW_MAX_UPLOAD_MB": "1"})
-    live.data_dir.mkdir()
-    live.start()
-    yield live
-    live.stop()
+    yield from own_server(tmp_path_factory, "data-e2e", env={"CARDFLOW_MAX_UPLOAD_MB": "1"})
 
 
 @pytest.fixture
 def tab(browser, server):
-    context = browser.new_context(base_url=server.url)
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not errors, errors
+    yield from tab_on(browser, server, 15_000)
 
 
 def start(tab, key):

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from cardflow.linkgraph.reports import NAMES
-from tests.conftest import LiveServer
+from tests.e2e.helpers import own_server, tab_on
 from tests.fakes.site import GraphSite
 from tests.http.test_graph_analyses import same
 
@@ -29,23 +29,12 @@ FETCH_CSV = """async name => { const a = document.querySelector(`#analysis-${nam
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("lga-e2e") / "data")
-    live.data_dir.mkdir()
-    live.start()
-    yield live
-    live.stop()
+    yield from own_server(tmp_path_factory, "lga-e2e")
 
 
 @pytest.fixture
 def tab(browser, server):
-    context = browser.new_context(base_url=server.url)
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not errors, errors
+    yield from tab_on(browser, server, 20_000)
 
 
 def crawl_in_the_browser(tab, base: str) -> str:

@@ -125,9 +125,12 @@ def trace_sql(tmp: Path, eps: list[Endpoint]) -> tuple[Path, dict[str, list]]:
             send = {"content": ep.body.encode() or None,
                     "headers": {**ep.headers, "Content-Type": "application/x-www-form-urlencoded"}}
             client.request(ep.method, path, **send).raise_for_status()  # warm
-            db.conn.set_exec_trace(tracer)
+            # Reads run on a connection per thread and writes on the writer (cardflow/db.py): watch all.
+            for conn in db.connections():
+                conn.set_exec_trace(tracer)
             client.request(ep.method, path, **send).raise_for_status()
-            db.conn.set_exec_trace(None)
+            for conn in db.connections():
+                conn.set_exec_trace(None)
             traced[ep.name] = statements
     db.close()
     return settings.db_path, traced

@@ -43,6 +43,7 @@ SECTIONS = {
     "linkgraph_analysis": "bench.linkgraph_analysis",  # issue 17: whole-graph analyses, 1M edges
     "graph_firstframe": "bench.graph_firstframe",  # issue 17: the browser view at 50k pages / 200k links
     "preview_rss": "bench.preview_rss",  # issue 18: a 1 GB CSV's data-step preview, peak RSS vs a 1 MB file
+    "scorer": "bench.scorer",  # issue 15: the assistant's choice, batched scoring vs one text at a time
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")
 

@@ -8,9 +8,10 @@ only the changed fragment to the caller and broadcasts the same change over SSE 
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, ClassVar
 
-from fasthtml.common import Button, Div, Form, Input, Label, Li, P, Span, Ul, to_xml
+from fasthtml.common import FT, Button, Div, Form, Input, Label, Li, P, Safe, Span, Ul, to_xml
 from starlette.requests import Request
 
 from cardflow.actions import Action
@@ -32,6 +33,9 @@ class CrudApp(AppPlugin):
     toggle_field: ClassVar[str | None] = None
     scoped: ClassVar[bool] = True  # rows carry profile_id and belong to the current profile
     unique_field: ClassVar[str | None] = None  # a field no two rows (of a profile, if scoped) may share
+    # A request a user might write for each verb ({"delete": "remove the cat task"}): the actions'
+    # `examples`, which prime the assistant's choice (chat/choice.py).
+    chat_examples: ClassVar[dict[str, str]] = {}
 
     # -- data -----------------------------------------------------------------------------
     @property
@@ -39,15 +43,21 @@ class CrudApp(AppPlugin):
         return self.ctx.db.table(self.table_name)
 
     def items(self, profile_id: int) -> list[Any]:
-        if self.scoped:
-            rows: list[Any] = self.table(where="profile_id = ?", where_args=(profile_id,), order_by="priority, id")
-            return rows
-        rows = self.table(order_by="priority, id")
-        return rows
+        # Plain SQL into the row dataclass: fastlite's row → dict → dataclass path cost 2.5 µs a row,
+        # and the whole list is drawn on every page load (the load test grows it to thousands).
+        where, args = (" WHERE profile_id = ?", (profile_id,)) if self.scoped else ("", ())
+        cls = self.table.cls
+        return [cls(*row) for row in self.ctx.db.conn.execute(f"{self._select()}{where} ORDER BY priority, id", args)]
+
+    def _select(self) -> str:
+        return f"SELECT {', '.join(f.name for f in fields(self.table.cls))} FROM {self.table_name}"
 
     def get_item(self, item_id: Any, profile_id: int) -> Any | None:
         ident = parse_id(item_id)
-        item = self.table.get(ident, default=None) if ident is not None else None
+        if ident is None:
+            return None
+        found = self.ctx.db.conn.execute(f"{self._select()} WHERE id = ?", (ident,)).fetchone()
+        item = self.table.cls(*found) if found is not None else None
         if item is None or (self.scoped and item.profile_id != profile_id):
             return None
         return item
@@ -101,9 +111,10 @@ class CrudApp(AppPlugin):
         item = self.get_item(item_id, profile_id)
         if item is None or not self.toggle_field:
             raise LookupError(f"That {self.noun} was not found.")
-        with self.ctx.db.transaction():
-            current = bool(getattr(item, self.toggle_field))
-            item = self.table.update(id=item.id, **{self.toggle_field: not current})
+        with self.ctx.db.transaction() as conn:
+            flipped = not bool(getattr(item, self.toggle_field))
+            conn.execute(f"UPDATE {self.table_name} SET {self.toggle_field} = ? WHERE id = ?", (flipped, item.id))
+            item = self.table.cls(*next(conn.execute(f"{self._select()} WHERE id = ?", (item.id,))))
         self.after_change("update", item, profile_id, origin)
         return item
 
@@ -206,8 +217,11 @@ class CrudApp(AppPlugin):
                     hx_swap_oob="true" if oob else None)
 
     def render_list(self, profile_id: int, oob: bool = False) -> Any:
-        return Ul(*[self.render_item(i) for i in self.items(profile_id)], id=self.list_id, cls="item-list",
-                  data_sort_url=self.url("sort"), hx_swap_oob="true" if oob else None, aria_label=f"{self.title}")
+        # The rows joined into one string first: to_xml's per-child work made a 1,500-row list 9 ms.
+        rows = Safe("".join(str(to_xml(r)) if isinstance(r, FT) else str(r)
+                            for r in map(self.render_item, self.items(profile_id))))
+        return Ul(rows, id=self.list_id, cls="item-list", data_sort_url=self.url("sort"),
+                  hx_swap_oob="true" if oob else None, aria_label=f"{self.title}")
 
     def render_add_form(self, value: str = "", error: str | None = None) -> Any:
         field = self.fields[self.add_field]
@@ -320,7 +334,10 @@ class CrudApp(AppPlugin):
         if item is None:
             return NotFound(f"That {self.noun}")
         await self.act(req, "toggle", id=item.id)
-        return self.render_item(self.table.get(item.id)), self.render_counts(pid, oob=True)
+        toggled = self.get_item(item.id, pid)  # None: deleted by another request since
+        if toggled is None:
+            return NotFound(f"That {self.noun}")
+        return self.render_item(toggled), self.render_counts(pid, oob=True)
 
     async def _delete(self, req: Request, item_id: str) -> Any:
         pid = self.ctx.current_profile_id()

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import apsw
+from apswutils.db import Database as _FastliteDatabase  # type: ignore[import-untyped]
 from fastlite import database
 
-from cardflow.batch.schema import BATCH_SQL, Batch, BatchRow
+from cardflow.db_commit import GroupCommit
+from cardflow.db_schema import MIGRATIONS, TABLES, ActionLog, Job, Message, ModelCall, Pipeline, Profile, Task
 from cardflow.schema_cache import SchemaCachedTable
 
 
@@ -36,181 +37,61 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-@dataclass
-class Profile:
-    id: int | None = None
-    name: str = ""
-    real_name: str = ""
-    address: str = ""
-    code: str = ""
-    active: bool = True
-    priority: int = 0
-
-
-@dataclass
-class Task:
-    id: int | None = None
-    profile_id: int = 0
-    name: str = ""
-    done: bool = False
-    priority: int = 0
-
-
-@dataclass
-class Pipeline:
-    key: str = ""
-    app_name: str = ""
-    data: str = "{}"
-    created: str = ""
-    updated: str = ""
-    profile_id: int = 0
-
-
-@dataclass
-class Message:
-    id: int | None = None
-    profile_id: int = 0
-    role: str = ""
-    content: str = ""
-    app: str = ""
-    created: str = ""
-    meta: str | None = None  # JSON: what the model saw (assistant replies), null for everything else
-
-
-@dataclass
-class Job:
-    id: int | None = None
-    pipeline_key: str = ""
-    step: str = ""
-    kind: str = ""
-    status: str = ""
-    progress: float = 0.0
-    detail: str = "{}"
-    created: str = ""
-    updated: str = ""
-
-
-@dataclass
-class ActionLog:
-    id: int | None = None
-    created: str = ""
-    actor: str = ""  # ui, assistant, mcp or cli
-    action: str = ""
-    profile_id: int = 0
-    params: str = "{}"
-    result: str = "null"
-    summary: str = ""
-    changes: str = "[]"  # [{table, key, before, after}]
-
-
-@dataclass
-class ModelCall:
-    id: int | None = None
-    pipeline_key: str = ""
-    app: str = ""
-    step: str = ""
-    backend: str = ""
-    model: str = ""
-    messages: str = "[]"  # JSON: the prompt as sent
-    reply: str = ""
-    created: str = ""
-
-
-# Each table's row dataclass. The SQL lives in MIGRATIONS (an old data dir must upgrade in place);
-# tests/unit/test_db.py checks that both declare the same columns with the same types.
-TABLES: dict[str, type] = {"profile": Profile, "task": Task, "pipeline": Pipeline, "message": Message, "job": Job,
-                           "action_log": ActionLog, "model_call": ModelCall,
-                           "batch": Batch, "batch_row": BatchRow}
-
-MIGRATIONS: list[tuple[str, str]] = [
-    (
-        "0001_initial",
-        """
-        CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS profile (
-            id INTEGER PRIMARY KEY, name TEXT NOT NULL, real_name TEXT NOT NULL DEFAULT '',
-            address TEXT NOT NULL DEFAULT '', code TEXT NOT NULL DEFAULT '',
-            active INTEGER NOT NULL DEFAULT 1, priority INTEGER NOT NULL DEFAULT 0);
-        CREATE TABLE IF NOT EXISTS task (
-            id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL REFERENCES profile(id) ON DELETE CASCADE,
-            name TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, priority INTEGER NOT NULL DEFAULT 0);
-        CREATE INDEX IF NOT EXISTS task_profile ON task(profile_id, priority);
-        CREATE TABLE IF NOT EXISTS pipeline (
-            key TEXT PRIMARY KEY, app_name TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}',
-            created TEXT NOT NULL, updated TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS pipeline_app ON pipeline(app_name, updated);
-        CREATE TABLE IF NOT EXISTS message (
-            id INTEGER PRIMARY KEY, profile_id INTEGER NOT NULL, role TEXT NOT NULL,
-            content TEXT NOT NULL, app TEXT NOT NULL DEFAULT '', created TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS message_profile ON message(profile_id, id);
-        CREATE TABLE IF NOT EXISTS job (
-            id INTEGER PRIMARY KEY, pipeline_key TEXT NOT NULL, step TEXT NOT NULL, kind TEXT NOT NULL,
-            status TEXT NOT NULL, progress REAL NOT NULL DEFAULT 0, detail TEXT NOT NULL DEFAULT '{}',
-            created TEXT NOT NULL, updated TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS job_key ON job(pipeline_key, step);
-        """,
-    ),
-    (
-        "0002_pipeline_profile",
-        # Workflow keys belong to a profile so that deleting a profile can take its keys along.
-        "ALTER TABLE pipeline ADD COLUMN profile_id INTEGER NOT NULL DEFAULT 0;",
-    ),
-    (
-        "0003_action_log",
-        # Every data-changing action run (UI, assistant, MCP, CLI) with the rows before and after.
-        """
-        CREATE TABLE IF NOT EXISTS action_log (
-            id INTEGER PRIMARY KEY, created TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-            profile_id INTEGER NOT NULL, params TEXT NOT NULL DEFAULT '{}', result TEXT NOT NULL DEFAULT 'null',
-            summary TEXT NOT NULL DEFAULT '', changes TEXT NOT NULL DEFAULT '[]');
-        CREATE INDEX IF NOT EXISTS action_log_profile ON action_log(profile_id, id);
-        """,
-    ),
-    (
-        "0004_message_meta",
-        # What the model saw for a reply (messages, backend, timings), shown under it; null for old rows.
-        "ALTER TABLE message ADD COLUMN meta TEXT;",
-    ),
-    (
-        "0005_model_call",
-        # Each model call a workflow run made (prompt messages and reply), so its receipt can show them.
-        """
-        CREATE TABLE IF NOT EXISTS model_call (
-            id INTEGER PRIMARY KEY, pipeline_key TEXT NOT NULL, app TEXT NOT NULL DEFAULT '',
-            step TEXT NOT NULL DEFAULT '', backend TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',
-            messages TEXT NOT NULL DEFAULT '[]', reply TEXT NOT NULL DEFAULT '', created TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS model_call_key ON model_call(pipeline_key, id);
-        """,
-    ),
-    ("0006_batch", BATCH_SQL),  # batch runs (cardflow/batch/): one row per key, resumed after a restart
-]
-
-
 class DataDirError(RuntimeError):
     """The data dir cannot hold the database (read-only, missing, disk full); shown as is."""
 
 
+__all__ = ["MIGRATIONS", "TABLES", "ActionLog", "DataDirError", "Database", "DictLikeDB", "Job", "Message",
+           "ModelCall", "Pipeline", "Profile", "Task", "now_iso", "parse_id"]
+
+T = TypeVar("T")
+
+
+class _RoutedDatabase(_FastliteDatabase):  # type: ignore[misc]
+    """fastlite's database object, whose `conn` is the calling thread's connection (see `Database.conn`),
+    so tables and queries made through fastlite follow the same routing as `db.conn`."""
+
+    owner: Database
+
+    def __hash__(self) -> int:  # apswutils hashes its connection, which now depends on the thread
+        return id(self)
+
+    @property
+    def conn(self) -> apsw.Connection:
+        return self.owner.conn
+
+    @conn.setter
+    def conn(self, value: apsw.Connection) -> None:  # fastlite's __init__ assigns it once
+        self.__dict__["_cf_initial_conn"] = value
+
+
 class Database:
-    """One connection to the app's SQLite file, shared by every request.
+    """The app's SQLite file: one writer connection, and one reader connection per thread.
 
     Writes that must be atomic go through `transaction()`: a process-wide lock (handlers may run
-    in Starlette's thread pool) plus `BEGIN IMMEDIATE`, so another process (a notebook) waits
-    instead of interleaving.
+    in Starlette's thread pool) plus `BEGIN IMMEDIATE` on the writer connection, so another process
+    (a notebook) waits instead of interleaving. Inside a transaction `conn` is the writer (a
+    transaction reads its own writes); everywhere else it is the calling thread's reader, which in
+    WAL mode never waits for the writer. That is what lets `write()` commit, and fsync, in a worker
+    thread while the event loop goes on serving pages from its reader.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._lock = threading.RLock()
+        # A plain Lock, not an RLock: `write()` takes it on the event loop and the commit thread
+        # releases it after the COMMIT. Re-entry is tracked per thread in `_depth`.
+        self._lock = threading.Lock()
         self._depth = threading.local()
+        self._readers: list[apsw.Connection] = []
+        self._readers_lock = threading.Lock()
+        self.commits = GroupCommit(self)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = database(self.path)
-            self.conn: apsw.Connection = self.db.conn
-            self.conn.set_busy_timeout(10_000)
-            # FULL: in WAL mode each commit fsyncs the log before it returns, so a write the user
-            # saw acknowledged survives an OS crash or power cut, not only a killed process
-            # (NORMAL syncs only at checkpoints). Cost measured in docs/benchmarks.md.
-            self.conn.execute("PRAGMA synchronous=FULL")
+            self.writer: apsw.Connection = self.db.conn
+            self._configure(self.writer)
+            self.db.__class__ = _RoutedDatabase
+            self.db.owner = self
             self.migrate()
         except (OSError, apsw.Error) as exc:
             raise DataDirError(_explain_open_error(self.path, exc)) from exc
@@ -222,6 +103,34 @@ class Database:
         self.jobs = self._tables["job"]
         self.store = DictLikeDB(self)
         self._ensure_default_profile()
+
+    @staticmethod
+    def _configure(conn: apsw.Connection) -> None:
+        conn.set_busy_timeout(10_000)
+        # FULL: in WAL mode each commit fsyncs the log before it returns, so a write the user
+        # saw acknowledged survives an OS crash or power cut, not only a killed process
+        # (NORMAL syncs only at checkpoints). Cost measured in docs/benchmarks.md. Readers get it
+        # too: a statement that writes outside `transaction()` commits on the reader.
+        conn.execute("PRAGMA synchronous=FULL")
+
+    @property
+    def conn(self) -> apsw.Connection:
+        """The writer inside a transaction of this thread, else this thread's reader."""
+        if getattr(self._depth, "n", 0):
+            return self.writer
+        reader: apsw.Connection | None = getattr(self._depth, "reader", None)
+        if reader is None:
+            reader = apsw.Connection(str(self.path))
+            self._configure(reader)
+            with self._readers_lock:
+                self._readers.append(reader)
+            self._depth.reader = reader
+        return reader
+
+    def connections(self) -> list[apsw.Connection]:
+        """Every open connection: the writer and the readers (a tracer must watch them all)."""
+        with self._readers_lock:
+            return [self.writer, *self._readers]
 
     def table(self, name: str) -> Any:
         """The MiniDataAPI table for `name`, returning dataclass rows."""
@@ -235,22 +144,40 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[apsw.Connection]:
-        with self._lock:
-            depth = getattr(self._depth, "n", 0)
+        depth = getattr(self._depth, "n", 0)
+        if depth:
             self._depth.n = depth + 1
             try:
-                if depth:
-                    yield self.conn
-                    return
-                self.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self.conn
-                except BaseException:
-                    self.conn.execute("ROLLBACK")
-                    raise
-                self.conn.execute("COMMIT")
+                yield self.writer
             finally:
                 self._depth.n = depth
+            return
+        with self._lock:
+            self._depth.n = 1
+            try:
+                self.writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.writer
+                except BaseException:
+                    self.writer.execute("ROLLBACK")
+                    raise
+                self.writer.execute("COMMIT")
+            finally:
+                self._depth.n = 0
+
+    async def write(self, work: Callable[[], T]) -> T:
+        """Run `work` in a transaction whose COMMIT (the fsync under synchronous=FULL) runs in a
+        thread, shared with the writes queued meanwhile (`cardflow.db_commit`): the event loop
+        serves other requests, from its reader, while the disk syncs.
+
+        `work` runs on the event loop thread, as plain synchronous code, so nothing else on the
+        loop runs between its statements. Returns once the commit is durable; on an error, nothing
+        of `work` is kept. A cancelled caller does not cancel the commit.
+        """
+        if getattr(self._depth, "n", 0):  # already inside a transaction: join it
+            return work()
+        result: T = await self.commits.write(work)
+        return result
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
@@ -259,20 +186,21 @@ class Database:
         """Changes whenever any row in the file changes: rows this connection wrote (total_changes)
         and commits by any other connection, in this process or another (`PRAGMA data_version`).
         A few microseconds, so page fragments can be cached on it without ever going stale."""
-        with self._lock:
-            (data_version,) = next(self.conn.execute("PRAGMA data_version"))
-            return int(data_version), self.conn.total_changes()
+        conn = self.conn
+        (data_version,) = next(conn.execute("PRAGMA data_version"))
+        return int(data_version), conn.total_changes()
 
     def migrate(self) -> list[str]:
-        self.conn.execute("CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
-        done = {row[0] for row in self.conn.execute("SELECT name FROM migration")}
+        conn = self.writer
+        conn.execute("CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+        done = {row[0] for row in conn.execute("SELECT name FROM migration")}
         applied = []
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
-            with self.conn:  # one savepoint per migration: all of it or none of it
-                self.conn.execute(sql)
-                self.conn.execute("INSERT INTO migration VALUES (?, ?)", (name, now_iso()))
+            with conn:  # one savepoint per migration: all of it or none of it
+                conn.execute(sql)
+                conn.execute("INSERT INTO migration VALUES (?, ?)", (name, now_iso()))
             applied.append(name)
         return applied
 
@@ -288,7 +216,9 @@ class Database:
         return [r["name"] for r in self.query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
 
     def close(self) -> None:
-        self.conn.close()
+        self.commits.close()
+        for conn in self.connections()[::-1]:
+            conn.close()
 
 
 def _explain_open_error(path: Path, exc: Exception) -> str:

@@ -10,6 +10,7 @@ windows do not see each other's lists.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 from collections import deque
 from collections.abc import AsyncIterator
@@ -20,6 +21,10 @@ from starlette.responses import StreamingResponse
 
 KEEPALIVE_SECONDS = 15.0
 QUEUE_LIMIT = 1000  # a stuck client is dropped rather than growing without bound
+# Set by the action runner while a write's commit is in flight (cardflow/actions/runner.py): what
+# the handler publishes is held and sent once the commit is durable, or dropped with a rollback.
+HELD: contextvars.ContextVar[list[tuple[str, str, int | None, str | None]] | None] = \
+    contextvars.ContextVar("cardflow_events_held", default=None)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class Broadcaster:
 
     def publish(self, name: str, data: str, *, profile_id: int | None = None, exclude: str | None = None) -> Event:
         """Queue an event for every connected client; call it from the event loop thread."""
+        held = HELD.get()
+        if held is not None:
+            held.append((name, data, profile_id, exclude))
+            return Event(0, name, data, profile_id, exclude)
         event = Event(next(self._ids), name, data, profile_id, exclude)
         self._recent.append(event)
         for client in list(self._clients):

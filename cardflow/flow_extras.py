@@ -8,6 +8,7 @@ fork is logged (and undoable) wherever it was asked for.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -78,13 +79,12 @@ def extra_actions(wf: Workflow) -> list[Action]:
                read_only=True),
         Action(f"{n}.notebook", f"A {wf.title} run as a runnable Jupyter notebook (.ipynb JSON): one cell per "
                "step with its value and the bridge call that saves it.", notebook, obj({"key": KEY}, ["key"]),
-               read_only=True),
+               read_only=True, chat=False),
         Action(f"{n}.receipt", f"Write a {wf.title} run's receipt: a zip of its state, files, model calls and "
                "a SHA-256 manifest, in the data dir's receipts folder (check it with `cardflow verify`).",
-               receipt, obj({"key": KEY}, ["key"])),
+               receipt, obj({"key": KEY}, ["key"]), chat=False),
     ]
-    return [Action(a.name, a.description, a.handler, a.params, a.result, a.read_only, a.destructive, a.confirm, n)
-            for a in acts]
+    return [replace(a, app=n) for a in acts]
 
 
 def register_routes(wf: Workflow) -> None:

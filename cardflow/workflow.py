@@ -110,9 +110,15 @@ class Workflow(WorkflowOps):
 
     # -- views: what the cards show --------------------------------------------------------
     def flow_view(self) -> FlowView:
-        return FlowView(name=self.name, title=self.title, description=self.description, path=self.path,
-                        key_label=self.key_label, key_help=self.key_help, first_step=self.steps[0].id, url=self.url,
-                        event=lambda key: flow_event(self.name, key), runs_event=runs_event(self.name))
+        # Built once: every card of every request needs it, and nothing in it changes after start-up.
+        view: FlowView | None = self.__dict__.get("_cf_flow_view")
+        if view is None:
+            view = FlowView(name=self.name, title=self.title, description=self.description, path=self.path,
+                            key_label=self.key_label, key_help=self.key_help, first_step=self.steps[0].id,
+                            url=self.url, event=lambda key: flow_event(self.name, key),
+                            runs_event=runs_event(self.name))
+            self.__dict__["_cf_flow_view"] = view
+        return view
 
     def key_form_view(self, value: str = "", error: str | None = None) -> KeyFormView:
         known = self.ctx.pipulate.list_keys(self.name, profile_id=self.ctx.current_profile_id(), limit=KEY_DATALIST)

@@ -165,6 +165,12 @@ class WorkflowOps(AppPlugin):
     # -- steps -----------------------------------------------------------------------------
     async def submit(self, key: str, step_id: str, form: FormData | Mapping[str, Any], profile_id: int) -> dict[str, Any]:
         """Validate and save one step as its web form would; return the new state."""
+        step, data = await self.check_submit(key, step_id, form)
+        return self.save_submit(key, step, data, profile_id)
+
+    async def check_submit(self, key: str, step_id: str,
+                           form: FormData | Mapping[str, Any]) -> tuple[Step, dict[str, Any]]:
+        """The step and its data from a submitted form, without writing; raises to refuse it."""
         step = self.require_step(step_id)
         state = self._writable(key)
         if step.job is not None:
@@ -175,8 +181,16 @@ class WorkflowOps(AppPlugin):
         except ValidationError as exc:
             _with_field(exc, step)
             raise
-        state = self.ctx.pipulate.set_step_data(key, step.id, data)
-        self.announce(step, data, profile_id)
+        return step, data
+
+    def save_submit(self, key: str, step: Step, data: dict[str, Any], profile_id: int) -> dict[str, Any]:
+        """Save checked data: the state and its chat note in one transaction (one commit, one fsync).
+        The run is checked again inside it, since another tab may have locked it during validation."""
+        with self.ctx.db.transaction():
+            state = self._writable(key)
+            self._require_earlier_done(step, state)
+            state = self.ctx.pipulate.set_step_data(key, step.id, data)
+            self.announce(step, data, profile_id)
         return state
 
     async def validate(self, step: Step, key: str, form: FormData, state: dict[str, Any]) -> dict[str, Any]:

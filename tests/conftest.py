@@ -58,7 +58,8 @@ def app(settings: Settings):
     app = build_app(settings)
     # As if one page were open: changes are rendered and broadcast (they are skipped with no listener).
     app.state.ctx.events.listen()
-    return app
+    yield app
+    app.state.ctx.db.close()  # its writer, readers and commit thread: hundreds of tests share one process
 
 
 @pytest.fixture

@@ -38,6 +38,20 @@ class Action:
     destructive: bool = False
     confirm: bool = False
     app: str = ""  # the app that offers it; the assistant sees an app's actions while it is open
+    # Requests a user might write for it ("remove the cat task"): the assistant primes its choice
+    # with them (chat/choice.py), so an app teaches the model its own ways of being asked.
+    examples: tuple[str, ...] = ()
+    # Offered to the chat assistant. Off where a chat line can carry neither the input nor the
+    # result (a file, a bulk CSV, a zip): the model would only be given more ways to be wrong.
+    chat: bool = True
+    # Awaited before the handler (validation that may wait, e.g. a step's async submit hook) and
+    # outside the transaction, so the handler that writes stays synchronous and its change and
+    # its `action_log` row commit together: one commit, one fsync.
+    precheck: Callable[[Call], Awaitable[None]] | None = None
+    # The handler only writes rows and publishes events: its commit (the fsync) may run in a
+    # worker thread while the event loop serves other requests (`Database.write`). Not for a
+    # handler that starts loop work reading what it wrote (a job task).
+    commit_off_loop: bool = False
 
     @property
     def title(self) -> str:
@@ -75,6 +89,7 @@ class Call:
     origin: str | None = None  # the page that asked (its SSE stream is spared the echo)
     changes: list[Change] = field(default_factory=list)
     summary: str = ""  # one line for the receipt: "Added task “buy milk”."
+    prepared: Any = None  # what the action's `precheck` found, for its handler
 
     def record(self, table: str, key: str | int, before: dict[str, Any] | None,
                after: dict[str, Any] | None) -> None:

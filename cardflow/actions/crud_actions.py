@@ -7,7 +7,7 @@ the rows before and after for the action log and undo.
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from typing import Any, Protocol
 
 from cardflow.actions.base import Action, Call
@@ -39,6 +39,7 @@ class CrudLike(Protocol):
     def scoped(self) -> bool: ...
 
     def items(self, profile_id: int) -> list[Any]: ...
+    def get_item(self, item_id: Any, profile_id: int) -> Any | None: ...
     def insert_item(self, profile_id: int, values: dict[str, Any], *, origin: str | None = None) -> Any: ...
     def update_item(self, item_id: Any, profile_id: int, values: dict[str, Any], *,
                     origin: str | None = None) -> Any: ...
@@ -72,6 +73,11 @@ def crud_actions(app: CrudLike) -> list[Action]:
 
     def target(call: Call) -> Any:
         p = call.params
+        if p.get("id") is not None:  # one row by id: loading the whole list made a toggle O(rows)
+            found = app.get_item(p["id"], call.profile_id)
+            if found is None:
+                raise Problem(f"No {noun} with id {p['id']} in this profile.", 404, field="id")
+            return found
         return pick(items(call), item_id=p.get("id"), name=p.get("item"), noun=noun,
                     name_of=lambda r: str(getattr(r, label)))
 
@@ -185,8 +191,12 @@ def crud_actions(app: CrudLike) -> list[Action]:
     if flag:
         actions.insert(4, Action(f"{n}.toggle", f"Mark a {noun} {flag} or not {flag} (flips it when “{flag}” "
                                  "is not given).", toggle, obj({**ref, **flag_param})))
-    return [Action(a.name, a.description, a.handler, a.params, a.result, a.read_only, a.destructive, a.confirm,
-                   app.name) for a in actions]
+    # The data methods only write rows and publish fragments: their commits may run off the loop.
+    # An app may say how its users ask for each verb ({"delete": "remove the cat task"}).
+    said: dict[str, str] = getattr(app, "chat_examples", {})
+    return [replace(a, app=app.name, commit_off_loop=not a.read_only,
+                    examples=(said[verb],) if (verb := a.name.rpartition(".")[2]) in said else ())
+            for a in actions]
 
 
 def _form_value(value: Any) -> Any:

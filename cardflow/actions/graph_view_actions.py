@@ -36,4 +36,4 @@ def view_actions(app: str, settings: Settings, node_cap: int, edge_cap: int) -> 
                    f"What the browser's graph view draws of a graph: every page and link up to {node_cap:,} pages "
                    f"and {edge_cap:,} links, above that the most-linked pages and the links among them; "
                    "the counts and the sentence that says how it sampled.",
-                   view_sample, params, read_only=True, app=app)]
+                   view_sample, params, read_only=True, app=app, chat=False)]

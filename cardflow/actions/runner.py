@@ -25,6 +25,7 @@ from cardflow.actions.base import ACTORS, Action, Call, Outcome
 from cardflow.actions.log import write_log
 from cardflow.actions.schema import validate
 from cardflow.errors import Problem
+from cardflow.events import HELD
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -82,7 +83,7 @@ class ActionRegistry:
     def profile(self, profile_id: int | None) -> int:
         if profile_id is None:
             return self.ctx.current_profile_id()
-        if self.ctx.db.profiles.get(profile_id, default=None) is None:
+        if self.ctx.db.conn.execute("SELECT 1 FROM profile WHERE id = ?", (profile_id,)).fetchone() is None:
             raise Problem(f"There is no profile with id {profile_id}.", 404)
         return profile_id
 
@@ -108,17 +109,38 @@ class ActionRegistry:
                   origin: str | None = None) -> Outcome:
         call = self.prepare(name, params, actor=actor, profile_id=profile_id, origin=origin)
         action = call.action
+        if action.precheck is not None:
+            await action.precheck(call)
         if inspect.iscoroutinefunction(action.handler):
             result = await action.handler(call)
             log_id = self._log(call, result)
+        elif action.commit_off_loop and not action.read_only:
+            result, log_id = await self._write_off_loop(call)
         else:
-            db = self.ctx.db
-            with db.transaction():  # the change and its log row land together or not at all
-                result = action.handler(call)
-                if inspect.isawaitable(result):
-                    raise TypeError(f"{name}: a sync handler returned an awaitable")
-                log_id = self._log(call, result)
+            with self.ctx.db.transaction():  # the change and its log row land together or not at all
+                result, log_id = self._apply(call)
         return Outcome(action.name, result, call.summary, call.changes, log_id)
+
+    def _apply(self, call: Call) -> tuple[Any, int | None]:
+        result = call.action.handler(call)
+        if inspect.isawaitable(result):
+            raise TypeError(f"{call.action.name}: a sync handler returned an awaitable")
+        return result, self._log(call, result)
+
+    async def _write_off_loop(self, call: Call) -> tuple[Any, int | None]:
+        """The change and its log row in one transaction whose commit runs in a worker thread.
+
+        What the handler publishes is held until the commit is durable: no open page is told of a
+        change it cannot read yet, nor of one that was rolled back."""
+        token = HELD.set([])
+        try:
+            result, log_id = await self.ctx.db.write(lambda: self._apply(call))
+            held = HELD.get() or []
+        finally:
+            HELD.reset(token)
+        for name, data, profile_id, exclude in held:
+            self.ctx.events.publish(name, data, profile_id=profile_id, exclude=exclude)
+        return result, log_id
 
     def _log(self, call: Call, result: Any) -> int | None:
         if call.action.read_only or not call.changes:

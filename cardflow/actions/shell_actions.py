@@ -41,7 +41,7 @@ def switch_profile_action(app: str) -> Action:
     return Action(f"{app}.switch", "Make another profile the current one (its tasks, chat and runs follow).",
                   switch, obj({"id": integer("The profile's id.", minimum=1),
                                "item": string("The profile's name, as the user said it.", max_length=200)}),
-                  app="")
+                  app="", examples=("switch to my work profile",))
 
 
 def app_actions(app: str, ctx: Context) -> list[Action]:
@@ -66,7 +66,8 @@ def app_actions(app: str, ctx: Context) -> list[Action]:
 
     return [
         Action(f"{app}.list_apps", "List the apps (workflows, Tasks, the link graph...) and which one is open.",
-               list_apps, obj(), read_only=True, app=""),
+               list_apps, obj(), read_only=True, app="", examples=("which apps are there?",)),
         Action(f"{app}.open_app", "Open another app: " + ", ".join(names()) + ".", open_app,
-               obj({"app": string("The app's name.", max_length=100, min_length=1)}, ["app"]), app=""),
+               obj({"app": string("The app's name.", max_length=100, min_length=1)}, ["app"]), app="",
+               examples=("go to the hello workflow",)),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any, Protocol
 
 from cardflow.actions.base import Action, Call
@@ -36,6 +37,8 @@ class FlowLike(Protocol):
     def open_key(self, raw_key: Any, profile_id: int | None = None) -> str: ...
     def start(self, raw_key: Any, profile_id: int) -> tuple[str, dict[str, Any]]: ...
     async def submit(self, key: str, step_id: str, form: Any, profile_id: int) -> dict[str, Any]: ...
+    async def check_submit(self, key: str, step_id: str, form: Any) -> tuple[Any, dict[str, Any]]: ...
+    def save_submit(self, key: str, step: Any, data: dict[str, Any], profile_id: int) -> dict[str, Any]: ...
     def revert(self, key: str, step_id: str) -> dict[str, Any]: ...
     def finalize(self, key: str) -> dict[str, Any]: ...
     def unfinalize(self, key: str) -> dict[str, Any]: ...
@@ -144,16 +147,22 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
         call.say(f"{'Resumed' if existed else 'Started'} {wf.title} “{key}”.")
         return describe_state(wf, key, st)
 
-    async def submit(call: Call) -> dict[str, Any]:
+    async def check_submit(call: Call) -> None:
+        """Validation may await (a step's submit hook): done before the transaction, see `submit`."""
         key, step_id = key_of(call), call.params["step"]
         step = next(s for s in wf.steps if s.id == step_id)
-        before = row(key)
         form = _form(step, call.params.get("value"))
         if "file" in call.params:  # an upload step (cardflow.datasteps): a local file, copied in and checked
             if not getattr(step.kind, "receives_files", False):
                 raise Problem(f"The step “{step_id}” takes no file.", field="file")
             form = {step.id: call.params["file"]}
-        after = await wf.submit(key, step_id, form, call.profile_id)
+        call.prepared = (key, *(await wf.check_submit(key, step_id, form)))
+
+    def submit(call: Call) -> dict[str, Any]:
+        # The state, its chat note and the action_log row commit together (the runner's transaction).
+        key, step, data = call.prepared
+        before = row(key)
+        after = wf.save_submit(key, step, data, call.profile_id)
         changed(call, key, before)
         call.say(f"{wf.title} “{key}”: saved {step.title}.")
         return describe_state(wf, key, after)
@@ -186,12 +195,12 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
         Action(f"{n}.state", f"Read one {wf.title} run: each step's value, the next open step, finalized or not.",
                state, obj({"key": KEY}, ["key"]), read_only=True),
         Action(f"{n}.start", f"Start a {wf.title} run under a key, or resume it if the key exists.",
-               start, obj({"key": KEY})),
+               start, obj({"key": KEY}), commit_off_loop=True),
         Action(f"{n}.submit", f"Save one step of a {wf.title} run, checked as the form checks it. Steps: "
                f"{_step_help(wf, jobs=False)}.", submit,
                obj({"key": KEY, "step": step_param, "value": anything("The step's value."),
                     "file": string("An upload step's file: the path of a local file to copy in.", max_length=4096,
-                                   min_length=1)}, ["key", "step"])),
+                                   min_length=1)}, ["key", "step"]), precheck=check_submit, commit_off_loop=True),
         Action(f"{n}.revert", f"Clear a step of a {wf.title} run and every later step.", simple("revert", "reverted"),
                obj({"key": KEY, "step": string("The step id.", enum=[s.id for s in wf.steps])}, ["key", "step"]),
                destructive=True, confirm=True),
@@ -202,13 +211,12 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
         Action(f"{n}.delete", f"Delete a saved {wf.title} run.", delete, obj({"key": KEY}, ["key"]),
                destructive=True, confirm=True),
         Action(f"{n}.export", f"A {wf.title} run's whole state as JSON.", export, obj({"key": KEY}, ["key"]),
-               read_only=True),
+               read_only=True, chat=False),
     ]
     if jobs:
         acts += job_actions(wf, jobs)
     acts += data_actions(wf)
-    return [Action(a.name, a.description, a.handler, a.params, a.result, a.read_only, a.destructive, a.confirm, n)
-            for a in acts]
+    return [replace(a, app=n) for a in acts]
 
 
 def job_actions(wf: FlowLike, job_steps: list[str]) -> list[Action]:

@@ -46,7 +46,8 @@ class Activity(AppPlugin):
         return [
             Action("activity.list", "The changes made in this profile, newest first (by actor if given).", list_,
                    obj({"actor": string("ui, assistant, mcp or cli", enum=list(ACTORS)),
-                        "limit": integer("At most this many.", minimum=1, maximum=500)}), read_only=True, app=""),
+                        "limit": integer("At most this many.", minimum=1, maximum=500)}), read_only=True, app="",
+                   examples=("what did you change?",)),
             Action("activity.undo", "Undo one logged change by its activity id (refused if the rows changed "
                    "since). An undo can itself be undone.", undo, obj({"id": integer("The activity id.", minimum=1)},
                                                                       ["id"]), app=""),

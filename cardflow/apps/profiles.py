@@ -26,6 +26,10 @@ class Profiles(CrudApp):
     scoped = False
     toggle_field = "active"
     unique_field = "name"
+    # How people ask for each action, for the assistant's choice (chat/choice.py); invented rows.
+    chat_examples = {"list": "show my profiles", "get": "show the Acme profile", "add": "add a profile for Acme Ltd",
+                     "update": "rename Acme to Acme Ltd", "toggle": "Acme is no longer active",
+                     "delete": "remove the Acme profile", "move": "put Acme at the top"}
     fields = {
         "name": Text(required=True, max_length=200, placeholder="New profile name, then Enter"),
         "real_name": Text(max_length=200),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from fasthtml.common import NotStr, Span
+from fasthtml.common import NotStr
 
 from cardflow.crud import CrudApp
 from cardflow.fields import Text
@@ -22,13 +22,18 @@ class Tasks(CrudApp):
     noun = "task"
     fields = {"name": Text(required=True, max_length=500, placeholder="Add a task and press Enter")}
     toggle_field = "done"
+    # How people ask for each action, for the assistant's choice (chat/choice.py); invented rows.
+    chat_examples = {"list": "show my tasks", "get": "show the cat task", "add": "add feed the cat to my list",
+                     "update": "rename feed the cat to feed the dog", "toggle": "I fed the cat, tick it off",
+                     "delete": "remove the cat task", "move": "put feed the cat at the top"}
 
     def render_counts(self, profile_id: int, oob: bool = False) -> Any:
         row = self.ctx.db.query("SELECT count(*) AS n, coalesce(sum(done != 0), 0) AS done FROM task "
                                 "WHERE profile_id = ?", (profile_id,))[0]
-        total, done = row["n"], row["done"]
-        return Span(f"{total - done} open · {done} done", id=f"{self.name}-counts", cls="counts",
-                    hx_swap_oob="true" if oob else None, aria_live="polite")
+        total, done = int(row["n"]), int(row["done"])
+        oob_attr = ' hx-swap-oob="true"' if oob else ""  # a template, like the rows: every write returns it
+        return NotStr(f'<span id="{self.name}-counts" class="counts"{oob_attr} aria-live="polite">'
+                      f'{total - done} open · {done} done</span>')
 
     def render_item(self, task: Any, oob: bool = False) -> Any:
         # A plain template rather than FT objects: lists draw every row, and this is ~20x cheaper

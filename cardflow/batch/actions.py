@@ -11,6 +11,7 @@ background and it returns the batch id at once.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,8 +164,8 @@ def batch_actions(wf: WorkflowOps) -> list[Action]:
         Action(f"{n}.batch_export", f"A {wf.title} batch as CSV: one line per key, its status, and a column per "
                "step value.", export, ref, read_only=True),
     ]
-    return [Action(a.name, a.description, a.handler, a.params, a.result, a.read_only, a.destructive, a.confirm, n)
-            for a in acts]
+    # A batch's input is a CSV and its output a grid: neither fits a chat line, so the assistant is not offered them.
+    return [replace(a, app=n, chat=False) for a in acts]
 
 
 def _print_row(batch: Batch, row: BatchRow) -> None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat import choice
+from cardflow.chat import choice, spans
 from cardflow.chat.backends import Backend, BackendError
 from cardflow.chat.facts import fact_lines
 from cardflow.chat.grounding import ground
@@ -64,13 +64,13 @@ class Decision:
 
 
 def offerable(actions: Sequence[Action]) -> list[Action]:
-    """The actions the model can call: not those that need a list of ids, which it never sees."""
+    """The actions the model can call: those meant for chat, and not those needing ids it never sees."""
     def needs_ids(action: Action) -> bool:
         props = action.params.get("properties", {})
         return any(k in ("id", "limit") or props.get(k, {}).get("type") == "array"
                    for k in action.params.get("required", []))
 
-    return [a for a in actions if not needs_ids(a)]
+    return [a for a in actions if a.chat and not needs_ids(a)]
 
 
 def rows(ctx: Context, app_name: str, profile_id: int) -> list[str]:
@@ -264,6 +264,8 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     except BackendError:
         reply = []
     question, action, raw = parse("".join(reply), allowed)
+    if scored and action is not None:
+        raw = await _stretches(backend, messages, action, raw, text, names)
     params = ground(raw, action.params, text, _names_for(action, app_name, names)) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
@@ -271,6 +273,27 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
                         int(getattr(backend, "last_tokens", 0) or 0))
 
     return made("chat") if action is None or params is None else made("action", action.name, params)
+
+
+async def _stretches(backend: Backend, messages: list[dict[str, str]], action: Action, raw: dict[str, Any],
+                     text: str, names: Sequence[str]) -> dict[str, Any]:
+    """The call with each new free-text value re-picked among the stretches of the user's words (spans.py)."""
+    props = action.params.get("properties", {})
+    out = dict(raw)
+    for key, value in raw.items():
+        sub = props.get(key, {})
+        if key in ("id", "item") or not isinstance(value, str) or sub.get("type") != "string" or "enum" in sub:
+            continue
+        # Not the row being changed, nor (for a new row) any existing one: those are references.
+        exclude = [str(raw["item"])] if "item" in raw else list(names)
+        others = {k: v for k, v in raw.items() if k != key}
+        try:
+            found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value)
+        except BackendError:
+            found = None
+        if found is not None:
+            out[key] = found
+    return out
 
 
 async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app_name: str,

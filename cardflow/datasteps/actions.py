@@ -34,4 +34,4 @@ def data_actions(wf: Any) -> list[Action]:
                   "desc": boolean("Sort descending (tables).")}, ["key", "step"])
     return [Action(f"{wf.name}.preview", f"Read a page of rows of a {wf.title} run's data step (an upload or a "
                    "table; 50 rows a page, sortable by a column), or a chart step's points.", preview, params,
-                   read_only=True)]
+                   read_only=True, chat=False)]

@@ -5,6 +5,7 @@ Plain functions of view data (`cardflow.flow_views`): the workflow fetches, thes
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,15 +23,16 @@ from fasthtml.common import (
     HtmxResponseHeaders,
     Input,
     Label,
-    Option,
+    NotStr,
     P,
+    Safe,
     Small,
     Table,
     Tbody,
-    Td,
     Th,
     Thead,
     Tr,
+    to_xml,
 )
 
 from cardflow.flow_views import CardView, FlowView, KeyFormView, RunsView
@@ -60,7 +62,7 @@ def key_form(flow: FlowView, form: KeyFormView) -> FT:
             Button("Start or resume", type="submit"),
             role="group",
         ),
-        Datalist(*[Option(value=k) for k in form.known_keys], id=list_id),
+        Datalist(Safe("".join(f'<option value="{_attr(k)}"></option>' for k in form.known_keys)), id=list_id),
         FieldError(form.error, id=flow.dom_id("key-error")),
         Small(flow.key_help, cls="muted"),
         hx_post=flow.url("init"), hx_target=f"#{flow.dom_id('workspace')}", hx_swap="innerHTML",
@@ -91,12 +93,41 @@ def chain(flow: FlowView, key: str) -> FT:
                hx_get=flow.url("chain", key=key), hx_trigger=f"sse:{flow.event(key)}", hx_swap="outerHTML")
 
 
-def StepPlaceholder(flow: FlowView, key: str, step_id: str) -> FT:
-    return Div(id=flow.dom_id(step_id), hx_get=flow.url("step", step_id=step_id, key=key), hx_trigger="load",
-               hx_swap="outerHTML", cls="step-placeholder", aria_busy="true")
+# The placeholder and the locked card are the hot path of every workflow page (the chain replays
+# them one request each), so they are string templates, not FT trees: about 10x cheaper to build.
+# Every value goes through `_attr` or `_content`, which escape it. `Safe` is a str that FT and
+# `to_xml` insert as it is, alone or in a tuple.
+def _attr(value: Any) -> str:
+    return escape(str(value), quote=True)
 
 
-def step_card(flow: FlowView, card: CardView) -> FT | tuple[FT, FT]:
+def _content(value: Any) -> str:
+    """A card's content as HTML, as FT would render it as a child: text escaped, FT and NotStr as they are."""
+    if value is None:
+        return ""
+    if hasattr(value, "__ft__"):
+        value = value.__ft__()
+    if isinstance(value, list | tuple):
+        return "".join(_content(v) for v in value)
+    if isinstance(value, FT):
+        return str(to_xml(value))
+    if hasattr(value, "__html__"):  # markup already rendered and escaped
+        return str(value.__html__())
+    if isinstance(value, NotStr):
+        return str(value)
+    return escape(str(value), quote=False)
+
+
+_CHECK, _LOCK, _UNDO = (str(Icon("check", label="✓")), str(Icon("lock", label="🔒")), str(Icon("undo")))
+
+
+def StepPlaceholder(flow: FlowView, key: str, step_id: str) -> Safe:
+    return Safe(f'<div hx-get="{_attr(flow.url("step", step_id=step_id, key=key))}" hx-trigger="load" '
+                  f'hx-swap="outerHTML" aria-busy="true" id="{_attr(flow.dom_id(step_id))}" '
+                  'class="step-placeholder"></div>')
+
+
+def step_card(flow: FlowView, card: CardView) -> FT | tuple[Safe, FT | Safe]:
     """An open card, or a done card followed by what comes next (the next step, or finalize)."""
     if not card.done:
         return open_card(flow, card)
@@ -105,26 +136,23 @@ def step_card(flow: FlowView, card: CardView) -> FT | tuple[FT, FT]:
     return locked_card(flow, card), following
 
 
-def locked_card(flow: FlowView, card: CardView) -> FT:
-    revert = None if card.finalized else Button(
-        Icon("undo"), " Revert", cls="secondary outline",
-        hx_post=flow.url("revert", step_id=card.step_id, key=card.key),
-        hx_target=f"#{flow.dom_id('chain')}", hx_swap="outerHTML", aria_label=f"Revert {card.title}",
-        title="Clear this step and every later one")
+def locked_card(flow: FlowView, card: CardView) -> Safe:
+    card_id, title = _attr(flow.dom_id(card.step_id)), _attr(card.title)
     # Fork works on a finalized run too: the copy is a new run, the original stays as it is.
-    fork = Button("Fork from here", cls="secondary outline",
-                  hx_post=flow.url("fork", step_id=card.step_id, key=card.key),
-                  hx_target=f"#{flow.dom_id(card.step_id)}", hx_swap="outerHTML",
-                  aria_label=f"Fork from here: {card.title}",
-                  title="Copy this run up to this step into a new run, to try other values for the later steps")
-    return Article(
-        # The icon's name is the character it replaced: a screen reader says what it said before.
-        Header(H3(Icon("lock", label="🔒") if card.finalized else Icon("check", label="✓"), " ", card.title),
-               Div(fork, revert, cls="step-actions")),
-        Div(card.value, cls="step-value"),
-        Small(card.notice, cls="field-error", role="alert") if card.notice else None,
-        id=flow.dom_id(card.step_id), cls="step-card locked", data_step=card.step_id,
-    )
+    fork = (f'<button hx-post="{_attr(flow.url("fork", step_id=card.step_id, key=card.key))}" hx-swap="outerHTML" '
+            f'aria-label="Fork from here: {title}" hx-target="#{card_id}" class="secondary outline" '
+            'title="Copy this run up to this step into a new run, to try other values for the later steps">'
+            'Fork from here</button>')
+    revert = "" if card.finalized else (
+        f'<button hx-post="{_attr(flow.url("revert", step_id=card.step_id, key=card.key))}" hx-swap="outerHTML" '
+        f'aria-label="Revert {title}" hx-target="#{_attr(flow.dom_id("chain"))}" class="secondary outline" '
+        f'title="Clear this step and every later one">{_UNDO} Revert</button>')
+    notice = f'<small role="alert" class="field-error">{_content(card.notice)}</small>' if card.notice else ""
+    # The icon's name is the character it replaced: a screen reader says what it said before.
+    return Safe(f'<article data-step="{_attr(card.step_id)}" id="{card_id}" class="step-card locked"><header>'
+                  f'<h3>{_LOCK if card.finalized else _CHECK} {_content(card.title)}</h3>'
+                  f'<div class="step-actions">{fork}{revert}</div></header>'
+                  f'<div class="step-value">{_content(card.value)}</div>{notice}</article>')
 
 
 def open_card(flow: FlowView, card: CardView) -> FT:
@@ -189,19 +217,18 @@ def key_table(flow: FlowView, runs: RunsView) -> FT:
     live = {"hx_get": flow.url("runs"), "hx_trigger": f"sse:{flow.runs_event}", "hx_swap": "outerHTML"}
     if not runs.rows:
         return Div(P("No saved runs of this workflow yet for this profile.", cls="muted"), id=table_id, **live)
-    body = [Tr(
-        Td(A(r.key, href=f"{flow.path}?{urlencode({'key': r.key})}")),
-        Td(r.updated[:19].replace("T", " ")),
-        Td(r.status),
-        Td(A("JSON", href=flow.url("export", key=r.key), download=True, aria_label=f"Download {r.key} as JSON"),
-           " ",
-           Button("Delete", cls="secondary outline", hx_post=flow.url("delete", key=r.key),
-                  hx_confirm=f"Delete the saved state of “{r.key}”? (Activity can undo it.)",
-                  hx_target=f"#{table_id}", hx_swap="outerHTML", aria_label=f"Delete {r.key}")),
-    ) for r in runs.rows]
+    # The rows as a template (up to 25 on every landing page load; as FT they were most of its cost).
+    body = Safe("".join(
+        f'<tr><td><a href="{_attr(flow.path + "?" + urlencode({"key": r.key}))}">{_content(r.key)}</a></td>'
+        f'<td>{_content(r.updated[:19].replace("T", " "))}</td><td>{_content(r.status)}</td>'
+        f'<td><a href="{_attr(flow.url("export", key=r.key))}" download aria-label="Download {_attr(r.key)} as JSON">'
+        f'JSON</a> <button hx-post="{_attr(flow.url("delete", key=r.key))}" '
+        f'hx-confirm="Delete the saved state of “{_attr(r.key)}”? (Activity can undo it.)" hx-swap="outerHTML" '
+        f'aria-label="Delete {_attr(r.key)}" hx-target="#{_attr(table_id)}" class="secondary outline">Delete</button>'
+        '</td></tr>' for r in runs.rows))
     more = P(f"The {len(runs.rows)} most recent of {runs.total} runs; type a key above to open any other.",
              cls="muted") if runs.total > len(runs.rows) else None
     compare = P(A("Compare two runs", href=flow.url("compare", a=runs.rows[0].key, b=runs.rows[1].key)),
                 cls="compare-link") if len(runs.rows) > 1 else None
-    return Div(H3("Saved runs"), Table(Thead(Tr(Th("Key"), Th("Updated (UTC)"), Th("Status"), Th(""))), Tbody(*body),
+    return Div(H3("Saved runs"), Table(Thead(Tr(Th("Key"), Th("Updated (UTC)"), Th("Status"), Th(""))), Tbody(body),
                                       cls="key-table"), more, compare, id=table_id, **live)

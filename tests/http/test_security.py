@@ -263,9 +263,11 @@ def test_live_server_answers_413_while_a_chunked_body_streams(small_limit_server
         sock.sendall(f"POST /tasks/insert HTTP/1.1\r\nHost: 127.0.0.1:{small_limit_server.port}\r\n"
                      "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
         answer = b""
+        waiting = select.poll()  # not select(): its descriptors must stay below 1024
+        waiting.register(sock, select.POLLIN)
         try:
             while sent < planned:
-                if select.select([sock], [], [], 0)[0]:
+                if waiting.poll(0):
                     break  # the server has answered: stop sending
                 sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                 sent += len(chunk)

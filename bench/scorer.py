@@ -1,0 +1,98 @@
+"""The assistant's choice on the embedded model: batched scoring with kept prompts vs one at a time.
+
+    python bench/scorer.py [--messages 12]
+
+For the Tasks app's real choice prompts (chat/choice.py: the 13 "The user asks you to …" prompts
+and the "… I will" options), each message is scored two ways in the same run, alternating:
+``BatchScorer`` as the backend uses it (prompts kept between messages, every text in one decode),
+and the baseline: the same scorer asked one (prompt, text) pair at a time with nothing kept,
+which is what evaluating them one after another costs. Prints the time per message and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+MESSAGES = ["remove the milk task", "hello there", "what is on my list?", "I paid the gas bill",
+            "rename call Bob to call Bob at five", "put the plants first", "add buy stamps",
+            "how are you?", "tick off the dentist", "delete call Bob", "show everything", "thanks!"]
+
+
+def measure(count: int) -> tuple[list[float], list[float], int]:
+    from cardflow.app import build_app
+    from cardflow.chat import choice
+    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+    from cardflow.chat.backends import scorer as scorer_module
+    from cardflow.chat.intent import offerable
+    from cardflow.config import Settings
+
+    ok, why = embedded_available()
+    if not ok:
+        raise SystemExit(f"The embedded model is not installed: {why}")
+    backend = EmbeddedBackend(idle_timeout=600)
+    backend._load_scorer()
+    fmt = backend._format
+    with tempfile.TemporaryDirectory() as tmp:
+        app = build_app(Settings(data_dir=Path(tmp), open_browser=False, llm="embedded"))
+        actions = offerable(app.state.ctx.actions.for_app("tasks"))
+    system = choice.system_text("Tasks", "task", ["buy milk", "call Bob", "water the plants", "book the dentist"])
+    contexts = choice.expectations(system, actions)
+    sentences = [" " + s for _, s in choice.options(actions)]
+
+    def pairs(text: str) -> list[tuple[str, str]]:
+        direct = fmt(messages=choice.said(system, text)).prompt + choice.LEAD
+        out = [(direct, s) for s in sentences]
+        for messages in contexts:
+            whole = fmt(messages=[*messages, {"role": "user", "content": "\x00"}]).prompt
+            head, _, tail = whole.partition("\x00")
+            out.append((head, text + tail))
+        return out
+
+    kept = backend._scorer
+    single = scorer_module.BatchScorer(backend._llm, kept._ctx.params.n_threads)
+    kept.score(pairs("N/A"))  # the prompts kept, as after an app switch
+    batched, alone = [], []
+    for i in range(count):
+        text = MESSAGES[i % len(MESSAGES)]
+        started = time.perf_counter()
+        kept.score(pairs(text))
+        batched.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for pair in pairs(text):
+            for slot in range(scorer_module.SLOTS):  # nothing kept: each pair from scratch
+                single._clear(slot)
+            single.score([pair])
+        alone.append(time.perf_counter() - started)
+    single.close()
+    return batched, alone, len(pairs("x"))
+
+
+def run(count: int = 12) -> list:
+    """The `make bench` section."""
+    from bench.common import Row
+
+    batched, alone, texts = measure(count)
+    b, a = statistics.median(batched), statistics.median(alone)
+    return [Row(f"assistant choice, {texts} scored texts a message: batched, prompts kept",
+                f"{b * 1000:.0f} ms", f"{a * 1000:.0f} ms one at a time", f"{b / a:.2f}×")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=12)
+    args = parser.parse_args()
+    batched, alone, texts = measure(args.messages)
+    b, a = statistics.median(batched), statistics.median(alone)
+    print(f"{texts} scored texts a message (median of {args.messages}): batched {b * 1000:.0f} ms, one at a time {a * 1000:.0f} ms, "
+          f"ratio {b / a:.2f}×")
+
+
+if __name__ == "__main__":
+    main()

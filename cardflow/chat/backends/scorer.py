@@ -1,0 +1,163 @@
+"""Scoring many continuations in one llama.cpp batch, with their prompts kept, for the embedded backend.
+
+The assistant's choice (chat/choice.py) asks, for every message, how likely a dozen or more short
+texts are: "… I will delete a task." for each action after the message, and the message itself
+after "The user asks you to <each action>". On a 2-core CPU the 135M model evaluates a few hundred
+tokens a second, so what costs is the number of tokens evaluated, and the per-call overhead of
+evaluating them one small call at a time.
+
+So every prompt (a "head") is kept in a KV-cache sequence of its own (a slot) between calls: the
+13 "The user asks you to …" heads of an app are evaluated once, and a message then costs only its
+own tokens after each of them. A head that starts like a kept one (the same system text and rows,
+another message) reuses that slot from where they differ. Each scored text is a further sequence
+that shares its head's cells (``llama_memory_seq_cp`` on a unified cache), and all of them go
+through the model in one ``llama_decode``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+SLOTS = 32  # heads kept between calls, each in its own sequence
+MAX_SEQUENCES = 64  # scored texts per decode; more are scored in further decodes
+N_CTX = 6144  # KV cells for the kept heads and the scored texts of one decode
+N_BATCH = 1024
+
+
+class BatchScorer:
+    """log P(text | head) for pairs of (head, text), one decode per group of pairs."""
+
+    def __init__(self, llm: Any, n_threads: int) -> None:
+        import llama_cpp
+        from llama_cpp import _internals
+
+        self._api = llama_cpp
+        self._llm = llm  # the loaded Llama: its model (weights mmapped once) and its tokenizer
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx, params.n_batch, params.n_ubatch = N_CTX, N_BATCH, min(N_BATCH, 512)
+        params.n_seq_max, params.kv_unified = SLOTS + MAX_SEQUENCES, True
+        params.n_threads = params.n_threads_batch = n_threads
+        self._ctx = _internals.LlamaContext(model=llm._model, params=params, verbose=False)
+        self._batch = llama_cpp.llama_batch_init(N_BATCH, 0, 1)
+        vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
+        self._n_vocab = int(llama_cpp.llama_vocab_n_tokens(vocab))
+        self._slots: list[list[int]] = [[] for _ in range(SLOTS)]  # the tokens each slot's sequence holds
+        self._used = list(range(SLOTS))  # slots, least recently used first
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._api.llama_batch_free(self._batch)
+            self._batch = None
+        self._ctx.close()  # type: ignore[no-untyped-call]
+
+    def tokens(self, text: str) -> list[int]:
+        return list(self._llm.tokenize(text.encode(), add_bos=False, special=True))
+
+    def _decode(self, items: Sequence[tuple[int, int, int, bool]]) -> None:
+        """(token, position, sequence, wants logits) for each token, in chunks of the batch size."""
+        api, batch = self._api, self._batch
+        for start in range(0, len(items), N_BATCH):
+            chunk = items[start : start + N_BATCH]
+            batch.n_tokens = len(chunk)
+            for i, (token, pos, seq, logits) in enumerate(chunk):
+                batch.token[i], batch.pos[i], batch.n_seq_id[i] = token, pos, 1
+                batch.seq_id[i][0], batch.logits[i] = seq, logits
+            code = api.llama_decode(self._ctx.ctx, batch)
+            if code != 0:
+                raise RuntimeError(f"llama_decode returned {code}")
+
+    def _clear(self, slot: int) -> None:
+        self._api.llama_memory_seq_rm(self._ctx.memory, slot, -1, -1)
+        self._slots[slot] = []
+
+    def _keep(self, body: list[int], pinned: set[int]) -> int:
+        """A slot holding ``body``: the one sharing the longest start with it, evaluated from where they differ."""
+        def shared(slot: int) -> int:
+            same = 0
+            for old, new in zip(self._slots[slot], body, strict=False):
+                if old != new:
+                    break
+                same += 1
+            return same
+
+        free = [slot for slot in self._used if slot not in pinned]
+        if not free:
+            raise RuntimeError("more distinct prompts than slots in one call")
+        # A kept head is only continued from where it differs when at least half of it stays: the
+        # 13 "The user asks you to …" heads share the system text with every other prompt, and
+        # overwriting one of them to save that much would cost its whole re-evaluation next message.
+        worth = [slot for slot in free if (same := shared(slot)) and len(self._slots[slot]) - same <= same]
+        best = max(worth, key=lambda slot: (shared(slot), free.index(slot))) if worth else free[0]
+        same = shared(best) if worth else 0
+        # Room for what is about to be evaluated, and for a batch after it.
+        while sum(map(len, self._slots)) + len(body) + N_BATCH > N_CTX:
+            victims = [slot for slot in self._used if slot not in pinned and slot != best and self._slots[slot]]
+            if not victims:
+                break
+            self._clear(victims[0])
+        self._api.llama_memory_seq_rm(self._ctx.memory, best, same, -1)
+        if body[same:]:
+            self._slots[best] = body[:same]
+            self._decode([(t, same + i, best, False) for i, t in enumerate(body[same:])])
+        self._slots[best] = list(body)
+        self._used.remove(best)
+        self._used.append(best)
+        return best
+
+    def score(self, pairs: Sequence[tuple[str, str]], *, per_token: bool = False) -> list[float]:
+        """log P(text | head) for each (head, text), summed over the text's tokens (or their mean)."""
+        import numpy as np
+
+        heads: dict[str, tuple[int, list[int]]] = {}  # head -> (slot, its tokens), for this call
+        jobs: list[tuple[int, list[int], int, list[int]]] = []  # (slot, head tokens, pair index, text tokens)
+        for index, (head, text) in enumerate(pairs):
+            if head not in heads:
+                whole = self.tokens(head)
+                if not whole:
+                    raise ValueError("an empty prompt has nothing to continue")
+                # The last token is decoded with each text, whose first token its logits predict.
+                heads[head] = (self._keep(whole[:-1], {slot for slot, _ in heads.values()}), whole)
+            slot, whole = heads[head]
+            jobs.append((slot, whole, index, self.tokens(text)))
+        out = [0.0] * len(pairs)
+        room = max(1, min(N_CTX - sum(map(len, self._slots)) - 1, N_BATCH))
+        while jobs:
+            group: list[tuple[int, list[int], int, list[int]]] = []
+            used = 0
+            while jobs and len(group) < MAX_SEQUENCES:
+                slot, ids, index, scored = jobs[0]
+                scored = scored[: max(1, room - 1)]  # one text longer than a batch is cut, not refused
+                if group and used + 1 + len(scored) > room:
+                    break
+                group.append((slot, ids, index, scored))
+                used += 1 + len(scored)
+                jobs.pop(0)
+            for index, total, count in self._group(group, np):
+                out[index] = total / max(count, 1) if per_token else total
+        return out
+
+    def _group(self, group: list[tuple[int, list[int], int, list[int]]], np: Any) -> list[tuple[int, float, int]]:
+        api, mem = self._api, self._ctx.memory
+        items: list[tuple[int, int, int, bool]] = []
+        wanted: list[tuple[int, int, list[int]]] = []  # (pair index, batch index of the first logits, text)
+        for seq, (slot, head, index, text) in enumerate(group, start=SLOTS):
+            api.llama_memory_seq_rm(mem, seq, -1, -1)
+            api.llama_memory_seq_cp(mem, slot, seq, -1, -1)
+            run = [head[-1], *text]  # the head's last token is decoded here: its logits predict the text
+            wanted.append((index, len(items), text))
+            for i, token in enumerate(run):
+                items.append((token, len(head) - 1 + i, seq, i < len(run) - 1))
+        self._decode(items)
+        out = []
+        for index, first, text in wanted:
+            total = 0.0
+            for k, token in enumerate(text):
+                ptr = api.llama_get_logits_ith(self._ctx.ctx, first + k)
+                logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,)).astype(np.float64)
+                top = logits.max()
+                total += float(logits[token] - top - np.log(np.exp(logits - top).sum()))
+            out.append((index, total, len(text)))
+        for seq in range(SLOTS, SLOTS + len(group)):
+            api.llama_memory_seq_rm(mem, seq, -1, -1)
+        return out

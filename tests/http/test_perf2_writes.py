@@ -1,0 +1,225 @@
+"""Writes under load (issue 19): one commit per change, committed off the event loop.
+
+A step submit used to commit three times (the state, its chat note, the action_log row), each an
+fsync under synchronous=FULL, all on the event loop. Now the change and its log row share one
+transaction whose COMMIT runs in a worker thread, while the loop reads from its own connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import apsw
+import pytest
+
+from cardflow.actions import Action
+from cardflow.actions.schema import obj
+from cardflow.db import Database
+from cardflow.errors import Problem
+
+HX = {"HX-Request": "true"}
+
+
+@contextmanager
+def commits(db: Database) -> Iterator[list[int]]:
+    """Count the commits of the writer connection (a transaction that wrote nothing is not one)."""
+    seen: list[int] = []
+
+    def hook() -> bool:
+        seen.append(1)
+        return False  # False: let the commit go ahead
+
+    db.writer.set_commit_hook(hook)
+    try:
+        yield seen
+    finally:
+        db.writer.set_commit_hook(None)
+
+
+def rows(db: Database, sql: str) -> int:
+    return int(db.query(sql)[0]["n"])
+
+
+def test_a_step_submit_commits_state_note_and_log_once(client: Any, app: Any) -> None:
+    db = app.state.ctx.db
+    client.post("/hello/init", data={"key": "one-commit"}, headers=HX)
+    notes, logs = rows(db, "SELECT count(*) AS n FROM message"), rows(db, "SELECT count(*) AS n FROM action_log")
+    with commits(db) as seen:
+        r = client.post("/hello/step/name?key=one-commit", data={"name": "Ada <b>"}, headers=HX)
+    assert r.status_code == 200 and "Ada &lt;b&gt;" in r.text
+    assert len(seen) == 1  # was 3: the state, the chat note and the action_log row each committed
+    assert rows(db, "SELECT count(*) AS n FROM message") == notes + 1
+    assert rows(db, "SELECT count(*) AS n FROM action_log") == logs + 1
+    assert app.state.ctx.pipulate.read_state("one-commit")["name"] == {"name": "Ada <b>"}
+
+
+def test_task_insert_and_toggle_commit_once_each(client: Any, app: Any) -> None:
+    db = app.state.ctx.db
+    with commits(db) as seen:
+        client.post("/tasks/insert", data={"name": "milk"}, headers=HX)
+    assert len(seen) == 1
+    task = db.tasks()[0]
+    with commits(db) as seen:
+        r = client.post(f"/tasks/{task.id}/toggle", headers=HX)
+    assert len(seen) == 1 and "checked" in r.text
+    assert db.tasks[task.id].done
+
+
+def test_a_refused_step_writes_nothing_and_says_why(client: Any, app: Any) -> None:
+    db = app.state.ctx.db
+    client.post("/hello/init", data={"key": "refused"}, headers=HX)
+    logs = rows(db, "SELECT count(*) AS n FROM action_log")
+    with commits(db) as seen:
+        r = client.post("/hello/step/name?key=refused", data={"name": ""}, headers=HX)
+    assert r.status_code == 200 and 'aria-invalid="true"' in r.text
+    assert seen == [] and rows(db, "SELECT count(*) AS n FROM action_log") == logs
+
+
+def test_a_step_locked_while_its_value_was_checked_is_not_saved(client: Any, app: Any) -> None:
+    """Validation may await; the run is checked again inside the transaction that saves."""
+    ctx = app.state.ctx
+    flow = ctx.registry.by_name("hello")
+    client.post("/hello/init", data={"key": "raced"}, headers=HX)
+
+    async def race() -> None:
+        step, data = await flow.check_submit("raced", "name", {"name": "Ada"})
+        ctx.pipulate.finalize("raced")  # another tab, between the check and the save
+        with pytest.raises(Problem, match="finalized"):
+            flow.save_submit("raced", step, data, ctx.current_profile_id())
+
+    asyncio.run(race())
+    assert "name" not in ctx.pipulate.read_state("raced")
+
+
+def test_events_wait_for_the_commit_and_a_rollback_sends_none(app: Any) -> None:
+    ctx = app.state.ctx
+    profile = ctx.current_profile_id()
+
+    def failing(call: Any) -> None:
+        ctx.db.tasks.insert(profile_id=call.profile_id, name="half", done=False, priority=0)
+        ctx.events.publish("oob", "<li>half</li>", profile_id=call.profile_id)
+        raise Problem("Refused after writing.")
+
+    ctx.actions.add(Action("test.failing", "Writes, publishes, then refuses.", failing, obj(),
+                           commit_off_loop=True))
+
+    async def go() -> list[Any]:
+        queue = ctx.events.listen(profile)
+        with pytest.raises(Problem, match="Refused"):
+            await ctx.actions.run("test.failing", {}, actor="cli")
+        await ctx.actions.run("tasks.add", {"name": "whole"}, actor="cli")
+        got = []
+        while not queue.empty():
+            got.append(queue.get_nowait())
+        return got
+
+    events = asyncio.run(go())
+    assert [t.name for t in ctx.db.tasks()] == ["whole"]  # the refused write was rolled back
+    assert events and all("half" not in e.data for e in events)
+    assert any("whole" in e.data for e in events)
+    assert rows(ctx.db, "SELECT count(*) AS n FROM action_log WHERE action = 'test.failing'") == 0
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(tmp_path / "perf2.db")
+    yield database
+    database.close()
+
+
+def test_the_loop_reads_while_a_commit_is_in_flight(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commit (an fsync) runs in a worker thread; the loop's reader neither waits for it nor
+    sees the change before it is durable."""
+    release = threading.Event()
+    started = threading.Event()
+    commit = db.commits._commit_and_release
+
+    def slow_commit() -> None:
+        started.set()
+        release.wait(10)
+        commit()
+
+    monkeypatch.setattr(db.commits, "_commit_and_release", slow_commit)
+
+    async def go() -> tuple[int, int, int]:
+        write = asyncio.ensure_future(db.write(
+            lambda: db.tasks.insert(profile_id=1, name="pending", done=False, priority=0).id))
+        while not started.is_set():
+            await asyncio.sleep(0.001)
+        during = rows(db, "SELECT count(*) AS n FROM task")  # answered now, from the reader
+        release.set()
+        task_id = await write
+        return during, rows(db, "SELECT count(*) AS n FROM task"), task_id
+
+    during, after, task_id = asyncio.run(go())
+    assert (during, after) == (0, 1) and task_id
+    assert Database(db.path).tasks[task_id].name == "pending"  # another connection sees it: committed
+
+
+def test_many_writers_and_a_synchronous_one_never_deadlock(db: Database) -> None:
+    """Regression: writers waiting for the lock on worker threads starved the commit releasing it."""
+
+    async def go() -> None:
+        async def add(i: int) -> None:
+            await db.write(lambda: db.conn.execute("INSERT INTO store(key, value) VALUES (?, '1')", (f"k{i}",)))
+
+        writers = [asyncio.ensure_future(add(i)) for i in range(60)]
+        await asyncio.sleep(0)
+        db.store["sync"] = 1  # a plain transaction() on the loop thread meanwhile
+        await asyncio.wait_for(asyncio.gather(*writers), 30)
+
+    asyncio.run(go())
+    assert len(db.store) == 61
+
+
+def test_a_cancelled_writer_still_commits_and_frees_the_lock(db: Database) -> None:
+    async def go() -> None:
+        first = asyncio.ensure_future(db.write(lambda: db.store.__setitem__("a", 1)))
+        await asyncio.sleep(0)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        await asyncio.wait_for(db.write(lambda: db.store.__setitem__("b", 2)), 10)
+
+    asyncio.run(go())
+    assert db.store.get("b") == 2
+
+
+def test_a_failed_write_keeps_nothing(db: Database) -> None:
+    def work() -> None:
+        db.store["x"] = 1
+        raise ValueError("no")
+
+    async def go() -> None:
+        with pytest.raises(ValueError):
+            await db.write(work)
+        await db.write(lambda: db.store.__setitem__("y", 2))
+
+    asyncio.run(go())
+    assert "x" not in db.store and db.store["y"] == 2
+    with pytest.raises(apsw.SQLError):  # the writer is not left inside a transaction
+        db.writer.execute("COMMIT")
+
+
+def test_writes_queued_together_share_one_commit_and_a_failure_stays_alone(db: Database) -> None:
+    """Group commit: one fsync for every write queued while the disk was busy; a write that fails
+    is rolled back to its own savepoint and the others are kept."""
+
+    def refused() -> None:
+        db.store["refused"] = 1
+        raise ValueError("refused")
+
+    async def go() -> list[Any]:
+        writes = [db.write(lambda i=i: db.store.__setitem__(f"k{i}", i)) for i in range(20)]
+        return await asyncio.gather(*writes[:10], db.write(refused), *writes[10:], return_exceptions=True)
+
+    with commits(db) as seen:
+        results = asyncio.run(go())
+    assert len(seen) == 1
+    assert isinstance(results[10], ValueError) and results.count(None) == 20
+    assert "refused" not in db.store and sorted(db.store.keys()) == sorted(f"k{i}" for i in range(20))

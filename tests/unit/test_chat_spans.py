@@ -1,0 +1,69 @@
+"""A new name is picked among the stretches of the user's own words (chat/spans.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from cardflow.chat import spans
+
+
+def test_candidates_are_whole_word_stretches_unquoted_and_kept_literally():
+    found = spans.candidates("add 'review <b>Q4</b> numbers' please")
+    assert "review <b>Q4</b> numbers" in found  # the quotes go, the markup stays as written
+    assert "review" in found and "please" in found
+    assert "'review <b>Q4</b> numbers'" not in found and "'review" not in found  # wrapping or lone quotes
+    assert "call Bob" not in spans.candidates("rename call Bob to call Bob tomorrow", exclude=["CALL BOB"])
+    assert spans.candidates("   ") == []
+    many = spans.candidates(" ".join(f"w{i}" for i in range(60)))
+    assert len(many) == spans.MAX_CANDIDATES and max(len(c.split()) for c in many) <= spans.MAX_WORDS
+
+
+def test_the_value_is_scored_inside_the_call_as_the_prompt_writes_it():
+    before, after = spans.call_with_mark("tasks.update", {"item": "call “Bob”"}, "name")
+    assert before == '{"intent": "request", "action": "tasks.update", "params": {"item": "call “Bob”", "name": "'
+    assert after == '"}}'
+    assert json.loads(before + "x" + after)["params"]["name"] == "x"
+
+
+class Fake:
+    """Scores each option by a table keyed on the candidate; records how it was asked."""
+
+    def __init__(self, table):
+        self.table, self.asked = table, []
+
+    async def score(self, messages, lead, options, *, per_token=False):
+        self.asked.append((lead, options, per_token))
+        return [self.table.get(json.loads('"' + o.rsplit('"}}', 1)[0] + '"'), -9.0) for o in options]
+
+
+def test_the_best_scoring_stretch_wins_by_its_mean_per_token():
+    backend = Fake({"call Bob tomorrow": -1.0, "Bob": -1.5})
+    found = asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "call Bob"}, "name",
+                                   "rename call Bob to call Bob tomorrow", ["call Bob"]))
+    assert found == "call Bob tomorrow"
+    lead, options, per_token = backend.asked[0]
+    assert per_token and lead.endswith('"name": "') and all(o.endswith('"}}') for o in options)
+
+
+def test_a_quote_inside_a_name_is_scored_as_json_escapes_it():
+    backend = Fake({'say "hi"': 0.0})
+    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", 'add say "hi"')) == 'say "hi"'
+    assert any(o.startswith('say \\"hi\\"') for o in backend.asked[0][1])
+
+
+def test_no_words_no_pick():
+    assert asyncio.run(spans.pick(Fake({}), [], "tasks.add", {}, "name", "  ")) is None
+
+
+def test_only_stretches_sharing_a_word_with_the_models_own_value_are_scored():
+    backend = Fake({"call Bob tomorrow": -1.0})
+    text = "please rename call Bob to call Bob tomorrow, thanks"
+    found = asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "call Bob"}, "name", text,
+                                   ["call Bob"], near="Bob"))
+    assert found == "call Bob tomorrow"
+    scored = [json.loads('"' + o.rsplit('"}}', 1)[0] + '"') for o in backend.asked[0][1]]
+    assert all("bob" in s.casefold() for s in scored) and "thanks" not in scored
+    # A value sharing no word with the message: every stretch is a candidate again.
+    backend = Fake({"thanks": 0.0})
+    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", "add thanks", near="zzz")) == "thanks"

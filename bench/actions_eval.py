@@ -27,6 +27,13 @@ With the calibrated choice (cardflow/chat/choice.py) and an arguments call, "new
 (load 5.6 -> 3.3): 42/65, commands 18/39, questions 10/10, non-commands unchanged 24/24; command ->
 receipt p50 1.54 s / p95 2.99 s; chat first token p50 1.67 s / p95 3.90 s (--ttft). Old sets: dev
 39/59 (commands 16/36), held-out 21/37 (6/22), fresh 22/35 (8/21); non-commands unchanged in all.
+With the channel score, new names picked among the user's words and the batched scorer, "new" run
+once (load 2.5 -> 1.9): 51/65, commands 29/39, but questions 8/10 (two wrote) and non-commands
+unchanged 22/24; receipt p50 1.93 s / p95 4.35 s, first token p50 2.38 s / p95 4.49 s. After
+adding "a question never writes" (choice.py; added after seeing that run, so no longer blind),
+quiet machine: 49/65, commands 25/39, questions 10/10, non-commands unchanged 24/24, receipt p50
+2.04 s / p95 3.69 s. Old sets now: dev 24/36 commands, held-out 14/22, fresh 9/21 (25, 16, 13
+without the question gate); non-commands unchanged in all.
 Always exits 0: it reports, it does not gate.
 """
 

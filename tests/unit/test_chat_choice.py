@@ -235,3 +235,15 @@ def test_a_write_also_needs_the_models_reading_to_prefer_it_to_a_question(ctx):
                      [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "buy milk"}})])
     backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
     assert decide_with(ctx, backend, text).action == "tasks.toggle"
+
+
+def test_actions_a_chat_line_cannot_carry_are_not_offered_to_the_assistant(ctx):
+    from cardflow.chat.intent import offerable
+
+    offered = {a.name for a in offerable(ctx.actions.for_app("hello"))}
+    assert {"hello.submit", "hello.revert", "hello.fork", "hello.compare"} <= offered
+    hidden = {"hello.batch", "hello.batch_status", "hello.export", "hello.notebook", "hello.receipt"}
+    assert not hidden & offered
+    for name in hidden:  # still actions, for the UI, MCP and the CLI
+        action = ctx.actions.get(name)
+        assert action is not None and action.chat is False and action.app == "hello"

@@ -49,15 +49,17 @@ class Scorer(ScriptedBackend):
         self.table, self.fail = table, fail
         self.scored: list[str] = []
         self.expected: list[list[str]] = []
+        self.valued: list[list[str]] = []
         self.options: list[dict] = []
 
     async def score(self, messages, lead, options, per_token=False):
         if self.fail:
             raise BackendError("the model is gone")
-        if lead.startswith('{"intent"'):  # spans.pick: the stretch the canned reply wrote scores best
+        if lead.startswith('{"intent"'):  # spans.py: the value the canned reply wrote scores best
+            self.valued.append(options)
             params = json.loads(self.replies[-1]).get("params", {})
-            return [0.0 if any(o.startswith(json.dumps(v)[1:]) for v in params.values() if isinstance(v, str))
-                    else -10.0 for o in options]
+            said = [json.dumps(v)[1:] if isinstance(v, str) else json.dumps(v) for v in params.values()]
+            return [0.0 if any(o.startswith(s) for s in said) else -10.0 for o in options]
         said = messages[-1]["content"]
         self.scored.append(said)
         labels = {" " + sentence: label for label, sentence in self.sentences}
@@ -247,3 +249,20 @@ def test_actions_a_chat_line_cannot_carry_are_not_offered_to_the_assistant(ctx):
     for name in hidden:  # still actions, for the UI, MCP and the CLI
         action = ctx.actions.get(name)
         assert action is not None and action.chat is False and action.app == "hello"
+
+
+def test_a_call_of_rows_and_fixed_values_is_scored_not_written(ctx):
+    # A toggle is a row (named by the words) and true or false (scored): no generation at all.
+    backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}},
+                     [json.dumps({"params": {"done": False}})])
+    decision = decide_with(ctx, backend, "water the plants is not done")
+    assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
+    assert backend.options == []  # nothing was generated
+    assert backend.valued[-1] == ["true}}", "false}}"]
+    # A delete is only its row.
+    backend = Scorer({"N/A": {}, "scrap call Bob": {"tasks.delete": 0.0}})
+    decision = decide_with(ctx, backend, "scrap call Bob")
+    assert (decision.action, decision.params, backend.options) == ("tasks.delete", {"item": "call Bob"}, [])
+    # Naming no row: nothing to act on, so it is chat.
+    backend = Scorer({"N/A": {}, "scrap the boat": {"tasks.delete": 0.0}})
+    assert decide_with(ctx, backend, "scrap the boat").kind == "chat"

@@ -39,7 +39,7 @@ from cardflow.actions.base import Action
 from cardflow.chat import choice, spans
 from cardflow.chat.backends import Backend, BackendError
 from cardflow.chat.facts import fact_lines
-from cardflow.chat.grounding import ground, reference
+from cardflow.chat.grounding import ground
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -254,10 +254,8 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
             return Decision(kind, chosen.name if chosen else "", {}, label == choice.QUESTION,
                             tuple(choice.said(system, text)), time.perf_counter() - started, 0)
         allowed = [chosen]  # the prompt still lists every action: its prefix is the one cached
-        fixed = _fixed_values(chosen, _names_for(chosen, app_name, names))
-        if fixed is not None:
-            return await _scored_call(backend, ctx, text, actions, chosen, fixed, app_name, profile_id, names,
-                                      started)
+        if _row_only(chosen, _names_for(chosen, app_name, names)):
+            return await _row_call(ctx, text, actions, chosen, app_name, profile_id, names, started)
     messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
     schema = call_schema(allowed, app_name, names, spoken=not scored)
     options = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS}
@@ -279,40 +277,23 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     return made("chat") if action is None or params is None else made("action", action.name, params)
 
 
-def _fixed_values(action: Action, names: Sequence[str]) -> dict[str, list[Any]] | None:
-    """The candidates of each value when all of the chosen action's values are a row or a fixed choice.
+def _row_only(action: Action, names: Sequence[str]) -> bool:
+    """Whether all the chosen action needs is one of the rows shown (a delete, a get).
 
-    Then nothing needs writing: the row is the one the message names (grounding.py) and each other
-    value is scored among its few candidates, which is ~30 generated tokens less (~0.6 s here).
+    Then nothing needs writing: the row is the one the message names (grounding.py), ~30 generated
+    tokens (~0.6 s here) less. (Scoring a toggle's true/false the same way got "mark the kitchen as
+    done" wrong where the model's own call left it out and flipped it: booleans are still written.)
     """
-    out: dict[str, list[Any]] = {}
-    for key, sub in _small(action.params, names, chosen=True)["properties"].items():
-        if key == "item" and "enum" in sub:
-            continue
-        if sub.get("type") == "boolean":
-            out[key] = [True, False]
-        elif "enum" in sub and key != "item":
-            out[key] = list(sub["enum"])
-        else:
-            return None
-    return out
+    props = _small(action.params, names, chosen=True)["properties"]
+    return list(props) == ["item"] and "enum" in props["item"]
 
 
-async def _scored_call(backend: Backend, ctx: Context, text: str, actions: Sequence[Action], chosen: Action,
-                       fixed: dict[str, list[Any]], app_name: str, profile_id: int, names: Sequence[str],
-                       started: float) -> Decision:
-    """The chosen action's call without generating it: its row from the user's words, its values scored."""
+async def _row_call(ctx: Context, text: str, actions: Sequence[Action], chosen: Action, app_name: str,
+                    profile_id: int, names: Sequence[str], started: float) -> Decision:
+    """The chosen action's call without generating it: its row from the user's words."""
     messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
     shown = _names_for(chosen, app_name, names)
-    raw: dict[str, Any] = {}
-    if "item" in chosen.params.get("properties", {}):
-        raw["item"] = reference("", shown, text) or ""
-    try:
-        for key, values in fixed.items():
-            raw[key] = await spans.pick_value(backend, messages, chosen.name, raw, key, values)
-    except BackendError:
-        raw = {}
-    params = ground(raw, chosen.params, text, shown) if raw or not fixed else None
+    params = ground({"item": ""}, chosen.params, text, shown)
     kind, name = ("action", chosen.name) if params is not None else ("chat", "")
     return Decision(kind, name, params or {}, False, tuple(messages), time.perf_counter() - started, 0)
 
@@ -348,7 +329,8 @@ async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app
                                     rows(ctx, app_name, profile_id)[:MAX_ROWS])
         try:  # the scorer's prompts and the calibration prior, computed before the first message
             await choice.choose(backend, system, choice.NEUTRAL, offerable(offered), app_name)
-            await backend.score(messages, "", ["{"])  # the arguments prompt, which values are scored after
+            scorer: Any = backend  # supports_scoring: it has score()
+            await scorer.score(messages, "", ["{"])  # the arguments prompt, which new names are scored after
         except BackendError:
             return
     try:

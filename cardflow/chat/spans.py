@@ -62,14 +62,3 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     scores = await backend.score(messages, before, options, per_token=True)
     return max(zip(found, scores, strict=True), key=lambda pair: pair[1])[0]
 
-
-async def pick_value(backend: Any, messages: list[dict[str, str]], action: str, params: dict[str, Any], key: str,
-                     values: Sequence[Any]) -> Any:
-    """Which of a few fixed values (true or false, an enum's) the model finds likeliest as ``params[key]``.
-
-    Scored inside the call as the prompt's examples write it, like a stretch; the likeliest wins.
-    """
-    shown = json.dumps({"intent": "request", "action": action, "params": {**params, key: MARK}}, ensure_ascii=False)
-    before, _, after = shown.partition(json.dumps(MARK))
-    scores = await backend.score(messages, before, [json.dumps(v, ensure_ascii=False) + after for v in values])
-    return max(zip(values, scores, strict=True), key=lambda pair: pair[1])[0]

@@ -251,18 +251,18 @@ def test_actions_a_chat_line_cannot_carry_are_not_offered_to_the_assistant(ctx):
         assert action is not None and action.chat is False and action.app == "hello"
 
 
-def test_a_call_of_rows_and_fixed_values_is_scored_not_written(ctx):
-    # A toggle is a row (named by the words) and true or false (scored): no generation at all.
-    backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}},
-                     [json.dumps({"params": {"done": False}})])
-    decision = decide_with(ctx, backend, "water the plants is not done")
-    assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
-    assert backend.options == []  # nothing was generated
-    assert backend.valued[-1] == ["true}}", "false}}"]
-    # A delete is only its row.
+def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
+    # A delete is only its row, the one the words name: no generation at all.
     backend = Scorer({"N/A": {}, "scrap call Bob": {"tasks.delete": 0.0}})
     decision = decide_with(ctx, backend, "scrap call Bob")
     assert (decision.action, decision.params, backend.options) == ("tasks.delete", {"item": "call Bob"}, [])
     # Naming no row: nothing to act on, so it is chat.
     backend = Scorer({"N/A": {}, "scrap the boat": {"tasks.delete": 0.0}})
     assert decide_with(ctx, backend, "scrap the boat").kind == "chat"
+    # A toggle's true or false is still written by the model.
+    backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.toggle",
+                                  "params": {"item": "water the plants", "done": False}})])
+    decision = decide_with(ctx, backend, "water the plants is not done")
+    assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
+    assert len(backend.options) == 1

@@ -255,7 +255,7 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
                             tuple(choice.said(system, text)), time.perf_counter() - started, 0)
         allowed = [chosen]  # the prompt still lists every action: its prefix is the one cached
         if _row_only(chosen, _names_for(chosen, app_name, names)):
-            return await _row_call(ctx, text, actions, chosen, app_name, profile_id, names, started)
+            return _row_call(text, chosen, _names_for(chosen, app_name, names), choice.said(system, text), started)
     messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
     schema = call_schema(allowed, app_name, names, spoken=not scored)
     options = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS}
@@ -288,14 +288,15 @@ def _row_only(action: Action, names: Sequence[str]) -> bool:
     return list(props) == ["item"] and "enum" in props["item"]
 
 
-async def _row_call(ctx: Context, text: str, actions: Sequence[Action], chosen: Action, app_name: str,
-                    profile_id: int, names: Sequence[str], started: float) -> Decision:
-    """The chosen action's call without generating it: its row from the user's words."""
-    messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
-    shown = _names_for(chosen, app_name, names)
+def _row_call(text: str, chosen: Action, shown: Sequence[str], said: list[dict[str, str]],
+              started: float) -> Decision:
+    """The chosen action's call without generating it: its row from the user's words.
+
+    ``said`` is what the model was shown (the choice's prompt): nothing else was sent.
+    """
     params = ground({"item": ""}, chosen.params, text, shown)
     kind, name = ("action", chosen.name) if params is not None else ("chat", "")
-    return Decision(kind, name, params or {}, False, tuple(messages), time.perf_counter() - started, 0)
+    return Decision(kind, name, params or {}, False, tuple(said), time.perf_counter() - started, 0)
 
 
 async def _stretches(backend: Backend, messages: list[dict[str, str]], action: Action, raw: dict[str, Any],

@@ -60,3 +60,12 @@ def test_more_heads_than_fit_evict_the_oldest_and_still_score(scorer):
     assert kept + scorer_module.N_BATCH <= scorer_module.N_CTX
     with pytest.raises(ValueError):
         scorer.score([("", "hello")])
+
+
+def test_a_users_text_is_plain_words_even_when_it_spells_a_special_token(scorer):
+    spelled = "hi<|im_end|>"
+    assert scorer.tokens(spelled, special=False) != scorer.tokens(spelled)
+    head = HEADS[2]
+    plain = scorer.score([(head, spelled)])[0]
+    as_template = scorer.score([(head, "hi")], tail="<|im_end|>")[0]
+    assert math.isfinite(plain) and plain != pytest.approx(as_template, abs=1e-3)

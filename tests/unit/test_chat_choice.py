@@ -49,14 +49,12 @@ class Scorer(ScriptedBackend):
         self.table, self.fail = table, fail
         self.scored: list[str] = []
         self.expected: list[list[str]] = []
-        self.valued: list[list[str]] = []
         self.options: list[dict] = []
 
     async def score(self, messages, lead, options, per_token=False):
         if self.fail:
             raise BackendError("the model is gone")
         if lead.startswith('{"intent"'):  # spans.py: the value the canned reply wrote scores best
-            self.valued.append(options)
             params = json.loads(self.replies[-1]).get("params", {})
             said = [json.dumps(v)[1:] if isinstance(v, str) else json.dumps(v) for v in params.values()]
             return [0.0 if any(o.startswith(s) for s in said) else -10.0 for o in options]
@@ -256,6 +254,7 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
     backend = Scorer({"N/A": {}, "scrap call Bob": {"tasks.delete": 0.0}})
     decision = decide_with(ctx, backend, "scrap call Bob")
     assert (decision.action, decision.params, backend.options) == ("tasks.delete", {"item": "call Bob"}, [])
+    assert decision.messages[-1] == {"role": "user", "content": "scrap call Bob"}  # what the model was shown
     # Naming no row: nothing to act on, so it is chat.
     backend = Scorer({"N/A": {}, "scrap the boat": {"tasks.delete": 0.0}})
     assert decide_with(ctx, backend, "scrap the boat").kind == "chat"

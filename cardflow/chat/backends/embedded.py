@@ -177,15 +177,18 @@ class EmbeddedBackend(Backend):
 
     def _score_turns(self, contexts: list[Messages], text: str) -> list[float]:
         scorer = self._load_scorer()
-        pairs = []
+        pairs, tails = [], set()
         for messages in contexts:
             # The template around a user turn, split where its text goes: the text and the end of
             # its turn are scored, so "the message ends here" counts too. The heads stay the same
             # from message to message, so the scorer keeps them evaluated.
             whole = self._format(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt
             head, _, tail = whole.partition(TURN_MARK)
-            pairs.append((head, text + tail))
-        return scorer.score(pairs)
+            pairs.append((head, text))
+            tails.add(tail)
+        if len(tails) > 1:  # one template, so one end of turn; anything else is a bug worth seeing
+            raise BackendError("The chat template ends a user turn in more than one way.")
+        return scorer.score(pairs, tail=tails.pop() if tails else "")
 
     async def score(self, messages: Messages, lead: str, options: list[str], *,
                     per_token: bool = False) -> list[float]:

@@ -52,8 +52,8 @@ class BatchScorer:
             self._batch = None
         self._ctx.close()
 
-    def tokens(self, text: str) -> list[int]:
-        return list(self._llm.tokenize(text.encode(), add_bos=False, special=True))
+    def tokens(self, text: str, *, special: bool = True) -> list[int]:
+        return list(self._llm.tokenize(text.encode(), add_bos=False, special=special))
 
     def _decode(self, items: Sequence[tuple[int, int, int, bool]]) -> None:
         """(token, position, sequence, wants logits) for each token, in chunks of the batch size."""
@@ -106,10 +106,15 @@ class BatchScorer:
         self._used.append(best)
         return best
 
-    def score(self, pairs: Sequence[tuple[str, str]], *, per_token: bool = False) -> list[float]:
-        """log P(text | head) for each (head, text), summed over the text's tokens (or their mean)."""
+    def score(self, pairs: Sequence[tuple[str, str]], *, tail: str = "", per_token: bool = False) -> list[float]:
+        """log P(text + tail | head) for each (head, text), summed over the tokens (or their mean).
+
+        A text is read as plain words: a user who types "<|im_end|>" gets those characters, not the
+        template's token. The ``tail`` (the template's end of a turn) is read with its special tokens.
+        """
         import numpy as np
 
+        ending = self.tokens(tail) if tail else []
         heads: dict[str, tuple[int, list[int]]] = {}  # head -> (slot, its tokens), for this call
         jobs: list[tuple[int, list[int], int, list[int]]] = []  # (slot, head tokens, pair index, text tokens)
         for index, (head, text) in enumerate(pairs):
@@ -120,7 +125,7 @@ class BatchScorer:
                 # The last token is decoded with each text, whose first token its logits predict.
                 heads[head] = (self._keep(whole[:-1], {slot for slot, _ in heads.values()}), whole)
             slot, whole = heads[head]
-            jobs.append((slot, whole, index, self.tokens(text)))
+            jobs.append((slot, whole, index, self.tokens(text, special=False) + ending))
         out = [0.0] * len(pairs)
         room = max(1, min(N_CTX - sum(map(len, self._slots)) - 1, N_BATCH))
         while jobs:

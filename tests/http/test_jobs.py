@@ -28,6 +28,9 @@ def test_simulation_runs_persists_progress_and_publishes(client, app):
     job = ctx.jobs.get(1)
     detail = json.loads(job.detail)
     assert job.progress == 100 and detail["log"][-1] == "tick 3/3" and detail["completions"] == 1
+    # The end event is published just after the commit that marks the job done, so this thread can
+    # read "done" a moment before it is sent: wait for it rather than race it.
+    assert wait_for(lambda: "job-1-end" in [e.name for e in ctx.events._recent])
     names = [e.name for e in ctx.events._recent]
     assert names.count("job-1") >= 3 and "job-1-end" in names
 

@@ -10,6 +10,7 @@ from loguru import logger
 from starlette.middleware import Middleware
 from starlette.staticfiles import StaticFiles
 
+from cardflow.access_log import AccessLog, RequestLogMiddleware
 from cardflow.actions import ActionRegistry
 from cardflow.backup import BackupScheduler
 from cardflow.batch.live import install_batches
@@ -18,7 +19,7 @@ from cardflow.chat.routes import add_chat_routes
 from cardflow.chat.service import ChatService
 from cardflow.config import Settings
 from cardflow.db import Database
-from cardflow.devtools import RequestLogMiddleware, print_state_tables
+from cardflow.devtools import print_state_tables
 from cardflow.errors import exception_handlers
 from cardflow.events import Broadcaster
 from cardflow.jobs import JobManager
@@ -38,18 +39,20 @@ def build_app(settings: Settings) -> FastHTML:
     events = Broadcaster()
     jobs = JobManager(db, events, renderer=job_progress)
     backups = BackupScheduler(db, settings.data_dir / "backups")
+    access_log = AccessLog(settings.log_dir / "access.log")
     app = FastHTML(
         default_hdrs=False,  # FastHTML's defaults load htmx from a CDN; we serve our own copies
         sess_cls=None,
         secret_key=secrets.token_hex(16),  # no sessions are used; this keeps FastHTML from writing .sesskey
         exception_handlers=exception_handlers(),
         middleware=[
-            Middleware(RequestLogMiddleware, settings=settings, dump_state=lambda: print_state_tables(db)),
+            Middleware(RequestLogMiddleware, settings=settings, log=access_log,
+                       dump_state=lambda: print_state_tables(db)),
             Middleware(SecurityMiddleware, settings=settings),
             Middleware(PageProfileMiddleware),
         ],
         on_startup=[jobs.recover, backups.start],
-        on_shutdown=[jobs.shutdown, events.close, backups.stop],
+        on_shutdown=[jobs.shutdown, events.close, backups.stop, access_log.flush],
         title="Cardflow",
     )
     ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),

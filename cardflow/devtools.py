@@ -1,26 +1,21 @@
-"""Developer comfort: logs to console and a rotating file, a request log, a route table, a banner."""
+"""Developer comfort: logs to console and a rotating file, a route table, a banner. The request log is access_log.py."""
 
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 from rich.console import Console
 from rich.table import Table
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cardflow.access_log import SECRET_WORDS
 from cardflow.config import Settings
 
 if TYPE_CHECKING:
     from cardflow.db import Database
 
 console = Console(stderr=True)
-
-# Values under these keys never reach a log line (tokens, API keys).
-SECRET_WORDS = ("token", "api_key", "apikey", "password", "secret")
 
 
 def setup_logging(settings: Settings) -> None:
@@ -31,48 +26,6 @@ def setup_logging(settings: Settings) -> None:
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     logger.add(settings.log_dir / "cardflow.log", level="DEBUG", rotation="5 MB", retention=5,
                enqueue=False, encoding="utf-8", backtrace=False, diagnose=False)
-
-
-def redact_query(query: str) -> str:
-    if not query:
-        return ""
-    parts = []
-    for pair in query.split("&"):
-        name, sep, _ = pair.partition("=")
-        parts.append(f"{name}=***" if sep and any(w in name.lower() for w in SECRET_WORDS) else pair)
-    return "?" + "&".join(parts)
-
-
-class RequestLogMiddleware:
-    """Logs method, path, status and milliseconds; with --debug, the state tables after each write."""
-
-    def __init__(self, app: ASGIApp, settings: Settings, dump_state: Callable[[], None] | None = None) -> None:
-        self.app = app
-        self.settings = settings
-        self.dump_state = dump_state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            ms = (time.perf_counter() - start) * 1000
-            path = scope["path"] + redact_query(scope.get("query_string", b"").decode("latin-1"))
-            if not scope["path"].startswith("/static/"):
-                logger.info(f"{scope['method']} {path} {status} {ms:.1f}ms")
-            if self.settings.debug and self.dump_state and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
-                self.dump_state()
 
 
 def print_state_tables(db: Database) -> None:

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from cardflow import csv_safe
 from cardflow.batch.schema import Batch, BatchRow
 from cardflow.batch.store import Counts
 from cardflow.steps import Step
@@ -85,7 +86,8 @@ def export_csv(steps: list[Step], reports: list[RowReport]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["key", "status", "step", "message", *[s.id for s in steps]])
     for r in reports:
-        writer.writerow([r.key, r.status, r.step, r.message, *[r.values[s.id] for s in steps]])
+        # Keys and values are the user's words: a spreadsheet must show "=1+1", not compute it.
+        writer.writerow(csv_safe.row([r.key, r.status, r.step, r.message, *[r.values[s.id] for s in steps]]))
     return out.getvalue()
 
 

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cardflow import csv_safe
 from cardflow.linkgraph.graphdata import links_table
 from cardflow.linkgraph.ingest import MEMORY_LIMIT, THREADS, dead_end_sql, orphan_sql
 
@@ -103,11 +104,19 @@ CsvPath = str | os.PathLike[str] | None
 
 def copy_csv(con: duckdb.DuckDBPyConnection, sql: str, path: CsvPath) -> None:
     """Write a query's whole answer to ``path`` as CSV with a header (nothing when ``path`` is None).
-    COPY writes a file, not the database, so it works on the read-only connection."""
+    COPY writes a file, not the database, so it works on the read-only connection. Text columns
+    are guarded against running as spreadsheet formulas (csv_safe.py): a site's page types are
+    its own words."""
     if path is None:
         return
+    shape = con.execute(f"DESCRIBE ({sql})").fetchall()
+    columns = []
+    for name, kind, *_ in shape:
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        columns.append(f"{csv_safe.sql_cell(quoted)} AS {quoted}" if kind == "VARCHAR" else quoted)
     target = os.fspath(path).replace("'", "''")
-    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"')")
+    con.execute(f"COPY (SELECT {', '.join(columns)} FROM ({sql})) TO '{target}' "
+                "(FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"')")
 
 
 def by_segment(con: duckdb.DuckDBPyConnection, where: str, value: str = "count(*)") -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cardflow import csv_safe
 from cardflow.linkgraph import analysis as a
 from cardflow.linkgraph import ranking as r
 
@@ -89,7 +90,7 @@ def _write_rows(path: Path, columns: list[str], rows: list[list[Any]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(columns)
-        w.writerows(rows)
+        w.writerows(csv_safe.rows(rows))  # a site's own words must not run as spreadsheet formulas
 
 
 def _table(res: a.Analysis, columns: list[str]) -> tuple[list[dict[str, Any]], int]:

@@ -220,3 +220,13 @@ def test_the_grid_reload_brings_the_batch_list_up_to_date(client):
     assert listed is not None and 'hx-swap-oob="true"' in listed.group(0)
     assert "<td>done</td>" in listed.group(0) and "2 done" in listed.group(0)
     assert "running" not in listed.group(0)
+
+
+def test_the_export_never_hands_a_spreadsheet_a_formula(client):
+    start(client, 'key,name\nada,"=HYPERLINK(""http://evil.test"",""x"")"\nbob,-3\n')
+    wait_done(client)
+    lines = list(csv.DictReader(io.StringIO(client.get("/hello/batch/1/export").text)))
+    assert lines[0]["name"] == "'=HYPERLINK(\"http://evil.test\",\"x\")"  # shown as text, not run
+    assert lines[1]["name"] == "-3"  # a number stays a number
+    state = client.app.state.ctx.pipulate.read_state("ada")
+    assert state["name"]["name"] == '=HYPERLINK("http://evil.test","x")'  # only the download is guarded

@@ -12,7 +12,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 
 help:
 	@echo "make run    - create .venv, install, serve http://127.0.0.1:5001 (embedded LLM builds in the background)"
-	@echo "make test   - install dev/test deps (and Debian's chromium if missing), run every test"
+	@echo "make test   - install dev/test deps (and Debian's chromium if missing), run every test (TEST_WORKERS=2)"
 	@echo "make bench  - run the benchmarks"
 	@echo "make lint   - ruff and mypy (strict on cardflow/)"
 	@echo "make clean  - remove .venv and caches (never your data dir)"
@@ -56,8 +56,20 @@ run: $(CORE_STAMP)
 	@scripts/install-llm.sh $(PY) --background
 	$(VENV)/bin/cardflow serve $(ARGS)
 
-test: $(DEV_STAMP) system-deps llm
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The suite runs in TEST_WORKERS processes (pytest-xdist, one test file per process at a time;
+# TEST_WORKERS=0 runs it in one process). On a first run llama.cpp builds in the background, at
+# low priority, while every test that does not need the model runs; the `model` tests run once
+# it is built. CARDFLOW_TESTS_NEED_MODEL makes an unmarked test that needs the model fail loudly
+# instead of skipping (tests/needs_model.py). Exit status 5 is pytest's "no test selected", which
+# a PYTEST_ARGS subset may well give for one of the two passes.
+TEST_WORKERS ?= 2
+PYTEST := CARDFLOW_TESTS_NEED_MODEL=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+test: $(DEV_STAMP) system-deps
+	@scripts/install-llm.sh $(PY) --background
+	$(PYTEST) -m "not model" $(PYTEST_ARGS) || [ $$? = 5 ]
+	@scripts/install-llm.sh $(PY)
+	$(PYTEST) -m model $(PYTEST_ARGS) || [ $$? = 5 ]
 
 bench: $(DEV_STAMP) llm
 	$(PY) bench/run.py

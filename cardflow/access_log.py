@@ -1,22 +1,19 @@
-"""The request log: one line per request, to the console and ``<data dir>/logs/access.log``.
+"""The request log: one line per request, to the console and ``<data dir>/logs/cardflow.log``.
 
-Requests are the one log that runs at the request rate, so they skip loguru. A loguru record
-(frame lookup, timestamps, thread and process data, then formatting once per sink) was about a
-quarter of the server's CPU on a 0.3 ms partial. Here a line is formatted once and appended to a
-buffer. The buffer is written out a quarter-second later, in one write per destination, from the
-event loop (or at once when no loop is running). A server error (status 500 and up) also goes to
-loguru, so it sits in ``cardflow.log`` beside its traceback.
+Requests are the one log written at the request rate. A loguru record per request (frame lookup,
+timestamps, thread and process data, then formatting once per sink) was about a quarter of the
+server's CPU on a 0.3 ms partial. Here a line is formatted once and appended to a buffer; a
+tenth of a second later the buffer goes to loguru as one raw record, so its sinks (the console,
+the rotating file) get every line of that moment in one write, in order with the other messages.
+A server error (status 500 and up) is logged at once, as a warning.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import TextIO
 
 from loguru import logger
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,9 +22,7 @@ from cardflow.config import Settings
 
 # Values under these keys never reach a log line (tokens, API keys).
 SECRET_WORDS = ("token", "api_key", "apikey", "password", "secret")
-FLUSH_AFTER = 0.25  # seconds a line may wait before it is written
-ROTATE_AT = 5 * 1024 * 1024  # bytes, as cardflow.log
-KEEP = 5  # rotated files kept: access.log.1 … access.log.5
+FLUSH_AFTER = 0.1  # seconds a line may wait before it is written
 
 
 def redact_query(query: str) -> str:
@@ -41,11 +36,9 @@ def redact_query(query: str) -> str:
 
 
 class AccessLog:
-    """Buffered request lines, written to a console stream and a size-rotated file."""
+    """Request lines, buffered and handed to loguru together."""
 
-    def __init__(self, path: Path, console: Callable[[], TextIO] | None = lambda: sys.stderr) -> None:
-        self.path = path
-        self.console = console  # looked up at each write: sys.stderr may be replaced (pytest, a daemon)
+    def __init__(self) -> None:
         self._lines: list[str] = []
         self._lock = threading.Lock()
         self._scheduled = False
@@ -61,46 +54,16 @@ class AccessLog:
             if self._scheduled:
                 return
             self._scheduled = True
-        self._schedule()
-
-    def _schedule(self) -> None:
         try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+            asyncio.get_running_loop().call_later(FLUSH_AFTER, self.flush)
+        except RuntimeError:  # no loop (a script, a test): write it now
             self.flush()
-            return
-        loop.call_later(FLUSH_AFTER, self.flush)
 
     def flush(self) -> None:
         with self._lock:
             lines, self._lines, self._scheduled = self._lines, [], False
-        if not lines:
-            return
-        text = "".join(lines)
-        if self.console is not None:
-            try:
-                stream = self.console()
-                stream.write(text)
-                stream.flush()
-            except (OSError, ValueError):  # a closed or broken console must not break serving
-                pass
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self.path.exists() and self.path.stat().st_size + len(text) > ROTATE_AT:
-                self._rotate()
-            with self.path.open("a", encoding="utf-8") as out:
-                out.write(text)
-        except OSError as exc:  # a full disk loses request lines, never a response
-            logger.warning(f"request log not written: {exc}")
-
-    def _rotate(self) -> None:
-        oldest = self.path.with_name(f"{self.path.name}.{KEEP}")
-        oldest.unlink(missing_ok=True)
-        for n in range(KEEP - 1, 0, -1):
-            older = self.path.with_name(f"{self.path.name}.{n}")
-            if older.exists():
-                older.rename(self.path.with_name(f"{self.path.name}.{n + 1}"))
-        self.path.rename(self.path.with_name(f"{self.path.name}.1"))
+        if lines:
+            logger.opt(raw=True).info("".join(lines))
 
 
 class RequestLogMiddleware:
@@ -111,7 +74,7 @@ class RequestLogMiddleware:
         self.app = app
         self.settings = settings
         self.dump_state = dump_state
-        self.log = log or AccessLog(settings.log_dir / "access.log")
+        self.log = log or AccessLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,8 +95,9 @@ class RequestLogMiddleware:
             ms = (time.perf_counter() - start) * 1000
             if not scope["path"].startswith("/static/"):
                 path = scope["path"] + redact_query(scope.get("query_string", b"").decode("latin-1"))
-                self.log.line(scope["method"], path, status, ms)
-                if status >= 500:
+                if status >= 500:  # at once and as a warning, next to the error's own traceback
                     logger.warning(f"{scope['method']} {path} {status} {ms:.1f}ms")
+                else:
+                    self.log.line(scope["method"], path, status, ms)
             if self.settings.debug and self.dump_state and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
                 self.dump_state()

@@ -39,7 +39,7 @@ def build_app(settings: Settings) -> FastHTML:
     events = Broadcaster()
     jobs = JobManager(db, events, renderer=job_progress)
     backups = BackupScheduler(db, settings.data_dir / "backups")
-    access_log = AccessLog(settings.log_dir / "access.log")
+    access_log = AccessLog()
     app = FastHTML(
         default_hdrs=False,  # FastHTML's defaults load htmx from a CDN; we serve our own copies
         sess_cls=None,

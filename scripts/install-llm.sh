@@ -64,7 +64,8 @@ install() {
 if [ "$mode" = --background ]; then
   echo "==> The embedded model is not installed yet: building it in the background (log: $log)."
   echo "    The app starts now; chat uses Ollama if it answers, and the embedded model once the build is done."
-  ( trap 'rm -f "$marker"' EXIT; install ) >"$log" 2>&1 &
+  # At low priority: the app (or make test's first pass) runs meanwhile and should not wait on it.
+  ( trap 'rm -f "$marker"' EXIT; renice -n 10 $BASHPID >/dev/null 2>&1 || true; install ) >"$log" 2>&1 &
   echo $! > "$marker"
   exit 0
 fi

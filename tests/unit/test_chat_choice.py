@@ -13,6 +13,7 @@ from cardflow.chat import choice
 from cardflow.chat.backends import BackendError, ScriptedBackend
 from cardflow.chat.intent import decide
 from cardflow.config import Settings
+from tests.needs_model import require_model
 
 
 def run(coro):
@@ -162,12 +163,11 @@ def test_an_sql_looking_name_is_stored_literally(ctx):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_the_real_model_scores_consistently_with_its_cache():
-    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+    from cardflow.chat.backends import EmbeddedBackend
 
-    available, why = embedded_available()
-    if not available:
-        pytest.skip(why)
+    require_model()
     backend = EmbeddedBackend(idle_timeout=300)
     system = [{"role": "system", "content": choice.system_text("Tasks", "task", ["buy milk", "call Bob"])}]
     options = [" add a task.", " delete a task.", " just chat with them."]
@@ -204,12 +204,11 @@ def test_the_channel_score_is_added_and_primed_with_the_apps_own_examples(ctx):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_the_real_model_scores_a_message_against_each_expectation():
-    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+    from cardflow.chat.backends import EmbeddedBackend
 
-    available, why = embedded_available()
-    if not available:
-        pytest.skip(why)
+    require_model()
     backend = EmbeddedBackend(idle_timeout=300)
     system = choice.system_text("Tasks", "task", ["buy milk", "call Bob"])
     contexts = [[{"role": "system", "content": f"{system} {choice.ASKED} {what}."}]

@@ -11,6 +11,7 @@ from cardflow.app import build_app
 from cardflow.chat.backends import ScriptedBackend
 from cardflow.chat.intent import build_messages, call_schema, decide, offerable, parse
 from cardflow.config import Settings
+from tests.needs_model import require_model
 
 
 def run(coro):
@@ -202,12 +203,11 @@ def test_parse_takes_only_offered_actions(ctx):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_decide_on_the_real_embedded_model(ctx):
-    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+    from cardflow.chat.backends import EmbeddedBackend
 
-    available, why = embedded_available()
-    if not available:
-        pytest.skip(why)
+    require_model()
     decision = run(decide(ctx, EmbeddedBackend(idle_timeout=300), "add a task to call Alice",
                           ctx.actions.for_app("tasks"), app_name="tasks", profile_id=ctx.current_profile_id(),
                           model=None))

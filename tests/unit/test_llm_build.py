@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs_model import require_model
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "install-llm.sh"
 SKIPPED = ("-DLLAVA_BUILD=OFF", "-DLLAMA_BUILD_TOOLS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF",
@@ -59,8 +61,11 @@ def test_the_users_cmake_args_come_last_and_win(tmp_path):
     assert args[-2:] == ["-DGGML_NATIVE=OFF", "-DGGML_BLAS=ON"]
 
 
+@pytest.mark.model
 def test_the_embedded_backend_offloads_when_llama_can(monkeypatch):
-    llama_cpp = pytest.importorskip("llama_cpp")
+    require_model()
+    import llama_cpp
+
     from cardflow.chat.backends.embedded import gpu_layers
 
     monkeypatch.setattr(llama_cpp, "llama_supports_gpu_offload", lambda: True)

@@ -111,7 +111,7 @@ def test_over_the_step_limit_is_413_and_keeps_nothing(client, data_dir, monkeypa
     ("data.csv", b"", "The file is empty"),
     ("data.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
     ("data.csv.gz", b"a,b\n1,2\n", "not gzip-compressed"),
-    ("data.csv", gzip.compress(b"a,b\n1,2\n"), "gzip-compressed: name it .csv.gz"),
+    ("data.csv", gzip.compress(b"a,b\n1,2\n", mtime=0), "gzip-compressed: name it .csv.gz"),
     ("data.json", b"a,b\n1,2\n", "This is not JSON"),
     ("data.json", b"{\"a\": 1,,,", "not readable as JSON"),
     ("data.csv", b"a,b\n1,2\n3,4,5,6,7\n8\n", "lines do not all have the same columns"),

@@ -190,10 +190,10 @@ def zipped(data: bytes, name: str = "export.csv") -> bytes:
     ("body", "compression"),
     [
         (CSV, "none"),
-        (gzip.compress(CSV), "gzip"),
+        (gzip.compress(CSV, mtime=0), "gzip"),
         (zipped(CSV), "zip"),
-        (gzip.compress(gzip.compress(CSV)), "gzip"),  # a CDN that compressed the .gz again
-        (gzip.compress(CSV[:5]) + gzip.compress(CSV[5:]), "gzip"),  # multi-member gzip
+        (gzip.compress(gzip.compress(CSV, mtime=0), mtime=0), "gzip"),  # a CDN that compressed the .gz again
+        (gzip.compress(CSV[:5], mtime=0) + gzip.compress(CSV[5:], mtime=0), "gzip"),  # multi-member gzip
     ],
 )
 def test_formats(tmp_path, body, compression):
@@ -227,7 +227,7 @@ def test_sniff():
 
 
 @pytest.mark.parametrize(
-    "body", [b"\x1f\x8b\x08\x00garbage-not-deflate", gzip.compress(CSV * 50)[:-20], b"PK\x03\x04broken"]
+    "body", [b"\x1f\x8b\x08\x00garbage-not-deflate", gzip.compress(CSV * 50, mtime=0)[:-20], b"PK\x03\x04broken"]
 )
 def test_damaged_archive_leaves_nothing(tmp_path, body):
     with pytest.raises(DownloadError, match="damaged"):

@@ -39,13 +39,14 @@ cmake_args() {
 }
 
 if [ "$mode" = --print-cmake-args ]; then cmake_args; exit 0; fi
-if installed; then exit 0; fi
+# A build under way is waited for before anything else: pip writes the package's metadata before
+# it has finished writing (and byte-compiling) its files, so "installed" can be true too early.
 if [ -f "$marker" ] && kill -0 "$(cat "$marker" 2>/dev/null)" 2>/dev/null; then
   echo "==> The embedded model is still being installed (log: $log)"
   [ "$mode" = --background ] && exit 0
-  while kill -0 "$(cat "$marker")" 2>/dev/null; do sleep 5; done
-  installed && exit 0
+  while kill -0 "$(cat "$marker" 2>/dev/null)" 2>/dev/null; do sleep 2; done
 fi
+if installed; then exit 0; fi
 
 install() {
   echo "==> Building llama-cpp-python $LLAMA_VERSION from source for the embedded model."

@@ -78,3 +78,29 @@ def test_the_flake_uses_the_same_detection():
     text = (ROOT / "flake.nix").read_text()
     assert "nvidia-smi >/dev/null 2>&1" in text and "scripts/install-llm.sh" in text
     assert os.access(SCRIPT, os.X_OK)
+
+
+def test_a_build_under_way_is_waited_for_even_when_the_package_already_looks_installed(tmp_path):
+    # pip writes the package's metadata before it has finished installing its files, so "installed"
+    # can answer yes while the background build is still at work; make test's second pass must wait.
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    calls = tmp_path / "calls"
+    fake_python = venv / "bin" / "python"
+    fake_python.write_text(f"#!{shutil.which('bash')}\necho \"$*\" >> {calls}\nexit 0\n")  # "installed": yes
+    fake_python.chmod(0o755)
+    finished = tmp_path / "finished"
+    build = subprocess.Popen([shutil.which("bash"), "-c", f"read -t 20 line; touch {finished}"],
+                             stdin=subprocess.PIPE, text=True)
+    (venv / "llm-installing").write_text(str(build.pid))
+    script = subprocess.Popen([str(SCRIPT), str(fake_python)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert "still being installed" in script.stdout.readline()  # it found the build and waits on it
+        assert script.poll() is None
+        build.communicate("go\n", timeout=20)  # the build ends
+        assert script.wait(timeout=30) == 0
+    finally:
+        build.kill()
+        script.kill()
+    assert finished.exists()
+    assert "-m pip" not in calls.read_text()  # nothing was built a second time

@@ -60,6 +60,7 @@ def build_app(settings: Settings) -> FastHTML:
     app.state.ctx = ctx
     ctx.chat = ChatService(ctx)
     ctx.actions = ActionRegistry(ctx)
+    ctx.actions.on_change.append(ctx.chat.after_change)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     registry = load_plugins(ctx)
     ctx.actions.collect()

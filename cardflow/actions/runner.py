@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
@@ -38,6 +39,9 @@ class ActionRegistry:
         self.ctx = ctx
         self._actions: dict[str, Action] = {}
         self.errors: list[str] = []
+        # Told of every run that changed something, after it is durable (the chat re-reads the rows).
+        # A listener that raises is logged; the change it was told of stands.
+        self.on_change: list[Callable[[Call], None]] = []
 
     # -- declaring -------------------------------------------------------------------------
     def add(self, action: Action) -> None:
@@ -119,6 +123,12 @@ class ActionRegistry:
         else:
             with self.ctx.db.transaction():  # the change and its log row land together or not at all
                 result, log_id = self._apply(call)
+        if call.changes and not action.read_only:
+            for listener in self.on_change:
+                try:
+                    listener(call)
+                except Exception:
+                    logger.exception(f"on_change listener failed after {action.name}")
         return Outcome(action.name, result, call.summary, call.changes, log_id)
 
     def _apply(self, call: Call) -> tuple[Any, int | None]:

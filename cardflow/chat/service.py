@@ -34,6 +34,7 @@ BASE_PROMPT = (
 )
 STOPPED = "*(stopped)*"  # appended to a reply the user stopped; not model text
 TONES = ("friendly and concise", "formal", "playful", "terse")
+REWARM_AFTER = 1.5  # seconds without a change by the user before the open app is warmed again
 
 
 def installing_marker() -> Path:
@@ -49,6 +50,7 @@ class ChatService:
         self._key: tuple[str, str | None] | None = None
         self._lock = asyncio.Lock()
         self._warming: asyncio.Task[None] | None = None
+        self._rewarm: asyncio.TimerHandle | None = None
 
     # -- settings ---------------------------------------------------------------------------
     @property
@@ -183,6 +185,28 @@ class ChatService:
         self._warming = loop.create_task(warm(self.ctx, backend, self.ctx.actions.for_app(app_name),
                                               app_name=app_name, model=self.model(), profile_id=profile_id),
                                          name=f"warm-{app_name}")
+
+    def after_change(self, call: Any) -> None:
+        """A change by the user (the page, MCP, the CLI): warm the open app again once they pause.
+
+        The scorer keeps prompts that list the app's rows, so rows changed outside the chat cost the
+        next message a re-evaluation (about half a second here) unless it is done beforehand. The
+        assistant's own changes are warmed at once (acting.py); the user's come in bursts (ticking
+        five tasks), so the warm waits for REWARM_AFTER seconds without a change.
+        """
+        if call.actor == "assistant" or self._backend is None or not self._backend.needs_intent_pass:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._rewarm is not None:
+            self._rewarm.cancel()
+        self._rewarm = loop.call_later(REWARM_AFTER, self._warm_open_app)
+
+    def _warm_open_app(self) -> None:
+        self._rewarm = None
+        self.warm(str(self.store.get("last_app_choice", "home")))
 
     # -- prompt -----------------------------------------------------------------------------
     def system_prompt(self, app_name: str | None = None, extra: str = "") -> str:

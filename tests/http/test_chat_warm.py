@@ -60,3 +60,44 @@ def test_a_backend_without_an_intent_pass_is_not_warmed(client, app):
     client.get("/hello")
     time.sleep(0.3)
     assert calls == []
+
+
+def test_the_users_own_changes_warm_the_open_app_once_they_pause(client, app, monkeypatch):
+    from cardflow.chat import service
+
+    monkeypatch.setattr(service, "REWARM_AFTER", 60.0)  # the pause is ended by hand below, not by a clock
+    chat = app.state.ctx.chat
+    backend = DecidingBackend()
+    chat._backend = backend
+    client.get("/tasks")
+    assert wait_for(lambda: backend.sent)  # the switch's own warm
+    assert wait_for(lambda: chat._warming is not None and chat._warming.done())
+    backend.sent.clear()
+    for name in ("buy milk", "call Bob", "water the plants"):  # a burst of clicks
+        assert client.post("/tasks/insert", data={"name": name}, headers={"HX-Request": "true"}).status_code == 200
+    pending = chat._rewarm
+    assert pending is not None and backend.sent == []  # one warm waits for the pause; none ran yet
+    pending.cancel()
+    client.portal.call(chat._warm_open_app)  # the pause is over
+    assert wait_for(lambda: backend.sent), "the change did not warm the open app"
+    assert len(backend.sent) == 1 and "tasks.add" in backend.sent[0][0]["content"]
+    assert chat._rewarm is None
+
+
+def test_the_assistants_own_changes_and_reads_schedule_no_second_warm(client, app):
+    chat = app.state.ctx.chat
+    chat._backend = DecidingBackend()
+    ctx = app.state.ctx
+    client.portal.call(lambda: ctx.actions.run("tasks.add", {"name": "from chat"}, actor="assistant"))
+    client.portal.call(lambda: ctx.actions.run("tasks.list", {}, actor="ui"))  # a read changes nothing
+    assert chat._rewarm is None
+    client.portal.call(lambda: ctx.actions.run("tasks.add", {"name": "from MCP"}, actor="mcp"))
+    assert chat._rewarm is not None
+    chat._rewarm.cancel()
+
+
+def test_no_warm_is_scheduled_for_a_backend_without_an_intent_pass(client, app):
+    chat = app.state.ctx.chat
+    chat._backend = ScriptedBackend(["ok"])
+    client.post("/tasks/insert", data={"name": "x"}, headers={"HX-Request": "true"})
+    assert chat._rewarm is None

@@ -227,3 +227,18 @@ def test_undo_of_workflow_steps(ctx: Any) -> None:
     assert run(ctx, "hello.state", {"key": "k"}).result["steps"][0]["value"] == "Ada"
     activity = run(ctx, "activity.list", {"actor": "cli"}).result["entries"]
     assert activity[0]["action"] == "activity.undo"
+
+
+def test_change_listeners_hear_changes_only_and_cannot_undo_them(ctx: Any) -> None:
+    heard: list[tuple[str, str]] = []
+
+    def broken(call: Call) -> None:
+        raise RuntimeError("a listener that fails")
+
+    ctx.actions.on_change[:0] = [lambda call: heard.append((call.action.name, call.actor)), broken]
+    run(ctx, "tasks.add", {"name": "heard"}, actor="mcp")
+    run(ctx, "tasks.list")  # a read
+    with pytest.raises(Problem):
+        run(ctx, "tasks.delete", {"id": 999})  # a refusal
+    assert heard == [("tasks.add", "mcp")]
+    assert [t.name for t in ctx.registry.by_name("tasks").items(ctx.current_profile_id())] == ["heard"]

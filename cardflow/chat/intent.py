@@ -321,8 +321,14 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
 
 
 async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app_name: str,
-               model: str | None = None, profile_id: int | None = None) -> None:
-    """Evaluate the fixed prompt prefix once (after an app switch), so the next decision starts from its cache."""
+               model: str | None = None, profile_id: int | None = None, rows_only: bool = False) -> None:
+    """Evaluate the fixed prompt prefix once (after an app switch), so the next decision starts from its cache.
+
+    ``rows_only``: only the rows changed (the app is the same), so only the scorer's prompts, which
+    list them, are read again. The arguments prompt's prefix has not changed, and evaluating it in
+    the main context would push out the chat answer's prompt there (llama.cpp keeps one sequence
+    live; the others wait in its RAM cache).
+    """
     plugin = ctx.registry.by_name(app_name)
     messages = prefix(offerable(offered), plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")))
     if getattr(backend, "supports_scoring", False) and profile_id is not None:
@@ -334,6 +340,8 @@ async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app
             await scorer.score(messages, "", ["{"])  # the arguments prompt, which new names are scored after
         except BackendError:
             return
+    if rows_only:
+        return
     try:
         async for _ in backend.stream(messages, model=model, options={"max_tokens": 1, "temperature": 0}):
             pass

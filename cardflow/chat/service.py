@@ -166,7 +166,7 @@ class ChatService:
                                        plugin.name)
         self.warm(plugin.name)
 
-    def warm(self, app_name: str) -> None:
+    def warm(self, app_name: str, *, rows_only: bool = False) -> None:
         """Evaluate the new app's fixed prompt prefix in the background, so the first message after a
         switch starts from the model's cache. Only for a model already loaded that decides with an
         intent pass (the embedded one): loading weights on a mere page visit would cost more than
@@ -183,7 +183,8 @@ class ChatService:
 
         profile_id = self.ctx.current_profile_id()
         self._warming = loop.create_task(warm(self.ctx, backend, self.ctx.actions.for_app(app_name),
-                                              app_name=app_name, model=self.model(), profile_id=profile_id),
+                                              app_name=app_name, model=self.model(), profile_id=profile_id,
+                                              rows_only=rows_only),
                                          name=f"warm-{app_name}")
 
     def after_change(self, call: Any) -> None:
@@ -206,7 +207,7 @@ class ChatService:
 
     def _warm_open_app(self) -> None:
         self._rewarm = None
-        self.warm(str(self.store.get("last_app_choice", "home")))
+        self.warm(str(self.store.get("last_app_choice", "home")), rows_only=True)
 
     # -- prompt -----------------------------------------------------------------------------
     def system_prompt(self, app_name: str | None = None, extra: str = "") -> str:

@@ -188,13 +188,16 @@ def test_the_embedded_path_runs_the_decision_through_the_registry(data_dir, monk
         assert warming is not None
         client.portal.call(lambda: asyncio.wait([warming]))
         assert len(backend.calls) == 1 and "tasks.add" in backend.calls[0][0]["content"]
-        backend.calls.clear()
+        warm = backend.calls.pop()
         frames = converse(client, "add a task to call Bob")
-        warming = ctx.chat._warming  # the write changed the rows: the prompts are warmed again
+        # The write changed the rows: they are read again in the background, but the fixed prefix is
+        # not evaluated again (it did not change, and the chat's prompt keeps the main context).
+        assert ctx.chat._warming is not warming and ctx.chat._warming is not None
+        warming = ctx.chat._warming
         client.portal.call(lambda: asyncio.wait([warming]))
     assert [t.name for t in ctx.db.tasks()] == ["call Bob"]
     assert receipt_of(frames, "Added task “call Bob”.")
-    decision, warm = backend.calls  # one call decided; the other only evaluated the fixed prefix again
+    (decision,) = backend.calls  # one call decided; it began with the prefix the switch had warmed
     assert "tasks.add" in decision[0]["content"] and decision[: len(warm)] == warm and len(warm) < len(decision)
 
 

@@ -62,25 +62,45 @@ def test_a_backend_without_an_intent_pass_is_not_warmed(client, app):
     assert calls == []
 
 
+class ScoringBackend(DecidingBackend):
+    """Also scores, as the embedded backend does; records the system texts it scored after."""
+
+    supports_scoring = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scored: list[str] = []
+
+    async def score(self, messages, lead, options, *, per_token=False):
+        self.scored.append(messages[0]["content"])
+        return [0.0] * len(options)
+
+    async def score_turns(self, contexts, text):
+        self.scored.extend(c[0]["content"] for c in contexts)
+        return [0.0] * len(contexts)
+
+
 def test_the_users_own_changes_warm_the_open_app_once_they_pause(client, app, monkeypatch):
     from cardflow.chat import service
 
     monkeypatch.setattr(service, "REWARM_AFTER", 60.0)  # the pause is ended by hand below, not by a clock
     chat = app.state.ctx.chat
-    backend = DecidingBackend()
+    backend = ScoringBackend()
     chat._backend = backend
     client.get("/tasks")
-    assert wait_for(lambda: backend.sent)  # the switch's own warm
-    assert wait_for(lambda: chat._warming is not None and chat._warming.done())
+    assert wait_for(lambda: chat._warming is not None and chat._warming.done())  # the switch's own warm
+    assert backend.sent and backend.scored and not any("buy milk" in s for s in backend.scored)
     backend.sent.clear()
+    backend.scored.clear()
     for name in ("buy milk", "call Bob", "water the plants"):  # a burst of clicks
         assert client.post("/tasks/insert", data={"name": name}, headers={"HX-Request": "true"}).status_code == 200
     pending = chat._rewarm
-    assert pending is not None and backend.sent == []  # one warm waits for the pause; none ran yet
+    assert pending is not None and backend.scored == []  # one warm waits for the pause; none ran yet
     pending.cancel()
     client.portal.call(chat._warm_open_app)  # the pause is over
-    assert wait_for(lambda: backend.sent), "the change did not warm the open app"
-    assert len(backend.sent) == 1 and "tasks.add" in backend.sent[0][0]["content"]
+    assert wait_for(lambda: chat._warming is not None and chat._warming.done())
+    assert any("buy milk, call Bob, water the plants" in s for s in backend.scored), backend.scored[:2]
+    assert backend.sent == []  # the fixed prefix did not change: the main context keeps the chat's prompt
     assert chat._rewarm is None
 
 

@@ -46,11 +46,14 @@ class AccessLog:
         self._stamp = ""
 
     def line(self, method: str, path: str, status: int, ms: float) -> None:
-        now = int(time.time())
-        if now != self._second:  # strftime once a second, not once a request
-            self._second, self._stamp = now, time.strftime("%H:%M:%S", time.localtime(now))
+        now = time.time()
+        second = int(now)
+        if second != self._second:  # strftime once a second, not once a request
+            self._second, self._stamp = second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        # The file's own format (loguru's default), so a line of cardflow.log reads the same either way.
+        stamp = f"{self._stamp}.{int((now - second) * 1000):03d} | INFO     |"
         with self._lock:
-            self._lines.append(f"{self._stamp} INFO    {method} {path} {status} {ms:.1f}ms\n")
+            self._lines.append(f"{stamp} {method} {path} {status} {ms:.1f}ms\n")
             if self._scheduled:
                 return
             self._scheduled = True

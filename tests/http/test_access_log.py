@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from cardflow.access_log import AccessLog
 
-LINE = re.compile(r"^\d\d:\d\d:\d\d INFO    (\S+) (\S+) (\d{3}) \d+\.\dms$")
+LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| INFO     \| (\S+) (\S+) (\d{3}) \d+\.\dms$")
 
 
 @pytest.fixture

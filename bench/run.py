@@ -44,6 +44,7 @@ SECTIONS = {
     "graph_firstframe": "bench.graph_firstframe",  # issue 17: the browser view at 50k pages / 200k links
     "preview_rss": "bench.preview_rss",  # issue 18: a 1 GB CSV's data-step preview, peak RSS vs a 1 MB file
     "scorer": "bench.scorer",  # issue 15: the assistant's choice, batched scoring vs one text at a time
+    "chat_rewarm": "bench.chat_rewarm",  # issue 15: the first command after the user's edits, rows re-read or not
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")
 

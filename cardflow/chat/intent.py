@@ -48,6 +48,7 @@ MAX_TEXT = 120  # a new name longer than this is cut by the grammar; the registr
 MAX_ROWS = 30  # rows offered as the choice for "item"; beyond that the item is free text, resolved loosely
 MAX_TOKENS = 100
 INTENTS = ("question", "request", "chat")
+PARAMS = "\x00params\x00"  # where a call's params go, for splitting what is forced around them
 
 
 @dataclass(frozen=True)
@@ -258,14 +259,20 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
             return _row_call(text, chosen, _names_for(chosen, app_name, names), choice.said(system, text), started)
     messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
     schema = call_schema(allowed, app_name, names, spoken=not scored)
-    options = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS}
+    options: dict[str, Any] = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS}
+    head = tail = ""
+    if scored and getattr(backend, "supports_reply_prefix", False) and not allowed[0].read_only:
+        # The grammar allows one intent and one action here, so everything up to the params is
+        # forced: it is given as written, and the model writes only the params.
+        head, tail = _forced(allowed[0])
+        options.update(json_schema=schema["anyOf"][0]["properties"]["params"], reply_prefix=head)
     reply: list[str] = []
     try:
         async for chunk in backend.stream(messages, model=model, options=options):
             reply.append(chunk)
     except BackendError:
         reply = []
-    question, action, raw = parse("".join(reply), allowed)
+    question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
     if scored and action is not None:
         raw = await _stretches(backend, messages, action, raw, text, names)
     params = ground(raw, action.params, text, _names_for(action, app_name, names)) if action else None
@@ -275,6 +282,13 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
                         int(getattr(backend, "last_tokens", 0) or 0))
 
     return made("chat") if action is None or params is None else made("action", action.name, params)
+
+
+def _forced(action: Action) -> tuple[str, str]:
+    """A change's call around its params, as the worked examples write it: (before, after)."""
+    shown = json.dumps({"intent": "request", "action": action.name, "params": PARAMS})
+    before, _, after = shown.partition(json.dumps(PARAMS))
+    return before, after
 
 
 def _row_only(action: Action, names: Sequence[str]) -> bool:

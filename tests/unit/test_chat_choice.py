@@ -264,3 +264,62 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
     decision = decide_with(ctx, backend, "water the plants is not done")
     assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
     assert len(backend.options) == 1
+
+
+class Prefixed(Scorer):
+    """A scorer whose backend writes only what follows the given reply prefix, as the embedded one does."""
+
+    supports_reply_prefix = True
+
+    async def score(self, messages, lead, options, per_token=False):
+        if lead.startswith('{"intent"'):  # spans.py: the value the canned params wrote scores best
+            said = [json.dumps(v)[1:] for v in json.loads(self.replies[-1]).values() if isinstance(v, str)]
+            return [0.0 if any(o.startswith(s) for s in said) else -10.0 for o in options]
+        return await super().score(messages, lead, options, per_token)
+
+
+def test_a_changes_call_is_written_after_its_forced_part(ctx):
+    # One intent and one action are allowed, so the model is given them and writes only the params;
+    # the call is whole again before it is read.
+    table = {"N/A": {}, "rename buy milk to buy oat milk": {"tasks.update": -1.0}}
+    backend = Prefixed(table, [json.dumps({"item": "buy milk", "name": "buy oat milk"})])
+    decision = decide_with(ctx, backend, "rename buy milk to buy oat milk")
+    assert (decision.action, decision.params) == ("tasks.update", {"item": "buy milk", "name": "buy oat milk"})
+    sent = backend.options[-1]
+    assert sent["reply_prefix"] == '{"intent": "request", "action": "tasks.update", "params": '
+    assert sent["json_schema"]["type"] == "object" and set(sent["json_schema"]["properties"]) == {"item", "name"}
+    assert sent["json_schema"]["properties"]["item"]["enum"] == ["buy milk", "call Bob", "water the plants"]
+    # A backend that cannot continue a reply writes the whole call under the whole grammar, as before.
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.update",
+                                         "params": {"item": "buy milk", "name": "buy oat milk"}})])
+    decision = decide_with(ctx, backend, "rename buy milk to buy oat milk")
+    assert decision.params == {"item": "buy milk", "name": "buy oat milk"}
+    assert "reply_prefix" not in backend.options[-1] and "anyOf" in backend.options[-1]["json_schema"]
+
+
+def test_a_broken_continuation_is_chat_not_a_guess(ctx):
+    table = {"N/A": {}, "rename buy milk to buy oat milk": {"tasks.update": -1.0}}
+    backend = Prefixed(table, ['{"item": "buy milk", "na'])  # cut short
+    assert decide_with(ctx, backend, "rename buy milk to buy oat milk").kind == "chat"
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_continues_a_call_under_the_params_grammar():
+    from cardflow.chat.backends import EmbeddedBackend
+
+    require_model()
+    backend = EmbeddedBackend(idle_timeout=300)
+    schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 60}},
+              "required": ["name"], "additionalProperties": False}
+    head = '{"intent": "request", "action": "tasks.add", "params": '
+    messages = [{"role": "system", "content": "Answer with one JSON object."},
+                {"role": "user", "content": "add a task to call Alice"}]
+
+    async def reply() -> str:
+        return "".join([c async for c in backend.stream(messages, options={
+            "reply_prefix": head, "json_schema": schema, "temperature": 0, "max_tokens": 40})])
+
+    written = run(reply())
+    call = json.loads(head + written + "}")  # only the params were written, and they close the call
+    assert call["action"] == "tasks.add" and "alice" in call["params"]["name"].lower()

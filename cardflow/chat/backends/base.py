@@ -6,6 +6,8 @@ Every backend streams plain text chunks from ``stream()``. Failures of any kind 
 Options understood by ``stream(..., options=...)`` (unknown keys go to the backend as-is):
 
 - ``json_schema``: constrain the reply to JSON matching this schema
+- ``reply_prefix``: the reply's first characters, already written; the model continues after them
+  and ``json_schema`` constrains only the continuation (backends with ``supports_reply_prefix``)
 - ``tools``: OpenAI-style tool definitions (backends with ``supports_tools``)
 - ``temperature``, ``max_tokens``
 - ``idle_timeout``: seconds without a chunk before giving up (default 30)
@@ -62,6 +64,9 @@ class Backend(abc.ABC):
     name: ClassVar[str]  # the `llm` setting that selects it; also its entry point name
     supports_tools: ClassVar[bool] = False  # honours options["tools"] (native tool calls)
     supports_grammar: ClassVar[bool] = False  # honours options["json_schema"]
+    # Honours options["reply_prefix"]: text the grammar would force anyway is given, not generated
+    # one token at a time.
+    supports_reply_prefix: ClassVar[bool] = False
     context_chars: ClassVar[int] = DEFAULT_CONTEXT_CHARS  # history budget for the prompt
     # Too small to write commands in free text: gets the grammar-constrained intent pass instead.
     needs_intent_pass: ClassVar[bool] = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import os
 import threading
 import time
@@ -66,6 +67,7 @@ def embedded_available() -> tuple[bool, str]:
 class EmbeddedBackend(Backend):
     name = "embedded"
     supports_grammar = True  # llama.cpp turns a JSON schema into a grammar
+    supports_reply_prefix = True  # the chat template is applied here, so the reply can start pre-written
     context_chars = 5000  # about 3 chars per token: SmolLM2 runs with n_ctx=2048
     needs_intent_pass = True  # 135M parameters cannot be trusted to write commands in free text
     # score() and score_turns(): how likely a continuation or a user's message is, for a calibrated choice
@@ -221,6 +223,22 @@ class EmbeddedBackend(Backend):
             kwargs["response_format"] = {"type": "json_object", "schema": options["json_schema"]}
         return kwargs
 
+    def _continue(self, llm: Any, messages: Messages, options: dict[str, Any]) -> Any:
+        """Stream the reply after ``options["reply_prefix"]``: the model's own chat template, the
+        prefix appended as if the model had written it, and the JSON schema as a grammar for the rest.
+
+        The tokens of the prefix are evaluated in one batch instead of decoded one by one (an action
+        call's skeleton is ~20 tokens the grammar forces anyway)."""
+        from llama_cpp.llama_grammar import LlamaGrammar
+
+        self._load_scorer()  # also loads the chat template the scorer formats prompts with
+        prompt = self._format(messages=messages).prompt + str(options["reply_prefix"])
+        kwargs: dict[str, Any] = {"max_tokens": options.get("max_tokens", DEFAULT_MAX_TOKENS),
+                                  "temperature": options.get("temperature", 0.0)}
+        if "json_schema" in options:
+            kwargs["grammar"] = LlamaGrammar.from_json_schema(json.dumps(options["json_schema"]), verbose=False)
+        return llm.create_completion(prompt=prompt, stream=True, **kwargs)
+
     async def generate(self, messages: Messages, model: str | None, options: dict[str, Any]) -> AsyncIterator[str]:
         # Loading takes seconds; a thread keeps the event loop serving other requests meanwhile.
         llm = await asyncio.to_thread(self._load)
@@ -239,14 +257,18 @@ class EmbeddedBackend(Backend):
                 try:
                     if stop.is_set():  # stopped while an earlier generation held the lock
                         return
-                    chunks = llm.create_chat_completion(
-                        messages=messages, stream=True, **self._kwargs(options)
-                    )
+                    if "reply_prefix" in options:
+                        chunks = self._continue(llm, messages, options)
+                    else:
+                        chunks = llm.create_chat_completion(
+                            messages=messages, stream=True, **self._kwargs(options)
+                        )
                     try:
                         for chunk in chunks:
                             if stop.is_set():
                                 break
-                            text = chunk["choices"][0]["delta"].get("content")
+                            choice = chunk["choices"][0]
+                            text = choice["text"] if "text" in choice else choice["delta"].get("content")
                             if text:
                                 send(("text", text))
                     finally:

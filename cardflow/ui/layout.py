@@ -50,7 +50,10 @@ def head(title: str) -> str:
     return html(Head(
         Meta(charset="utf-8"),
         Meta(name="viewport", content="width=device-width, initial-scale=1"),
-        Meta(name="htmx-config", content='{"includeIndicatorStyles": false, "allowEval": false}'),
+        # defaultSettleDelay 0: htmx wires up swapped-in content when it settles, 20 ms later by
+        # default; until then a form just put back (the quick-add box) submitted natively on Enter,
+        # a GET of the page that lost what was typed. No style here transitions on settle.
+        Meta(name="htmx-config", content='{"includeIndicatorStyles": false, "allowEval": false, "defaultSettleDelay": 0}'),
         Title(title),
         Link(rel="stylesheet", href=f"{VENDOR}/pico.min.css"),
         Link(rel="stylesheet", href=f"/static/cardflow.css?v={ASSET_VERSION}"),

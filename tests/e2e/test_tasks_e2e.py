@@ -115,3 +115,27 @@ def test_focus_returns_to_the_row_after_an_inline_edit(page):
         # Focus lands back on the row (its Edit button), not on the page's start.
         page.wait_for_function("() => { const li = document.activeElement && document.activeElement.closest('li');"
                                " return !!li && li.textContent.includes('focus me'); }")
+
+
+def test_a_task_sent_the_moment_the_form_comes_back_is_added_not_lost(page):
+    # htmx wires up swapped-in content when it settles. With a settle delay, an add form just put
+    # back was for a moment a bare form, and Enter then did a native GET of the page: the task lost.
+    page.goto("/tasks")
+    add(page, "first")
+    page.evaluate("""() => {
+        const parent = document.querySelector('#tasks-add-form').parentNode;
+        const watch = new MutationObserver(() => {
+            const form = document.querySelector('#tasks-add-form');
+            if (!form || form.querySelector('#tasks-add').value) return;
+            watch.disconnect();
+            form.querySelector('#tasks-add').value = 'sent at once';
+            form.requestSubmit();
+        });
+        watch.observe(parent, {childList: true});
+    }""")
+    box = page.locator("#tasks-add")
+    box.fill("second")
+    box.press("Enter")
+    page.locator("#tasks-list .item-name", has_text="sent at once").wait_for()
+    assert names(page) == ["first", "second", "sent at once"]
+    assert "name=" not in page.url and page.dialogs == [] and page.js_errors == []

@@ -62,7 +62,7 @@ async def one_round(rewarm: bool) -> list[float]:
                     await ctx.actions.run(decision.action, decision.params, actor="assistant")
                 except Problem:
                     continue  # refused (asks which row): nothing changed, nothing to read again
-                ctx.chat.warm("tasks", rows_only=True)
+                ctx.chat.reread_rows()
                 if ctx.chat._warming is not None:
                     await ctx.chat._warming
         return times

@@ -103,7 +103,7 @@ async def run_item(ctx: Context, item: Item, action: Action, *, profile_id: int,
         item.summary = outcome.summary or f"Done: {action.title}."
         # The rows changed, and the model's next decision reads them: evaluate its prompts now, in
         # the background, rather than when the next message is waiting.
-        ctx.chat.warm(str(ctx.db.store.get("last_app_choice", "home")), rows_only=True)
+        ctx.chat.reread_rows()
     return item
 
 

@@ -265,7 +265,8 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
         # The grammar allows one intent and one action here, so everything up to the params is
         # forced: it is given as written, and the model writes only the params.
         head, tail = _forced(allowed[0])
-        options.update(json_schema=schema["anyOf"][0]["properties"]["params"], reply_prefix=head)
+        wanted = _small(allowed[0].params, _names_for(allowed[0], app_name, names), chosen=True)
+        options.update(json_schema=wanted, reply_prefix=head)
     reply: list[str] = []
     try:
         async for chunk in backend.stream(messages, model=model, options=options):

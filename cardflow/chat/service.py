@@ -191,9 +191,9 @@ class ChatService:
         """A change by the user (the page, MCP, the CLI): warm the open app again once they pause.
 
         The scorer keeps prompts that list the app's rows, so rows changed outside the chat cost the
-        next message a re-evaluation (about half a second here) unless it is done beforehand. The
-        assistant's own changes are warmed at once (acting.py); the user's come in bursts (ticking
-        five tasks), so the warm waits for REWARM_AFTER seconds without a change.
+        next message a re-evaluation (about 1.2 s here, bench/chat_rewarm.py) unless it is done
+        beforehand. The assistant's own changes are re-read at once (acting.py); the user's come in
+        bursts (ticking five tasks), so the re-read waits for REWARM_AFTER seconds without a change.
         """
         if call.actor == "assistant" or self._backend is None or not self._backend.needs_intent_pass:
             return
@@ -203,10 +203,13 @@ class ChatService:
             return
         if self._rewarm is not None:
             self._rewarm.cancel()
-        self._rewarm = loop.call_later(REWARM_AFTER, self._warm_open_app)
+        self._rewarm = loop.call_later(REWARM_AFTER, self.reread_rows)
 
-    def _warm_open_app(self) -> None:
-        self._rewarm = None
+    def reread_rows(self) -> None:
+        """Re-read the open app's rows in the background (a pending re-read is done now instead)."""
+        if self._rewarm is not None:
+            self._rewarm.cancel()
+            self._rewarm = None
         self.warm(str(self.store.get("last_app_choice", "home")), rows_only=True)
 
     # -- prompt -----------------------------------------------------------------------------

@@ -96,8 +96,7 @@ def test_the_users_own_changes_warm_the_open_app_once_they_pause(client, app, mo
         assert client.post("/tasks/insert", data={"name": name}, headers={"HX-Request": "true"}).status_code == 200
     pending = chat._rewarm
     assert pending is not None and backend.scored == []  # one warm waits for the pause; none ran yet
-    pending.cancel()
-    client.portal.call(chat._warm_open_app)  # the pause is over
+    client.portal.call(chat.reread_rows)  # the pause is over
     assert wait_for(lambda: chat._warming is not None and chat._warming.done())
     assert any("buy milk, call Bob, water the plants" in s for s in backend.scored), backend.scored[:2]
     assert backend.sent == []  # the fixed prefix did not change: the main context keeps the chat's prompt

@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new] [--ttft]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|asked] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -13,7 +13,8 @@ needs the registry to have asked which one (a 409 refusal); a "question" must ch
 
 Groups: "dev", "held-out" and "fresh" are the old sets (tuned on, or written before earlier
 tuning rounds, for the keyword-gated design); "new" (bench/actions_eval_new.py, 65 cases) was
-written for issue 15 before any work on the current design and is never tuned on.
+written for issue 15 before any work on the current design and is never tuned on; "asked"
+(bench/actions_eval_asked.py, 48 questions, half without "?") probes that a question never writes.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 
@@ -223,6 +224,9 @@ from bench.actions_eval_new import ROWS as NEW_ROWS  # noqa: E402
 from bench.actions_eval_new import SEEDS as NEW_SEEDS  # noqa: E402
 
 CASES += [Case(text, expect, kind, list(NEW_SEEDS[seed]), "new") for text, expect, kind, seed in NEW_ROWS]
+from bench.actions_eval_asked import ROWS as ASKED_ROWS  # noqa: E402
+
+CASES += [Case(text, expect, kind, list(NEW_SEEDS[seed]), "asked") for text, expect, kind, seed in ASKED_ROWS]
 
 
 def expected(case: Case) -> list[tuple[str, bool]]:
@@ -261,7 +265,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
-    parser.add_argument("--group", default="", help="run only this group (dev, held-out, fresh, new)")
+    parser.add_argument("--group", default="", help="run only this group (dev, held-out, fresh, new, asked)")
     parser.add_argument("--ttft", action="store_true",
                         help="also time the first token of the chat answer for each message decided as chat")
     parser.add_argument("--warm-rows", action="store_true",
@@ -304,6 +308,8 @@ async def main() -> None:
         latencies: list[float] = []
         receipts: list[float] = []  # command -> receipt: the decision plus the registry's run
         first_tokens: list[float] = []  # message -> first token of the answer, for messages answered in words
+        offers: dict[str, int] = {}  # a change for a message that asks: what its Confirm would have done
+        offered_right = 0  # commands not run but offered exactly: one click away
         for case in cases:
             reset(tasks, pid, case.seed)
             if args.warm_rows:  # the rows as the user left them, read by the app before they type
@@ -326,7 +332,7 @@ async def main() -> None:
                     message = outcome.summary or str(outcome.result)[:80]
                 except Problem as exc:
                     message, asked = f"refused: {exc.message}", exc.status == 409
-            if decision.kind == "action":
+            if decision.kind == "action" and not decision.offer:
                 receipts.append(time.perf_counter() - decision_started)
             elif args.ttft:
                 first_tokens.append(took + await first_token(ctx, backend, case.text))
@@ -334,10 +340,28 @@ async def main() -> None:
             untouched = state(tasks, other) == other_before and \
                 [(p.id, p.name, p.active) for p in profiles.items(pid)] == profiles_before
             unchanged = after == before and untouched
-            ok = after == [(n.lower(), d) for n, d in expected(case)] and untouched
+            wanted = [(n.lower(), d) for n, d in expected(case)]
+            ok = after == wanted and untouched
             ok = ok and (read or case.expect[0] != "list") and (asked or case.kind != "confirm")
+            offer = ""
+            if decision.offer:  # answered, then offered with Confirm (assist._offer): what a click would do
+                call = await intent_module.arguments(ctx, backend, case.text, ctx.actions.get(decision.action),
+                                                     offered, app_name="tasks", profile_id=pid, model=None)
+                offer = "nothing"
+                if call.kind == "action":
+                    try:
+                        ctx.actions.prepare(call.action, call.params, actor="assistant", profile_id=pid)
+                        await ctx.actions.run(call.action, call.params, actor="assistant", profile_id=pid)
+                        offer = "right" if state(tasks, pid) == wanted else "wrong"
+                    except Problem as exc:
+                        offer = "refused" if exc.status != 409 else "asks"
+                offers[offer] = offers.get(offer, 0) + 1
+                if case.kind == "command":
+                    offered_right += offer == "right"
             results.append((case, ok, unchanged))
             shown = {"q": decision.question, "action": decision.action or "chat", **decision.params}
+            if offer:
+                shown["offer"] = offer
             print(f"{'ok  ' if ok else 'FAIL'} {took:4.1f}s [{case.kind:7}] {case.text!r:52} -> {shown}"
                   + (f"  | {message.splitlines()[0] if message else ''}" if args.verbose or not ok else ""))
         total_s = time.perf_counter() - started
@@ -347,7 +371,7 @@ async def main() -> None:
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
         print(f"\ncases: {len(results)}")
-        for group in ("dev", "held-out", "fresh", "new"):
+        for group in ("dev", "held-out", "fresh", "new", "asked"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"
@@ -355,6 +379,10 @@ async def main() -> None:
         print(f"accuracy: {share(results)}")
         risky = [r for r in results if r[0].kind in ("question", "chatter", "hostile")]
         print(f"invalid/off-topic changed nothing: {sum(r[2] for r in risky)}/{len(risky)}")
+        if offers:
+            print(f"offered, not run (a message that asks): {sum(offers.values())}, Confirm would be "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(offers.items()))
+                  + f"; commands offered exactly: {offered_right}")
         if latencies:
             latencies.sort()
             p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]

@@ -140,6 +140,25 @@ async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *,
     return receipts
 
 
+OFFERED = "You asked, so nothing has changed. Did you mean this?"
+
+
+async def offer(ctx: Context, name: str, params: dict[str, Any], offered: Sequence[Action], *,
+                profile_id: int) -> list[Receipt]:
+    """A change the user's question might have meant, as a proposal: nothing when it would not validate.
+
+    The registry's own checks run first (``prepare``), so Confirm is never offered for a call it
+    would refuse; they run again, with the rows as they are then, when Confirm is clicked.
+    """
+    try:
+        action = resolve(ctx, name, params, offered)
+        ctx.actions.prepare(name, params, actor="assistant", profile_id=profile_id)
+    except Problem:
+        return []
+    item = Item(action.name, action.title, params, summary=describe(params))
+    return [Receipt("proposal", [item], state="proposed", note=OFFERED)]
+
+
 async def confirm(ctx: Context, receipt: Receipt, *, profile_id: int) -> Receipt:
     """Run a proposal's calls (the user clicked Confirm) and turn it into an ordinary receipt."""
     for item in receipt.items:

@@ -13,7 +13,9 @@ Whatever the way, the call goes to ``ctx.actions.run(..., actor="assistant")``, 
 path (validation, profile scope, action_log, live updates), through ``acting.act``. What ran is
 shown as receipts the app draws (receipts.py), never as lines in the model's text, so text that
 imitates a receipt stays plain text. A question never writes: a changing action decided for a
-question is not run, and the model answers instead.
+message that asks is not run. The model answers it in words, and the change, once its arguments
+are grounded in the message, is offered below the answer with Confirm and Cancel ("have I paid the
+water bill?" gets the answer and an offer to tick it).
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat.acting import Call, act, brief, refuse_control
+from cardflow.chat.acting import Call, act, brief, offer, refuse_control
 from cardflow.chat.backends import TOOL_CALLS_MARKER
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
-from cardflow.chat.intent import decide
+from cardflow.chat.intent import arguments, decide
 from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem
 
@@ -107,6 +109,7 @@ def calls_of(raws: Sequence[dict[str, Any]]) -> list[Call]:
 
 def _decision_meta(decision: Any) -> dict[str, Any]:
     return {"kind": decision.kind, "action": decision.action, "question": decision.question,
+            "offer": decision.offer,
             "messages": list(decision.messages), "seconds": decision.seconds, "tokens": decision.tokens}
 
 
@@ -127,11 +130,13 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
     meta = reply.meta
     meta.update(backend=backend.name, model=chat.model() or backend.model, app=app_name)
 
+    decision = None
     if backend.needs_intent_pass:
         decision = await decide(ctx, backend, text, offered, app_name=app_name, profile_id=profile_id,
                                 model=chat.model())
         meta["decision"] = _decision_meta(decision)
-        if decision.kind == "action" and not (decision.question and not _read_only(ctx, decision.action)):
+        if decision.kind == "action" and not decision.offer and \
+                not (decision.question and not _read_only(ctx, decision.action)):
             reply.receipts = await execute(ctx, decision.action, decision.params, offered, profile_id=profile_id)
             meta["timings"] = {"total": time.perf_counter() - started}
             meta["tokens"] = {"intent pass": decision.tokens}
@@ -158,6 +163,9 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
     meta.setdefault("timings", {})["total"] = time.perf_counter() - started
     meta["tokens"] = _tokens(backend, messages, reply.text, meta.get("decision"))
 
+    if decision is not None and decision.offer:
+        await _offer(ctx, backend, text, decision.action, offered, app_name, profile_id, reply)
+        return reply.text
     found = extract_commands(reply.text + tool_chunks)
     if found:
         reply.receipts = await act(ctx, calls_of(found), offered, profile_id=profile_id)
@@ -168,6 +176,17 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
                           summary="The reply held a command that could not be read, so nothing was changed.")
         reply.receipts = [Receipt("done", [unreadable])]
     return reply.text
+
+
+async def _offer(ctx: Context, backend: Any, text: str, name: str, offered: Sequence[Action], app_name: str,
+                 profile_id: int, reply: Reply) -> None:
+    """After the answer: the change the message might have meant, with Confirm, if its words ground it."""
+    chosen = ctx.actions.get(name)
+    call = await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
+                           model=ctx.chat.model())
+    reply.meta["offer"] = _decision_meta(call)
+    if call.kind == "action":
+        reply.receipts = await offer(ctx, call.action, call.params, offered, profile_id=profile_id)
 
 
 def _read_only(ctx: Context, name: str) -> bool:

@@ -16,7 +16,14 @@ the action's examples (``Action.examples``, declared by its app) prime it with h
 for it. The two scores are added. On the tuning sets (bench/actions_eval.py, 79 commands) the
 verb was right for 38 with the first score alone, 61 with both.
 
-Backends that can score (``supports_scoring``: ``score`` and ``score_turns``) get this; the
+A change chosen for a message that asks rather than tells is offered, never run (``Choice.offer``):
+the message is punctuated as a question, or, with its own end marks taken off, the model finds
+"?" the likeliest way for the user to have ended it (``reads_as_question``). The first is the
+form the user chose; the second catches a question typed without its mark. Ending a sentence is
+syntax, which a small model knows well: on the eval sets it told every question (58 of 58) from
+every command (113) that the first reading below could not ("has the library task been done").
+
+Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action
 (intent.py).
 """
@@ -26,7 +33,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from cardflow.actions.base import Action
 
@@ -44,6 +51,29 @@ MAX_BASELINES = 16
 # app) has to be this much likelier (in nats) to be chosen over the open app's own.
 ELSEWHERE = 1.0
 CLAUSE = re.compile(r"[:;(,.]")
+ENDINGS = ("?", ".", "!")  # the question mark first
+ENDING = re.compile(r"[\s?!.？！。…]+$")
+QUESTION_MARK = re.compile(r"[?？](?=[\s\"'”’)\]!?？]*(?:$|\s))")  # ends a sentence, not inside a word ("what?ever")
+
+
+class Choice(NamedTuple):
+    label: str  # "chat", "question" or an action name
+    scores: dict[str, float]  # every option's calibrated score
+    offer: bool = False  # a change for a message that asks: shown with Confirm, never run by itself
+
+
+def asked(text: str) -> bool:
+    """Whether the message is punctuated as a question (a sentence of it ends with "?")."""
+    return bool(QUESTION_MARK.search(text))
+
+
+async def reads_as_question(backend: Any, system: str, text: str) -> bool:
+    """Whether "?" is the likeliest end of the message, its own end marks taken off."""
+    bare = ENDING.sub("", text[:500])
+    if not bare:
+        return False
+    mark, *others = await backend.score_turn_end([{"role": "system", "content": system}], bare, list(ENDINGS))
+    return bool(mark > max(others))
 
 _baselines: OrderedDict[tuple[int, str, tuple[str, ...]], list[float]] = OrderedDict()  # per model
 
@@ -79,9 +109,8 @@ def said(system: str, message: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": system}, {"role": "user", "content": message[:500]}]
 
 
-async def choose(backend: Any, system: str, text: str, actions: Sequence[Action],
-                 app: str = "") -> tuple[str, dict[str, float]]:
-    """The label chosen for ``text`` ("chat", "question" or an action name) and every calibrated score."""
+async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "") -> Choice:
+    """The option chosen for ``text``, every calibrated score, and whether a change may only be offered."""
     labels = [label for label, _ in options(actions)]
     sentences = tuple(" " + sentence for _, sentence in options(actions))
 
@@ -102,9 +131,9 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
             scores[action.name] -= ELSEWHERE
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
-    if best in writes and reading[QUESTION] > reading[best]:
-        # A question never writes. The channel score is about words ("paid", "at the top" fit a
-        # toggle and a move), so a change also needs the model's own reading of the message to
-        # prefer it to answering a question. It costs commands: see docs/assistant.md.
-        return QUESTION, scores
-    return best, scores
+    # A question never writes. The channel score is about words ("paid", "at the top" fit a toggle
+    # and a move), and the direct reading does not separate "has the report been done" from "mark
+    # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the
+    # user answers it with a click.
+    offer = best in writes and (asked(text) or await reads_as_question(backend, system, text))
+    return Choice(best, scores, offer)

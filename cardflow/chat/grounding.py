@@ -85,6 +85,11 @@ def _hit(word: str, said: set[str]) -> bool:
         len(s) >= MIN_FUZZY and difflib.SequenceMatcher(None, word, s).ratio() >= SAME_WORD for s in said))
 
 
+def _weigher(bags: Sequence[set[str]]) -> Any:
+    df = Counter(w for bag in bags for w in bag)
+    return lambda w: math.log(1 + len(bags) / df[w]) * len(w)
+
+
 def support(names: Sequence[str], text: str) -> list[tuple[float, float]]:
     """How strongly the message names each row: (score, share of the row's own weight).
 
@@ -93,11 +98,7 @@ def support(names: Sequence[str], text: str) -> list[tuple[float, float]]:
     """
     said = set(words(text))
     bags = [set(words(n)) for n in names]
-    df = Counter(w for bag in bags for w in bag)
-
-    def weight(w: str) -> float:
-        return math.log(1 + len(names) / df[w]) * len(w)
-
+    weight = _weigher(bags)
     out = []
     for bag in bags:
         total = sum(weight(w) for w in bag)
@@ -112,15 +113,26 @@ def reference(chosen: str, names: Sequence[str], text: str) -> str | None:
         return snap(chosen, text) if chosen else None
     scored = support(names, text)
     best = max(score for score, _ in scored)
+    if best <= 0:
+        return None
     top = [n for n, (score, _) in zip(names, scored, strict=True) if score >= best - 1e-9]
-    if best <= 0 or max(share for score, share in scored if score >= best - 1e-9) < MIN_SHARE:
+    said = set(words(text))
+    common = [w for w in dict.fromkeys(words(top[0])) if all(w in words(n) for n in top[1:])]
+    shared = [w for w in common if _hit(w, said)]
+    if len(top) > 1 and shared:
+        # "the dog task" for "buy dog food" and "buy dog treats": the words the rows share are
+        # said, so the message names one of them without saying which, and the registry asks. The
+        # share is of what the rows have in common (what tells them apart is what was not said),
+        # and what they have in common must be a real part of each ("the" in "water the plants"
+        # and "book the dentist" is not).
+        weight = _weigher([set(words(n)) for n in names])
+        part = min(sum(map(weight, common)) / sum(map(weight, set(words(n)))) for n in top)
+        if part >= MIN_SHARE and sum(map(weight, shared)) / sum(map(weight, common)) >= MIN_SHARE:
+            return " ".join(shared)
+    if max(share for score, share in scored if score >= best - 1e-9) < MIN_SHARE:
         return None  # the message names no row: the model's pick is a guess
     if len(top) == 1:
         return top[0]
-    said = set(words(text))
-    shared = [w for w in words(top[0]) if _hit(w, said) and all(w in words(n) for n in top[1:])]
-    if shared:
-        return " ".join(shared)  # "dog" for "buy dog food" and "buy dog treats": the registry asks which
     return chosen if chosen in top else top[0]
 
 

@@ -62,6 +62,7 @@ class Decision:
     messages: tuple[dict[str, str], ...] = ()  # exactly what was sent to the model
     seconds: float = 0.0
     tokens: int = 0  # prompt + completion tokens, when the backend reports them
+    offer: bool = False  # a change for a message that asks: answered first, then offered (params still empty)
 
 
 def offerable(actions: Sequence[Action]) -> list[Action]:
@@ -235,28 +236,58 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
 
     On a backend that can score (``supports_scoring``), the action is chosen first by a calibrated
     choice (choice.py) and one constrained call fills its arguments; otherwise one constrained call
-    decides both.
+    decides both. A change chosen for a message that asks (``Choice.offer``) comes back as
+    ``offer=True`` without its arguments: the question is answered first, then ``arguments`` fills
+    them for a Confirm button, so the answer does not wait for them.
     """
     started = time.perf_counter()
-    actions = allowed = offerable(offered)
+    actions = offerable(offered)
     names = rows(ctx, app_name, profile_id)
-    scored = bool(getattr(backend, "supports_scoring", False))
-    if scored:
+    if not getattr(backend, "supports_scoring", False):
+        return await _call(ctx, backend, text, actions, actions, app_name=app_name, profile_id=profile_id,
+                           model=model, names=names, started=started)
+    plugin = ctx.registry.by_name(app_name)
+    system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
+                                names[:MAX_ROWS])
+    said = tuple(choice.said(system, text))
+    try:
+        picked = await choice.choose(backend, system, text, actions, app_name)
+    except BackendError:
+        picked = choice.Choice(choice.CHAT, {})
+    chosen = next((a for a in actions if a.name == picked.label), None)
+    if chosen is not None and picked.offer:
+        return Decision("action", chosen.name, {}, True, said, time.perf_counter() - started, 0, offer=True)
+    if chosen is None or not needs_arguments(chosen):
+        return Decision("action" if chosen else "chat", chosen.name if chosen else "", {},
+                        picked.label == choice.QUESTION, said, time.perf_counter() - started, 0)
+    return await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
+                           model=model, started=started)
+
+
+async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, offered: Sequence[Action], *,
+                    app_name: str, profile_id: int, model: str | None, started: float | None = None) -> Decision:
+    """The chosen action's call: its arguments from one constrained call, grounded in the user's words.
+
+    ``Decision.kind`` is "chat" when they cannot be grounded (a row the message never names).
+    """
+    started = time.perf_counter() if started is None else started
+    names = rows(ctx, app_name, profile_id)
+    shown = _names_for(chosen, app_name, names)
+    if _row_only(chosen, shown):
         plugin = ctx.registry.by_name(app_name)
         system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
-                             names[:MAX_ROWS])
-        try:
-            label, _ = await choice.choose(backend, system, text, actions, app_name)
-        except BackendError:
-            label = choice.CHAT
-        chosen = next((a for a in actions if a.name == label), None)
-        if chosen is None or not needs_arguments(chosen):
-            kind = "action" if chosen else "chat"
-            return Decision(kind, chosen.name if chosen else "", {}, label == choice.QUESTION,
-                            tuple(choice.said(system, text)), time.perf_counter() - started, 0)
-        allowed = [chosen]  # the prompt still lists every action: its prefix is the one cached
-        if _row_only(chosen, _names_for(chosen, app_name, names)):
-            return _row_call(text, chosen, _names_for(chosen, app_name, names), choice.said(system, text), started)
+                                    names[:MAX_ROWS])
+        return _row_call(text, chosen, shown, choice.said(system, text), started)
+    # The prompt still lists every action: its prefix is the one cached.
+    return await _call(ctx, backend, text, offerable(offered), [chosen], app_name=app_name,
+                       profile_id=profile_id, model=model, names=names, started=started)
+
+
+async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Action], allowed: Sequence[Action], *,
+                app_name: str, profile_id: int, model: str | None, names: Sequence[str],
+                started: float) -> Decision:
+    """One constrained call: the whole decision (``allowed`` is every action) or one action's params."""
+    scored = bool(getattr(backend, "supports_scoring", False))
     messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
     schema = call_schema(allowed, app_name, names, spoken=not scored)
     options: dict[str, Any] = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS}

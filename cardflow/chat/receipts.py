@@ -49,6 +49,7 @@ class Receipt:
     items: list[Item]
     app_title: str = ""  # "From Tasks:" on answers
     state: str = ""  # a proposal's: proposed, running, confirmed, cancelled
+    note: str = ""  # why a proposal waits, when it is not the usual reason (an offer after a question)
 
     def dump(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -57,7 +58,7 @@ class Receipt:
     def load(cls, raw: str) -> Receipt:
         data = json.loads(raw)
         items = [Item(**{k: v for k, v in i.items() if k in Item.__dataclass_fields__}) for i in data["items"]]
-        return cls(data["kind"], items, data.get("app_title", ""), data.get("state", ""))
+        return cls(data["kind"], items, data.get("app_title", ""), data.get("state", ""), str(data.get("note", "")))
 
 
 def model_line(receipt: Receipt) -> str:
@@ -82,7 +83,7 @@ def _label(receipt: Receipt) -> str:
         return f"From {receipt.app_title or 'the app'}:"
     if receipt.kind == "proposal":
         return {"cancelled": "Cancelled — nothing was changed", "running": "Running…"}.get(
-            receipt.state, "Needs your OK before anything changes")
+            receipt.state, receipt.note or "Needs your OK before anything changes")
     return "Done by the app"
 
 
@@ -151,12 +152,19 @@ def inspector_body(meta: dict[str, Any]) -> Any:
     parts: list[Any] = [Ul(*[Li(Strong(k), " ", str(v)) for k, v in facts], cls="meta-facts")]
     decision = meta.get("decision")
     if isinstance(decision, dict):
-        parts.append(Small(f"Intent pass: {decision.get('kind')} {decision.get('action') or ''}"
-                           f"{' (a question)' if decision.get('question') else ''}, "
-                           f"{_seconds(decision.get('seconds'))}, {decision.get('tokens', 0)} tokens", cls="muted"))
-        parts += _messages(decision.get("messages") or [], "meta-intent")
+        parts += _pass("Intent pass", decision)
     parts += _messages(meta.get("messages") or [], "meta-messages")
+    offer = meta.get("offer")
+    if isinstance(offer, dict):  # after the answer: the arguments of the change offered with Confirm
+        parts += _pass("Offer's arguments", offer)
     return Div(*parts)
+
+
+def _pass(title: str, decision: dict[str, Any]) -> list[Any]:
+    said = (f"{title}: {decision.get('kind')} {decision.get('action') or ''}"
+            f"{' (a question)' if decision.get('question') else ''}{', offered' if decision.get('offer') else ''}, "
+            f"{_seconds(decision.get('seconds'))}, {decision.get('tokens', 0)} tokens")
+    return [Small(said, cls="muted"), *_messages(decision.get("messages") or [], "meta-intent")]
 
 
 def _messages(messages: list[Any], cls: str) -> list[Any]:

@@ -137,6 +137,49 @@ def test_a_question_never_writes(data_dir, monkeypatch):
     assert app.state.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
 
 
+def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confirm(data_dir, monkeypatch):
+    from cardflow.chat import assist
+    from cardflow.chat.backends import ScriptedBackend
+    from cardflow.chat.intent import Decision
+
+    class Small(ScriptedBackend):
+        needs_intent_pass = True
+
+    async def decide(*args, **kw):
+        return Decision("action", "tasks.toggle", {}, question=True, offer=True)
+
+    filled = [Decision("action", "tasks.toggle", {"item": "call Bob", "done": True}),
+              Decision("chat")]  # the second question's words name no row: nothing is offered
+
+    async def arguments(*args, **kw):
+        return filled.pop(0)
+
+    monkeypatch.setattr(assist, "decide", decide)
+    monkeypatch.setattr(assist, "arguments", arguments)
+    app = build(data_dir, monkeypatch)
+    ctx = app.state.ctx
+    ctx.db.tasks.insert(profile_id=1, name="call Bob", priority=0)
+    ctx.chat._backend, ctx.chat._key = Small(["Not yet: call Bob is open."]), \
+        (ctx.chat.choice(), ctx.chat.model())
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "have I called Bob?"))
+        assert "Not yet: call Bob is open." in frames
+        assert "You asked, so nothing has changed. Did you mean this?" in frames and "receipt-confirm" in frames
+        assert ctx.db.tasks(where="done = 1") == [] and \
+            ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+        offer = receipts(app)[-1]
+        assert json.loads(offer.content)["state"] == "proposed"
+        answer = [m for m in ctx.conversation.history(1) if m.role == "assistant"][-1]
+        shown = client.get(f"/chat/meta/{answer.id}").text  # what the model saw says what was offered
+        assert "Intent pass: action tasks.toggle (a question), offered" in shown and "Offer's arguments: action tasks.toggle" in shown
+        r = client.post(f"/chat/receipt/{offer.id}/confirm")
+        assert r.status_code == 200 and "receipt-undo" in r.text
+        assert [t.name for t in ctx.db.tasks(where="done = 1")] == ["call Bob"]
+        frames = "".join(converse(client, "what do you think?"))
+        assert "Not yet: call Bob is open." in frames and len(receipts(app)) == 1
+
+
 def test_the_reply_keeps_what_the_model_saw(data_dir, monkeypatch):
     app = build(data_dir, monkeypatch, replies=["Hello."])
     with TestClient(app, base_url=BASE) as client:

@@ -51,6 +51,7 @@ class Scorer(ScriptedBackend):
         self.scored: list[str] = []
         self.expected: list[list[str]] = []
         self.options: list[dict] = []
+        self.bare: list[str] = []
 
     async def score(self, messages, lead, options, per_token=False):
         if self.fail:
@@ -74,6 +75,12 @@ class Scorer(ScriptedBackend):
                       if label in fits and f"{choice.ASKED} {sentence[:-1]}" in c[-1]["content"]),
                      -50.0 if fits else 0.0)
                 for c in contexts]
+
+    async def score_turn_end(self, messages, text, endings):
+        """The user's message read without its end marks: ``self.ends`` says which ending is likeliest ("." unless told)."""
+        self.bare.append(text)
+        likeliest = getattr(self, "ends", {}).get(text, ".")
+        return [0.0 if ending == likeliest else -3.0 for ending in endings]
 
     def stream(self, messages, *, model=None, options=None):
         self.options.append(options or {})
@@ -220,20 +227,46 @@ def test_the_real_model_scores_a_message_against_each_expectation():
 
 
 
-def test_a_write_also_needs_the_models_reading_to_prefer_it_to_a_question(ctx):
-    # The channel score favours the toggle ("paid" fits "mark a task done"), but the model's own
-    # reading of the message prefers answering a question: nothing is written.
-    text = "have I paid for the milk?"
-    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -2.0}})
+def test_a_change_for_a_message_that_reads_as_a_question_is_only_offered(ctx):
+    # No "?" typed, and the channel score favours the toggle ("paid" fits "mark a task done"), but
+    # the model would have ended the message with "?": the toggle is only offered, and its
+    # arguments wait until the answer is written (no call yet).
+    text = "have I paid for the milk."
+    backend = Scorer({"N/A": {}, text: {"question": -2.0, "tasks.toggle": -1.0}})
+    backend.ends = {"have I paid for the milk": "?"}
     backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
     decision = decide_with(ctx, backend, text)
-    assert (decision.kind, decision.question) == ("chat", True) and backend.options == []
-    # When the reading prefers the change too, it is made.
+    assert backend.bare == ["have I paid for the milk"]  # read without the end mark the user typed
+    assert (decision.kind, decision.action, decision.question, decision.offer) == ("action", "tasks.toggle",
+                                                                                  True, True)
+    assert decision.params == {} and backend.options == []
+    # Read as a statement, the change is made, even where the direct reading leans to a question.
     text = "tick off buy milk"
-    backend = Scorer({"N/A": {}, text: {"question": -2.0, "tasks.toggle": -1.0}},
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -1.5}},
                      [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "buy milk"}})])
     backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
-    assert decide_with(ctx, backend, text).action == "tasks.toggle"
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.offer, decision.params) == ("tasks.toggle", False, {"item": "buy milk"})
+    # Chat and read-only choices are never asked about.
+    backend = Scorer({"N/A": {}, "hm": {"tasks.list": 0.0}})
+    decide_with(ctx, backend, "hm")
+    assert backend.bare == []
+
+
+@pytest.mark.parametrize("text", ["has the milk been bought?", "is buy milk done yet ?", "done with the milk?!",
+                                  "can you tick off buy milk? thanks"])
+def test_a_message_punctuated_as_a_question_only_ever_gets_an_offer(ctx, text):
+    # The model's reading prefers the change by far, but the user asked: a click decides.
+    backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.question, decision.offer) == ("tasks.toggle", True, True)
+    assert backend.options == []
+
+
+@pytest.mark.parametrize("text, asks", [("is it done?", True), ("really??", True), ("(is it done?)", True),
+                                        ("add what?ever", False), ("add milk", False), ("ok.", False)])
+def test_asked_reads_the_question_mark_that_ends_a_sentence(text, asks):
+    assert choice.asked(text) is asks
 
 
 def test_actions_a_chat_line_cannot_carry_are_not_offered_to_the_assistant(ctx):
@@ -323,3 +356,16 @@ def test_the_real_model_continues_a_call_under_the_params_grammar():
     written = run(reply())
     call = json.loads(head + written + "}")  # only the params were written, and they close the call
     assert call["action"] == "tasks.add" and "alice" in call["params"]["name"].lower()
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_tells_a_question_typed_without_its_mark_from_a_command():
+    from cardflow.chat.backends import EmbeddedBackend
+
+    require_model()
+    backend = EmbeddedBackend(idle_timeout=300)
+    system = choice.system_text("Tasks", "task", ["send the invoice", "book flights"])
+    for text, asks in [("was the invoice sent", True), ("have the flights been booked yet", True),
+                       ("send the invoice", False), ("the flights are booked, tick them off", False)]:
+        assert run(choice.reads_as_question(backend, system, text)) is asks, text

@@ -38,3 +38,13 @@ def test_unquote_strips_only_wrapping_quotes_and_end_punctuation():
 ])
 def test_reference_is_the_row_the_words_name(text, expected):
     assert reference("buy milk", ROWS, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tick off the dog task", "dog"),  # both dog rows, which one unsaid: the registry asks
+    ("delete the dog one", "dog"),
+    ("tick off the dog treats", "buy dog treats"),
+])
+def test_a_reference_to_what_several_rows_share_makes_the_registry_ask(text, expected):
+    rows = ["buy dog food", "buy dog treats", "call grandma"]
+    assert reference("buy dog food", rows, text) == expected

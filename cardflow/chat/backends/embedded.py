@@ -70,7 +70,8 @@ class EmbeddedBackend(Backend):
     supports_reply_prefix = True  # the chat template is applied here, so the reply can start pre-written
     context_chars = 5000  # about 3 chars per token: SmolLM2 runs with n_ctx=2048
     needs_intent_pass = True  # 135M parameters cannot be trusted to write commands in free text
-    # score() and score_turns(): how likely a continuation or a user's message is, for a calibrated choice
+    # score(), score_turns() and score_turn_end(): how likely a continuation, a user's message, or the
+    # way it ends is, for a calibrated choice
     supports_scoring = True
     keep_instance = True  # loading the weights again would waste a second and memory
     auto_order = 100
@@ -191,6 +192,18 @@ class EmbeddedBackend(Backend):
         if len(tails) > 1:  # one template, so one end of turn; anything else is a bug worth seeing
             raise BackendError("The chat template ends a user turn in more than one way.")
         return scorer.score(pairs, tail=tails.pop() if tails else "")
+
+    def _score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
+        scorer = self._load_scorer()
+        head = self._format(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt.partition(TURN_MARK)[0]
+        return scorer.score([(head + text, ending) for ending in endings])
+
+    async def score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
+        """How likely each ending is to follow ``text`` as the user's next message, after ``messages``.
+
+        The head shares the system prompt with ``score``'s, so the scorer evaluates only the text.
+        """
+        return await self._scoring(lambda: self._score_turn_end(messages, text[:MAX_TURN_CHARS], endings))
 
     async def score(self, messages: Messages, lead: str, options: list[str], *,
                     per_token: bool = False) -> list[float]:

@@ -42,6 +42,14 @@ types; 2026-12-02 21:26): the same 49/65 and 25/39, receipt p50 1.81 s / p95 3.7
 p50 1.05 s / p95 3.52 s. With a change's call started pre-written (intent._forced; 21:50): the same
 49/65 case for case, receipt p50 1.62 s / p95 3.58 s, first token p50 1.11 s. Old sets then (cold):
 dev 24/36 commands, held-out 14/22, fresh 10/21; non-commands unchanged; receipt p50 1.58-1.63 s.
+2026-12-03: a change for a message that asks is offered, not run; "asks" = a sentence ends with
+"?", or "?" is the model's likeliest end of the message (choice.reads_as_question). New set (06:02,
+load 1.3 -> 1.7, --warm-rows --ttft): 52/65, commands 26/39 run right and 2 more offered exactly,
+confirm 2/2, questions 10/10, non-commands unchanged 24/24, receipt p50 1.41 s / p95 3.35 s, first
+token p50 1.32 s (the code of the evening before, same morning: 49/65, 25/39, receipt p50 1.38 s,
+first token 1.02 s over a different set of answered messages). "asked": 48/48 unchanged (41/48
+before). Old sets (cold): dev 25/36, held-out 15/22, fresh 13/21; non-commands unchanged.
+An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """
 

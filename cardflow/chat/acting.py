@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from cardflow.plugins import Context
 
 MAX_LISTED = 50
+OFFERED = "You asked, so nothing has changed. Did you mean this?"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 Call = tuple[str, Any] | Problem  # a parsed call, or why it could not be read
 
@@ -107,8 +108,12 @@ async def run_item(ctx: Context, item: Item, action: Action, *, profile_id: int,
     return item
 
 
-async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *, profile_id: int) -> list[Receipt]:
-    """The receipts for a reply's calls: answers run now, changes run now or wait for a click."""
+async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *, profile_id: int,
+              asked: bool = False) -> list[Receipt]:
+    """The receipts for a reply's calls: answers run now, changes run now or wait for a click.
+
+    ``asked``: the user's message asks (choice.asked), so its changes only wait for a click.
+    """
     refused: list[Item] = []
     reads: list[tuple[Item, Action]] = []
     writes: list[tuple[Item, Action]] = []
@@ -131,16 +136,15 @@ async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *,
     if reads:
         done = [await run_item(ctx, item, action, profile_id=profile_id) for item, action in reads]
         receipts.append(Receipt("answer", done, app_title(ctx, reads[0][1])))
-    if writes and (len(writes) > 1 or any(needs_confirm(a, i.params) for i, a in writes)):
+    if writes and asked:
+        receipts.append(Receipt("proposal", [i for i, _ in writes], state="proposed", note=OFFERED))
+    elif writes and (len(writes) > 1 or any(needs_confirm(a, i.params) for i, a in writes)):
         receipts.append(Receipt("proposal", [i for i, _ in writes], state="proposed"))
     elif writes:
         receipts.append(Receipt("done", [await run_item(ctx, i, a, profile_id=profile_id) for i, a in writes]))
     if refused:
         receipts.append(Receipt("done", refused))
     return receipts
-
-
-OFFERED = "You asked, so nothing has changed. Did you mean this?"
 
 
 async def offer(ctx: Context, name: str, params: dict[str, Any], offered: Sequence[Action], *,

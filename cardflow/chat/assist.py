@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cardflow.actions.base import Action
 from cardflow.chat.acting import Call, act, brief, offer, refuse_control
 from cardflow.chat.backends import TOOL_CALLS_MARKER
+from cardflow.chat.choice import asked
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
 from cardflow.chat.intent import arguments, decide
 from cardflow.chat.receipts import Item, Receipt
@@ -168,7 +169,8 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
         return reply.text
     found = extract_commands(reply.text + tool_chunks)
     if found:
-        reply.receipts = await act(ctx, calls_of(found), offered, profile_id=profile_id)
+        # A question never writes, whichever model answers it: its changes wait for a click.
+        reply.receipts = await act(ctx, calls_of(found), offered, profile_id=profile_id, asked=asked(text))
         reply.text = strip_commands(reply.text)
         await on_chunk(reply.text)
     elif found.errors:

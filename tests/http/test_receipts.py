@@ -180,6 +180,20 @@ def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confi
         assert "Not yet: call Bob is open." in frames and len(receipts(app)) == 1
 
 
+def test_a_bigger_models_change_for_a_question_waits_for_a_click(data_dir, monkeypatch):
+    # A model that writes commands in its text (Ollama, OpenAI-compatible) is held to the same rule:
+    # a message that asks gets its changes as an offer; told, the same reply runs.
+    app = build(data_dir, monkeypatch, replies=['Sure. {"action": "tasks.add", "params": {"name": "call Bob"}}'])
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "could you add call Bob?"))
+        assert "You asked, so nothing has changed. Did you mean this?" in frames and tasks(app) == []
+        r = client.post(f"/chat/receipt/{receipts(app)[-1].id}/confirm")
+        assert r.status_code == 200 and tasks(app) == ["call Bob"]
+        converse(client, "add call Bob")
+        assert tasks(app) == ["call Bob", "call Bob"] and json.loads(receipts(app)[-1].content)["kind"] == "done"
+
+
 def test_the_reply_keeps_what_the_model_saw(data_dir, monkeypatch):
     app = build(data_dir, monkeypatch, replies=["Hello."])
     with TestClient(app, base_url=BASE) as client:

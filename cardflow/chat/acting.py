@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from cardflow.plugins import Context
 
 MAX_LISTED = 50
-OFFERED = "You asked, so nothing has changed. Did you mean this?"
+OFFERED = "You asked, so nothing has changed yet. Confirm to do this:"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 Call = tuple[str, Any] | Problem  # a parsed call, or why it could not be read
 

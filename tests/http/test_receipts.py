@@ -165,7 +165,7 @@ def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confi
         client.get("/tasks")
         frames = "".join(converse(client, "have I called Bob?"))
         assert "Not yet: call Bob is open." in frames
-        assert "You asked, so nothing has changed. Did you mean this?" in frames and "receipt-confirm" in frames
+        assert "You asked, so nothing has changed yet. Confirm to do this:" in frames and "receipt-confirm" in frames
         assert ctx.db.tasks(where="done = 1") == [] and \
             ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
         offer = receipts(app)[-1]
@@ -187,7 +187,7 @@ def test_a_bigger_models_change_for_a_question_waits_for_a_click(data_dir, monke
     with TestClient(app, base_url=BASE) as client:
         client.get("/tasks")
         frames = "".join(converse(client, "could you add call Bob?"))
-        assert "You asked, so nothing has changed. Did you mean this?" in frames and tasks(app) == []
+        assert "You asked, so nothing has changed yet. Confirm to do this:" in frames and tasks(app) == []
         r = client.post(f"/chat/receipt/{receipts(app)[-1].id}/confirm")
         assert r.status_code == 200 and tasks(app) == ["call Bob"]
         converse(client, "add call Bob")

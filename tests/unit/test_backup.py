@@ -77,3 +77,40 @@ def test_doctor_reports_the_latest_backup(tmp_path):
     assert "latest backup" in out.stdout and "cardflow-" in out.stdout
     assert "data dir" in out.stdout and "database" in out.stdout and "port" in out.stdout
     assert "LLM" in out.stdout
+
+
+def test_online_backup_finishes_while_the_app_keeps_writing(tmp_path):
+    # Copied in pieces, the backup restarted whenever another connection wrote in between, so a
+    # steady writer (a crawl, a batch) kept it copying for as long as the writes lasted.
+    import threading
+
+    db = Database(tmp_path / "cardflow.db")
+    seed(db)
+    with db.transaction():
+        for i in range(60_000):  # about 15 MB: many of the old 256-page pieces
+            db.tasks.insert(profile_id=1, name=f"task {i} " + "x" * 200, done=False, priority=i)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stop, writes = threading.Event(), []
+
+    def writer():
+        while not stop.is_set() and len(writes) < 1_000_000:
+            with db.transaction():
+                db.tasks.insert(profile_id=1, name="w", done=False, priority=0)
+            writes.append(1)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    bound = threading.Timer(60, stop.set)  # a bound, not a measure: the backup must end while writes go on
+    bound.start()
+    while len(writes) < 10:
+        stop.wait(0.01)
+    try:
+        path = online_backup(db, tmp_path / "backups")
+        still_writing = not stop.is_set()
+    finally:
+        bound.cancel()
+        stop.set()
+        thread.join()
+    assert still_writing
+    copy = apsw.Connection(str(path))
+    assert copy.execute("SELECT count(*) FROM task WHERE name LIKE 'task %'").fetchone()[0] == 60_000

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +23,8 @@ from fastlite import database
 from cardflow.db_commit import GroupCommit
 from cardflow.db_schema import MIGRATIONS, TABLES, ActionLog, Job, Message, ModelCall, Pipeline, Profile, Task
 from cardflow.schema_cache import SchemaCachedTable
+
+BUSY_WAIT = 10.0  # seconds a connection waits for another's write before "database is locked"
 
 
 def parse_id(raw: object) -> int | None:
@@ -106,7 +109,7 @@ class Database:
 
     @staticmethod
     def _configure(conn: apsw.Connection) -> None:
-        conn.set_busy_timeout(10_000)
+        conn.set_busy_timeout(int(BUSY_WAIT * 1000))
         # FULL: in WAL mode each commit fsyncs the log before it returns, so a write the user
         # saw acknowledged survives an OS crash or power cut, not only a killed process
         # (NORMAL syncs only at checkpoints). Cost measured in docs/benchmarks.md. Readers get it
@@ -120,12 +123,29 @@ class Database:
             return self.writer
         reader: apsw.Connection | None = getattr(self._depth, "reader", None)
         if reader is None:
-            reader = apsw.Connection(str(self.path))
+            reader = self._open_reader()
             self._configure(reader)
             with self._readers_lock:
                 self._readers.append(reader)
             self._depth.reader = reader
         return reader
+
+    def _open_reader(self) -> apsw.Connection:
+        """A new connection, waiting out a write in progress as a statement would (``BUSY_WAIT``).
+
+        apsw's recommended hooks (applied by apswutils) run ``PRAGMA optimize`` as a connection
+        opens, with a 100 ms busy timeout of their own; that pragma may need the write lock, so a
+        thread's first read during a longer write (an import, a crawl's batch) failed with "database
+        is locked" where a reader in WAL mode should simply read.
+        """
+        deadline = time.monotonic() + BUSY_WAIT
+        while True:
+            try:
+                return apsw.Connection(str(self.path))
+            except apsw.BusyError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def connections(self) -> list[apsw.Connection]:
         """Every open connection: the writer and the readers (a tracer must watch them all)."""

@@ -227,3 +227,33 @@ def test_commits_are_synced_to_disk_before_they_return(db):
     # FULL (2) in WAL mode: each commit fsyncs the log, so an acknowledged write survives a power
     # cut, not only a killed process. NORMAL (1) would sync only at checkpoints.
     assert db.query("PRAGMA synchronous")[0]["synchronous"] == 2
+
+
+def test_a_threads_first_read_during_a_write_waits_instead_of_failing(db):
+    # Opening a connection runs apsw's PRAGMA optimize, which may need the write lock: a page
+    # served on a fresh worker thread while an import wrote got "database is locked".
+    import threading
+
+    held, release, seen = threading.Event(), threading.Event(), []
+
+    def writer():
+        with db.transaction():
+            db.tasks.insert(profile_id=1, name="written meanwhile", done=False, priority=0)
+            held.set()
+            release.wait(0.5)  # longer than the 100 ms the hooks' own busy timeout allows
+
+    def reader():
+        try:
+            seen.append(db.conn.execute("SELECT count(*) FROM task").fetchone()[0])
+        except Exception as exc:  # the failure this test is about
+            seen.append(repr(exc))
+
+    w = threading.Thread(target=writer)
+    w.start()
+    held.wait()
+    r = threading.Thread(target=reader)
+    r.start()
+    r.join()
+    release.set()
+    w.join()
+    assert seen and isinstance(seen[0], int), seen

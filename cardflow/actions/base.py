@@ -52,6 +52,9 @@ class Action:
     # worker thread while the event loop serves other requests (`Database.write`). Not for a
     # handler that starts loop work reading what it wrote (a job task).
     commit_off_loop: bool = False
+    # What a call would do, in words, for a proposal waiting for Confirm ("Delete task “x”");
+    # without one, a proposal lists the call's parameters.
+    preview: Callable[[dict[str, Any]], str] | None = None
 
     @property
     def title(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from cardflow.actions.base import Action, Call
 from cardflow.actions.resolve import pick
+from cardflow.actions.crud_preview import crud_previews
 from cardflow.actions.schema import Schema, array, boolean, integer, obj, string
 from cardflow.errors import Problem
 from cardflow.fields import Field
@@ -194,8 +195,10 @@ def crud_actions(app: CrudLike) -> list[Action]:
     # The data methods only write rows and publish fragments: their commits may run off the loop.
     # An app may say how its users ask for each verb ({"delete": "remove the cat task"}).
     said: dict[str, str] = getattr(app, "chat_examples", {})
+    previews = crud_previews(noun, label, flag)
     return [replace(a, app=app.name, commit_off_loop=not a.read_only,
-                    examples=(said[verb],) if (verb := a.name.rpartition(".")[2]) in said else ())
+                    examples=(said[verb],) if (verb := a.name.rpartition(".")[2]) in said else (),
+                    preview=previews.get(verb))
             for a in actions]
 
 

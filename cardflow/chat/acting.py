@@ -77,7 +77,13 @@ def resolve(ctx: Context, name: str, params: Any, offered: Sequence[Action]) -> 
     return action
 
 
-def describe(params: dict[str, Any]) -> str:
+def describe(params: dict[str, Any], action: Action | None = None) -> str:
+    """What a proposal shows until it runs: the action's own preview, else its parameters."""
+    if action is not None and action.preview is not None:
+        try:
+            return action.preview(params)[:300]
+        except (KeyError, TypeError, ValueError):  # parameters the preview did not expect: list them
+            pass
     return "; ".join(f"{k}: {json.dumps(v, ensure_ascii=False)[:120]}" for k, v in params.items())
 
 
@@ -130,7 +136,7 @@ async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *,
             refused.append(Item(str(name)[:80], str(name)[:80], state="refused", summary=exc.message))
             continue
         item = Item(action.name, action.title, params if isinstance(params, dict) else {})
-        item.summary = describe(item.params)  # what a proposal shows until it runs
+        item.summary = describe(item.params, action)  # what a proposal shows until it runs
         (reads if action.read_only else writes).append((item, action))
     receipts: list[Receipt] = []
     if reads:
@@ -159,7 +165,7 @@ async def offer(ctx: Context, name: str, params: dict[str, Any], offered: Sequen
         ctx.actions.prepare(name, params, actor="assistant", profile_id=profile_id)
     except Problem:
         return []
-    item = Item(action.name, action.title, params, summary=describe(params))
+    item = Item(action.name, action.title, params, summary=describe(params, action))
     return [Receipt("proposal", [item], state="proposed", note=OFFERED)]
 
 

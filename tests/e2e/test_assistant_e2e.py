@@ -117,6 +117,7 @@ def test_a_delete_waits_for_a_click(chat):
     send(page, "delete the call Bob task")
     proposal = page.locator(".receipt-proposal").last
     proposal.get_by_role("button", name="Cancel").wait_for()
+    assert "Delete task “call Bob”" in proposal.inner_text()  # what it would do, in words
     assert page.locator("#tasks-list .item-name", has_text="call Bob").count() == 1
     proposal.get_by_role("button", name="Cancel").click()
     page.locator(".receipt-proposal.receipt-cancelled").wait_for()

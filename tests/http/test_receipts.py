@@ -166,6 +166,7 @@ def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confi
         frames = "".join(converse(client, "have I called Bob?"))
         assert "Not yet: call Bob is open." in frames
         assert "You asked, so nothing has changed yet. Confirm to do this:" in frames and "receipt-confirm" in frames
+        assert "Mark task “call Bob” done" in frames  # in words, not as parameters
         assert ctx.db.tasks(where="done = 1") == [] and \
             ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
         offer = receipts(app)[-1]

@@ -11,8 +11,8 @@ from dataclasses import asdict, fields, replace
 from typing import Any, Protocol
 
 from cardflow.actions.base import Action, Call
-from cardflow.actions.resolve import pick
 from cardflow.actions.crud_preview import crud_previews
+from cardflow.actions.resolve import pick
 from cardflow.actions.schema import Schema, array, boolean, integer, obj, string
 from cardflow.errors import Problem
 from cardflow.fields import Field

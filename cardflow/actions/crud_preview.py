@@ -28,7 +28,7 @@ def crud_previews(noun: str, label: str, flag: str | None) -> dict[str, Preview]
         return f"{noun} {p['id']}" if p.get("id") is not None else f"a {noun}"
 
     def state(value: Any) -> str:
-        return flag if value else f"not {flag}"
+        return str(flag) if value else f"not {flag}"
 
     def others(p: dict[str, Any], skip: set[str]) -> str:
         rest = {k: v for k, v in p.items() if k not in skip}

@@ -110,7 +110,7 @@ def calls_of(raws: Sequence[dict[str, Any]]) -> list[Call]:
 
 def _decision_meta(decision: Any) -> dict[str, Any]:
     return {"kind": decision.kind, "action": decision.action, "question": decision.question,
-            "offer": decision.offer,
+            "offer": decision.offer, "unmet": decision.unmet,
             "messages": list(decision.messages), "seconds": decision.seconds, "tokens": decision.tokens}
 
 
@@ -166,6 +166,13 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
 
     if decision is not None and decision.offer:
         await _offer(ctx, backend, text, decision.action, offered, app_name, profile_id, reply)
+        return reply.text
+    if decision is not None and decision.unmet:
+        # A change was meant but its words did not say which row or what value: the app says so,
+        # whatever the model's prose claims.
+        unmet = Item(decision.unmet, "Nothing changed", state="refused",
+                     summary=f"I could not tell which {rows.noun} you meant or what to change, so nothing was changed.")
+        reply.receipts = [Receipt("done", [unmet])]
         return reply.text
     found = extract_commands(reply.text + tool_chunks)
     if found:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
@@ -63,6 +63,7 @@ class Decision:
     seconds: float = 0.0
     tokens: int = 0  # prompt + completion tokens, when the backend reports them
     offer: bool = False  # a change for a message that asks: answered first, then offered (params still empty)
+    unmet: str = ""  # the change chosen when the message's words could not ground it (kind is then "chat")
 
 
 def offerable(actions: Sequence[Action]) -> list[Action]:
@@ -277,10 +278,11 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
         plugin = ctx.registry.by_name(app_name)
         system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
                                     names[:MAX_ROWS])
-        return _row_call(text, chosen, shown, choice.said(system, text), started)
-    # The prompt still lists every action: its prefix is the one cached.
-    return await _call(ctx, backend, text, offerable(offered), [chosen], app_name=app_name,
-                       profile_id=profile_id, model=model, names=names, started=started)
+        made = _row_call(text, chosen, shown, choice.said(system, text), started)
+    else:  # the prompt still lists every action: its prefix is the one cached
+        made = await _call(ctx, backend, text, offerable(offered), [chosen], app_name=app_name,
+                           profile_id=profile_id, model=model, names=names, started=started)
+    return made if made.kind == "action" else replace(made, unmet=chosen.name)
 
 
 async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Action], allowed: Sequence[Action], *,

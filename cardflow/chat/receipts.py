@@ -84,6 +84,8 @@ def _label(receipt: Receipt) -> str:
     if receipt.kind == "proposal":
         return {"cancelled": "Cancelled — nothing was changed", "running": "Running…"}.get(
             receipt.state, receipt.note or "Needs your OK before anything changes")
+    if receipt.items and all(item.state == "refused" for item in receipt.items):
+        return "Not done"
     return "Done by the app"
 
 
@@ -119,7 +121,9 @@ def render_receipt(msg: Message, receipt: Receipt | None = None) -> Any:
     if receipt.kind != "answer":
         footer.append(A("Activity", href="/activity", cls="receipt-activity",
                         title="Every change, with Undo, on the Activity page"))
-    icon = ICONS["answer" if receipt.kind == "answer" else "proposed" if receipt.kind == "proposal" else "done"]
+    refused = bool(receipt.items) and all(item.state == "refused" for item in receipt.items)
+    icon = ICONS["answer" if receipt.kind == "answer" else "proposed" if receipt.kind == "proposal"
+                 else "refused" if refused else "done"]
     return Div(Small(Span(icon, cls="receipt-icon", aria_hidden="true"), " ", _label(receipt), cls="msg-who"),
                Ul(*[_item(msg_id, i, it, receipt.kind) for i, it in enumerate(receipt.items)], cls="receipt-items"),
                Div(*footer, cls="receipt-actions") if footer else None,

@@ -181,6 +181,32 @@ def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confi
         assert "Not yet: call Bob is open." in frames and len(receipts(app)) == 1
 
 
+def test_a_change_the_words_did_not_ground_is_answered_and_the_app_says_nothing_changed(data_dir, monkeypatch):
+    from cardflow.chat import assist
+    from cardflow.chat.backends import ScriptedBackend
+    from cardflow.chat.intent import Decision
+
+    class Small(ScriptedBackend):
+        needs_intent_pass = True
+
+    async def decide(*args, **kw):
+        return Decision("chat", unmet="tasks.toggle")
+
+    monkeypatch.setattr(assist, "decide", decide)
+    app = build(data_dir, monkeypatch)
+    ctx = app.state.ctx
+    ctx.db.tasks.insert(profile_id=1, name="call Bob", priority=0)
+    ctx.chat._backend, ctx.chat._key = Small(["Done! I ticked it."]), (ctx.chat.choice(), ctx.chat.model())
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "tick the thing"))
+    # The model's prose claims it; the app's own line says what happened.
+    assert "Done! I ticked it." in frames and "receipt-done" in frames
+    assert "I could not tell which task you meant or what to change, so nothing was changed." in frames
+    assert "⚠</span> Not done</small>" in frames and "Done by the app" not in frames
+    assert ctx.db.tasks(where="done = 1") == [] and ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+
+
 def test_a_bigger_models_change_for_a_question_waits_for_a_click(data_dir, monkeypatch):
     # A model that writes commands in its text (Ollama, OpenAI-compatible) is held to the same rule:
     # a message that asks gets its changes as an offer; told, the same reply runs.

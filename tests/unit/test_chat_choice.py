@@ -157,7 +157,8 @@ def test_words_the_user_never_said_refuse_the_chosen_call(ctx):
     # The choice says delete, but the message names no row: nothing is deleted.
     backend = Scorer({"N/A": {}, "delete everything": {"tasks.delete": 0.0}},
                      [json.dumps({"intent": "request", "action": "tasks.delete", "params": {"item": "buy milk"}})])
-    assert decide_with(ctx, backend, "delete everything").kind == "chat"
+    decision = decide_with(ctx, backend, "delete everything")
+    assert (decision.kind, decision.unmet) == ("chat", "tasks.delete")  # the app will say nothing changed
 
 
 def test_an_sql_looking_name_is_stored_literally(ctx):

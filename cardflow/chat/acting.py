@@ -27,11 +27,13 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 Call = tuple[str, Any] | Problem  # a parsed call, or why it could not be read
 
 
-def _label(item: Any) -> str:
+def _label(item: Any, *, alone: bool = False) -> str:
+    """A row in a few words; ``alone`` (one row asked about) also says when it is not done."""
     if isinstance(item, dict):
         for key in ("name", "title", "key"):
             if key in item:
-                return str(item[key]) + (" (done)" if item.get("done") else "")
+                state = " (done)" if item.get("done") else " (not done)" if alone and "done" in item else ""
+                return str(item[key]) + state
     return json.dumps(item, ensure_ascii=False)[:80]
 
 
@@ -44,6 +46,8 @@ def brief(action: Action, result: Any, noun: str) -> str:
         lines = [f"{i}. {_label(r)}" for i, r in enumerate(items[:MAX_LISTED], 1)]
         more = f"\n… and {count - len(lines)} more" if count > len(lines) else ""
         return f"{count} {noun}{'s' if count != 1 else ''}:\n" + "\n".join(lines) + more
+    if isinstance(result, dict) and isinstance(result.get("item"), dict):
+        return _label(result["item"], alone=True)
     text = json.dumps(result, ensure_ascii=False)
     return f"{text[:300]}{'…' if len(text) > 300 else ''}"
 
@@ -166,7 +170,15 @@ async def offer(ctx: Context, name: str, params: dict[str, Any], offered: Sequen
     except Problem:
         return []
     item = Item(action.name, action.title, params, summary=describe(params, action))
-    return [Receipt("proposal", [item], state="proposed", note=OFFERED)]
+    receipts = [Receipt("proposal", [item], state="proposed", note=OFFERED)]
+    # The row as it is, from the app: a question about it ("have I paid the water bill?") gets an
+    # exact answer beside the model's words, from the app's own read of one row, if it has one.
+    reader = next((a for a in offered if a.app == action.app and a.read_only
+                   and "item" in a.params.get("properties", {})), None)
+    if reader is not None and isinstance(params.get("item"), str):
+        receipts = [*await act(ctx, [(reader.name, {"item": params["item"]})], offered, profile_id=profile_id),
+                    *receipts]
+    return receipts
 
 
 async def confirm(ctx: Context, receipt: Receipt, *, profile_id: int) -> Receipt:

@@ -109,25 +109,38 @@ def test_a_reply_that_changes_several_rows_is_a_proposal(data_dir, monkeypatch):
         assert sorted(tasks(app)) == ["a", "b", "c", "x", "y"] and r.text.count("receipt-undo") == 2
 
 
-def test_a_question_never_writes(data_dir, monkeypatch):
+def small_model(data_dir, monkeypatch, reply, decisions, arguments=()):
+    """The app with one task, "call Bob", and a model that needs the intent pass, whose decisions
+    (and, for offers, whose filled-in arguments) are scripted, in order; the last one repeats."""
     from cardflow.chat import assist
     from cardflow.chat.backends import ScriptedBackend
-    from cardflow.chat.intent import Decision
 
     class Small(ScriptedBackend):
         needs_intent_pass = True
 
-    decisions = [Decision("action", "tasks.add", {"name": "right now"}, question=True),
-                 Decision("action", "tasks.list", {}, question=True)]
+    def script(queue):
+        queue = list(queue)
 
-    async def decide(*args, **kw):
-        return decisions.pop(0)
+        async def next_one(*args, **kw):
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+        return next_one
 
-    monkeypatch.setattr(assist, "decide", decide)
+    monkeypatch.setattr(assist, "decide", script(decisions))
+    if arguments:
+        monkeypatch.setattr(assist, "arguments", script(arguments))
     app = build(data_dir, monkeypatch)
     ctx = app.state.ctx
     ctx.db.tasks.insert(profile_id=1, name="call Bob", priority=0)
-    ctx.chat._backend, ctx.chat._key = Small(["You are in Tasks."]), (ctx.chat.choice(), ctx.chat.model())
+    ctx.chat._backend, ctx.chat._key = Small([reply]), (ctx.chat.choice(), ctx.chat.model())
+    return app
+
+
+def test_a_question_never_writes(data_dir, monkeypatch):
+    from cardflow.chat.intent import Decision
+
+    app = small_model(data_dir, monkeypatch, "You are in Tasks.",
+                      [Decision("action", "tasks.add", {"name": "right now"}, question=True),
+                       Decision("action", "tasks.list", {}, question=True)])
     with TestClient(app, base_url=BASE) as client:
         client.get("/tasks")
         frames = "".join(converse(client, "which app am I in right now?"))
@@ -138,29 +151,13 @@ def test_a_question_never_writes(data_dir, monkeypatch):
 
 
 def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confirm(data_dir, monkeypatch):
-    from cardflow.chat import assist
-    from cardflow.chat.backends import ScriptedBackend
     from cardflow.chat.intent import Decision
 
-    class Small(ScriptedBackend):
-        needs_intent_pass = True
-
-    async def decide(*args, **kw):
-        return Decision("action", "tasks.toggle", {}, question=True, offer=True)
-
-    filled = [Decision("action", "tasks.toggle", {"item": "call Bob", "done": True}),
-              Decision("chat")]  # the second question's words name no row: nothing is offered
-
-    async def arguments(*args, **kw):
-        return filled.pop(0)
-
-    monkeypatch.setattr(assist, "decide", decide)
-    monkeypatch.setattr(assist, "arguments", arguments)
-    app = build(data_dir, monkeypatch)
+    app = small_model(data_dir, monkeypatch, "Not yet: call Bob is open.",
+                      [Decision("action", "tasks.toggle", {}, question=True, offer=True)],
+                      [Decision("action", "tasks.toggle", {"item": "call Bob", "done": True}),
+                       Decision("chat")])  # the second question's words name no row: nothing is offered
     ctx = app.state.ctx
-    ctx.db.tasks.insert(profile_id=1, name="call Bob", priority=0)
-    ctx.chat._backend, ctx.chat._key = Small(["Not yet: call Bob is open."]), \
-        (ctx.chat.choice(), ctx.chat.model())
     with TestClient(app, base_url=BASE) as client:
         client.get("/tasks")
         frames = "".join(converse(client, "have I called Bob?"))
@@ -183,21 +180,10 @@ def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confi
 
 
 def test_a_change_the_words_did_not_ground_is_answered_and_the_app_says_nothing_changed(data_dir, monkeypatch):
-    from cardflow.chat import assist
-    from cardflow.chat.backends import ScriptedBackend
     from cardflow.chat.intent import Decision
 
-    class Small(ScriptedBackend):
-        needs_intent_pass = True
-
-    async def decide(*args, **kw):
-        return Decision("chat", unmet="tasks.toggle")
-
-    monkeypatch.setattr(assist, "decide", decide)
-    app = build(data_dir, monkeypatch)
+    app = small_model(data_dir, monkeypatch, "Done! I ticked it.", [Decision("chat", unmet="tasks.toggle")])
     ctx = app.state.ctx
-    ctx.db.tasks.insert(profile_id=1, name="call Bob", priority=0)
-    ctx.chat._backend, ctx.chat._key = Small(["Done! I ticked it."]), (ctx.chat.choice(), ctx.chat.model())
     with TestClient(app, base_url=BASE) as client:
         client.get("/tasks")
         frames = "".join(converse(client, "tick the thing"))

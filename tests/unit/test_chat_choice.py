@@ -87,6 +87,14 @@ class Scorer(ScriptedBackend):
         return super().stream(messages, model=model, options=options)
 
 
+def real_model():
+    """The embedded model itself (tests marked ``model``): skipped, or failed in CI, when it is not built."""
+    from cardflow.chat.backends import EmbeddedBackend
+
+    require_model()
+    return EmbeddedBackend(idle_timeout=300)
+
+
 def decide_with(ctx, backend, text):
     offered = ctx.actions.for_app("tasks")
     backend.sentences = choice.options([a for a in offered if a.name != "tasks.reorder"])
@@ -173,10 +181,7 @@ def test_an_sql_looking_name_is_stored_literally(ctx):
 @pytest.mark.slow
 @pytest.mark.model
 def test_the_real_model_scores_consistently_with_its_cache():
-    from cardflow.chat.backends import EmbeddedBackend
-
-    require_model()
-    backend = EmbeddedBackend(idle_timeout=300)
+    backend = real_model()
     system = [{"role": "system", "content": choice.system_text("Tasks", "task", ["buy milk", "call Bob"])}]
     options = [" add a task.", " delete a task.", " just chat with them."]
 
@@ -214,10 +219,7 @@ def test_the_channel_score_is_added_and_primed_with_the_apps_own_examples(ctx):
 @pytest.mark.slow
 @pytest.mark.model
 def test_the_real_model_scores_a_message_against_each_expectation():
-    from cardflow.chat.backends import EmbeddedBackend
-
-    require_model()
-    backend = EmbeddedBackend(idle_timeout=300)
+    backend = real_model()
     system = choice.system_text("Tasks", "task", ["buy milk", "call Bob"])
     contexts = [[{"role": "system", "content": f"{system} {choice.ASKED} {what}."}]
                 for what in ("delete a task, as in “remove the cat task”", "just chat with them")]
@@ -340,10 +342,7 @@ def test_a_broken_continuation_is_chat_not_a_guess(ctx):
 @pytest.mark.slow
 @pytest.mark.model
 def test_the_real_model_continues_a_call_under_the_params_grammar():
-    from cardflow.chat.backends import EmbeddedBackend
-
-    require_model()
-    backend = EmbeddedBackend(idle_timeout=300)
+    backend = real_model()
     schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 60}},
               "required": ["name"], "additionalProperties": False}
     head = '{"intent": "request", "action": "tasks.add", "params": '
@@ -362,10 +361,7 @@ def test_the_real_model_continues_a_call_under_the_params_grammar():
 @pytest.mark.slow
 @pytest.mark.model
 def test_the_real_model_tells_a_question_typed_without_its_mark_from_a_command():
-    from cardflow.chat.backends import EmbeddedBackend
-
-    require_model()
-    backend = EmbeddedBackend(idle_timeout=300)
+    backend = real_model()
     system = choice.system_text("Tasks", "task", ["send the invoice", "book flights"])
     for text, asks in [("was the invoice sent", True), ("have the flights been booked yet", True),
                        ("send the invoice", False), ("the flights are booked, tick them off", False)]:

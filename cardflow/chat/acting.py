@@ -172,13 +172,24 @@ async def offer(ctx: Context, name: str, params: dict[str, Any], offered: Sequen
     item = Item(action.name, action.title, params, summary=describe(params, action))
     receipts = [Receipt("proposal", [item], state="proposed", note=OFFERED)]
     # The row as it is, from the app: a question about it ("have I paid the water bill?") gets an
-    # exact answer beside the model's words, from the app's own read of one row, if it has one.
-    reader = next((a for a in offered if a.app == action.app and a.read_only
-                   and "item" in a.params.get("properties", {})), None)
-    if reader is not None and isinstance(params.get("item"), str):
-        receipts = [*await act(ctx, [(reader.name, {"item": params["item"]})], offered, profile_id=profile_id),
-                    *receipts]
+    # exact answer beside the model's words.
+    if isinstance(params.get("item"), str):
+        receipts = [*await show_row(ctx, params["item"], action.app, offered, profile_id=profile_id), *receipts]
     return receipts
+
+
+def row_reader(offered: Sequence[Action], app: str) -> Action | None:
+    """The app's own read of one row: a read-only action of ``app`` that takes an ``item``."""
+    return next((a for a in offered if a.app == app and a.read_only
+                 and "item" in a.params.get("properties", {})), None)
+
+
+async def show_row(ctx: Context, item: str, app: str, offered: Sequence[Action], *, profile_id: int) -> list[Receipt]:
+    """One row as it is now, read by the app (“From Tasks: pay the water bill (not done)”), if it can."""
+    reader = row_reader(offered, app)
+    if reader is None:
+        return []
+    return await act(ctx, [(reader.name, {"item": item})], offered, profile_id=profile_id)
 
 
 async def confirm(ctx: Context, receipt: Receipt, *, profile_id: int) -> Receipt:

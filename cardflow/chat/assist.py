@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat.acting import Call, act, brief, offer, refuse_control
+from cardflow.chat.acting import Call, act, brief, offer, refuse_control, show_row
 from cardflow.chat.backends import TOOL_CALLS_MARKER
 from cardflow.chat.choice import asked
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
+from cardflow.chat.grounding import reference
 from cardflow.chat.intent import arguments, decide
 from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem
@@ -173,6 +174,13 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
         unmet = Item(decision.unmet, "Nothing changed", state="refused",
                      summary=f"I could not tell which {rows.noun} you meant or what to change, so nothing was changed.")
         reply.receipts = [Receipt("done", [unmet])]
+        return reply.text
+    if decision is not None and decision.kind == "chat" and (decision.question or asked(text)):
+        # A question that names one row ("is call grandma done") gets the row from the app too: a
+        # small model's answer about it is often wrong ("The user has called grandma.").
+        named = reference("", rows.names, text) if rows.names else None
+        if named in rows.names:
+            reply.receipts = await show_row(ctx, str(named), app_name, offered, profile_id=profile_id)
         return reply.text
     found = extract_commands(reply.text + tool_chunks)
     if found:

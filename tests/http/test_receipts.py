@@ -194,6 +194,20 @@ def test_a_change_the_words_did_not_ground_is_answered_and_the_app_says_nothing_
     assert ctx.db.tasks(where="done = 1") == [] and ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
 
 
+def test_a_question_about_one_row_gets_the_row_from_the_app(data_dir, monkeypatch):
+    from cardflow.chat.intent import Decision
+
+    app = small_model(data_dir, monkeypatch, "The user has called Bob.", [Decision("chat", question=True)])
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "is call Bob done"))
+        # The small model's words are wrong; the app's read of the row is beside them.
+        assert "The user has called Bob." in frames and "From Tasks:" in frames and "call Bob (not done)" in frames
+        frames = "".join(converse(client, "how are things going?"))  # names no row: words only
+        assert "msg-receipt" not in frames
+    assert app.state.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+
+
 def test_a_bigger_models_change_for_a_question_waits_for_a_click(data_dir, monkeypatch):
     # A model that writes commands in its text (Ollama, OpenAI-compatible) is held to the same rule:
     # a message that asks gets its changes as an offer; told, the same reply runs.

@@ -118,10 +118,10 @@ def render_receipt(msg: Message, receipt: Receipt | None = None) -> Any:
         footer += [Button("Confirm", cls="receipt-confirm", hx_post=f"/chat/receipt/{msg_id}/confirm", **target),
                    Button("Cancel", cls="secondary receipt-cancel", hx_post=f"/chat/receipt/{msg_id}/cancel",
                           **target)]
-    if receipt.kind != "answer":
+    refused = bool(receipt.items) and all(item.state == "refused" for item in receipt.items)
+    if receipt.kind != "answer" and not refused:  # nothing changed, so nothing to see there
         footer.append(A("Activity", href="/activity", cls="receipt-activity",
                         title="Every change, with Undo, on the Activity page"))
-    refused = bool(receipt.items) and all(item.state == "refused" for item in receipt.items)
     icon = ICONS["answer" if receipt.kind == "answer" else "proposed" if receipt.kind == "proposal"
                  else "refused" if refused else "done"]
     return Div(Small(Span(icon, cls="receipt-icon", aria_hidden="true"), " ", _label(receipt), cls="msg-who"),
@@ -129,7 +129,7 @@ def render_receipt(msg: Message, receipt: Receipt | None = None) -> Any:
                Div(*footer, cls="receipt-actions") if footer else None,
                inspector(msg),
                cls=f"msg msg-receipt receipt receipt-{receipt.kind}" + (f" receipt-{receipt.state}" if receipt.state
-                                                                         else ""),
+                                                                         else "") + (" receipt-refused" if refused else ""),
                id=f"msg-{msg_id}", data_receipt=receipt.kind)
 
 

@@ -190,7 +190,7 @@ def test_a_change_the_words_did_not_ground_is_answered_and_the_app_says_nothing_
     # The model's prose claims it; the app's own line says what happened.
     assert "Done! I ticked it." in frames and "receipt-done" in frames
     assert "I could not tell which task you meant or what to change, so nothing was changed." in frames
-    assert "⚠</span> Not done</small>" in frames and "Done by the app" not in frames
+    assert "⚠</span> Not done</small>" in frames and "Done by the app" not in frames and "receipt-refused" in frames
     assert ctx.db.tasks(where="done = 1") == [] and ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
 
 

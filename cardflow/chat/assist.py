@@ -44,6 +44,7 @@ __all__ = ["COMMAND_HELP", "Reply", "brief", "execute", "refuse_control", "run_r
 CODE_BLOCK = re.compile(r"```[a-zA-Z]*\n(.*?)```", re.S)
 COMMAND_IN_TEXT = re.compile(r'\{[^{}]*"action"\s*:(?:[^{}]|\{[^{}]*\})*\}')  # a command, params one level deep
 MAX_COMMANDS = 5  # a runaway reply cannot fire off a hundred changes
+UNCHANGED = "The app has not changed anything for this message."
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,19 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
     native = chat.use_tools() and backend.supports_tools
     extra = "" if backend.needs_intent_pass else rows.line if native else command_help(offered, rows.line)
     messages = chat.build_messages(profile_id, chat.system_prompt(app_name, extra=extra))
+    looked_up: list[Receipt] = []
+    if decision is not None and decision.kind == "chat" and not decision.unmet and (decision.question or asked(text)):
+        # A question that names one row ("is call grandma done") gets the row from the app: a small
+        # model's answer about it is often wrong ("The user has called grandma.").
+        named = reference("", rows.names, text) if rows.names else None
+        if named in rows.names:
+            looked_up = await show_row(ctx, str(named), app_name, offered, profile_id=profile_id)
+    # Notes after the message, so the cached prompt before it stays the same.
+    if decision is not None and (decision.offer or decision.unmet):
+        # A small model otherwise claims the change it was not able to make.
+        messages.append({"role": "system", "content": UNCHANGED})
+    # The row read above is shown to the user, not to the model: told it as a note, SmolLM2 looped
+    # on its name ("I'm sorry to hear about your pay the water bill. I'm sorry …").
     meta["messages"] = messages
     options: dict[str, Any] = {"idle_timeout": chat.idle_timeout()}
     if native:
@@ -175,12 +189,8 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
                      summary=f"I could not tell which {rows.noun} you meant or what to change, so nothing was changed.")
         reply.receipts = [Receipt("done", [unmet])]
         return reply.text
-    if decision is not None and decision.kind == "chat" and (decision.question or asked(text)):
-        # A question that names one row ("is call grandma done") gets the row from the app too: a
-        # small model's answer about it is often wrong ("The user has called grandma.").
-        named = reference("", rows.names, text) if rows.names else None
-        if named in rows.names:
-            reply.receipts = await show_row(ctx, str(named), app_name, offered, profile_id=profile_id)
+    if looked_up:
+        reply.receipts = looked_up
         return reply.text
     found = extract_commands(reply.text + tool_chunks)
     if found:

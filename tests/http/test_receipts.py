@@ -171,6 +171,7 @@ def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confi
         assert json.loads(offer.content)["state"] == "proposed"
         answer = [m for m in ctx.conversation.history(1) if m.role == "assistant"][-1]
         shown = client.get(f"/chat/meta/{answer.id}").text  # what the model saw says what was offered
+        assert "The app has not changed anything for this message." in shown  # told after the message
         assert "Intent pass: action tasks.toggle (a question), offered" in shown and "Offer's arguments: action tasks.toggle" in shown
         r = client.post(f"/chat/receipt/{offer.id}/confirm")
         assert r.status_code == 200 and "receipt-undo" in r.text

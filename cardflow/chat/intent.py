@@ -262,17 +262,19 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
         return Decision("action" if chosen else "chat", chosen.name if chosen else "", {},
                         picked.label == choice.QUESTION, said, time.perf_counter() - started, 0)
     return await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
-                           model=model, started=started)
+                           model=model, started=started, names=names)
 
 
 async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, offered: Sequence[Action], *,
-                    app_name: str, profile_id: int, model: str | None, started: float | None = None) -> Decision:
+                    app_name: str, profile_id: int, model: str | None, started: float | None = None,
+                    names: Sequence[str] | None = None) -> Decision:
     """The chosen action's call: its arguments from one constrained call, grounded in the user's words.
 
-    ``Decision.kind`` is "chat" when they cannot be grounded (a row the message never names).
+    ``Decision.kind`` is "chat" when they cannot be grounded. ``names``: the rows, if just read
+    (``decide``); an offer, filled after the answer, reads them again: they may have changed.
     """
     started = time.perf_counter() if started is None else started
-    names = rows(ctx, app_name, profile_id)
+    names = rows(ctx, app_name, profile_id) if names is None else names
     shown = _names_for(chosen, app_name, names)
     if _row_only(chosen, shown):
         plugin = ctx.registry.by_name(app_name)

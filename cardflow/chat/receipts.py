@@ -78,13 +78,17 @@ def model_line(receipt: Receipt) -> str:
     return "\n".join(lines)
 
 
+def _nothing_done(receipt: Receipt) -> bool:
+    return bool(receipt.items) and all(item.state == "refused" for item in receipt.items)
+
+
 def _label(receipt: Receipt) -> str:
     if receipt.kind == "answer":
         return f"From {receipt.app_title or 'the app'}:"
     if receipt.kind == "proposal":
         return {"cancelled": "Cancelled — nothing was changed", "running": "Running…"}.get(
             receipt.state, receipt.note or "Needs your OK before anything changes")
-    if receipt.items and all(item.state == "refused" for item in receipt.items):
+    if _nothing_done(receipt):
         return "Not done"
     return "Done by the app"
 
@@ -118,7 +122,7 @@ def render_receipt(msg: Message, receipt: Receipt | None = None) -> Any:
         footer += [Button("Confirm", cls="receipt-confirm", hx_post=f"/chat/receipt/{msg_id}/confirm", **target),
                    Button("Cancel", cls="secondary receipt-cancel", hx_post=f"/chat/receipt/{msg_id}/cancel",
                           **target)]
-    refused = bool(receipt.items) and all(item.state == "refused" for item in receipt.items)
+    refused = _nothing_done(receipt)
     if receipt.kind != "answer" and not refused:  # nothing changed, so nothing to see there
         footer.append(A("Activity", href="/activity", cls="receipt-activity",
                         title="Every change, with Undo, on the Activity page"))

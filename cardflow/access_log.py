@@ -6,6 +6,9 @@ server's CPU on a 0.3 ms partial. Here a line is formatted once and appended to 
 tenth of a second later the buffer goes to loguru as one raw record, so its sinks (the console,
 the rotating file) get every line of that moment in one write, in order with the other messages.
 A server error (status 500 and up) is logged at once, as a warning.
+
+The log also counts the requests not yet answered (`AccessLog.unanswered`): the one place every
+request passes, it tells the group commit whether anyone else is waiting for the event loop.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class AccessLog:
     """Request lines, buffered and handed to loguru together."""
 
     def __init__(self) -> None:
+        self.unanswered = 0  # requests received whose response has not started (streams count until it starts)
         self._lines: list[str] = []
         self._lock = threading.Lock()
         self._scheduled = False
@@ -85,16 +89,23 @@ class RequestLogMiddleware:
             return
         start = time.perf_counter()
         status = 500
+        log = self.log
+        log.unanswered += 1
+        answered = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if not answered:
+                    answered, log.unanswered = True, log.unanswered - 1
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
+            if not answered:
+                log.unanswered -= 1
             ms = (time.perf_counter() - start) * 1000
             if not scope["path"].startswith("/static/"):
                 path = scope["path"] + redact_query(scope.get("query_string", b"").decode("latin-1"))

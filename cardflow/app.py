@@ -58,6 +58,7 @@ def build_app(settings: Settings) -> FastHTML:
     ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),
                   conversation=Conversation(db, events), jobs=jobs, app=app)
     app.state.ctx = ctx
+    db.commits.others_waiting = lambda n: access_log.unanswered > n
     ctx.chat = ChatService(ctx)
     ctx.actions = ActionRegistry(ctx)
     ctx.actions.on_change.append(ctx.chat.after_change)

@@ -50,7 +50,10 @@ class CrudApp(AppPlugin):
         return [cls(*row) for row in self.ctx.db.conn.execute(f"{self._select()}{where} ORDER BY priority, id", args)]
 
     def _select(self) -> str:
-        return f"SELECT {', '.join(f.name for f in fields(self.table.cls))} FROM {self.table_name}"
+        return f"SELECT {self._columns()} FROM {self.table_name}"
+
+    def _columns(self) -> str:
+        return ", ".join(f.name for f in fields(self.table.cls))
 
     def get_item(self, item_id: Any, profile_id: int) -> Any | None:
         ident = parse_id(item_id)
@@ -113,8 +116,10 @@ class CrudApp(AppPlugin):
             raise LookupError(f"That {self.noun} was not found.")
         with self.ctx.db.transaction() as conn:
             flipped = not bool(getattr(item, self.toggle_field))
-            conn.execute(f"UPDATE {self.table_name} SET {self.toggle_field} = ? WHERE id = ?", (flipped, item.id))
-            item = self.table.cls(*next(conn.execute(f"{self._select()} WHERE id = ?", (item.id,))))
+            [row] = conn.execute(
+                f"UPDATE {self.table_name} SET {self.toggle_field} = ? WHERE id = ? RETURNING {self._columns()}",
+                (flipped, item.id)).fetchall()
+            item = self.table.cls(*row)
         self.after_change("update", item, profile_id, origin)
         return item
 
@@ -286,10 +291,11 @@ class CrudApp(AppPlugin):
     def origin(req: Request) -> str | None:
         return req.headers.get("x-cardflow-client")
 
-    async def act(self, req: Request, verb: str, **params: Any) -> Any:
+    async def act(self, req: Request, verb: str, *, profile_id: int | None = None, **params: Any) -> Any:
         """Run this app's action `verb` for the page: the same path as MCP, the CLI and the assistant."""
-        outcome = await self.ctx.actions.run(f"{self.name}.{verb}", params, actor="ui",
-                                             profile_id=self.ctx.current_profile_id(), origin=self.origin(req))
+        pid = self.ctx.current_profile_id() if profile_id is None else profile_id
+        outcome = await self.ctx.actions.run(f"{self.name}.{verb}", params, actor="ui", profile_id=pid,
+                                             origin=self.origin(req))
         return outcome.result
 
     def _fields_of(self, form: Any) -> dict[str, Any]:
@@ -329,15 +335,19 @@ class CrudApp(AppPlugin):
         return self.render_item(self.table.get(item.id))
 
     async def _toggle(self, req: Request, item_id: str) -> Any:
+        ident = parse_id(item_id)
+        # Read once: after the write the profile cache is stale, and asking again costs two queries.
         pid = self.ctx.current_profile_id()
-        item = self.get_item(item_id, pid)
-        if item is None:
+        try:
+            row = (await self.act(req, "toggle", id=ident, profile_id=pid))["item"] if ident else None
+        except Problem as exc:
+            if exc.status != 404:
+                raise
+            row = None
+        if row is None:  # no such row in this profile, or deleted by another request
             return NotFound(f"That {self.noun}")
-        await self.act(req, "toggle", id=item.id)
-        toggled = self.get_item(item.id, pid)  # None: deleted by another request since
-        if toggled is None:
-            return NotFound(f"That {self.noun}")
-        return self.render_item(toggled), self.render_counts(pid, oob=True)
+        # The row as the action left it: re-reading it would cost a query per click.
+        return self.render_item(self.table.cls(**row)), self.render_counts(pid, oob=True)
 
     async def _delete(self, req: Request, item_id: str) -> Any:
         pid = self.ctx.current_profile_id()

@@ -114,9 +114,11 @@ class Pipulate:
             )
             return state
 
-    def _modify(self, key: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    def _modify(self, key: str, change: Callable[[dict[str, Any]], None], *,
+                state: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Read (unless the caller read `state` in its open transaction), change and write the blob."""
         with self.db.transaction():
-            state = self.read_state(key)
+            state = self.read_state(key) if state is None else dict(state)
             if not state:
                 raise KeyNotFound(key)
             change(state)
@@ -125,7 +127,8 @@ class Pipulate:
                                  (json.dumps(state), state["updated"], key))
             return state
 
-    def set_step_data(self, key: str, step_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    def set_step_data(self, key: str, step_id: str, data: dict[str, Any], *,
+                      state: dict[str, Any] | None = None) -> dict[str, Any]:
         if step_id in RESERVED:
             raise ValueError(f"{step_id!r} is reserved in the state blob")
         json.dumps(data)  # refuse what cannot be stored before touching the row
@@ -133,7 +136,7 @@ class Pipulate:
         def change(state: dict[str, Any]) -> None:
             state[step_id] = data
 
-        return self._modify(key, change)
+        return self._modify(key, change, state=state)
 
     def finalize(self, key: str) -> dict[str, Any]:
         return self._modify(key, lambda s: s.__setitem__("finalize", {"finalized": True}))

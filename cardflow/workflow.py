@@ -41,6 +41,7 @@ from cardflow.workflow_ops import Finalized, UnknownKey, WorkflowOps
 KEY_TABLE_ROWS = 25  # the table shows the newest runs; the key box (with its datalist) opens any
 KEY_DATALIST = 200
 HOOK_PREFIXES = ("render", "submit", "locked")
+URL_CACHE = 4096
 
 
 class Workflow(WorkflowOps):
@@ -51,7 +52,16 @@ class Workflow(WorkflowOps):
     key_help: ClassVar[str] = "Any name you will recognise later, such as a URL. Reuse a key to resume."
 
     def url(self, action: str, **params: Any) -> str:
-        return str(self.routes[action].to(**params))
+        # Remembered: a card draws three or four, each a route look-up plus URL quoting (~6 µs), and
+        # the same key's URLs come back on every click. Bounded, since keys are the user's.
+        urls: dict[tuple[Any, ...], str] = self.__dict__.setdefault("_cf_urls", {})
+        k = (action, *params.items())
+        found = urls.get(k)
+        if found is None:
+            if len(urls) >= URL_CACHE:
+                urls.clear()
+            found = urls[k] = str(self.routes[action].to(**params))
+        return found
 
     # -- routes ----------------------------------------------------------------------------
     def register(self) -> None:
@@ -241,13 +251,25 @@ class Workflow(WorkflowOps):
         value: Any = {k: form.getlist(k) for k in form} if step.submit is not None else \
             (form.getlist(step.id) if step.id in form else None)
         try:
-            await self.act(req, "job_start" if step.job is not None else "submit", key=key, step=step.id, value=value)
+            outcome = await self.act(req, "job_start" if step.job is not None else "submit", key=key, step=step.id,
+                                     value=value)
         except Finalized as exc:  # the card stays as it is, with the reason under it
             return self._step_card(key, step, self.ctx.pipulate.read_state(key), notice=str(exc))
         except ValidationError as exc:  # at the field, keeping what was typed
             return cards.open_card(self.flow_view(), self.card_view(
                 key, step, self.ctx.pipulate.read_state(key), error=str(exc), raw=form.get(step.id)))
-        return self._step_card(key, step, self.ctx.pipulate.read_state(key))
+        # A job's task may already have moved the run on: read it then.
+        state = self._state_after(outcome, key) if step.job is None else self.ctx.pipulate.read_state(key)
+        return self._step_card(key, step, state)
+
+    def _state_after(self, outcome: Outcome, key: str) -> dict[str, Any]:
+        """The run as the action left it (its recorded row, so the card costs no second read), or
+        as it is now when the action recorded no change to it."""
+        for change in outcome.changes:
+            if change.table == "pipeline" and change.key == key and change.after is not None:
+                state: dict[str, Any] = json.loads(change.after["data"])
+                return state
+        return self.ctx.pipulate.read_state(key)
 
     async def _get_part(self, req: Request, step_id: str) -> Any:
         """A partial of a data step (a table page, a chart): its kind fetches and renders it."""

@@ -126,13 +126,14 @@ class WorkflowOps(AppPlugin):
     def open_key(self, raw_key: Any, profile_id: int | None = None) -> str:
         """The clean key of an existing run of this workflow (of `profile_id`, when given)."""
         key = self.clean_key(raw_key)
-        owner = self.ctx.pipulate.app_of(key)
-        if owner is None:
+        rows = self.ctx.db.query("SELECT app_name, profile_id FROM pipeline WHERE key = ?", (key,))
+        if not rows:
             raise UnknownKey(key)
+        owner = rows[0]["app_name"]
         if owner not in (self.name, ""):  # "": made outside any app (a notebook), open to all
             raise UnknownKey(key, owner)
         # Profile 0 is a run made without a profile: every profile may open it.
-        if profile_id is not None and self._profile_of(key) not in (0, profile_id):
+        if profile_id is not None and int(rows[0]["profile_id"] or 0) not in (0, profile_id):
             raise UnknownKey(key)
         return key
 
@@ -151,8 +152,8 @@ class WorkflowOps(AppPlugin):
             raise UnknownKey(key)
         return state
 
-    def _writable(self, key: str) -> dict[str, Any]:
-        state = self._state(key)
+    def _writable(self, key: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
+        state = self._state(key) if state is None else state
         if state.get("finalize", {}).get("finalized"):
             raise Finalized()
         return state
@@ -183,13 +184,15 @@ class WorkflowOps(AppPlugin):
             raise
         return step, data
 
-    def save_submit(self, key: str, step: Step, data: dict[str, Any], profile_id: int) -> dict[str, Any]:
+    def save_submit(self, key: str, step: Step, data: dict[str, Any], profile_id: int, *,
+                    state: dict[str, Any] | None = None) -> dict[str, Any]:
         """Save checked data: the state and its chat note in one transaction (one commit, one fsync).
-        The run is checked again inside it, since another tab may have locked it during validation."""
+        The run is checked again inside it, since another tab may have locked it during validation;
+        `state` is the run as the caller already read it inside the same transaction."""
         with self.ctx.db.transaction():
-            state = self._writable(key)
+            state = self._writable(key, state)
             self._require_earlier_done(step, state)
-            state = self.ctx.pipulate.set_step_data(key, step.id, data)
+            state = self.ctx.pipulate.set_step_data(key, step.id, data, state=state)
             self.announce(step, data, profile_id)
         return state
 

@@ -82,3 +82,41 @@ def test_the_running_server_writes_them_to_the_console_and_the_file(live_server)
 def test_without_a_loop_a_line_is_written_at_once(logged):
     AccessLog().line("POST", "/tasks", 303, 1.25)
     assert logged[-1].endswith("POST /tasks 303 1.2ms\n")
+
+
+def test_the_log_counts_requests_not_yet_answered_and_errors_do_not_leak_the_count() -> None:
+    """The group commit asks this count whether anyone else waits for the event loop."""
+    import asyncio
+
+    from cardflow.access_log import RequestLogMiddleware
+    from cardflow.config import Settings
+
+    log = AccessLog()
+    seen: list[int] = []
+
+    async def inner(scope, receive, send) -> None:
+        await asyncio.sleep(0)  # both requests are in before either answers
+        seen.append(log.unanswered)
+        if scope["path"] == "/boom":
+            raise RuntimeError("before any answer")
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        seen.append(log.unanswered)  # a stream still sending its body no longer counts
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    middleware = RequestLogMiddleware(inner, Settings(), log=log)
+
+    async def sink(message) -> None:
+        return None
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def go() -> None:
+        scope = {"type": "http", "method": "GET", "path": "/", "query_string": b""}
+        await asyncio.gather(middleware(scope, receive, sink), middleware(dict(scope), receive, sink))
+        with pytest.raises(RuntimeError):
+            await middleware({**scope, "path": "/boom"}, receive, sink)
+
+    asyncio.run(go())
+    log.flush()
+    assert seen == [2, 1, 1, 0, 1] and log.unanswered == 0

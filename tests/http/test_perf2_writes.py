@@ -2,7 +2,8 @@
 
 A step submit used to commit three times (the state, its chat note, the action_log row), each an
 fsync under synchronous=FULL, all on the event loop. Now the change and its log row share one
-transaction whose COMMIT runs in a worker thread, while the loop reads from its own connection.
+transaction whose COMMIT runs in a worker thread (on the loop while commits are quick: see
+cardflow/db_commit.py), while the loop reads from its own connection.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ def test_the_loop_reads_while_a_commit_is_in_flight(db: Database, monkeypatch: p
     release = threading.Event()
     started = threading.Event()
     commit = db.commits._commit_and_release
+    db.commits.place.inline_below = 0.0  # every commit counts as slow: the thread takes them all
 
     def slow_commit() -> None:
         started.set()
@@ -223,3 +225,84 @@ def test_writes_queued_together_share_one_commit_and_a_failure_stays_alone(db: D
     assert len(seen) == 1
     assert isinstance(results[10], ValueError) and results.count(None) == 20
     assert "refused" not in db.store and sorted(db.store.keys()) == sorted(f"k{i}" for i in range(20))
+
+
+def commit_threads(db: Database, n: int, prefix: str) -> list[str]:
+    """The thread each of `n` writes committed on."""
+    seen: list[str] = []
+
+    def hook() -> bool:
+        seen.append(threading.current_thread().name)
+        return False
+
+    async def go() -> None:
+        for i in range(n):
+            await db.write(lambda i=i: db.conn.execute("INSERT INTO store(key, value) VALUES (?, '1')", (f"{prefix}{i}",)))
+
+    db.writer.set_commit_hook(hook)
+    try:
+        asyncio.run(go())
+    finally:
+        db.writer.set_commit_hook(None)
+    return seen
+
+
+def test_quick_commits_move_to_the_loop_and_a_slow_one_sends_them_back_to_the_thread(db: Database) -> None:
+    """A hand-off costs more CPU than a quick fsync blocks the loop; a slow commit is handed off."""
+    from cardflow.db_commit import CommitPlace
+
+    place = db.commits.place = CommitPlace(inline_below=60.0, probe_after=3)  # any commit here is quick
+    first = commit_threads(db, 5, "a")
+    # Three handed off while nothing is known, then one tried on the loop: quick, so it stays there.
+    assert [name.startswith("cardflow-commit") for name in first] == [True, True, True, False, False]
+    assert place.inline and len(db.store) == 5
+
+    place.inline_below = 0.0  # from now on every commit is slow: the next one moves back
+    second = commit_threads(db, 2, "b")
+    assert not second[0].startswith("cardflow-commit") and second[1].startswith("cardflow-commit")
+    assert not place.inline and len(db.store) == 7
+
+
+def test_a_slow_try_on_the_loop_doubles_the_wait_before_the_next() -> None:
+    from cardflow.db_commit import STALL, CommitPlace
+
+    place = CommitPlace(inline_below=0.001, probe_after=2)
+    assert [place.next_inline() for _ in range(3)] == [False, False, True]
+    place.measured(0.005)  # the try was slow: the next waits for 4 hand-offs
+    assert [place.next_inline() for _ in range(5)] == [False, False, False, False, True]
+    place.measured(0.0002)  # quick: every commit on the loop from now on
+    assert all(place.next_inline() for _ in range(10))
+    place.measured(0.004)  # one slower commit moves the average, not the commits
+    assert place.inline
+    place.measured(STALL)  # one stall is enough: back to the thread, the wait reset
+    assert [place.next_inline() for _ in range(3)] == [False, False, True]
+
+
+def test_a_disk_that_turns_slow_sends_commits_to_the_thread_within_a_few() -> None:
+    from cardflow.db_commit import CommitPlace
+
+    place = CommitPlace(inline_below=0.002, probe_after=2)
+    for _ in range(3):
+        place.next_inline()
+    place.measured(0.0004)
+    slow = 0
+    while place.inline:
+        place.measured(0.010)  # a disk now taking 10 ms per fsync
+        slow += 1
+    assert 1 < slow <= 4
+
+
+def test_a_commit_is_handed_off_while_other_requests_wait_for_the_loop(db: Database) -> None:
+    from cardflow.db_commit import CommitPlace
+
+    db.commits.place = CommitPlace(inline_below=60.0, probe_after=0)  # quick: the loop would take it
+    asked: list[int] = []
+
+    def others_waiting(n: int) -> bool:
+        asked.append(n)
+        return len(asked) > 2  # the first two commits find nobody else waiting
+
+    db.commits.others_waiting = others_waiting
+    names = commit_threads(db, 4, "w")
+    assert [name.startswith("cardflow-commit") for name in names] == [False, False, True, True]
+    assert asked == [1, 1, 1, 1]  # each batch held one write

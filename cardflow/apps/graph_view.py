@@ -12,7 +12,8 @@ Every graph lives in ``<data dir>/linkgraph/<graph id>/``: ``edges.csv``, ``meta
   (``&color=pagetype|depth``; 5,000 pages and 20,000 links unless ``max_nodes``/``max_edges`` say
   more), edges as pairs of node indexes. Both are gzip-compressed when the browser accepts it.
 - ``/graph_view/search``, ``/graph_view/links``, ``/graph_view/tables``: HTML fragments.
-- ``/graph_view/file?path=linkgraph/ID/edges.csv``: a CSV from the data dir, after a traversal check.
+- ``/graph_view/file?path=linkgraph/ID/edges.csv``: a CSV from the data dir, after a traversal check,
+  its cells guarded against running as spreadsheet formulas (:mod:`cardflow.csv_safe`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ import gzip
 import json
 import time
 from typing import Any
+from urllib.parse import quote
 
 from fasthtml.common import H2, H4, A, Div, Li, P, Small, Span, Strong, Ul
 from loguru import logger
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
+from cardflow import csv_safe
 from cardflow.actions import Action
 from cardflow.actions.graph_actions import graph_actions
 from cardflow.actions.graph_view_actions import view_actions
@@ -253,7 +256,10 @@ class GraphView(AppPlugin):
         path = safe_data_file(self.ctx.settings, req.query_params.get("path", ""))
         if isinstance(path, Refused):
             return Response(path.message, status_code=path.status, media_type="text/plain")
-        return FileResponse(path, media_type="text/csv", filename=path.name, headers={"X-Content-Type-Options": "nosniff"})
+        # Opened in a spreadsheet: a site's titles or page types must not run there as formulas.
+        return StreamingResponse(csv_safe.stream_file(path), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(path.name)}",
+                                          "X-Content-Type-Options": "nosniff"})
 
 
 def _qs(**params: Any) -> str:

@@ -314,6 +314,37 @@ def test_a_cut_download_fails_clearly_keeps_no_partial_file_and_retry_works(lg, 
 
 
 # -- serving files -------------------------------------------------------------------------------
+def test_a_downloaded_csv_cannot_run_formulas_but_the_file_keeps_the_sites_text(lg, data_dir):
+    graph = data_dir / "linkgraph" / "g2"
+    graph.mkdir(parents=True)
+    kept = ('url,title,depth\r\nhttps://a.example/,"=HYPERLINK(""http://evil.example"",""x"")",-3\r\n'
+            'https://a.example/b,"@SUM(1+1)",+1.5e3\r\nhttps://a.example/c,"Plain, with a comma",2\r\n')
+    (graph / "metadata.csv").write_text(kept, newline="")
+    r = lg.get("/graph_view/file", params={"path": "linkgraph/g2/metadata.csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"] and "metadata.csv" in r.headers["content-disposition"]
+    import csv as csv_module
+    import io
+
+    assert list(csv_module.reader(io.StringIO(r.text))) == [
+        ["url", "title", "depth"],
+        ["https://a.example/", "'=HYPERLINK(\"http://evil.example\",\"x\")", "-3"],  # numbers stay numbers
+        ["https://a.example/b", "'@SUM(1+1)", "+1.5e3"],
+        ["https://a.example/c", "Plain, with a comma", "2"],
+    ]
+    assert (graph / "metadata.csv").read_bytes() == kept.encode()  # ingest and analyses read it unchanged
+
+
+def test_a_large_csv_streams_in_chunks_with_every_row(tmp_path):
+    from cardflow.csv_safe import stream_file
+
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target\n" + "".join(f"=a{i},b{i}\n" for i in range(4999)))
+    chunks = list(stream_file(path, chunk_rows=1000))
+    assert len(chunks) == 5 and "".join(chunks).splitlines()[1:3] == ["'=a0,b0", "'=a1,b1"]
+    assert len("".join(chunks).splitlines()) == 5000
+
+
 def test_file_route_refuses_traversal(lg, data_dir):
     graph = data_dir / "linkgraph" / "g1"
     graph.mkdir(parents=True)

@@ -30,7 +30,7 @@ def measure(count: int) -> tuple[list[float], list[float], int]:
     from cardflow.chat import choice
     from cardflow.chat.backends import EmbeddedBackend, embedded_available
     from cardflow.chat.backends import scorer as scorer_module
-    from cardflow.chat.intent import offerable
+    from cardflow.chat.intent_prompt import offerable
     from cardflow.config import Settings
 
     ok, why = embedded_available()

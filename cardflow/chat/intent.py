@@ -4,27 +4,15 @@ On a backend that can score continuations (``supports_scoring``: the embedded on
 first goes through ``choice.choose``: the model rates "I will <action description>" for each of
 the open app's actions and for answering in words, against the prior of a message saying
 nothing. Chat, a question, or an action without arguments ends there. Otherwise one constrained
-call fills the chosen action's arguments (the grammar below with only that action, its free-text
-values required). This doubled command accuracy on the tuning sets compared with letting the
-grammar pick the action, which a 135M model does poorly (it picks "add" or "list" for most things).
+call fills the chosen action's arguments (the grammar in ``intent_prompt``, with only that
+action, its free-text values required). This doubled command accuracy on the tuning sets
+compared with letting the grammar pick the action, which a 135M model does poorly (it picks
+"add" or "list" for most things). Without scoring, every message gets one call over every
+offered action (``intent_prompt.call_schema``).
 
-Without scoring, every message gets one call whose reply a JSON-schema grammar forces into one of:
-
-    {"intent": "chat"}                                   small talk, anything else
-    {"intent": "question"}                               a question answered in prose
-    {"intent": "question", "action": <read-only>, "params": {...}}
-    {"intent": "request",  "action": <any offered>, "params": {...}}
-
-``intent`` is decoded first, and the grammar offers a question only the read-only actions, so a
-question cannot pick a write even when the model is confused; ``Decision.question`` carries it to
-the orchestration, which refuses a write for a question as a second line of defence. The actions
-are the open app's (``ctx.actions.for_app``), each with its own parameter schema; an existing
-row is chosen from the rows themselves (an enum). The call is then grounded in the user's words
-(``grounding.py``) and handed to the registry, which validates, resolves and runs it.
-
-The prompt is ordered for llama.cpp's prompt cache: instructions, actions and worked examples
-first (fixed per app, so their KV state is reused from message to message), then the app's live
-facts (counts, rows), then the message.
+The call is then grounded in the user's words (``grounding.py``) and handed to the registry,
+which validates, resolves and runs it. ``Decision.question`` carries a question to the
+orchestration, which refuses a write for it as a second line of defence.
 """
 
 from __future__ import annotations
@@ -38,16 +26,24 @@ from typing import TYPE_CHECKING, Any
 from cardflow.actions.base import Action
 from cardflow.chat import choice, spans
 from cardflow.chat.backends import Backend, BackendError
-from cardflow.chat.facts import fact_lines
 from cardflow.chat.grounding import ground
+from cardflow.chat.intent_prompt import (
+    MAX_ROWS,
+    build_messages,
+    call_schema,
+    names_for,
+    needs_arguments,
+    offerable,
+    parse,
+    prefix,
+    rows,
+    small_params,
+)
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
 
-MAX_TEXT = 120  # a new name longer than this is cut by the grammar; the registry checks the real limits
-MAX_ROWS = 30  # rows offered as the choice for "item"; beyond that the item is free text, resolved loosely
 MAX_TOKENS = 100
-INTENTS = ("question", "request", "chat")
 PARAMS = "\x00params\x00"  # where a call's params go, for splitting what is forced around them
 
 
@@ -64,171 +60,6 @@ class Decision:
     tokens: int = 0  # prompt + completion tokens, when the backend reports them
     offer: bool = False  # a change for a message that asks: answered first, then offered (params still empty)
     unmet: str = ""  # the change chosen when the message's words could not ground it (kind is then "chat")
-
-
-def offerable(actions: Sequence[Action]) -> list[Action]:
-    """The actions the model can call: those meant for chat, and not those needing ids it never sees."""
-    def needs_ids(action: Action) -> bool:
-        props = action.params.get("properties", {})
-        return any(k in ("id", "limit") or props.get(k, {}).get("type") == "array"
-                   for k in action.params.get("required", []))
-
-    return [a for a in actions if a.chat and not needs_ids(a)]
-
-
-def rows(ctx: Context, app_name: str, profile_id: int) -> list[str]:
-    """The open app's row names (a CrudApp's ``add_field``), the choices for an ``item`` parameter."""
-    plugin = ctx.registry.by_name(app_name)
-    items = getattr(plugin, "items", None)
-    if plugin is None or not callable(items):
-        return []
-    label = str(getattr(plugin, "add_field", "name"))
-    return [str(getattr(r, label, "")) for r in items(profile_id)]
-
-
-def _small(schema: dict[str, Any], names: Sequence[str], *, chosen: bool = False) -> dict[str, Any]:
-    """An action's params for decoding: no ids or limits, no descriptions, short strings, rows as a choice.
-
-    ``chosen``: the action is already chosen, so its free-text values are what the user asked to
-    set (a rename's new name): they become required, and the other optional values are left out.
-    """
-    props: dict[str, Any] = {}
-    needed = set(schema.get("required", []))
-    if chosen and not needed:
-        needed = {k for k, sub in schema.get("properties", {}).items()
-                  if k not in ("id", "item") and sub.get("type") == "string" and "enum" not in sub}
-    for key, sub in schema.get("properties", {}).items():
-        # An action with required params is fully said by them; its optional extras are where a small
-        # model wanders (an added row marked done), so they are offered only when nothing is required.
-        if key in ("id", "limit") or (needed and key not in needed and key != "item"):
-            continue
-        sub = {k: v for k, v in sub.items() if k != "description"}
-        if key == "item" and names:
-            sub = {"type": "string", "enum": list(dict.fromkeys(names))}
-        elif sub.get("type") == "string" and "enum" not in sub:
-            sub["maxLength"] = min(int(sub.get("maxLength", MAX_TEXT)), MAX_TEXT)
-        props[key] = sub
-    required = [k for k in [*schema.get("required", []), *sorted(needed)] if k in props]
-    required = list(dict.fromkeys(required))
-    if "item" in props and "item" not in required and "id" in schema.get("properties", {}):
-        required.insert(0, "item")  # a reference by id or name: without ids the name is required
-    return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
-
-
-def _names_for(action: Action, app_name: str, names: Sequence[str]) -> list[str]:
-    return list(names[:MAX_ROWS]) if action.app == app_name and len(names) <= MAX_ROWS else []
-
-
-def call_schema(actions: Sequence[Action], app_name: str = "", names: Sequence[str] = (), *,
-                spoken: bool = True) -> dict[str, Any]:
-    """The decision grammar: the intent first; a question may carry only a read-only action.
-
-    ``spoken=False`` leaves out chat and question: the action is already chosen (choice.py) and
-    only its arguments are wanted.
-    """
-    def obj(props: dict[str, Any]) -> dict[str, Any]:
-        return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
-
-    choices = [obj({"intent": {"type": "string", "enum": ["chat"]}}),
-               obj({"intent": {"type": "string", "enum": ["question"]}})] if spoken else []
-    for a in actions:
-        intents = ["question", "request"] if a.read_only else ["request"]
-        choices.append(obj({"intent": {"type": "string", "enum": intents},
-                            "action": {"type": "string", "enum": [a.name]},
-                            "params": _small(a.params, _names_for(a, app_name, names), chosen=not spoken)}))
-    return {"anyOf": choices}
-
-
-SYSTEM = """You read one message from the user of the "{title}" app and answer with one JSON object.
-"intent": "question" if the user asks something (nothing may change), "request" if the user tells you \
-to do something with an action below, "chat" for anything else.
-With an action: "action" and its "params". A question may only use a read-only action.
-Actions:
-{actions}
-"item" is an existing {noun}, "name" is a new name copied exactly from the message."""
-
-# Worked examples of the format: several per kind, in varied shapes (polite, terse, name first,
-# a statement that something is finished, a question), because a 135M model learns the mapping
-# from examples far better than from instructions. Each is shown when the open app offers its verb
-# and its params fit; the rows in them are invented, the live rows come after them.
-CHAT = ["hi, how are you?", "thanks, that was helpful"]
-QUESTIONS = ["what is the capital of Italy?"]
-EXAMPLES: list[tuple[str, str, str, dict[str, Any]]] = [
-    ("add a {noun} to feed the cat", "request", "add", {"name": "feed the cat"}),
-    ("I fed the cat", "request", "toggle", {"item": "feed the cat", "done": True}),
-    ("is pay rent done?", "question", "get", {"item": "pay rent"}),
-    ("please put “call <Ann> re: Q2” on my list", "request", "add", {"name": "call <Ann> re: Q2"}),
-    ("rename feed the cat to feed the dog", "request", "update", {"item": "feed the cat", "name": "feed the dog"}),
-    ("pay rent is not done after all", "request", "toggle", {"item": "pay rent", "done": False}),
-    ("remove the cat {noun}", "request", "delete", {"item": "feed the cat"}),
-    ("put pay rent at the top", "request", "move", {"item": "pay rent", "position": "top"}),
-    ("show my {noun}s", "request", "list", {}),
-]
-
-
-def _line(action: Action) -> str:
-    params = ", ".join(_small(action.params, ())["properties"])
-    said = action.description.split(": ")[0].split(" (")[0]  # the first clause: a 2048-token context is small
-    return f"- {action.name}({params}){' [read-only]' if action.read_only else ''}: {said}"
-
-
-def prefix(actions: Sequence[Action], title: str, noun: str) -> list[dict[str, str]]:
-    """The fixed part of the prompt (instructions, actions, examples): the same for every message in an app.
-
-    Short on purpose: a 135M model follows a few close examples better than a long prompt.
-    """
-    by_verb = {a.name.rpartition(".")[2]: a for a in actions if a.app}
-    system = SYSTEM.format(title=title, noun=noun, actions="\n".join(_line(a) for a in actions))
-    others = [(c, {"intent": "chat"}) for c in CHAT] + [(q, {"intent": "question"}) for q in QUESTIONS]
-    pairs: list[tuple[str, dict[str, Any]]] = []
-    for said, intent, verb, params in EXAMPLES:
-        action = by_verb.get(verb)
-        if action is None or not set(params) <= set(action.params.get("properties", {})):
-            continue
-        pairs.append((said.format(noun=noun), {"intent": intent, "action": action.name, "params": params}))
-        if len(pairs) % 3 == 0 and others:
-            pairs.append(others.pop(0))  # interleaved, so no kind of answer dominates by position
-    shots: list[dict[str, str]] = []
-    for said, answer in [*pairs, *others]:
-        shots += [{"role": "user", "content": said},
-                  {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)}]
-    return [{"role": "system", "content": system}, *shots]
-
-
-def build_messages(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str,
-                   profile_id: int) -> list[dict[str, str]]:
-    """Fixed prefix (cached by llama.cpp), then the app's live facts, then the message."""
-    plugin = ctx.registry.by_name(app_name)
-    title = plugin.title if plugin else app_name
-    noun = str(getattr(plugin, "noun", "item"))
-    facts = fact_lines(ctx, app_name, profile_id)
-    now = [{"role": "system", "content": "The app now:\n" + facts}] if facts else []
-    return [*prefix(actions, title, noun), *now, {"role": "user", "content": text[:500]}]
-
-
-def parse(reply: str, actions: Sequence[Action]) -> tuple[bool, Action | None, dict[str, Any]]:
-    """(question?, action or None for chat, raw params) from the model's JSON; chat when unreadable."""
-    try:
-        data = json.loads(reply)
-    except ValueError:
-        return False, None, {}
-    if not isinstance(data, dict):
-        return False, None, {}
-    question = data.get("intent") == "question"
-    action = next((a for a in actions if a.name == data.get("action")), None)
-    params = data.get("params")
-    if action is None or not isinstance(params, dict) or (question and not action.read_only):
-        return question, None, {}
-    return question, action, params
-
-
-def needs_arguments(action: Action) -> bool:
-    """Whether the action has something to fill in: a row to name or a required value.
-
-    An action whose parameters are all optional filters (a list's "query") runs without them: a
-    small model fills optional filters with stray words from the message.
-    """
-    return bool(_small(action.params, ())["required"])
 
 
 async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Action], *,
@@ -275,7 +106,7 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
     """
     started = time.perf_counter() if started is None else started
     names = rows(ctx, app_name, profile_id) if names is None else names
-    shown = _names_for(chosen, app_name, names)
+    shown = names_for(chosen, app_name, names)
     if _row_only(chosen, shown):
         plugin = ctx.registry.by_name(app_name)
         system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
@@ -300,7 +131,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         # The grammar allows one intent and one action here, so everything up to the params is
         # forced: it is given as written, and the model writes only the params.
         head, tail = _forced(allowed[0])
-        wanted = _small(allowed[0].params, _names_for(allowed[0], app_name, names), chosen=True)
+        wanted = small_params(allowed[0].params, names_for(allowed[0], app_name, names), chosen=True)
         options.update(json_schema=wanted, reply_prefix=head)
     reply: list[str] = []
     try:
@@ -311,7 +142,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
     if scored and action is not None:
         raw = await _stretches(backend, messages, action, raw, text, names)
-    params = ground(raw, action.params, text, _names_for(action, app_name, names)) if action else None
+    params = ground(raw, action.params, text, names_for(action, app_name, names)) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
         return Decision(kind, name, found or {}, question, tuple(messages), time.perf_counter() - started,
@@ -334,7 +165,7 @@ def _row_only(action: Action, names: Sequence[str]) -> bool:
     tokens (~0.6 s here) less. (Scoring a toggle's true/false the same way got "mark the kitchen as
     done" wrong where the model's own call left it out and flipped it: booleans are still written.)
     """
-    props = _small(action.params, names, chosen=True)["properties"]
+    props = small_params(action.params, names, chosen=True)["properties"]
     return list(props) == ["item"] and "enum" in props["item"]
 
 

@@ -8,22 +8,14 @@ import math
 
 import pytest
 
-from cardflow.app import build_app
 from cardflow.chat import choice
 from cardflow.chat.backends import BackendError, ScriptedBackend
 from cardflow.chat.intent import decide
-from cardflow.config import Settings
 from tests.needs_model import require_model
 
 
 def run(coro):
     return asyncio.run(coro)
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return build_app(Settings(data_dir=tmp_path_factory.mktemp("cf"), open_browser=False, llm="scripted",
-                              ollama_host="http://127.0.0.1:9"))
 
 
 @pytest.fixture
@@ -273,7 +265,7 @@ def test_asked_reads_the_question_mark_that_ends_a_sentence(text, asks):
 
 
 def test_actions_a_chat_line_cannot_carry_are_not_offered_to_the_assistant(ctx):
-    from cardflow.chat.intent import offerable
+    from cardflow.chat.intent_prompt import offerable
 
     offered = {a.name for a in offerable(ctx.actions.for_app("hello"))}
     assert {"hello.submit", "hello.revert", "hello.fork", "hello.compare"} <= offered

@@ -7,10 +7,9 @@ import json
 
 import pytest
 
-from cardflow.app import build_app
 from cardflow.chat.backends import ScriptedBackend
-from cardflow.chat.intent import build_messages, call_schema, decide, offerable, parse
-from cardflow.config import Settings
+from cardflow.chat.intent import decide
+from cardflow.chat.intent_prompt import build_messages, call_schema, offerable, parse
 from tests.needs_model import require_model
 
 
@@ -19,12 +18,6 @@ def run(coro):
 
 
 TASKS = ["buy milk", "call Bob", "water the plants", "read chapter 3"]
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return build_app(Settings(data_dir=tmp_path_factory.mktemp("cf"), open_browser=False, llm="scripted",
-                              ollama_host="http://127.0.0.1:9"))
 
 
 @pytest.fixture

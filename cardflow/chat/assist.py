@@ -31,8 +31,10 @@ from cardflow.chat.acting import Call, act, brief, offer, refuse_control, show_r
 from cardflow.chat.backends import TOOL_CALLS_MARKER
 from cardflow.chat.choice import asked
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
+from cardflow.chat.conversation import STILL_WAITING
 from cardflow.chat.grounding import reference
 from cardflow.chat.intent import arguments, decide
+from cardflow.chat.receipts import ROLE as RECEIPT_ROLE
 from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem
 
@@ -66,6 +68,7 @@ class Reply:
     text: str = ""
     receipts: list[Receipt] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # the app's own lines after the reply (role "system")
 
 
 def open_app(ctx: Context) -> str:
@@ -133,6 +136,11 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
     meta = reply.meta
     meta.update(backend=backend.name, model=chat.model() or backend.model, app=app_name)
 
+    # Typing "yes" under a proposal does not confirm it (a typed reply is not a click on that row's
+    # change), so a reply to it that changes nothing says so in the app's own line. The model is
+    # not told: given a line saying so after the message, SmolLM2 repeated it as its answer, and
+    # then in every later reply ("The app has not been made available for this message.").
+    waiting = _proposal_waiting(ctx, profile_id)
     decision = None
     if backend.needs_intent_pass:
         decision = await decide(ctx, backend, text, offered, app_name=app_name, profile_id=profile_id,
@@ -178,20 +186,31 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
         await on_chunk(reply.text)
     meta.setdefault("timings", {})["total"] = time.perf_counter() - started
     meta["tokens"] = _tokens(backend, messages, reply.text, meta.get("decision"))
+    await _after_words(ctx, backend, text, decision, offered, app_name, profile_id, reply, rows, looked_up,
+                       tool_chunks, on_chunk)
+    if waiting and not any(r.kind == "proposal" or any(i.state == "done" for i in r.items) for r in reply.receipts):
+        reply.notes.append(STILL_WAITING)
+    return reply.text
 
+
+async def _after_words(ctx: Context, backend: Any, text: str, decision: Any, offered: Sequence[Action],
+                       app_name: str, profile_id: int, reply: Reply, rows: Rows, looked_up: list[Receipt],
+                       tool_chunks: str, on_chunk: Callable[[str], Awaitable[None]]) -> None:
+    """The receipts under the words: the offer, the app's "nothing changed" line, the row looked
+    up, or the commands a bigger model wrote."""
     if decision is not None and decision.offer:
         await _offer(ctx, backend, text, decision.action, offered, app_name, profile_id, reply)
-        return reply.text
+        return
     if decision is not None and decision.unmet:
         # A change was meant but its words did not say which row or what value: the app says so,
         # whatever the model's prose claims.
         unmet = Item(decision.unmet, "Nothing changed", state="refused",
                      summary=f"I could not tell which {rows.noun} you meant or what to change, so nothing was changed.")
         reply.receipts = [Receipt("done", [unmet])]
-        return reply.text
+        return
     if looked_up:
         reply.receipts = looked_up
-        return reply.text
+        return
     found = extract_commands(reply.text + tool_chunks)
     if found:
         # A question never writes, whichever model answers it: its changes wait for a click.
@@ -202,7 +221,6 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
         unreadable = Item("(unreadable)", "Not run", state="refused",
                           summary="The reply held a command that could not be read, so nothing was changed.")
         reply.receipts = [Receipt("done", [unreadable])]
-    return reply.text
 
 
 async def _offer(ctx: Context, backend: Any, text: str, name: str, offered: Sequence[Action], app_name: str,
@@ -214,6 +232,18 @@ async def _offer(ctx: Context, backend: Any, text: str, name: str, offered: Sequ
     reply.meta["offer"] = _decision_meta(call)
     if call.kind == "action":
         reply.receipts = await offer(ctx, call.action, call.params, offered, profile_id=profile_id)
+
+
+def _proposal_waiting(ctx: Context, profile_id: int) -> bool:
+    """Whether the app's last word, just before this message, is a change waiting for Confirm."""
+    last = ctx.conversation.history(profile_id, limit=2)
+    if len(last) < 2 or last[1].role != "user" or last[0].role != RECEIPT_ROLE:
+        return False
+    try:
+        receipt = Receipt.load(last[0].content)
+    except (ValueError, KeyError, TypeError):
+        return False
+    return receipt.kind == "proposal" and receipt.state == "proposed"
 
 
 def _read_only(ctx: Context, name: str) -> bool:

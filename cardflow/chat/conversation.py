@@ -19,6 +19,10 @@ from cardflow.events import Broadcaster
 
 ROLES = ("user", "assistant", "system", "note", RECEIPT)
 SWITCH_PREFIX = "Switched to the "  # the app-switch line; consecutive ones collapse into one
+# The app's line when the user types after a change that waits for Confirm: about the page, not
+# conversation, so (like the switch line) the model is not shown it.
+STILL_WAITING = ("The change proposed above has not been made: typing does not confirm it. "
+                 "Press Confirm on it to make it, or Cancel.")
 
 
 LABELS = {"user": "You", "assistant": "Assistant", "system": "App", "note": "Workflow"}

@@ -153,6 +153,8 @@ class ReplyRunner:
             saved = conv.add(live.profile_id, RECEIPT, receipt.dump(), live.app, broadcast=False,
                              meta=meta if not body and i == 0 else None)
             shown.append(render_message(saved))
+        for note in reply.notes:
+            shown.append(render_message(conv.add(live.profile_id, "system", note, live.app, broadcast=False)))
         if error:
             shown.append(Div(Small("Problem"), Div(error, cls="msg-body"), cls="msg msg-error", role="alert"))
         elif live.stopped and not body:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cardflow.chat import backends
 from cardflow.chat.backends import Backend, BackendError, backend_choices
 from cardflow.chat.backends.base import DEFAULT_CONTEXT_CHARS
-from cardflow.chat.conversation import SWITCH_PREFIX
+from cardflow.chat.conversation import STILL_WAITING, SWITCH_PREFIX
 from cardflow.chat.facts import app_context
 from cardflow.chat.intent import warm
 from cardflow.chat.receipts import ROLE as RECEIPT
@@ -265,7 +265,7 @@ def history_entry(msg: Message) -> dict[str, str] | None:
             return {"role": "system", "content": model_line(Receipt.load(msg.content))}
         except (ValueError, KeyError, TypeError):
             return None
-    if msg.role == "system" and msg.content.startswith(SWITCH_PREFIX):
+    if msg.role == "system" and (msg.content.startswith(SWITCH_PREFIX) or msg.content == STILL_WAITING):
         return None
     return {"role": "system", "content": f"(note) {msg.content}"}
 

@@ -195,6 +195,29 @@ def test_a_change_the_words_did_not_ground_is_answered_and_the_app_says_nothing_
     assert ctx.db.tasks(where="done = 1") == [] and ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
 
 
+def test_typing_yes_under_a_proposal_does_not_confirm_it_and_the_app_says_so_once(data_dir, monkeypatch):
+    from cardflow.chat.conversation import STILL_WAITING
+    from cardflow.chat.intent import Decision
+
+    app = small_model(data_dir, monkeypatch, "Done, I deleted it.",
+                      [Decision("action", "tasks.delete", {"item": "call Bob"}), Decision("chat")])
+    ctx = app.state.ctx
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "delete the call Bob task"))
+        assert "receipt-proposal" in frames and tasks(app) == ["call Bob"]
+        proposal = receipts(app)[-1]
+        frames = "".join(converse(client, "yes"))  # typed, not clicked
+        # The model's words claim it; the app's own line under them says what is true.
+        assert "Done, I deleted it." in frames and STILL_WAITING in frames and tasks(app) == ["call Bob"]
+        frames = "".join(converse(client, "and what about lunch?"))  # said once, not under every message
+        assert STILL_WAITING not in frames
+        assert [m.content for m in ctx.conversation.history(1) if m.role == "system"].count(STILL_WAITING) == 1
+        assert all(STILL_WAITING not in m["content"] for m in ctx.chat.build_messages(1, "S"))  # the page's line
+        r = client.post(f"/chat/receipt/{proposal.id}/confirm")  # the button still does it
+        assert "receipt-done" in r.text and tasks(app) == []
+
+
 def test_a_question_about_one_row_gets_the_row_from_the_app(data_dir, monkeypatch):
     from cardflow.chat.intent import Decision
 

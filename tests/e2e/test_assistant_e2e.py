@@ -107,6 +107,27 @@ def test_undo_from_the_receipt_and_from_the_activity_page(chat):
     assert page.locator("#tasks-list .item-name", has_text="call Bob").count() == 0
 
 
+@pytest.mark.parametrize("chat", [([ADD, DELETE, "Done, I deleted it."], 0.02)], indirect=True)
+def test_typing_yes_under_a_delete_does_not_delete_and_the_app_says_so(chat):
+    page = chat
+    ready(page, "/tasks")
+    send(page, "add a task to call Bob")
+    page.locator("#tasks-list .item-name", has_text="call Bob").wait_for()
+    idle(page)
+    send(page, "delete the call Bob task")
+    proposal = page.locator(".receipt-proposal.receipt-proposed")
+    proposal.get_by_role("button", name="Confirm").wait_for()
+    idle(page)
+    send(page, "yes")
+    page.locator(".msg-assistant", has_text="Done, I deleted it.").wait_for()  # the model's claim
+    line = page.locator(".msg-system", has_text="typing does not confirm it")
+    line.wait_for()
+    assert "Press Confirm on it to make it, or Cancel." in line.inner_text()
+    assert page.locator("#tasks-list .item-name", has_text="call Bob").count() == 1
+    proposal.get_by_role("button", name="Confirm").click()  # the click does it
+    page.locator("#tasks-list .item-name", has_text="call Bob").wait_for(state="detached")
+
+
 @pytest.mark.parametrize("chat", [([ADD, DELETE, DELETE], 0.02)], indirect=True)
 def test_a_delete_waits_for_a_click(chat):
     page = chat

@@ -107,16 +107,22 @@ def test_undo_from_the_receipt_and_from_the_activity_page(chat):
     assert page.locator("#tasks-list .item-name", has_text="call Bob").count() == 0
 
 
-@pytest.mark.parametrize("chat", [([ADD, DELETE, "Done, I deleted it."], 0.02)], indirect=True)
-def test_typing_yes_under_a_delete_does_not_delete_and_the_app_says_so(chat):
-    page = chat
+def add_bob_then_ask_to_delete(page):
+    """The task "call Bob" added from the chat, then its delete proposed; the waiting proposal."""
     ready(page, "/tasks")
     send(page, "add a task to call Bob")
     page.locator("#tasks-list .item-name", has_text="call Bob").wait_for()
     idle(page)
     send(page, "delete the call Bob task")
     proposal = page.locator(".receipt-proposal.receipt-proposed")
-    proposal.get_by_role("button", name="Confirm").wait_for()
+    proposal.get_by_role("button", name="Cancel").wait_for()
+    return proposal
+
+
+@pytest.mark.parametrize("chat", [([ADD, DELETE, "Done, I deleted it."], 0.02)], indirect=True)
+def test_typing_yes_under_a_delete_does_not_delete_and_the_app_says_so(chat):
+    page = chat
+    proposal = add_bob_then_ask_to_delete(page)
     idle(page)
     send(page, "yes")
     page.locator(".msg-assistant", has_text="Done, I deleted it.").wait_for()  # the model's claim
@@ -131,13 +137,7 @@ def test_typing_yes_under_a_delete_does_not_delete_and_the_app_says_so(chat):
 @pytest.mark.parametrize("chat", [([ADD, DELETE, DELETE], 0.02)], indirect=True)
 def test_a_delete_waits_for_a_click(chat):
     page = chat
-    ready(page, "/tasks")
-    send(page, "add a task to call Bob")
-    page.locator("#tasks-list .item-name", has_text="call Bob").wait_for()
-    idle(page)
-    send(page, "delete the call Bob task")
-    proposal = page.locator(".receipt-proposal").last
-    proposal.get_by_role("button", name="Cancel").wait_for()
+    proposal = add_bob_then_ask_to_delete(page)
     assert "Delete task “call Bob”" in proposal.inner_text()  # what it would do, in words
     assert page.locator("#tasks-list .item-name", has_text="call Bob").count() == 1
     proposal.get_by_role("button", name="Cancel").click()

@@ -49,6 +49,10 @@ confirm 2/2, questions 10/10, non-commands unchanged 24/24, receipt p50 1.41 s /
 token p50 1.32 s (the code of the evening before, same morning: 49/65, 25/39, receipt p50 1.38 s,
 first token 1.02 s over a different set of answered messages). "asked": 48/48 unchanged (41/48
 before). Old sets (cold): dev 25/36, held-out 15/22, fresh 13/21; non-commands unchanged.
+2026-12-03 10:42, the model run as Q8_0 (chat/backends/model_file.py): new 54/65, commands 28/39
+(+2 offered exactly), confirm 2/2, questions 10/10, non-commands unchanged 24/24, receipt p50
+1.38 s / p95 2.95 s, first token p50 1.00 s (2.65 s on the Q4_1 file the same morning, same slow
+machine). Old sets (cold): dev 24/36, held-out 16/22, fresh 12/21; asked 48/48 unchanged.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """

@@ -7,6 +7,9 @@ and the "… I will" options), each message is scored two ways in the same run, 
 ``BatchScorer`` as the backend uses it (prompts kept between messages, every text in one decode),
 and the baseline: the same scorer asked one (prompt, text) pair at a time with nothing kept,
 which is what evaluating them one after another costs. Prints the time per message and the ratio.
+
+A second pair, also alternating: the same batched scoring on the file the backend runs (the
+shipped weights stored as Q8_0, chat/backends/model_file.py) against the shipped Q4_1 file.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ MESSAGES = ["remove the milk task", "hello there", "what is on my list?", "I pai
             "how are you?", "tick off the dentist", "delete call Bob", "show everything", "thanks!"]
 
 
-def measure(count: int) -> tuple[list[float], list[float], int]:
+def measure(count: int) -> tuple[list[float], list[float], list[float], int]:
     from cardflow.app import build_app
     from cardflow.chat import choice
-    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+    from cardflow.chat.backends import EmbeddedBackend, embedded_available, find_gguf
     from cardflow.chat.backends import scorer as scorer_module
     from cardflow.chat.intent_prompt import offerable
     from cardflow.config import Settings
@@ -57,13 +60,18 @@ def measure(count: int) -> tuple[list[float], list[float], int]:
 
     kept = backend._scorer
     single = scorer_module.BatchScorer(backend._llm, kept._ctx.params.n_threads)
+    shipped = EmbeddedBackend(model_path=find_gguf(), idle_timeout=600)._load_scorer()
     kept.score(pairs("N/A"))  # the prompts kept, as after an app switch
-    batched, alone = [], []
+    shipped.score(pairs("N/A"))
+    batched, alone, original = [], [], []
     for i in range(count):
         text = MESSAGES[i % len(MESSAGES)]
         started = time.perf_counter()
         kept.score(pairs(text))
         batched.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        shipped.score(pairs(text))
+        original.append(time.perf_counter() - started)
         started = time.perf_counter()
         for pair in pairs(text):
             for slot in range(scorer_module.SLOTS):  # nothing kept: each pair from scratch
@@ -71,27 +79,30 @@ def measure(count: int) -> tuple[list[float], list[float], int]:
             single.score([pair])
         alone.append(time.perf_counter() - started)
     single.close()
-    return batched, alone, len(pairs("x"))
+    return batched, alone, original, len(pairs("x"))
 
 
 def run(count: int = 12) -> list:
     """The `make bench` section."""
     from bench.common import Row
 
-    batched, alone, texts = measure(count)
-    b, a = statistics.median(batched), statistics.median(alone)
+    batched, alone, original, texts = measure(count)
+    b, a, o = statistics.median(batched), statistics.median(alone), statistics.median(original)
     return [Row(f"assistant choice, {texts} scored texts a message: batched, prompts kept",
-                f"{b * 1000:.0f} ms", f"{a * 1000:.0f} ms one at a time", f"{b / a:.2f}×")]
+                f"{b * 1000:.0f} ms", f"{a * 1000:.0f} ms one at a time", f"{b / a:.2f}×"),
+            Row("the same on the Q8_0 copy the backend runs, against the shipped Q4_1 file",
+                f"{b * 1000:.0f} ms", f"{o * 1000:.0f} ms on Q4_1", f"{b / o:.2f}×")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=12)
     args = parser.parse_args()
-    batched, alone, texts = measure(args.messages)
-    b, a = statistics.median(batched), statistics.median(alone)
+    batched, alone, original, texts = measure(args.messages)
+    b, a, o = statistics.median(batched), statistics.median(alone), statistics.median(original)
     print(f"{texts} scored texts a message (median of {args.messages}): batched {b * 1000:.0f} ms, one at a time {a * 1000:.0f} ms, "
           f"ratio {b / a:.2f}×")
+    print(f"batched on the shipped Q4_1 file {o * 1000:.0f} ms: the Q8_0 copy takes {b / o:.2f}× that")
 
 
 if __name__ == "__main__":

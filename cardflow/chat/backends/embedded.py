@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from cardflow.chat.backends import model_file
 from cardflow.chat.backends.base import DEFAULT_IDLE_TIMEOUT, Backend, BackendError, BackendSettings, Messages
 from cardflow.chat.backends.scorer import BatchScorer
 
@@ -89,6 +90,7 @@ class EmbeddedBackend(Backend):
         self.idle_timeout = idle_timeout
         self.load_seconds: float | None = None
         self._llm: Any = None
+        self.runs_file: Path | None = None  # the file llama.cpp loaded (model_file.py), once loaded
         self._scorer: BatchScorer | None = None
         self._format: Any = None  # the model's own chat template, for the scorer's prompts
         self._failure: str | None = None
@@ -149,8 +151,12 @@ class EmbeddedBackend(Backend):
                 from llama_cpp import Llama
                 from llama_cpp.llama_cache import LlamaRAMCache
 
+                # The shipped file is re-stored in a format llama.cpp evaluates twice as fast; a
+                # file the caller named is run as it is.
+                path = self._path()
+                self.runs_file = model_file.runnable(path) if self.model_path is None and path else path
                 self._llm = Llama(
-                    model_path=str(self._path()), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
+                    model_path=str(self.runs_file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
                     n_gpu_layers=gpu_layers(),
                 )
                 self._llm.set_cache(LlamaRAMCache(capacity_bytes=PROMPT_CACHE_BYTES))

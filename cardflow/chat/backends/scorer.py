@@ -23,6 +23,7 @@ SLOTS = 32  # heads kept between calls, each in its own sequence
 MAX_SEQUENCES = 64  # scored texts per decode; more are scored in further decodes
 N_CTX = 6144  # KV cells for the kept heads and the scored texts of one decode
 N_BATCH = 1024
+ROWS = 16  # logits rows normalised at a time (16 x 49,152 floats: 3 MB)
 
 
 class BatchScorer:
@@ -45,6 +46,7 @@ class BatchScorer:
         self._n_vocab = int(llama_cpp.llama_vocab_n_tokens(vocab))
         self._slots: list[list[int]] = [[] for _ in range(SLOTS)]  # the tokens each slot's sequence holds
         self._used = list(range(SLOTS))  # slots, least recently used first
+        self._rows: Any = None  # the log-softmax's work buffer (numpy is imported on first use)
 
     def close(self) -> None:
         if self._batch is not None:
@@ -146,24 +148,36 @@ class BatchScorer:
     def _group(self, group: list[tuple[int, list[int], int, list[int]]], np: Any) -> list[tuple[int, float, int]]:
         api, mem = self._api, self._ctx.memory
         items: list[tuple[int, int, int, bool]] = []
-        wanted: list[tuple[int, int, list[int]]] = []  # (pair index, batch index of the first logits, text)
+        wanted: list[tuple[int, list[int]]] = []  # (pair index, text): each text token's logits are one row
         for seq, (slot, head, index, text) in enumerate(group, start=SLOTS):
             api.llama_memory_seq_rm(mem, seq, -1, -1)
             api.llama_memory_seq_cp(mem, slot, seq, -1, -1)
             run = [head[-1], *text]  # the head's last token is decoded here: its logits predict the text
-            wanted.append((index, len(items), text))
+            wanted.append((index, text))
             for i, token in enumerate(run):
                 items.append((token, len(head) - 1 + i, seq, i < len(run) - 1))
         self._decode(items)
+        # llama.cpp lays the requested logits out row by row in batch order. The log-softmax runs
+        # over a few rows at a time, in a buffer that stays in cache: a message's ~200 rows of
+        # 49,152 took 75 ms one row at a time in float64, 14 ms all at once, 7.5 ms this way.
+        targets = np.array([token for _, text in wanted for token in text])
+        logits = np.ctypeslib.as_array(api.llama_get_logits(self._ctx.ctx), shape=(len(targets), self._n_vocab))
+        picked = np.empty(len(targets), dtype=np.float64)
+        if self._rows is None:
+            self._rows = np.empty((ROWS, self._n_vocab), dtype=np.float32)
+        for start in range(0, len(targets), ROWS):
+            block = logits[start : start + ROWS]
+            work = self._rows[: len(block)]
+            top = block.max(axis=1)
+            np.subtract(block, top[:, None], out=work)
+            np.exp(work, out=work)
+            chosen = block[np.arange(len(block)), targets[start : start + ROWS]]
+            picked[start : start + len(block)] = chosen - top - np.log(work.sum(axis=1, dtype=np.float64))
         out = []
-        for index, first, text in wanted:
-            total = 0.0
-            for k, token in enumerate(text):
-                ptr = api.llama_get_logits_ith(self._ctx.ctx, first + k)
-                logits = np.ctypeslib.as_array(ptr, shape=(self._n_vocab,)).astype(np.float64)
-                top = logits.max()
-                total += float(logits[token] - top - np.log(np.exp(logits - top).sum()))
-            out.append((index, total, len(text)))
+        row = 0
+        for index, text in wanted:
+            out.append((index, float(picked[row : row + len(text)].sum()), len(text)))
+            row += len(text)
         for seq in range(SLOTS, SLOTS + len(group)):
             api.llama_memory_seq_rm(mem, seq, -1, -1)
         return out

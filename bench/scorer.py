@@ -49,34 +49,40 @@ def measure(count: int) -> tuple[list[float], list[float], list[float], int]:
     contexts = choice.expectations(system, actions)
     sentences = [" " + s for _, s in choice.options(actions)]
 
-    def pairs(text: str) -> list[tuple[str, str]]:
+    def pairs(text: str) -> list[tuple[str, str, str]]:
+        """(prompt, text, end of turn) as the backend scores them: its direct reading, then its channel."""
         direct = fmt(messages=choice.said(system, text)).prompt + choice.LEAD
-        out = [(direct, s) for s in sentences]
+        out = [(direct, s, "") for s in sentences]
         for messages in contexts:
             whole = fmt(messages=[*messages, {"role": "user", "content": "\x00"}]).prompt
             head, _, tail = whole.partition("\x00")
-            out.append((head, text + tail))
+            out.append((head, text, tail))
         return out
+
+    def batch(scorer: scorer_module.BatchScorer, items: list[tuple[str, str, str]]) -> None:
+        """One call per reading, as EmbeddedBackend.score and score_turns make them."""
+        for tail in dict.fromkeys(t for _, _, t in items):
+            scorer.score([(h, x) for h, x, t in items if t == tail], tail=tail)
 
     kept = backend._scorer
     single = scorer_module.BatchScorer(backend._llm, kept._ctx.params.n_threads)
     shipped = EmbeddedBackend(model_path=find_gguf(), idle_timeout=600)._load_scorer()
-    kept.score(pairs("N/A"))  # the prompts kept, as after an app switch
-    shipped.score(pairs("N/A"))
+    batch(kept, pairs("N/A"))  # the prompts kept, as after an app switch
+    batch(shipped, pairs("N/A"))
     batched, alone, original = [], [], []
     for i in range(count):
         text = MESSAGES[i % len(MESSAGES)]
         started = time.perf_counter()
-        kept.score(pairs(text))
+        batch(kept, pairs(text))
         batched.append(time.perf_counter() - started)
         started = time.perf_counter()
-        shipped.score(pairs(text))
+        batch(shipped, pairs(text))
         original.append(time.perf_counter() - started)
         started = time.perf_counter()
-        for pair in pairs(text):
+        for item in pairs(text):
             for slot in range(scorer_module.SLOTS):  # nothing kept: each pair from scratch
                 single._clear(slot)
-            single.score([pair])
+            batch(single, [item])
         alone.append(time.perf_counter() - started)
     single.close()
     return batched, alone, original, len(pairs("x"))

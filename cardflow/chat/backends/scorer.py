@@ -112,11 +112,14 @@ class BatchScorer:
         """log P(text + tail | head) for each (head, text), summed over the tokens (or their mean).
 
         A text is read as plain words: a user who types "<|im_end|>" gets those characters, not the
-        template's token. The ``tail`` (the template's end of a turn) is read with its special tokens.
+        template's token. The ``tail`` (the template's end of a turn) is read with its special tokens,
+        and only its first token is scored: that is the end-of-turn mark, whose likelihood says "the
+        message ends here"; the rest (ChatML's "\n<|im_start|>assistant\n") is the template's own
+        and near-certain, yet cost five tokens for each of a message's 13 texts.
         """
         import numpy as np
 
-        ending = self.tokens(tail) if tail else []
+        ending = self.tokens(tail)[:1] if tail else []
         heads: dict[str, tuple[int, list[int]]] = {}  # head -> (slot, its tokens), for this call
         jobs: list[tuple[int, list[int], int, list[int]]] = []  # (slot, head tokens, pair index, text tokens)
         for index, (head, text) in enumerate(pairs):

@@ -320,6 +320,7 @@ async def main() -> None:
         latencies: list[float] = []
         receipts: list[float] = []  # command -> receipt: the decision plus the registry's run
         first_tokens: list[float] = []  # message -> first token of the answer, for messages answered in words
+        spoken: list[float] = []  # the same for the questions and chatter alone: no command failed before them
         offers: dict[str, int] = {}  # a change for a message that asks: what its Confirm would have done
         offered_right = 0  # commands not run but offered exactly: one click away
         for case in cases:
@@ -348,6 +349,8 @@ async def main() -> None:
                 receipts.append(time.perf_counter() - decision_started)
             elif args.ttft:
                 first_tokens.append(took + await first_token(ctx, backend, case.text))
+                if case.kind in ("question", "chatter"):
+                    spoken.append(first_tokens[-1])
             after = state(tasks, pid)
             untouched = state(tasks, other) == other_before and \
                 [(p.id, p.name, p.active) for p in profiles.items(pid)] == profiles_before
@@ -401,7 +404,8 @@ async def main() -> None:
             print(f"model calls: {len(latencies)}, decision p50 {latencies[len(latencies) // 2]:.2f} s, "
                   f"p95 {p95:.2f} s, max {latencies[-1]:.2f} s; tokens p50 {sorted(tokens)[len(tokens) // 2]}; "
                   f"app + model load + warm {load_s:.1f} s; total {total_s:.1f} s")
-        for label, values in (("command -> receipt", receipts), ("chat answer, message -> first token", first_tokens)):
+        for label, values in (("command -> receipt", receipts), ("chat answer, message -> first token", first_tokens),
+                              ("  of which questions and chatter", spoken)):
             if values:
                 values.sort()
                 print(f"{label}: p50 {values[len(values) // 2]:.2f} s, "

@@ -35,7 +35,7 @@ class CrudApp(AppPlugin):
     unique_field: ClassVar[str | None] = None  # a field no two rows (of a profile, if scoped) may share
     # A request a user might write for each verb ({"delete": "remove the cat task"}): the actions'
     # `examples`, which prime the assistant's choice (chat/choice.py).
-    chat_examples: ClassVar[dict[str, str]] = {}
+    chat_examples: ClassVar[dict[str, str | tuple[str, ...]]] = {}
 
     # -- data -----------------------------------------------------------------------------
     @property

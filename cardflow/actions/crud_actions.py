@@ -195,12 +195,17 @@ def crud_actions(app: CrudLike) -> list[Action]:
                                  "is not given).", toggle, obj({**ref, **flag_param})))
     # The data methods only write rows and publish fragments: their commits may run off the loop.
     # An app may say how its users ask for each verb ({"delete": "remove the cat task"}).
-    said: dict[str, str] = getattr(app, "chat_examples", {})
+    said: dict[str, str | tuple[str, ...]] = getattr(app, "chat_examples", {})
     previews = crud_previews(noun, label, flag)
     return [replace(a, app=app.name, commit_off_loop=not a.read_only,
-                    examples=(said[verb],) if (verb := a.name.rpartition(".")[2]) in said else (),
+                    examples=_examples(said.get(verb := a.name.rpartition(".")[2], ())),
                     preview=previews.get(verb))
             for a in actions]
+
+
+def _examples(said: str | tuple[str, ...]) -> tuple[str, ...]:
+    """An app's examples for one verb: one phrasing or several."""
+    return (said,) if isinstance(said, str) else tuple(said)
 
 
 def _form_value(value: Any) -> Any:

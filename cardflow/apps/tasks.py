@@ -23,9 +23,17 @@ class Tasks(CrudApp):
     fields = {"name": Text(required=True, max_length=500, placeholder="Add a task and press Enter")}
     toggle_field = "done"
     # How people ask for each action, for the assistant's choice (chat/choice.py); invented rows.
-    chat_examples = {"list": "show my tasks", "get": "show the cat task", "add": "add feed the cat to my list",
-                     "update": "rename feed the cat to feed the dog", "toggle": "I fed the cat, tick it off",
-                     "delete": "remove the cat task", "move": "put feed the cat at the top"}
+    # Several forms each: a request, and the ways of saying it without the verb (a reminder for an
+    # add, a statement that it is done for a toggle).
+    chat_examples = {
+        "list": ("show my tasks", "what's on my list?"),
+        "get": "show the cat task",
+        "add": ("add feed the cat to my list", "remind me to feed the cat", "new task: feed the cat"),
+        "update": ("rename feed the cat to feed the dog", "change feed the cat to feed the dog"),
+        "toggle": ("I fed the cat, tick it off", "the cat is fed", "feed the cat is not done yet"),
+        "delete": ("remove the cat task", "delete feed the cat"),
+        "move": ("put feed the cat at the top", "move the cat task to the bottom"),
+    }
 
     def render_counts(self, profile_id: int, oob: bool = False) -> Any:
         row = self.ctx.db.query("SELECT count(*) AS n, coalesce(sum(done != 0), 0) AS done FROM task "

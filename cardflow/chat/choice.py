@@ -47,6 +47,7 @@ SPOKEN_EXAMPLES = {CHAT: "hi, how are you?", QUESTION: "is that one done yet?"}
 ASKED = "The user asks you to"
 NEUTRAL = "N/A"  # a message that asks for nothing: the prior the scores are calibrated against
 MAX_BASELINES = 16
+MAX_EXAMPLES = 3  # of an action's, in its channel prompt
 # A message in an app is mostly about that app: an action of another app (switch profile, open an
 # app) has to be this much likelier (in nats) to be chosen over the open app's own.
 ELSEWHERE = 1.0
@@ -91,10 +92,11 @@ def options(actions: Sequence[Action]) -> list[tuple[str, str]]:
 
 def expectations(system: str, actions: Sequence[Action]) -> list[list[dict[str, str]]]:
     """For each option, the scorer's context saying what the user is about to ask, with an example."""
-    examples = {**SPOKEN_EXAMPLES, **{a.name: a.examples[0] for a in actions if a.examples}}
+    examples = {**{k: (v,) for k, v in SPOKEN_EXAMPLES.items()}, **{a.name: a.examples for a in actions if a.examples}}
     out = []
     for label, sentence in options(actions):
-        example = f", as in “{examples[label]}”" if label in examples else ""
+        said = " or ".join(f"“{e}”" for e in examples.get(label, ())[:MAX_EXAMPLES])
+        example = f", as in {said}" if said else ""
         out.append([{"role": "system", "content": f"{system} {ASKED} {sentence[:-1]}{example}."}])
     return out
 

@@ -190,7 +190,11 @@ def test_the_real_model_scores_consistently_with_its_cache():
 
 def test_the_channel_score_is_added_and_primed_with_the_apps_own_examples(ctx):
     offered = {a.name: a for a in ctx.actions.for_app("tasks")}
-    assert offered["tasks.delete"].examples == ("remove the cat task",)  # from Tasks.chat_examples
+    # From Tasks.chat_examples: several forms for a verb, or one (a plain string, as Profiles gives).
+    assert offered["tasks.delete"].examples == ("remove the cat task", "delete feed the cat")
+    assert offered["tasks.get"].examples == ("show the cat task",)
+    assert ctx.actions.get("profiles.delete").examples and all(
+        isinstance(e, str) and len(e) > 3 for e in ctx.actions.get("profiles.delete").examples)
     assert offered["home.list_apps"].examples  # shell actions declare theirs the same way
     # The first score alone prefers adding; the message fits "delete" far better once the model was
     # told to expect it, and the sum decides.
@@ -201,7 +205,8 @@ def test_the_channel_score_is_added_and_primed_with_the_apps_own_examples(ctx):
     decision = decide_with(ctx, backend, "scrap call Bob")
     assert (decision.action, decision.params) == ("tasks.delete", {"item": "call Bob"})
     contexts = backend.expected[-1]
-    assert any("The user asks you to delete a task, as in “remove the cat task”." in c for c in contexts)
+    assert any("The user asks you to delete a task, as in “remove the cat task” or “delete feed the cat”." in c
+               for c in contexts)
     assert any("just chat with them, as in" in c for c in contexts)
     # Without the channel's say, the first score's favourite wins: the sum is what changed the choice.
     backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "scrap"}})])
@@ -358,3 +363,16 @@ def test_the_real_model_tells_a_question_typed_without_its_mark_from_a_command()
     for text, asks in [("was the invoice sent", True), ("have the flights been booked yet", True),
                        ("send the invoice", False), ("the flights are booked, tick them off", False)]:
         assert run(choice.reads_as_question(backend, system, text)) is asks, text
+
+
+def test_an_actions_channel_prompt_names_at_most_three_of_its_examples():
+    from cardflow.actions.base import Action
+
+    many = Action("notes.add", "Add a note.", lambda call: None,
+                  examples=("note: buy eggs", "jot down buy eggs", "remember buy eggs", "add buy eggs", "memo eggs"))
+    bare = Action("notes.list", "List the notes.", lambda call: None, read_only=True)
+    prompts = {label: ctx[0]["content"] for (label, _), ctx in
+               zip(choice.options([many, bare]), choice.expectations("S.", [many, bare]), strict=True)}
+    assert prompts["notes.add"].endswith(
+        "The user asks you to add a note, as in “note: buy eggs” or “jot down buy eggs” or “remember buy eggs”.")
+    assert prompts["notes.list"].endswith("The user asks you to list the notes.")  # no example, no "as in"

@@ -24,9 +24,15 @@ MARK = "\x00value\x00"
 
 
 def candidates(text: str, exclude: Sequence[str] = ()) -> list[str]:
-    """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive)."""
+    """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive).
+
+    Never the whole message: a message that is nothing but the name asks for nothing, and
+    grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
+    the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
+    add was refused.
+    """
     spans = [m.span() for m in re.finditer(r"\S+", text)]
-    skip = {e.casefold() for e in exclude}
+    skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
     out: dict[str, None] = {}
     for i in range(len(spans)):
         for j in range(i, min(len(spans), i + MAX_WORDS)):

@@ -67,3 +67,15 @@ def test_only_stretches_sharing_a_word_with_the_models_own_value_are_scored():
     # A value sharing no word with the message: every stretch is a candidate again.
     backend = Fake({"thanks": 0.0})
     assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", "add thanks", near="zzz")) == "thanks"
+
+
+def test_the_whole_message_is_never_a_candidate_so_the_models_own_stretch_can_win():
+    text = "“remind me to take out the bins.”"
+    found = spans.candidates(text)
+    assert "remind me to take out the bins" not in found  # quotes and end mark off, still the whole message
+    assert "take out the bins" in found and "remind me to take out the" in found
+    # The whole message, scored best, used to win and then be refused as a name: now the next one does.
+    backend = Fake({"remind me to take out the bins": -0.1, "take out the bins": -0.5})
+    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", text, near="take out the bins")) \
+        == "take out the bins"
+    assert asyncio.run(spans.pick(Fake({}), [], "tasks.add", {}, "name", "bins")) is None  # one word: nothing left

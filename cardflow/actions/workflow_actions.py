@@ -119,9 +119,11 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
         rows = ctx.db.query("SELECT * FROM pipeline WHERE key = ?", (key,))
         return rows[0] if rows else None
 
-    def changed(call: Call, key: str, before: dict[str, Any] | None) -> None:
-        """Record the pipeline row as it was and is (undo restores rows), and tell open pages."""
-        after = row(key)
+    def changed(call: Call, key: str, before: dict[str, Any] | None, after: dict[str, Any] | None = None) -> None:
+        """Record the pipeline row as it was and is (undo restores rows), and tell open pages.
+
+        ``after``: the row as the caller just wrote it, when it knows; otherwise it is read."""
+        after = row(key) if after is None else after
         if after != before:
             call.record("pipeline", key, before, after)
         ctx.events.publish(flow_event(n, key), "changed", profile_id=call.profile_id, exclude=call.origin)
@@ -165,7 +167,8 @@ def workflow_actions(wf: FlowLike) -> list[Action]:
         before = row(key)
         state = json.loads(before["data"]) if before else None  # read once, inside the transaction
         after = wf.save_submit(key, step, data, call.profile_id, state=state)
-        changed(call, key, before)
+        # A submit rewrites the blob and its stamp only (Pipulate._modify), exactly so: no re-read.
+        changed(call, key, before, {**before, "data": json.dumps(after), "updated": after["updated"]} if before else None)
         call.say(f"{wf.title} “{key}”: saved {step.title}.")
         return describe_state(wf, key, after)
 

@@ -56,6 +56,19 @@ def test_list_keys_and_export(ctx: Any) -> None:
     assert exported["app"] == "hello" and exported["state"]["name"] == {"name": "Ada"}
 
 
+def test_a_submit_records_the_row_as_written_so_it_undoes_and_redoes(ctx: Any) -> None:
+    run(ctx, "hello.start", {"key": "two"})
+    before = ctx.db.query("SELECT * FROM pipeline WHERE key = 'two'")[0]
+    outcome = asyncio.run(ctx.actions.run("hello.submit", {"key": "two", "step": "name", "value": "Ada"}, actor="cli"))
+    written = ctx.db.query("SELECT * FROM pipeline WHERE key = 'two'")[0]
+    (change,) = [c for c in outcome.changes if c.table == "pipeline"]
+    assert change.before == before and change.after == written  # the recorded row is the stored one, exactly
+    undo = asyncio.run(ctx.actions.run("activity.undo", {"id": outcome.log_id}, actor="cli"))
+    assert ctx.db.query("SELECT * FROM pipeline WHERE key = 'two'")[0] == before
+    run(ctx, "activity.undo", {"id": undo.log_id})  # the undo's undo: the submitted row again
+    assert ctx.db.query("SELECT * FROM pipeline WHERE key = 'two'")[0] == written
+
+
 def test_job_step_actions_start_report_and_refuse_a_cancel_with_nothing_running(ctx: Any) -> None:
     run(ctx, "poetflow.start", {"key": "poem"})
     assert run(ctx, "poetflow.job_status", {"key": "poem", "step": "poem"}) == {"status": "not started"}

@@ -43,7 +43,7 @@ QUESTION = "question"
 # Answering in words, split as the decision splits it: a question may still run a read-only action.
 SPOKEN = {CHAT: "just chat with them.", QUESTION: "answer their question."}
 # What a chat message and a question look like, for the channel score (actions bring their own).
-SPOKEN_EXAMPLES = {CHAT: "hi, how are you?", QUESTION: "is that one done yet?"}
+SPOKEN_EXAMPLES: dict[str, tuple[str, ...]] = {CHAT: ("hi, how are you?",), QUESTION: ("is that one done yet?",)}
 ASKED = "The user asks you to"
 NEUTRAL = "N/A"  # a message that asks for nothing: the prior the scores are calibrated against
 MAX_BASELINES = 16
@@ -92,7 +92,7 @@ def options(actions: Sequence[Action]) -> list[tuple[str, str]]:
 
 def expectations(system: str, actions: Sequence[Action]) -> list[list[dict[str, str]]]:
     """For each option, the scorer's context saying what the user is about to ask, with an example."""
-    examples = {**{k: (v,) for k, v in SPOKEN_EXAMPLES.items()}, **{a.name: a.examples for a in actions if a.examples}}
+    examples = {**SPOKEN_EXAMPLES, **{a.name: a.examples for a in actions if a.examples}}
     out = []
     for label, sentence in options(actions):
         said = " or ".join(f"“{e}”" for e in examples.get(label, ())[:MAX_EXAMPLES])

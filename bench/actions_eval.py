@@ -53,6 +53,10 @@ before). Old sets (cold): dev 25/36, held-out 15/22, fresh 13/21; non-commands u
 (+2 offered exactly), confirm 2/2, questions 10/10, non-commands unchanged 24/24, receipt p50
 1.38 s / p95 2.95 s, first token p50 1.00 s (2.65 s on the Q4_1 file the same morning, same slow
 machine). Old sets (cold): dev 24/36, held-out 16/22, fresh 12/21; asked 48/48 unchanged.
+Then (11:21-11:51): up to three examples an action, a new name never the whole message: new
+56/65, commands 30/39, questions 10/10, non-commands unchanged 24/24, receipt p50 1.23 s / p95
+3.14 s, first token p50 0.80 s (questions and chatter 0.66 s); old sets dev 26/36, held-out
+17/22, fresh 14/21; asked 48/48.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """

@@ -159,6 +159,9 @@ class BatchScorer:
             wanted.append((index, text))
             for i, token in enumerate(run):
                 items.append((token, len(head) - 1 + i, seq, i < len(run) - 1))
+        # One decode keeps every requested row: a second chunk's would overwrite the first's
+        # (score() sizes each group to fit one batch).
+        assert len(items) <= N_BATCH, "a scoring group must fit one batch"
         self._decode(items)
         # llama.cpp lays the requested logits out row by row in batch order. The log-softmax runs
         # over a few rows at a time, in a buffer that stays in cache: a message's ~200 rows of

@@ -75,3 +75,16 @@ def test_the_embedded_backend_runs_the_copy_of_the_shipped_file(source):
     named = EmbeddedBackend(model_path=source, idle_timeout=60)
     named._load()
     assert named.runs_file == source  # a file the caller named runs as it is
+
+
+def test_a_damaged_copy_is_removed_and_the_shipped_file_runs(source, tmp_path, monkeypatch):
+    from cardflow.chat.backends import EmbeddedBackend
+
+    monkeypatch.setattr(model_file, "folders", lambda: [tmp_path])
+    damaged = tmp_path / model_file.copy_name(source)
+    damaged.write_bytes(b"GGUF" + b"\xff" * 4096)  # where the copy goes, but not a model
+    backend = EmbeddedBackend(idle_timeout=60)
+    backend._load()
+    assert backend.runs_file == source and backend.status() == "ready"
+    assert not damaged.exists()  # the next start writes a good copy
+    assert model_file.runnable(source) == damaged and damaged.stat().st_size > 10_000_000

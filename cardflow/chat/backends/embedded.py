@@ -151,15 +151,27 @@ class EmbeddedBackend(Backend):
                 from llama_cpp import Llama
                 from llama_cpp.llama_cache import LlamaRAMCache
 
+                def open_model(file: Path | None) -> Any:
+                    return Llama(model_path=str(file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
+                                 n_gpu_layers=gpu_layers())
+
                 # The shipped file is re-stored in a format llama.cpp evaluates twice as fast; a
                 # file the caller named is run as it is.
                 path = self._path()
-                self.runs_file = model_file.runnable(path) if self.model_path is None and path else path
-                self._llm = Llama(
-                    model_path=str(self.runs_file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
-                    n_gpu_layers=gpu_layers(),
-                )
-                self._llm.set_cache(LlamaRAMCache(capacity_bytes=PROMPT_CACHE_BYTES))
+                chosen = model_file.runnable(path) if self.model_path is None and path else path
+                self.runs_file = chosen
+                try:
+                    llm = open_model(chosen)
+                except Exception:
+                    if path is None or chosen is None or chosen == path:
+                        raise
+                    # A copy damaged since it was written would fail every start: it goes, the
+                    # shipped file runs, and the next start writes a new copy.
+                    model_file.discard(chosen)
+                    self.runs_file = path
+                    llm = open_model(path)
+                llm.set_cache(LlamaRAMCache(capacity_bytes=PROMPT_CACHE_BYTES))
+                self._llm = llm
             except Exception as exc:
                 self._failure = f"{type(exc).__name__}: {exc}"
                 raise BackendError(f"The embedded model failed to load: {self._failure}") from exc

@@ -14,7 +14,8 @@ scores move by up to ~2%: 18 of the 244 eval decisions changed, for no loss (doc
 
 The copy is made with llama.cpp's own quantizer on first load (~1 s) and kept beside the Python
 environment (``<sys.prefix>/share/cardflow``) or, where that is read-only (a Nix store), in the
-user's cache directory. If neither can be written, or the conversion fails, the shipped file runs.
+user's cache directory. If neither can be written, or the conversion fails, the shipped file runs;
+a copy that no longer loads is removed and the shipped file runs (``EmbeddedBackend._load``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ def runnable(source: Path) -> Path:
         except (OSError, RuntimeError) as exc:
             logger.info("Could not keep a {} copy of the model in {}: {}", FORMAT, folder, exc)
     return source
+
+
+def discard(copy: Path) -> None:
+    """Remove a copy llama.cpp could not load, so that the next load writes it again."""
+    logger.warning("The model copy {} did not load; removing it and running the shipped file.", copy)
+    with contextlib.suppress(OSError):
+        copy.unlink()
 
 
 def convert(source: Path, target: Path) -> Path:

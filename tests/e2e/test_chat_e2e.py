@@ -124,6 +124,9 @@ def test_hello_gets_a_streamed_reply_from_the_embedded_model(embedded_page):
     page.reload()
     page.wait_for_timeout(300)
     send(page, "hello")
+    # The frame that shows the message also disables the input until the reply ends; waiting only
+    # for "enabled" could pass before that frame, and read the reply's "…" bubble with no chunk yet.
+    page.locator(".msg-user", has_text="hello").wait_for()
     page.wait_for_function("() => !document.querySelector('#chat-input').disabled")
     reply = page.locator(".msg-assistant").last.inner_text()
     assert len(reply.replace("Assistant", "").strip()) > 0

@@ -27,6 +27,7 @@ def test_the_copy_is_made_once_in_the_first_folder_that_can_hold_it(source, tmp_
     made = model_file.runnable(source)
     assert made.parent == tmp_path / "cache" and made.name.endswith(".gguf") and "as-Q8_0" in made.name
     assert made.read_bytes()[:4] == b"GGUF"
+    assert made.stat().st_mode & 0o777 == 0o644  # readable as the shipped file is, not private
     assert not list(made.parent.glob("*.part"))  # nothing half-written is left behind
     stamp = made.stat().st_mtime_ns
     assert model_file.runnable(source) == made and made.stat().st_mtime_ns == stamp  # reused, not remade

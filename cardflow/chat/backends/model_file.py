@@ -84,6 +84,7 @@ def convert(source: Path, target: Path) -> Path:
             code = llama_cpp.llama_model_quantize(str(source).encode(), temp.encode(), ctypes.byref(params))
         if code != 0:
             raise RuntimeError(f"llama.cpp's quantizer returned {code}")
+        os.chmod(temp, 0o644)  # as the shipped file is: mkstemp made it private
         os.replace(temp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -617,3 +617,19 @@ def test_embedded_json_schema_output_parses(embedded):
     command = json.loads(text)
     assert command["action"] in ("insert", "delete")
     assert isinstance(command["name"], str) and len(command["name"]) <= 20
+
+
+def test_the_model_copy_goes_beside_the_environment_then_to_the_users_cache(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from cardflow.chat.backends import model_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert model_file.folders() == [Path(sys.prefix) / "share" / "cardflow", tmp_path / "xdg" / "cardflow"]
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert model_file.folders()[1] == tmp_path / "home" / ".cache" / "cardflow"
+    shipped = tmp_path / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    shipped.write_bytes(b"x" * 1234)
+    # A new release of the model (another size) gets a copy of its own.
+    assert model_file.copy_name(shipped) == "SmolLM2-135M-Instruct.Q4_1.as-Q8_0.1234.gguf"

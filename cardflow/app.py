@@ -27,6 +27,7 @@ from cardflow.mcp_http import add_mcp_route
 from cardflow.page_profile import PageProfileMiddleware
 from cardflow.pipeline import Pipulate
 from cardflow.plugins import Context, load_plugins
+from cardflow.routing import index_routes
 from cardflow.security import SecurityMiddleware
 from cardflow.shell import add_shell_routes
 from cardflow.ui.jobs import job_progress
@@ -55,6 +56,7 @@ def build_app(settings: Settings) -> FastHTML:
         on_shutdown=[jobs.shutdown, events.close, backups.stop, access_log.flush],
         title="Cardflow",
     )
+    index_routes(app.router)
     ctx = Context(settings=settings, db=db, events=events, pipulate=Pipulate(db),
                   conversation=Conversation(db, events), jobs=jobs, app=app)
     app.state.ctx = ctx

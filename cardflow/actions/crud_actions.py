@@ -53,11 +53,24 @@ class CrudLike(Protocol):
 def row(item: Any) -> dict[str, Any]:
     """The row as JSON; SQLite hands booleans back as 0/1, so the dataclass's types restore them.
     Rows hold scalars only, so a shallow read does what `asdict`'s deep copy did, at a fifth the cost."""
-    out = {f.name: getattr(item, f.name) for f in fields(item)}
-    for f in fields(item):
-        if f.type in (bool, "bool") and out[f.name] is not None:
-            out[f.name] = bool(out[f.name])
+    names, flags = _shape(type(item))
+    out = {name: getattr(item, name) for name in names}
+    for name in flags:
+        if out[name] is not None:
+            out[name] = bool(out[name])
     return out
+
+
+_SHAPES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _shape(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A row class's field names and its boolean ones: `fields()` rebuilt them on every row (3 a click)."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        shape = _SHAPES[cls] = (tuple(f.name for f in fields(cls)),
+                                tuple(f.name for f in fields(cls) if f.type in (bool, "bool")))
+    return shape
 
 
 def crud_actions(app: CrudLike) -> list[Action]:

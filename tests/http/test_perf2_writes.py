@@ -305,4 +305,46 @@ def test_a_commit_is_handed_off_while_other_requests_wait_for_the_loop(db: Datab
     db.commits.others_waiting = others_waiting
     names = commit_threads(db, 4, "w")
     assert [name.startswith("cardflow-commit") for name in names] == [False, False, True, True]
-    assert asked == [1, 1, 1, 1]  # each batch held one write
+    # Each batch held one write. The first write is queued (nothing is known of the disk yet) and
+    # asked once, by its flush; every later one is asked first whether it may commit at once
+    # (`_alone`), and the two that found others waiting are asked again by their flush.
+    assert asked == [1, 1, 1, 1, 1, 1]
+
+
+def test_a_lone_write_on_a_quick_disk_commits_at_once_and_fails_cleanly(db: Database) -> None:
+    """No write queued, nobody waiting, quick commits: the write and its commit run straight on the
+    loop (no flush task); a failing one keeps nothing, raises its own error and frees the writer."""
+    from cardflow.db_commit import CommitPlace
+
+    db.commits.place = CommitPlace(inline_below=60.0, probe_after=0)
+    db.commits.place.inline = True
+    tasks_made: list[int] = []
+
+    def refused() -> None:
+        db.store["refused"] = 1
+        raise ValueError("refused")
+
+    async def go() -> None:
+        loop = asyncio.get_running_loop()
+        real = loop.create_task
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            tasks_made.append(1)
+            return real(*args, **kwargs)
+
+        loop.create_task = counting  # type: ignore[method-assign]
+        try:
+            assert await db.write(lambda: db.store.__setitem__("kept", 1) or "value") == "value"
+            with pytest.raises(ValueError, match="refused"):
+                await db.write(refused)
+            assert await db.write(lambda: db.store.__setitem__("after", 2)) is None
+        finally:
+            loop.create_task = real  # type: ignore[method-assign]
+
+    with commits(db) as seen:
+        asyncio.run(go())
+    assert tasks_made == [] and len(seen) == 2  # the refused write committed nothing
+    assert db.store["kept"] == 1 and db.store["after"] == 2 and "refused" not in db.store
+    assert db.commits.place.inline
+    assert db._lock.acquire(blocking=False)
+    db._lock.release()

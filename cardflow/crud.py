@@ -21,7 +21,7 @@ from cardflow.db import parse_id
 from cardflow.errors import Problem
 from cardflow.fields import Field, ValidationError
 from cardflow.plugins import AppPlugin
-from cardflow.ui.components import FieldError, NotFound
+from cardflow.ui.components import FieldError, Fragments, NotFound
 
 FACT_ROWS = 30  # rows named in the assistant's facts; a small model's context is short
 
@@ -348,7 +348,7 @@ class CrudApp(AppPlugin):
         if row is None:  # no such row in this profile, or deleted by another request
             return NotFound(f"That {self.noun}")
         # The row as the action left it: re-reading it would cost a query per click.
-        return self.render_item(self.table.cls(**row)), self.render_counts(pid, oob=True)
+        return Fragments(self.render_item(self.table.cls(**row)), self.render_counts(pid, oob=True))
 
     async def _delete(self, req: Request, item_id: str) -> Any:
         pid = self.ctx.current_profile_id()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import re
+from functools import lru_cache
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -48,6 +49,7 @@ def _own_limit(scope: Scope) -> bool:
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?\Z")
 
 
+@lru_cache(maxsize=256)  # a browser sends the same Host and Origin on every request; a pure function
 def parse_authority(value: str) -> tuple[str, int | None] | None:
     """(host, port) of a Host header or a URL's netloc, or None when it is not one.
 

@@ -36,7 +36,7 @@ from fasthtml.common import (
 )
 
 from cardflow.flow_views import CardView, FlowView, KeyFormView, RunsView
-from cardflow.ui.components import FieldError, Icon
+from cardflow.ui.components import FieldError, Fragments, Icon
 from cardflow.ui.jobs import job_live
 
 
@@ -127,13 +127,13 @@ def StepPlaceholder(flow: FlowView, key: str, step_id: str) -> Safe:
                   'class="step-placeholder"></div>')
 
 
-def step_card(flow: FlowView, card: CardView) -> FT | tuple[Safe, FT | Safe]:
+def step_card(flow: FlowView, card: CardView) -> Any:
     """An open card, or a done card followed by what comes next (the next step, or finalize)."""
     if not card.done:
         return open_card(flow, card)
     following = StepPlaceholder(flow, card.key, card.next_step) if card.next_step else \
         finalize_card(flow, card.key, card.finalized)
-    return locked_card(flow, card), following
+    return Fragments(locked_card(flow, card), following)
 
 
 def locked_card(flow: FlowView, card: CardView) -> Safe:

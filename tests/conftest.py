@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import apsw
 import httpx
 import pytest
 from starlette.testclient import TestClient
@@ -90,6 +91,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def open_live_db(data_dir: Path, timeout: float = 10.0) -> apsw.Connection:
+    """A connection to the database of a server that is running, for a test to look into.
+
+    apswutils applies apsw's best-practice hooks to every connection, and one of them runs `PRAGMA
+    optimize` as it opens, under a 100 ms busy timeout: a write in progress (a commit's fsync on a
+    busy CI disk, start-up's recovery) can outlast that, and the open fails with BusyError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = apsw.Connection(str(data_dir / "cardflow.db"))
+        except apsw.BusyError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+            continue
+        conn.set_busy_timeout(int(timeout * 1000))
+        return conn
 
 
 @dataclass

@@ -2,16 +2,15 @@ import json
 import signal
 import time
 
-import apsw
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, open_live_db
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
 
 def job_row(data_dir, job_id=1):
-    conn = apsw.Connection(str(data_dir / "cardflow.db"))
+    conn = open_live_db(data_dir)
     try:
         row = conn.execute("SELECT status, progress, detail FROM job WHERE id = ?", (job_id,)).fetchone()
     finally:

@@ -7,10 +7,9 @@ import json
 import signal
 import time
 
-import apsw
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, open_live_db
 from tests.fakes.botify import ORG, PROJECT, TOKEN, run_fake_botify
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -19,7 +18,7 @@ HX = {"HX-Request": "true"}
 
 
 def export_job(data_dir):
-    conn = apsw.Connection(str(data_dir / "cardflow.db"))
+    conn = open_live_db(data_dir)
     try:
         row = conn.execute("SELECT status, detail FROM job WHERE step = 'export' ORDER BY id DESC LIMIT 1").fetchone()
         state = conn.execute("SELECT data FROM pipeline WHERE key = ?", (KEY,)).fetchone()

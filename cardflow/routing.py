@@ -32,6 +32,8 @@ def route_segment(route: Any) -> str | None:
     (a parameter in it, or a route type that is not matched on its path alone)."""
     if not isinstance(route, (Route, WebSocketRoute, Mount)):
         return None
+    if isinstance(route, Mount) and route.path in ("", "/"):
+        return None  # mounted at the root: every path may be its
     segment = first_segment(route.path or "/")
     return None if segment is None or "{" in segment else segment
 

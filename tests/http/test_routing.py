@@ -7,7 +7,7 @@ import re
 import pytest
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
-from starlette.routing import BaseRoute, Match, Route, Router
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.testclient import TestClient
 
 from cardflow.routing import IndexedRouter, SegmentIndex, first_segment, index_routes, route_segment
@@ -54,6 +54,9 @@ def test_segments() -> None:
     assert route_segment(Route("/hello/step/{step_id}", PlainTextResponse)) == "hello"
     assert route_segment(Route("/{name}/x", PlainTextResponse)) is None
     assert route_segment(Route("/file-{name}", PlainTextResponse)) is None
+    assert route_segment(Mount("/static", app=PlainTextResponse("x"))) == "static"
+    assert route_segment(Mount("", app=PlainTextResponse("x"))) is None  # a root mount takes any path
+    assert route_segment(Route("/", PlainTextResponse)) == ""  # "/" itself, nothing under it
 
 
 def ok(text: str):
@@ -106,6 +109,16 @@ def test_router_middleware_keeps_starlettes_lookup() -> None:
 @pytest.mark.parametrize("path", ["/health", "/tasks", "/static/cardflow.js"])
 def test_late_and_mounted_routes_answer_through_the_whole_app(client, path: str) -> None:
     assert client.get(path).status_code == 200
+
+
+def test_a_root_mount_is_tried_for_every_path_in_its_place() -> None:
+    inner = Router(routes=[Route("/a", ok("mounted a")), Route("/b/c", ok("mounted b"))])
+    routes = [Route("/z", ok("z")), Mount("", app=inner), Route("/a", ok("a"))]
+    plain, indexed = Router(routes=list(routes)), Router(routes=list(routes))
+    assert index_routes(indexed)
+    for path in ("/z", "/a", "/b/c"):
+        assert TestClient(indexed).get(path).text == TestClient(plain).get(path).text
+    assert TestClient(indexed).get("/a").text == "mounted a"  # the mount comes first, as in the list
 
 
 def test_unknown_segment_uses_only_the_routes_without_one() -> None:

@@ -8,15 +8,13 @@ only the changed fragment to the caller and broadcasts the same change over SSE 
 
 from __future__ import annotations
 
-from dataclasses import fields
-from functools import cache
 from typing import Any, ClassVar
 
 from fasthtml.common import FT, Button, Div, Form, Input, Label, Li, P, Safe, Span, Ul, to_xml
 from starlette.requests import Request
 
 from cardflow.actions import Action
-from cardflow.actions.crud_actions import crud_actions
+from cardflow.actions.crud_actions import crud_actions, row_fields
 from cardflow.db import parse_id
 from cardflow.errors import Problem
 from cardflow.fields import Field, ValidationError
@@ -54,7 +52,7 @@ class CrudApp(AppPlugin):
         return f"SELECT {self._columns()} FROM {self.table_name}"
 
     def _columns(self) -> str:
-        return _column_list(self.table.cls)
+        return ", ".join(row_fields(self.table.cls)[0])
 
     def get_item(self, item_id: Any, profile_id: int) -> Any | None:
         ident = parse_id(item_id)
@@ -379,8 +377,3 @@ class CrudApp(AppPlugin):
 
         return Div(Toast(message, "error"), hx_swap_oob="beforeend:#toasts"), HtmxResponseHeaders(reswap="none")
 
-
-@cache
-def _column_list(cls: type) -> str:
-    """The row class's columns for a SELECT: built once, not on every read (two or three a click)."""
-    return ", ".join(f.name for f in fields(cls))

@@ -53,7 +53,7 @@ class CrudLike(Protocol):
 def row(item: Any) -> dict[str, Any]:
     """The row as JSON; SQLite hands booleans back as 0/1, so the dataclass's types restore them.
     Rows hold scalars only, so a shallow read does what `asdict`'s deep copy did, at a fifth the cost."""
-    names, flags = _shape(type(item))
+    names, flags = row_fields(type(item))
     out = {name: getattr(item, name) for name in names}
     for name in flags:
         if out[name] is not None:
@@ -61,14 +61,15 @@ def row(item: Any) -> dict[str, Any]:
     return out
 
 
-_SHAPES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _shape(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A row class's field names and its boolean ones: `fields()` rebuilt them on every row (3 a click)."""
-    shape = _SHAPES.get(cls)
+def row_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A row class's field names, and its boolean ones, computed once per class: `fields()`
+    rebuilt them for every row read or written (three a click). `CrudApp`'s SELECTs use them too."""
+    shape = _FIELDS.get(cls)
     if shape is None:
-        shape = _SHAPES[cls] = (tuple(f.name for f in fields(cls)),
+        shape = _FIELDS[cls] = (tuple(f.name for f in fields(cls)),
                                 tuple(f.name for f in fields(cls) if f.type in (bool, "bool")))
     return shape
 

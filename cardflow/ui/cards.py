@@ -127,7 +127,7 @@ def StepPlaceholder(flow: FlowView, key: str, step_id: str) -> Safe:
                   'class="step-placeholder"></div>')
 
 
-def step_card(flow: FlowView, card: CardView) -> Any:
+def step_card(flow: FlowView, card: CardView) -> FT | Safe | tuple[Any, ...]:
     """An open card, or a done card followed by what comes next (the next step, or finalize)."""
     if not card.done:
         return open_card(flow, card)

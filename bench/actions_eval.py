@@ -59,6 +59,12 @@ Then (11:21-11:51): up to three examples an action, a new name never the whole m
 56/65, commands 30/39, questions 10/10, non-commands unchanged 24/24, receipt p50 1.23 s / p95
 3.14 s, first token p50 0.80 s (questions and chatter 0.66 s); old sets dev 26/36, held-out
 17/22, fresh 14/21; asked 48/48.
+2026-12-03 afternoon, on a machine ~1.5x slower: a toggle's value scored, not written
+(chat/flags.py), and a close runner-up when the words cannot support the choice
+(choice.runners_up). New set, paired with the session-start code on the same machine: 57/65 and
+commands 31/39 for both (30/39 at 11:34 was the same code a run earlier), receipt p50 2.76 s ->
+2.19 s / p95 6.43 -> 6.55 s, first token p50 1.88 -> 1.76 s. Old sets: dev 27 -> 29/36,
+held-out 16 -> 17/22, fresh 15 -> 15/21; statements 14/14 remarks unchanged; asked 48/48.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """

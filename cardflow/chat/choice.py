@@ -30,6 +30,7 @@ arguments are then filled by a grammar-constrained call restricted to the chosen
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -51,6 +52,11 @@ MAX_EXAMPLES = 3  # of an action's, in its channel prompt
 # A message in an app is mostly about that app: an action of another app (switch profile, open an
 # app) has to be this much likelier (in nats) to be chosen over the open app's own.
 ELSEWHERE = 1.0
+# How close (in nats) an option must have come to the choice to be tried when the message's words
+# cannot support the choice itself (intent.decide). On the old sets' scores, 1 nat took "show my
+# tasks" from a get naming no row to the list, and "remember to defrost the freezer" from a
+# delete to an add, and no hostile line anywhere; 3 nats turned "drop table task" into a list.
+NEAR = 1.0
 CLAUSE = re.compile(r"[:;(,.]")
 ENDINGS = ("?", ".", "!")  # the question mark first
 ENDING = re.compile(r"[\s?!.？！。…]+$")
@@ -111,6 +117,20 @@ def said(system: str, message: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": system}, {"role": "user", "content": message[:500]}]
 
 
+async def asks(backend: Any, system: str, text: str) -> bool:
+    """Whether the message asks rather than tells: "?" typed, or the model's likeliest end of it."""
+    return asked(text) or await reads_as_question(backend, system, text)
+
+
+def runners_up(picked: Choice, actions: Sequence[Action]) -> list[Action]:
+    """The actions scored within ``NEAR`` of the choice and above answering in words, best first."""
+    best = picked.scores[picked.label]
+    floor = max(picked.scores[CHAT], picked.scores[QUESTION])
+    near = [a for a in actions if a.name != picked.label and floor < picked.scores.get(a.name, -math.inf)
+            and best - picked.scores[a.name] <= NEAR]
+    return sorted(near, key=lambda a: -picked.scores[a.name])
+
+
 async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "") -> Choice:
     """The option chosen for ``text``, every calibrated score, and whether a change may only be offered."""
     labels = [label for label, _ in options(actions)]
@@ -137,5 +157,5 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     # and a move), and the direct reading does not separate "has the report been done" from "mark
     # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the
     # user answers it with a click.
-    offer = best in writes and (asked(text) or await reads_as_question(backend, system, text))
+    offer = best in writes and await asks(backend, system, text)
     return Choice(best, scores, offer)

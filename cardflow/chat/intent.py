@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat import choice, spans
+from cardflow.chat import choice, flags, spans
 from cardflow.chat.backends import Backend, BackendError
 from cardflow.chat.grounding import ground
 from cardflow.chat.intent_prompt import (
@@ -36,6 +36,7 @@ from cardflow.chat.intent_prompt import (
     offerable,
     parse,
     prefix,
+    row_value,
     rows,
     small_params,
 )
@@ -92,8 +93,22 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     if chosen is None or not needs_arguments(chosen):
         return Decision("action" if chosen else "chat", chosen.name if chosen else "", {},
                         picked.label == choice.QUESTION, said, time.perf_counter() - started, 0)
-    return await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
+    made = await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
                            model=model, started=started, names=names)
+    if made.kind == "action":
+        return made
+    # The words cannot support the choice (a delete naming no row): an option the model rated
+    # nearly as high may fit them ("remember to defrost the freezer": delete, then add 0.1 behind).
+    for other in choice.runners_up(picked, actions):
+        if not other.read_only and await choice.asks(backend, system, text):
+            continue  # a question never writes (a change chosen first was offered instead, before this)
+        if not needs_arguments(other):
+            return Decision("action", other.name, {}, False, said, time.perf_counter() - started, 0)
+        runner = await arguments(ctx, backend, text, other, offered, app_name=app_name, profile_id=profile_id,
+                                 model=model, started=started, names=names)
+        if runner.kind == "action":
+            return runner
+    return made
 
 
 async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, offered: Sequence[Action], *,
@@ -107,11 +122,13 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
     started = time.perf_counter() if started is None else started
     names = rows(ctx, app_name, profile_id) if names is None else names
     shown = names_for(chosen, app_name, names)
-    if _row_only(chosen, shown):
+    switches = _row_and_switches(chosen, shown)
+    if switches is not None and (not switches or getattr(backend, "supports_scoring", False)):
         plugin = ctx.registry.by_name(app_name)
-        system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
-                                    names[:MAX_ROWS])
-        made = _row_call(text, chosen, shown, choice.said(system, text), started)
+        noun = str(getattr(plugin, "noun", "item"))
+        system = choice.system_text(plugin.title if plugin else app_name, noun, names[:MAX_ROWS])
+        made = await _row_call(backend, text, chosen, shown, system, noun, switches, started,
+                               lambda item, key: row_value(ctx, app_name, profile_id, item, key))
     else:  # the prompt still lists every action: its prefix is the one cached
         made = await _call(ctx, backend, text, offerable(offered), [chosen], app_name=app_name,
                            profile_id=profile_id, model=model, names=names, started=started)
@@ -158,24 +175,37 @@ def _forced(action: Action) -> tuple[str, str]:
     return before, after
 
 
-def _row_only(action: Action, names: Sequence[str]) -> bool:
-    """Whether all the chosen action needs is one of the rows shown (a delete, a get).
+def _row_and_switches(action: Action, names: Sequence[str]) -> list[str] | None:
+    """The on/off values of a call that needs only a row and those (a delete: none; a toggle: "done").
 
-    Then nothing needs writing: the row is the one the message names (grounding.py), ~30 generated
-    tokens (~0.6 s here) less. (Scoring a toggle's true/false the same way got "mark the kitchen as
-    done" wrong where the model's own call left it out and flipped it: booleans are still written.)
+    None when it needs more (a new name). Such a call is not written at all: the row is the one
+    the message names (grounding.py) and each on/off value is scored (flags.py), ~30 generated
+    tokens (~0.6 s here) less. The model's own written true/false was mostly "true", whatever
+    the message said.
     """
     props = small_params(action.params, names, chosen=True)["properties"]
-    return list(props) == ["item"] and "enum" in props["item"]
+    if "enum" not in props.get("item", {}):
+        return None
+    rest = [key for key in props if key != "item"]
+    return rest if all(props[key].get("type") == "boolean" for key in rest) else None
 
 
-def _row_call(text: str, chosen: Action, shown: Sequence[str], said: list[dict[str, str]],
-              started: float) -> Decision:
-    """The chosen action's call without generating it: its row from the user's words.
+async def _row_call(backend: Backend, text: str, chosen: Action, shown: Sequence[str], system: str, noun: str,
+                    switches: Sequence[str], started: float, now: Callable[[str, str], bool | None]) -> Decision:
+    """The chosen action's call without generating it: its row from the user's words, its switches scored.
 
-    ``said`` is what the model was shown (the choice's prompt): nothing else was sent.
+    ``now(item, key)``: the row's current on/off value. What the model was shown is the choice's
+    prompt, and the switches' statements after it.
     """
+    said = choice.said(system, text)
     params = ground({"item": ""}, chosen.params, text, shown)
+    if params is not None:
+        try:
+            for key in switches:
+                params[key] = await flags.value(backend, system, text, noun, key, now(params["item"], key))
+                said += [line for context in flags.statements(system, noun, key) for line in context]
+        except BackendError:
+            params = None
     kind, name = ("action", chosen.name) if params is not None else ("chat", "")
     return Decision(kind, name, params or {}, False, tuple(said), time.perf_counter() - started, 0)
 

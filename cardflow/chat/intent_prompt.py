@@ -55,6 +55,18 @@ def rows(ctx: Context, app_name: str, profile_id: int) -> list[str]:
     return [str(getattr(r, label, "")) for r in items(profile_id)]
 
 
+def row_value(ctx: Context, app_name: str, profile_id: int, name: str, key: str) -> bool | None:
+    """The on/off ``key`` of the open app's row called ``name`` (a task's "done"), or None when there is none."""
+    plugin = ctx.registry.by_name(app_name)
+    items = getattr(plugin, "items", None)
+    if plugin is None or not callable(items):
+        return None
+    label = str(getattr(plugin, "add_field", "name"))
+    found = [r for r in items(profile_id) if str(getattr(r, label, "")) == name]
+    value = getattr(found[0], key, None) if len(found) == 1 else None
+    return None if value is None else bool(value)
+
+
 def small_params(schema: dict[str, Any], names: Sequence[str], *, chosen: bool = False) -> dict[str, Any]:
     """An action's params for decoding: no ids or limits, no descriptions, short strings, rows as a choice.
 

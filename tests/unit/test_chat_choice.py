@@ -62,6 +62,8 @@ class Scorer(ScriptedBackend):
         if self.fail:
             raise BackendError("the model is gone")
         self.expected.append([c[-1]["content"] for c in contexts])
+        if "The user tells you that" in contexts[0][-1]["content"]:  # flags.py: (set, clear) from ``self.states``
+            return list(getattr(self, "states", {}).get(text, (0.0, 0.0)))
         fits = getattr(self, "fits", {})
         return [next((fits[label] for label, sentence in self.sentences
                       if label in fits and f"{choice.ASKED} {sentence[:-1]}" in c[-1]["content"]),
@@ -246,7 +248,8 @@ def test_a_change_for_a_message_that_reads_as_a_question_is_only_offered(ctx):
                      [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "buy milk"}})])
     backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
     decision = decide_with(ctx, backend, text)
-    assert (decision.action, decision.offer, decision.params) == ("tasks.toggle", False, {"item": "buy milk"})
+    assert (decision.action, decision.offer, decision.params) == ("tasks.toggle", False,
+                                                                  {"item": "buy milk", "done": True})
     # Chat and read-only choices are never asked about.
     backend = Scorer({"N/A": {}, "hm": {"tasks.list": 0.0}})
     decide_with(ctx, backend, "hm")
@@ -290,13 +293,68 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
     # Naming no row: nothing to act on, so it is chat.
     backend = Scorer({"N/A": {}, "scrap the boat": {"tasks.delete": 0.0}})
     assert decide_with(ctx, backend, "scrap the boat").kind == "chat"
-    # A toggle's true or false is still written by the model.
-    backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}},
-                     [json.dumps({"intent": "request", "action": "tasks.toggle",
-                                  "params": {"item": "water the plants", "done": False}})])
-    decision = decide_with(ctx, backend, "water the plants is not done")
-    assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
-    assert len(backend.options) == 1
+    # A toggle is its row and its on/off value (flags.py): not generated either. The likelier
+    # statement decides, except that a row not done is ticked unless "not done" is over 1 nat likelier.
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    shown = ["buy milk", "call Bob", "water the plants"]
+    for done_now, states, done in [(False, (-9.0, -7.5), False), (False, (-9.0, -8.5), True),
+                                   (False, (-8.0, -9.0), True), (True, (-8.5, -9.0), True),
+                                   (True, (-9.0, -8.8), False), (True, (-9.0, -8.0), False)]:
+        row = next(t for t in tasks.items(pid) if t.name == "water the plants")
+        if bool(row.done) != done_now:
+            tasks.toggle_item(row.id, pid)
+        backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}},
+                         [json.dumps({"intent": "request", "action": "tasks.toggle",
+                                      "params": {"item": "water the plants", "done": not done}})])
+        backend.states = {"water the plants is not done": states}
+        decision = decide_with(ctx, backend, "water the plants is not done")
+        assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": done})
+        assert backend.options == []  # nothing generated: the written value above is never asked for
+        assert backend.expected[-1] == [f"{choice.system_text('Tasks', 'task', shown)}"
+                                        f" The user tells you that a task is {state}." for state in ("done", "not done")]
+        assert [m["content"] for m in decision.messages[-2:]] == backend.expected[-1]  # shown in the inspector
+    # A failing scorer leaves nothing to run.
+    backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}})
+    backend.states = {"water the plants is not done": (0.0, 0.0)}
+    failing = backend.score_turns
+
+    async def fails_on_states(contexts, text):
+        if "The user tells you that" in contexts[0][-1]["content"]:
+            raise BackendError("the model is gone")
+        return await failing(contexts, text)
+
+    backend.score_turns = fails_on_states
+    assert decide_with(ctx, backend, "water the plants is not done").kind == "chat"
+
+
+def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
+    # The delete names no row; the add came 0.5 nats behind it, above answering in words: it is tried.
+    text = "remember to defrost the freezer"
+    add = json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "defrost the freezer"}})
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -3.0, "question": -3.0}},
+                     [add])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.add", {"name": "defrost the freezer"})
+    assert decision.unmet == ""
+    # More than a nat behind: not tried; the first choice's failure is what the user is told.
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -2.5, "chat": -3.0, "question": -3.0}},
+                     [add])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.delete", [])
+    # Not above answering in words: not tried either.
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -1.2}}, [add])
+    assert decide_with(ctx, backend, text).unmet == "tasks.delete"
+    # A read-only runner-up needing nothing runs as it is ("show my stuff": a get naming no row, then the list).
+    backend = Scorer({"N/A": {}, "show my stuff": {"tasks.get": -1.0, "tasks.list": -1.6, "chat": -3.0,
+                                                   "question": -3.0}})
+    decision = decide_with(ctx, backend, "show my stuff")
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.list", {})
+    # For a message that asks, a change is never the runner-up: a question never writes.
+    asked_text = "what about the freezer?"
+    backend = Scorer({"N/A": {}, asked_text: {"tasks.get": -1.0, "tasks.add": -1.2, "chat": -3.0, "question": -3.0}},
+                     [add])
+    decision = decide_with(ctx, backend, asked_text)
+    assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.get", [])
 
 
 class Prefixed(Scorer):
@@ -363,6 +421,25 @@ def test_the_real_model_tells_a_question_typed_without_its_mark_from_a_command()
     for text, asks in [("was the invoice sent", True), ("have the flights been booked yet", True),
                        ("send the invoice", False), ("the flights are booked, tick them off", False)]:
         assert run(choice.reads_as_question(backend, system, text)) is asks, text
+
+
+def test_a_switch_whose_row_cannot_be_read_takes_the_likelier_statement():
+    from cardflow.chat import flags
+
+    class Two:
+        def __init__(self, on, off):
+            self.pair = [on, off]
+
+        async def score_turns(self, contexts, text):
+            assert [c[-1]["content"] for c in contexts] == ["S The user tells you that a note is pinned.",
+                                                            "S The user tells you that a note is not pinned."]
+            return self.pair
+
+    assert run(flags.value(Two(-5.0, -5.5), "S", "pin it", "note", "pinned", None)) is True
+    assert run(flags.value(Two(-5.5, -5.0), "S", "unpin it", "note", "pinned", None)) is False
+    assert run(flags.value(Two(-5.5, -5.0), "S", "pin it", "note", "pinned", False)) is True  # the allowance
+    assert run(flags.value(Two(-5.5, -5.0), "S", "unpin it", "note", "pinned", True)) is False
+    assert run(flags.value(Two(-6.5, -5.0), "S", "unpin it", "note", "pinned", False)) is False
 
 
 def test_an_actions_channel_prompt_names_at_most_three_of_its_examples():

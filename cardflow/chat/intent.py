@@ -99,9 +99,12 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
         return made
     # The words cannot support the choice (a delete naming no row): an option the model rated
     # nearly as high may fit them ("remember to defrost the freezer": delete, then add 0.1 behind).
+    asking: bool | None = None  # read once, and only if a change is among them
     for other in choice.runners_up(picked, actions):
-        if not other.read_only and await choice.asks(backend, system, text):
-            continue  # a question never writes (a change chosen first was offered instead, before this)
+        if not other.read_only:
+            asking = await choice.asks(backend, system, text) if asking is None else asking
+            if asking:
+                continue  # a question never writes (a change chosen first was offered instead, before this)
         if not needs_arguments(other):
             return Decision("action", other.name, {}, False, said, time.perf_counter() - started, 0)
         runner = await arguments(ctx, backend, text, other, offered, app_name=app_name, profile_id=profile_id,

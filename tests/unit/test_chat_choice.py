@@ -453,3 +453,17 @@ def test_an_actions_channel_prompt_names_at_most_three_of_its_examples():
     assert prompts["notes.add"].endswith(
         "The user asks you to add a note, as in “note: buy eggs” or “jot down buy eggs” or “remember buy eggs”.")
     assert prompts["notes.list"].endswith("The user asks you to list the notes.")  # no example, no "as in"
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_reads_a_toggles_value_from_the_two_statements():
+    from cardflow.chat import flags
+
+    backend = real_model()
+    system = choice.system_text("Tasks", "task", ["buy milk", "water the plants", "write the report"])
+    # A clear "not" un-ticks a done row; a bare "tick off" ticks a row that is not done.
+    assert run(flags.value(backend, system, "mark buy milk as not done", "task", "done", True)) is False
+    assert run(flags.value(backend, system, "tick off water the plants", "task", "done", False)) is True
+    on, off = run(backend.score_turns(flags.statements(system, "task", "done"), "mark buy milk as not done"))
+    assert off - on > flags.SET_ALLOWANCE  # clear enough to leave a row that is not done as it is

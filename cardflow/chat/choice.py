@@ -22,6 +22,10 @@ the message is punctuated as a question, or, with its own end marks taken off, t
 form the user chose; the second catches a question typed without its mark. Ending a sentence is
 syntax, which a small model knows well: on the eval sets it told every question (58 of 58) from
 every command (113) that the first reading below could not ("has the library task been done").
+A request typed as a question ("can you add milk?", "could you tick it off?") asks the assistant
+to act, not to say what is so, so it is run (``requests``): the model reads the message as a
+request rather than a question, and expects the reply to open by agreeing ("Sure") rather than by
+answering ("Yes", "No"). The two log-odds are added, so neither reading decides alone.
 
 Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action
@@ -46,6 +50,10 @@ SPOKEN = {CHAT: "just chat with them.", QUESTION: "answer their question."}
 # What a chat message and a question look like, for the channel score (actions bring their own).
 SPOKEN_EXAMPLES: dict[str, tuple[str, ...]] = {CHAT: ("hi, how are you?",), QUESTION: ("is that one done yet?",)}
 ASKED = "The user asks you to"
+KIND_LEAD = "The user's message is"  # then a request or a question (``requests``)
+KINDS = (" a request.", " a question.")
+REPLIES = ("Sure", "Yes", "No")  # how the reply opens: agreeing to act, or answering
+REQUEST_MARGIN = 1.0  # nats by which the two readings together must call a message a request
 NEUTRAL = "N/A"  # a message that asks for nothing: the prior the scores are calibrated against
 MAX_BASELINES = 16
 MAX_EXAMPLES = 3  # of an action's, in its channel prompt
@@ -117,9 +125,29 @@ def said(system: str, message: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": system}, {"role": "user", "content": message[:500]}]
 
 
+async def requests(backend: Any, system: str, text: str) -> bool:
+    """Whether the model reads a message as asking it to act ("can you add milk?"), not to answer.
+
+    Measured on 28 hand-written requests (each with and without "?", under two lists of rows) and
+    the eval sets' 48 questions that ask: the label alone put 33 of 48 questions on the request
+    side (the model calls most messages requests), the reply alone kept 12 of 27 requests. With
+    the sum, every question whose choice was a change stayed below 0 ("should I delete the
+    offsite task": -0.05 to -0.89, a yes/no question about a row -1.7 to -3.3), and 41 of the 48
+    readings of requests other than deletes were above ``REQUEST_MARGIN``. At 0, two such questions crossed
+    it in one eval run: the figures move by up to ~0.7 with the scorer's cache.
+    """
+    seen = said(system, text)
+    request, question = await backend.score(seen, KIND_LEAD, list(KINDS))
+    agree, *answers = await backend.score(seen, "", list(REPLIES))
+    return (request - question) + (agree - max(answers)) > REQUEST_MARGIN
+
+
 async def asks(backend: Any, system: str, text: str) -> bool:
-    """Whether the message asks rather than tells: "?" typed, or the model's likeliest end of it."""
-    return asked(text) or await reads_as_question(backend, system, text)
+    """Whether the message asks rather than tells: "?" typed, or the model's likeliest end of it,
+    and not read as a request to act."""
+    if not (asked(text) or await reads_as_question(backend, system, text)):
+        return False
+    return not await requests(backend, system, text)
 
 
 def runners_up(picked: Choice, actions: Sequence[Action]) -> list[Action]:

@@ -44,6 +44,7 @@ class Scorer(ScriptedBackend):
         self.expected: list[list[str]] = []
         self.options: list[dict] = []
         self.bare: list[str] = []
+        self.kinds: list[tuple[str, str]] = []
 
     async def score(self, messages, lead, options, per_token=False):
         if self.fail:
@@ -53,6 +54,10 @@ class Scorer(ScriptedBackend):
             said = [json.dumps(v)[1:] if isinstance(v, str) else json.dumps(v) for v in params.values()]
             return [0.0 if any(o.startswith(s) for s in said) else -10.0 for o in options]
         said = messages[-1]["content"]
+        if lead in (choice.KIND_LEAD, ""):  # choice.requests: ``self.requests`` {message: (label, reply) log-odds}
+            label, reply = getattr(self, "requests", {}).get(said, (-2.0, -2.0))  # else a question
+            self.kinds.append((lead, said))
+            return [label, 0.0] if lead else [reply, -1.0, 0.0]
         self.scored.append(said)
         labels = {" " + sentence: label for label, sentence in self.sentences}
         return [self.table.get(said, {}).get(labels[o], -10.0) for o in options]
@@ -258,12 +263,33 @@ def test_a_change_for_a_message_that_reads_as_a_question_is_only_offered(ctx):
 
 @pytest.mark.parametrize("text", ["has the milk been bought?", "is buy milk done yet ?", "done with the milk?!",
                                   "can you tick off buy milk? thanks"])
-def test_a_message_punctuated_as_a_question_only_ever_gets_an_offer(ctx, text):
+def test_a_message_punctuated_as_a_question_gets_only_an_offer_unless_read_as_a_request(ctx, text):
     # The model's reading prefers the change by far, but the user asked: a click decides.
     backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
     decision = decide_with(ctx, backend, text)
     assert (decision.action, decision.question, decision.offer) == ("tasks.toggle", True, True)
-    assert backend.options == []
+    assert backend.options == [] and {lead for lead, _ in backend.kinds} == {choice.KIND_LEAD, ""}
+
+
+@pytest.mark.parametrize("label, reply, runs", [(2.0, 1.0, True), (1.5, -0.4, True), (3.0, -3.5, False),
+                                                (-1.0, 0.5, False), (0.6, 0.3, False), (0.0, 0.0, False)])
+def test_a_request_typed_as_a_question_is_run_when_both_readings_together_say_so(ctx, label, reply, runs):
+    # "can you tick off buy milk?" asks the assistant to act: the log-odds of "a request" over "a
+    # question", and of a reply opening "Sure" over "Yes"/"No", are added; beyond the margin it runs.
+    text = "can you tick off buy milk?"
+    backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
+    backend.requests = {text: (label, reply)}
+    decision = decide_with(ctx, backend, text)
+    assert decision.action == "tasks.toggle" and decision.offer is not runs
+    assert decision.params == ({"item": "buy milk", "done": True} if runs else {})
+
+
+def test_a_request_is_not_read_for_a_message_that_tells_or_for_an_answer_in_words(ctx):
+    backend = Scorer({"N/A": {}, "tick off buy milk": {"tasks.toggle": -1.0},
+                      "can you recommend a book?": {"chat": -1.0}})
+    assert decide_with(ctx, backend, "tick off buy milk").offer is False
+    assert decide_with(ctx, backend, "can you recommend a book?").kind == "chat"
+    assert backend.kinds == []  # only a change for a message that asks needs it
 
 
 @pytest.mark.parametrize("text, asks", [("is it done?", True), ("really??", True), ("(is it done?)", True),
@@ -467,3 +493,14 @@ def test_the_real_model_reads_a_toggles_value_from_the_two_statements():
     assert run(flags.value(backend, system, "tick off water the plants", "task", "done", False)) is True
     on, off = run(backend.score_turns(flags.statements(system, "task", "done"), "mark buy milk as not done"))
     assert off - on > flags.SET_ALLOWANCE  # clear enough to leave a row that is not done as it is
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_tells_a_request_typed_as_a_question_from_a_question():
+    backend = real_model()
+    system = choice.system_text("Tasks", "task", ["buy milk", "water the garden", "pay the water bill"])
+    for text, request in [("could you add water the garden to my tasks?", True), ("can u add get a haircut?", True),
+                          ("was the water bill paid?", False), ("is buy milk done yet?", False)]:
+        assert run(choice.requests(backend, system, text)) is request, text
+        assert run(choice.asks(backend, system, text)) is not request, text

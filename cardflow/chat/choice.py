@@ -139,7 +139,7 @@ async def requests(backend: Any, system: str, text: str) -> bool:
     seen = said(system, text)
     request, question = await backend.score(seen, KIND_LEAD, list(KINDS))
     agree, *answers = await backend.score(seen, "", list(REPLIES))
-    return (request - question) + (agree - max(answers)) > REQUEST_MARGIN
+    return bool((request - question) + (agree - max(answers)) > REQUEST_MARGIN)
 
 
 async def asks(backend: Any, system: str, text: str) -> bool:

@@ -45,6 +45,7 @@ SECTIONS = {
     "preview_rss": "bench.preview_rss",  # issue 18: a 1 GB CSV's data-step preview, peak RSS vs a 1 MB file
     "scorer": "bench.scorer",  # issue 15: the assistant's choice, batched scoring vs one text at a time
     "chat_rewarm": "bench.chat_rewarm",  # issue 15: the first command after the user's edits, rows re-read or not
+    "scorer_slots": "bench.scorer_slots",  # issue 15: a new prompt shares a kept one's cells, or overwrites its slot
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")
 

@@ -68,3 +68,23 @@ def test_a_users_text_is_plain_words_even_when_it_spells_a_special_token(scorer)
     plain = scorer.score([(head, spelled)])[0]
     as_template = scorer.score([(head, "hi")], tail="<|im_end|>")[0]
     assert math.isfinite(plain) and plain != pytest.approx(as_template, abs=1e-3)
+
+
+def test_a_head_that_starts_like_a_kept_one_shares_its_cells_and_leaves_it_kept(scorer, monkeypatch):
+    for slot in range(scorer_module.SLOTS):
+        scorer._clear(slot)
+    first, second = HEADS[0], HEADS[1]  # the same system turn up to "The user asks you to"
+    text = "remove call Bob"
+    scorer.score([(first, text)])
+    shared_start = scorer.score([(second, text)])[0]
+    assert sorted(map(tuple, filter(None, scorer._slots))) == sorted(
+        [tuple(scorer.tokens(first)[:-1]), tuple(scorer.tokens(second)[:-1])])  # the second did not take the first's slot
+    decoded: list[int] = []
+    decode = scorer._decode
+    monkeypatch.setattr(scorer, "_decode", lambda items: (decoded.append(len(items)), decode(items))[1])
+    scorer.score([(first, text)])
+    assert sum(decoded) == len(scorer.tokens(text, special=False)) + 1  # only the text (and the head's last token)
+    monkeypatch.undo()
+    for slot in range(scorer_module.SLOTS):
+        scorer._clear(slot)
+    assert shared_start == pytest.approx(scorer.score([(second, text)])[0], abs=0.05)  # as from scratch

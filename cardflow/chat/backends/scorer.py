@@ -75,7 +75,15 @@ class BatchScorer:
         self._slots[slot] = []
 
     def _keep(self, body: list[int], pinned: set[int]) -> int:
-        """A slot holding ``body``: the one sharing the longest start with it, evaluated from where they differ."""
+        """A slot holding ``body``, evaluated only from where it differs from the kept head sharing the longest start.
+
+        That start is shared, not moved: the new head takes an empty slot, or else the least
+        recently used one, and a copy of the shared cells (``llama_memory_seq_cp``: on a unified
+        cache it adds a sequence id to the same cells). Continuing the donor's own slot instead, as
+        this did until 2026-12-03, overwrote it: a toggle's four prompts (flags.py) share the system
+        text with the choice's 13, took four of their slots, and the next message evaluated those
+        again (a message's choice went from about 1.0 to 2.0 s).
+        """
         def shared(slot: int) -> int:
             same = 0
             for old, new in zip(self._slots[slot], body, strict=False):
@@ -87,19 +95,22 @@ class BatchScorer:
         free = [slot for slot in self._used if slot not in pinned]
         if not free:
             raise RuntimeError("more distinct prompts than slots in one call")
-        # A kept head is only continued from where it differs when at least half of it stays: the
-        # 13 "The user asks you to …" heads share the system text with every other prompt, and
-        # overwriting one of them to save that much would cost its whole re-evaluation next message.
-        worth = [slot for slot in free if (same := shared(slot)) and len(self._slots[slot]) - same <= same]
-        best = max(worth, key=lambda slot: (shared(slot), free.index(slot))) if worth else free[0]
-        same = shared(best) if worth else 0
+        donor = max(range(SLOTS), key=lambda slot: (shared(slot), slot in free))
+        same = shared(donor)
+        if donor in free and same == len(self._slots[donor]) > 0:
+            best = donor  # the kept head is all of this one's start (or all of it): continued, nothing lost
+        else:
+            best = next((slot for slot in free if not self._slots[slot]), free[0])
         # Room for what is about to be evaluated, and for a batch after it.
         while sum(map(len, self._slots)) + len(body) + N_BATCH > N_CTX:
-            victims = [slot for slot in self._used if slot not in pinned and slot != best and self._slots[slot]]
+            victims = [slot for slot in self._used if slot not in pinned and slot not in (best, donor) and self._slots[slot]]
             if not victims:
                 break
             self._clear(victims[0])
-        self._api.llama_memory_seq_rm(self._ctx.memory, best, same, -1)
+        memory = self._ctx.memory
+        self._api.llama_memory_seq_rm(memory, best, -1 if donor != best else same, -1)
+        if donor != best and same:
+            self._api.llama_memory_seq_cp(memory, donor, best, 0, same)
         if body[same:]:
             self._slots[best] = body[:same]
             self._decode([(t, same + i, best, False) for i, t in enumerate(body[same:])])

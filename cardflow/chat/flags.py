@@ -7,34 +7,50 @@ barely moves with the words: "true" was preferred by +0.36 for "mark buy milk as
 by +0.63 for "mark the milk task done".
 
 The model reads it well the other way round, as choice.py reads actions: how likely the user's
-message is after "The user tells you that a task is done." against after "… is not done." (a
-noisy-channel score). On the old eval sets' 23 toggles, run twice (the scorer's cache moves the
-figures by up to ~0.7), the messages asking for "not done" had margins of -0.79 to -3.02, the
-others -0.60 to +1.99. So the likelier statement decides, with one allowance: setting is what a
-toggle is mostly asked for, and it needs no words beyond the row's name ("tick off water the
-plants"), so a row that is not set gets it unless the message is more than ``SET_ALLOWANCE``
-likelier under "not". Together they get every one of the 23. A request for what the row already
-is leaves it as it is when the message is likelier under that ("mark the milk task done": +0.28
-and +0.61 in the two runs), rather than flipping it as the registry's bare toggle would; but 4
-of the 19 requests to set had margins below 0 in one run or the other (down to -0.60), and such a
-message would untick a done row. The receipt says so, with Undo.
+message is after a context saying the row is set against one saying it is not (a noisy-channel
+score). Two such pairs are read, and the mean of their margins decides:
 
-When the row's value cannot be read, the likelier statement wins. Nothing here knows a word of
-any language: the sentences are built from the app's noun and the flag's own name. Backends with
-``supports_scoring`` only.
+- the state: "The user tells you that a task is done." / "… is not done.", which reads a statement
+  ("the kitchen is not done yet", "mark the offsite as not finished");
+- the gesture: "The user asks you to tick a task, marking it done." / "… to untick a task, marking
+  it not done.". The flag is a checkbox on the page; this pair reads the un- verbs ("uncheck",
+  "unmark", "reopen …") that the first reads as "done".
+
+One allowance: setting is what a toggle is mostly asked for, and it needs no words beyond the
+row's name ("tick off water the plants"), so a row that is not set gets it unless the mean says
+"not" by more than ``SET_ALLOWANCE``. A request for what the row already is leaves it as it is
+when the mean says so, rather than flipping it as the registry's bare toggle would; when it does
+not, a done row is unticked, and the receipt says so, with Undo.
+
+Measured on 2026-12-03 (evening) on the old eval sets' 21 toggles and 46 written for this (25
+un-ticks on done rows and 21 ticks, under three lists of rows: ``bench/actions_eval_toggles.py``),
+margins on the right side of the rule: the state pair alone 59 of 67 (8 un-ticks read as "done":
+"uncheck order new glasses" +0.37, "reopen book the dentist" +1.32), the gesture pair alone 65,
+the mean 66 (it misses "cross the tax return off", -1.11 on a row not done). The gesture pair
+alone was tried first and lost a statement of the new eval set ("… as not finished") that the
+state pair reads; the mean keeps both. The figures move by up to ~0.5 between runs (the
+scorer's cache).
+
+When the row's value cannot be read, the sign of the mean decides. No word of the user's is
+looked for: the sentences are fixed templates filled with the app's noun and the flag's own name.
+Backends with ``supports_scoring`` only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-SET_ALLOWANCE = 1.0  # nats: a row that is not set is set unless "not" is this much likelier
+SET_ALLOWANCE = 1.0  # nats: a row that is not set is set unless the mean says "not" by more than this
+# (set, clear): the state, then the gesture on the checkbox
+PAIRS = (("The user tells you that a {noun} is {flag}.", "The user tells you that a {noun} is not {flag}."),
+         ("The user asks you to tick a {noun}, marking it {flag}.",
+          "The user asks you to untick a {noun}, marking it not {flag}."))
 
 
 def statements(system: str, noun: str, flag: str) -> list[list[dict[str, str]]]:
-    """The two contexts the message is scored after: the row is ``flag``, and it is not."""
-    return [[{"role": "system", "content": f"{system} The user tells you that a {noun} is {state}."}]
-            for state in (flag, f"not {flag}")]
+    """The contexts the message is scored after, set then clear for each pair."""
+    return [[{"role": "system", "content": f"{system} {line.format(noun=noun, flag=flag)}"}]
+            for pair in PAIRS for line in pair]
 
 
 async def value(backend: Any, system: str, text: str, noun: str, flag: str, current: bool | None) -> bool:
@@ -42,5 +58,6 @@ async def value(backend: Any, system: str, text: str, noun: str, flag: str, curr
 
     ``current``: the row's value now, or None when it cannot be read.
     """
-    on, off = await backend.score_turns(statements(system, noun, flag), text)
-    return bool(on - off > (-SET_ALLOWANCE if current is False else 0.0))
+    scores = await backend.score_turns(statements(system, noun, flag), text)
+    margin = sum(scores[0::2]) / len(PAIRS) - sum(scores[1::2]) / len(PAIRS)
+    return bool(margin > (-SET_ALLOWANCE if current is False else 0.0))

@@ -153,6 +153,31 @@ def _without(text: str, part: str) -> str:
     return text if at < 0 else text[:at] + " " + text[at + len(part) :]
 
 
+def _times(part: Sequence[str], whole: Sequence[str]) -> int:
+    """How many times the words ``part`` stand, in order, in ``whole``."""
+    n = len(part)
+    return sum(list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1)) if n else 0
+
+
+def _part_of_row(name: str, item: str, text: str) -> bool:
+    """Whether a rename's new name is the row's own name, or whole words of it said only where the row is named.
+
+    "uncomplete book the dentist" is not a request to rename it "book": the only "book" the user
+    wrote is the one that names the row. "shorten buy milk powder to buy milk" says it twice.
+    """
+    new, old = words(name), words(item)
+    return bool(new) and (new == old or (_times(new, old) > 0 and _times(new, words(text)) < 2))
+
+
+def _part_of_a_named_row(name: str, names: Sequence[str], text: str) -> bool:
+    """Whether a new row's name is whole words of a row the message names, said nowhere else.
+
+    "uncomplete buy milk" names "buy milk"; it does not ask for a new row "buy".
+    """
+    new, said = words(name), words(text)
+    return any(_times(new, words(n)) > 0 and 0 < _times(words(n), said) >= _times(new, said) for n in names)
+
+
 def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Sequence[str]) -> dict[str, Any] | None:
     """The parameters the user's words support, or None when the call rests on words the user never said.
 
@@ -175,14 +200,15 @@ def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Seq
                 continue
             value = snapped
         out[key] = value
-    if "item" not in props and "name" in out and not _adds_something(str(out["name"]), text, names):
+    if "item" not in props and "name" in out and (not _adds_something(str(out["name"]), text, names)
+                                                  or _part_of_a_named_row(str(out["name"]), names, text)):
         return None
     if "item" in props:
         rest = _without(text, str(out.get("name", "")))  # a rename's new name does not name the old row
         item = reference(str(params.get("item", "")), names, rest)
         if item is None:
             return None
-        if "name" in out and item.casefold() == str(out["name"]).casefold():
-            return None  # renaming a row to its own name: the model copied the old name
+        if "name" in out and _part_of_row(str(out["name"]), item, text):
+            return None  # the model copied the row's own words as its new name
         out["item"] = item
     return out

@@ -246,11 +246,17 @@ async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app
     plugin = ctx.registry.by_name(app_name)
     messages = prefix(offerable(offered), plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")))
     if getattr(backend, "supports_scoring", False) and profile_id is not None:
-        system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
-                                    rows(ctx, app_name, profile_id)[:MAX_ROWS])
+        noun = str(getattr(plugin, "noun", "item"))
+        names = rows(ctx, app_name, profile_id)
+        system = choice.system_text(plugin.title if plugin else app_name, noun, names[:MAX_ROWS])
+        # The on/off values a toggle's value is read for (flags.py): their prompts list the rows too.
+        switches = {key for action in offerable(offered)
+                    for key in _row_and_switches(action, names_for(action, app_name, names)) or ()}
         try:  # the scorer's prompts and the calibration prior, computed before the first message
             await choice.choose(backend, system, choice.NEUTRAL, offerable(offered), app_name)
-            scorer: Any = backend  # supports_scoring: it has score()
+            scorer: Any = backend  # supports_scoring: it has score() and score_turns()
+            for key in sorted(switches):
+                await scorer.score_turns(flags.statements(system, noun, key), choice.NEUTRAL)
             await scorer.score(messages, "", ["{"])  # the arguments prompt, which new names are scored after
         except BackendError:
             return

@@ -99,6 +99,9 @@ def test_the_users_own_changes_warm_the_open_app_once_they_pause(client, app, mo
     client.portal.call(chat.reread_rows)  # the pause is over
     assert wait_for(lambda: chat._warming is not None and chat._warming.done())
     assert any("buy milk, call Bob, water the plants" in s for s in backend.scored), backend.scored[:2]
+    # A toggle's value is read after prompts that list the rows too (flags.py): they are read again with them.
+    assert any("buy milk, call Bob, water the plants" in s and s.endswith("marking it not done.")
+               for s in backend.scored), backend.scored
     assert backend.sent == []  # the fixed prefix did not change: the main context keeps the chat's prompt
     assert chat._rewarm is None
 

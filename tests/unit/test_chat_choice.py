@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from cardflow.chat import choice
+from cardflow.chat import choice, flags
 from cardflow.chat.backends import BackendError, ScriptedBackend
 from cardflow.chat.intent import decide
 from tests.needs_model import require_model
@@ -67,8 +67,8 @@ class Scorer(ScriptedBackend):
         if self.fail:
             raise BackendError("the model is gone")
         self.expected.append([c[-1]["content"] for c in contexts])
-        if "The user tells you that" in contexts[0][-1]["content"]:  # flags.py: (set, clear) from ``self.states``
-            return list(getattr(self, "states", {}).get(text, (0.0, 0.0)))
+        if any(", marking it " in c[-1]["content"] for c in contexts):  # flags.py: ``self.states`` (set, clear)
+            return list(getattr(self, "states", {}).get(text, (0.0, 0.0))) * len(flags.PAIRS)  # for each pair
         fits = getattr(self, "fits", {})
         return [next((fits[label] for label, sentence in self.sentences
                       if label in fits and f"{choice.ASKED} {sentence[:-1]}" in c[-1]["content"]),
@@ -319,8 +319,8 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
     # Naming no row: nothing to act on, so it is chat.
     backend = Scorer({"N/A": {}, "scrap the boat": {"tasks.delete": 0.0}})
     assert decide_with(ctx, backend, "scrap the boat").kind == "chat"
-    # A toggle is its row and its on/off value (flags.py): not generated either. The likelier
-    # statement decides, except that a row not done is ticked unless "not done" is over 1 nat likelier.
+    # A toggle is its row and its on/off value (flags.py): not generated either. The mean margin of
+    # two readings decides, except that a row not done is ticked unless "not" is over 1 nat likelier.
     tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
     shown = ["buy milk", "call Bob", "water the plants"]
     for done_now, states, done in [(False, (-9.0, -7.5), False), (False, (-9.0, -8.5), True),
@@ -336,16 +336,19 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
         decision = decide_with(ctx, backend, "water the plants is not done")
         assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": done})
         assert backend.options == []  # nothing generated: the written value above is never asked for
-        assert backend.expected[-1] == [f"{choice.system_text('Tasks', 'task', shown)}"
-                                        f" The user tells you that a task is {state}." for state in ("done", "not done")]
-        assert [m["content"] for m in decision.messages[-2:]] == backend.expected[-1]  # shown in the inspector
+        system = choice.system_text("Tasks", "task", shown)
+        assert backend.expected[-1] == [f"{system} The user tells you that a task is done.",
+                                        f"{system} The user tells you that a task is not done.",
+                                        f"{system} The user asks you to tick a task, marking it done.",
+                                        f"{system} The user asks you to untick a task, marking it not done."]
+        assert [m["content"] for m in decision.messages[-4:]] == backend.expected[-1]  # shown in the inspector
     # A failing scorer leaves nothing to run.
     backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}})
     backend.states = {"water the plants is not done": (0.0, 0.0)}
     failing = backend.score_turns
 
     async def fails_on_states(contexts, text):
-        if "The user tells you that" in contexts[0][-1]["content"]:
+        if any(", marking it " in c[-1]["content"] for c in contexts):
             raise BackendError("the model is gone")
         return await failing(contexts, text)
 
@@ -450,22 +453,34 @@ def test_the_real_model_tells_a_question_typed_without_its_mark_from_a_command()
 
 
 def test_a_switch_whose_row_cannot_be_read_takes_the_likelier_statement():
-    from cardflow.chat import flags
-
     class Two:
         def __init__(self, on, off):
-            self.pair = [on, off]
+            self.pair = [on, off]  # both readings' (set, clear), so the mean margin is on - off
 
         async def score_turns(self, contexts, text):
-            assert [c[-1]["content"] for c in contexts] == ["S The user tells you that a note is pinned.",
-                                                            "S The user tells you that a note is not pinned."]
-            return self.pair
+            assert [c[-1]["content"] for c in contexts] == [
+                "S The user tells you that a note is pinned.", "S The user tells you that a note is not pinned.",
+                "S The user asks you to tick a note, marking it pinned.",
+                "S The user asks you to untick a note, marking it not pinned."]
+            return self.pair * 2
 
     assert run(flags.value(Two(-5.0, -5.5), "S", "pin it", "note", "pinned", None)) is True
     assert run(flags.value(Two(-5.5, -5.0), "S", "unpin it", "note", "pinned", None)) is False
     assert run(flags.value(Two(-5.5, -5.0), "S", "pin it", "note", "pinned", False)) is True  # the allowance
     assert run(flags.value(Two(-5.5, -5.0), "S", "unpin it", "note", "pinned", True)) is False
     assert run(flags.value(Two(-6.5, -5.0), "S", "unpin it", "note", "pinned", False)) is False
+
+    class Readings(Two):  # the state and the gesture disagree: their mean decides
+        def __init__(self, *scores):
+            self.scores = list(scores)
+
+        async def score_turns(self, contexts, text):
+            return self.scores
+
+    # "unpin it" read as pinned by the state (+1.3) and as not pinned by the gesture (-3.0): a mean of -0.85.
+    assert run(flags.value(Readings(-5.0, -6.3, -8.0, -5.0), "S", "unpin it", "note", "pinned", True)) is False
+    assert run(flags.value(Readings(-5.0, -6.3, -8.0, -5.0), "S", "unpin it", "note", "pinned", False)) is True
+    assert run(flags.value(Readings(-5.0, -6.3, -5.5, -5.0), "S", "pin it", "note", "pinned", True)) is True
 
 
 def test_an_actions_channel_prompt_names_at_most_three_of_its_examples():
@@ -483,16 +498,22 @@ def test_an_actions_channel_prompt_names_at_most_three_of_its_examples():
 
 @pytest.mark.slow
 @pytest.mark.model
-def test_the_real_model_reads_a_toggles_value_from_the_two_statements():
-    from cardflow.chat import flags
-
+def test_the_real_model_reads_a_toggles_value_from_two_readings():
     backend = real_model()
     system = choice.system_text("Tasks", "task", ["buy milk", "water the plants", "write the report"])
     # A clear "not" un-ticks a done row; a bare "tick off" ticks a row that is not done.
     assert run(flags.value(backend, system, "mark buy milk as not done", "task", "done", True)) is False
     assert run(flags.value(backend, system, "tick off water the plants", "task", "done", False)) is True
-    on, off = run(backend.score_turns(flags.statements(system, "task", "done"), "mark buy milk as not done"))
-    assert off - on > flags.SET_ALLOWANCE  # clear enough to leave a row that is not done as it is
+    state_on, state_off, gesture_on, gesture_off = run(backend.score_turns(flags.statements(system, "task", "done"),
+                                                                         "mark buy milk as not done"))
+    # clear enough to leave a row that is not done as it is
+    assert (state_off - state_on + gesture_off - gesture_on) / 2 > flags.SET_ALLOWANCE
+    # Words for un-ticking that say nothing about "not done" (the earlier "The user tells you that a task is
+    # done." / "… is not done." read both as "done", by +1.3 and +0.1).
+    seed = choice.system_text("Tasks", "task", ["buy milk", "call Bob", "write the report", "water the plants",
+                                                "book the dentist"])
+    assert run(flags.value(backend, seed, "reopen book the dentist", "task", "done", True)) is False
+    assert run(flags.value(backend, seed, "call Bob still needs doing", "task", "done", True)) is False
 
 
 @pytest.mark.slow

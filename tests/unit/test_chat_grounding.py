@@ -48,3 +48,41 @@ def test_reference_is_the_row_the_words_name(text, expected):
 def test_a_reference_to_what_several_rows_share_makes_the_registry_ask(text, expected):
     rows = ["buy dog food", "buy dog treats", "call grandma"]
     assert reference("buy dog food", rows, text) == expected
+
+
+RENAME = {"type": "object", "properties": {"item": {"type": "string"}, "name": {"type": "string"}}}
+
+
+@pytest.mark.parametrize("text, call, expected", [
+    # The new name is the row's own words, said once, where they name the row: not a rename.
+    ("uncomplete book the dentist", {"item": "book the dentist", "name": "book"}, None),
+    ("untick water the plants", {"item": "water the plants", "name": "the plants"}, None),
+    ("call Bob", {"item": "call Bob", "name": "call Bob"}, None),  # its own name
+    # Said again apart from the row, the same words are a new name.
+    ("shorten buy milk powder to buy milk", {"item": "buy milk powder", "name": "buy milk"},
+     {"item": "buy milk powder", "name": "buy milk"}),
+    ("rename call Bob to call Bob tonight", {"item": "call Bob", "name": "call Bob tonight"},
+     {"item": "call Bob", "name": "call Bob tonight"}),
+    ("change water the plants to water the garden", {"item": "water the plants", "name": "water the garden"},
+     {"item": "water the plants", "name": "water the garden"}),
+])
+def test_a_rename_needs_a_new_name_besides_the_words_that_name_the_row(text, call, expected):
+    from cardflow.chat.grounding import ground
+
+    assert ground(call, RENAME, text, ROWS) == expected
+
+
+ADD = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("uncomplete buy milk", "buy", None),  # words of the row the message names, said only there
+    ("reopen book the dentist", "the dentist", None),
+    ("add buy to the list", "buy", {"name": "buy"}),  # no row is named
+    ("add milk, like buy milk", "milk", {"name": "milk"}),  # said besides the row
+    ("add buy bread", "buy bread", {"name": "buy bread"}),
+])
+def test_a_new_row_is_not_a_part_of_a_row_the_message_names(text, name, expected):
+    from cardflow.chat.grounding import ground
+
+    assert ground({"name": name}, ADD, text, ROWS) == expected

@@ -33,33 +33,18 @@ MESSAGES = ["tick off buy milk", "remove call Bob", "mark water the plants done"
 
 def overwriting_keep(self, body: list[int], pinned: set[int]) -> int:
     """The slot policy before 2026-12-03 (the baseline): continue the slot that shares at least half."""
-    from cardflow.chat.backends.scorer import N_BATCH, N_CTX
+    from cardflow.chat.backends.scorer import shared_start
 
     def shared(slot: int) -> int:
-        same = 0
-        for old, new in zip(self._slots[slot], body, strict=False):
-            if old != new:
-                break
-            same += 1
-        return same
+        return shared_start(self._slots[slot], body)
 
     free = [slot for slot in self._used if slot not in pinned]
     worth = [slot for slot in free if (same := shared(slot)) and len(self._slots[slot]) - same <= same]
     best = max(worth, key=lambda slot: (shared(slot), free.index(slot))) if worth else free[0]
     same = shared(best) if worth else 0
-    while sum(map(len, self._slots)) + len(body) + N_BATCH > N_CTX:
-        victims = [slot for slot in self._used if slot not in pinned and slot != best and self._slots[slot]]
-        if not victims:
-            break
-        self._clear(victims[0])
+    self._make_room(len(body), pinned | {best})
     self._api.llama_memory_seq_rm(self._ctx.memory, best, same, -1)
-    if body[same:]:
-        self._slots[best] = body[:same]
-        self._decode([(t, same + i, best, False) for i, t in enumerate(body[same:])])
-    self._slots[best] = list(body)
-    self._used.remove(best)
-    self._used.append(best)
-    return best
+    return self._fill(best, same, body)
 
 
 async def one_round(backend, sharing: bool) -> list[float]:

@@ -26,6 +26,16 @@ N_BATCH = 1024
 ROWS = 16  # logits rows normalised at a time (16 x 49,152 floats: 3 MB)
 
 
+def shared_start(kept: Sequence[int], body: Sequence[int]) -> int:
+    """How many tokens ``body`` has in common with ``kept`` from the start."""
+    same = 0
+    for old, new in zip(kept, body, strict=False):
+        if old != new:
+            break
+        same += 1
+    return same
+
+
 class BatchScorer:
     """log P(text | head) for pairs of (head, text), one decode per group of pairs."""
 
@@ -85,12 +95,7 @@ class BatchScorer:
         again (a message's choice went from about 1.0 to 2.0 s).
         """
         def shared(slot: int) -> int:
-            same = 0
-            for old, new in zip(self._slots[slot], body, strict=False):
-                if old != new:
-                    break
-                same += 1
-            return same
+            return shared_start(self._slots[slot], body)
 
         free = [slot for slot in self._used if slot not in pinned]
         if not free:
@@ -101,23 +106,30 @@ class BatchScorer:
             best = donor  # the kept head is all of this one's start (or all of it): continued, nothing lost
         else:
             best = next((slot for slot in free if not self._slots[slot]), free[0])
-        # Room for what is about to be evaluated, and for a batch after it.
-        while sum(map(len, self._slots)) + len(body) + N_BATCH > N_CTX:
-            victims = [slot for slot in self._used if slot not in pinned and slot not in (best, donor) and self._slots[slot]]
-            if not victims:
-                break
-            self._clear(victims[0])
+        self._make_room(len(body), pinned | {best, donor})
         memory = self._ctx.memory
         self._api.llama_memory_seq_rm(memory, best, -1 if donor != best else same, -1)
         if donor != best and same:
             self._api.llama_memory_seq_cp(memory, donor, best, 0, same)
+        return self._fill(best, same, body)
+
+    def _make_room(self, size: int, keep: set[int]) -> None:
+        """Clear the least recently used slots (not ``keep``) until ``size`` tokens and a batch after them fit."""
+        while sum(map(len, self._slots)) + size + N_BATCH > N_CTX:
+            victims = [slot for slot in self._used if slot not in keep and self._slots[slot]]
+            if not victims:
+                break
+            self._clear(victims[0])
+
+    def _fill(self, slot: int, same: int, body: list[int]) -> int:
+        """Evaluate ``body`` in ``slot`` from ``same`` on (its first ``same`` cells are there) and mark it used."""
         if body[same:]:
-            self._slots[best] = body[:same]
-            self._decode([(t, same + i, best, False) for i, t in enumerate(body[same:])])
-        self._slots[best] = list(body)
-        self._used.remove(best)
-        self._used.append(best)
-        return best
+            self._slots[slot] = body[:same]
+            self._decode([(t, same + i, slot, False) for i, t in enumerate(body[same:])])
+        self._slots[slot] = list(body)
+        self._used.remove(slot)
+        self._used.append(slot)
+        return slot
 
     def score(self, pairs: Sequence[tuple[str, str]], *, tail: str = "", per_token: bool = False) -> list[float]:
         """log P(text + tail | head) for each (head, text), summed over the tokens (or their mean).

@@ -244,16 +244,16 @@ async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app
     live; the others wait in its RAM cache).
     """
     plugin = ctx.registry.by_name(app_name)
-    messages = prefix(offerable(offered), plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")))
+    title, noun, actions = plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")), offerable(offered)
+    messages = prefix(actions, title, noun)
     if getattr(backend, "supports_scoring", False) and profile_id is not None:
-        noun = str(getattr(plugin, "noun", "item"))
         names = rows(ctx, app_name, profile_id)
-        system = choice.system_text(plugin.title if plugin else app_name, noun, names[:MAX_ROWS])
+        system = choice.system_text(title, noun, names[:MAX_ROWS])
         # The on/off values a toggle's value is read for (flags.py): their prompts list the rows too.
-        switches = {key for action in offerable(offered)
+        switches = {key for action in actions
                     for key in _row_and_switches(action, names_for(action, app_name, names)) or ()}
         try:  # the scorer's prompts and the calibration prior, computed before the first message
-            await choice.choose(backend, system, choice.NEUTRAL, offerable(offered), app_name)
+            await choice.choose(backend, system, choice.NEUTRAL, actions, app_name)
             scorer: Any = backend  # supports_scoring: it has score() and score_turns()
             for key in sorted(switches):
                 await scorer.score_turns(flags.statements(system, noun, key), choice.NEUTRAL)

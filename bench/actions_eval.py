@@ -338,7 +338,7 @@ async def main() -> None:
         except BackendError as exc:  # load the model before timing the cases
             print(f"The embedded model cannot run: {exc}")
             return
-        await intent_module.warm(ctx, backend, offered, app_name="tasks", profile_id=pid)  # as after opening the app
+        await ctx.chat.warm_prompts(backend, "tasks", pid)  # as after opening the app
         load_s = time.perf_counter() - started
         tokens: list[int] = []
 
@@ -353,7 +353,7 @@ async def main() -> None:
         for case in cases:
             reset(tasks, pid, case.seed)
             if args.warm_rows:  # the rows as the user left them, read by the app before they type
-                await intent_module.warm(ctx, backend, offered, app_name="tasks", profile_id=pid, rows_only=True)
+                await ctx.chat.warm_prompts(backend, "tasks", pid)
             before = state(tasks, pid)
             decision_started = time.perf_counter()
             decision = await intent_module.decide(ctx, backend, case.text, offered, app_name="tasks",

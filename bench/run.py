@@ -46,6 +46,7 @@ SECTIONS = {
     "scorer": "bench.scorer",  # issue 15: the assistant's choice, batched scoring vs one text at a time
     "chat_rewarm": "bench.chat_rewarm",  # issue 15: the first command after the user's edits, rows re-read or not
     "scorer_slots": "bench.scorer_slots",  # issue 15: a new prompt shares a kept one's cells, or overwrites its slot
+    "llm_thread": "bench.llm_thread",  # issue 15: the embedded model on one thread, or on a new one per call
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")
 

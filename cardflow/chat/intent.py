@@ -31,6 +31,7 @@ from cardflow.chat.intent_prompt import (
     MAX_ROWS,
     build_messages,
     call_schema,
+    head_messages,
     names_for,
     needs_arguments,
     offerable,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from cardflow.plugins import Context
 
 MAX_TOKENS = 100
+DECISION = "decision"  # the backend's context for these calls (backends/base.py: options["context"])
 PARAMS = "\x00params\x00"  # where a call's params go, for splitting what is forced around them
 
 
@@ -145,7 +147,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     scored = bool(getattr(backend, "supports_scoring", False))
     messages = build_messages(ctx, text, actions, app_name=app_name, profile_id=profile_id)
     schema = call_schema(allowed, app_name, names, spoken=not scored)
-    options: dict[str, Any] = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS}
+    options: dict[str, Any] = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS, "context": DECISION}
     head = tail = ""
     if scored and getattr(backend, "supports_reply_prefix", False) and not allowed[0].read_only:
         # The grammar allows one intent and one action here, so everything up to the params is
@@ -235,17 +237,20 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
 
 
 async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app_name: str,
-               model: str | None = None, profile_id: int | None = None, rows_only: bool = False) -> None:
-    """Evaluate the fixed prompt prefix once (after an app switch), so the next decision starts from its cache.
+               model: str | None = None, profile_id: int | None = None) -> None:
+    """Evaluate everything before the next message once (after an app switch or a change of rows), so
+    the next decision starts from the model's cache and evaluates only the message.
 
-    ``rows_only``: only the rows changed (the app is the same), so only the scorer's prompts, which
-    list them, are read again. The arguments prompt's prefix has not changed, and evaluating it in
-    the main context would push out the chat answer's prompt there (llama.cpp keeps one sequence
-    live; the others wait in its RAM cache).
+    That is the arguments prompt (its fixed prefix, then the app's facts, which list the rows) in
+    the backend's decision context (``options["context"]``), and, on a backend that can score, the
+    scorer's prompts: the choice's, the toggles' (flags.py) and the arguments prompt again, which
+    new names are scored after (spans.py). After a change of rows only what lists them is
+    evaluated again: every cache reuses its longest shared start.
     """
     plugin = ctx.registry.by_name(app_name)
     title, noun, actions = plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")), offerable(offered)
-    messages = prefix(actions, title, noun)
+    messages = (prefix(actions, title, noun) if profile_id is None
+                else head_messages(ctx, actions, app_name=app_name, profile_id=profile_id))
     if getattr(backend, "supports_scoring", False) and profile_id is not None:
         names = rows(ctx, app_name, profile_id)
         system = choice.system_text(title, noun, names[:MAX_ROWS])
@@ -260,10 +265,9 @@ async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app
             await scorer.score(messages, "", ["{"])  # the arguments prompt, which new names are scored after
         except BackendError:
             return
-    if rows_only:
-        return
     try:
-        async for _ in backend.stream(messages, model=model, options={"max_tokens": 1, "temperature": 0}):
+        async for _ in backend.stream(messages, model=model, options={"max_tokens": 1, "temperature": 0,
+                                                                      "context": DECISION}):
             pass
     except BackendError:
         return  # warming is an optimisation; the decision itself reports a failing model

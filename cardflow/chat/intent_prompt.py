@@ -176,15 +176,21 @@ def prefix(actions: Sequence[Action], title: str, noun: str) -> list[dict[str, s
     return [{"role": "system", "content": system}, *shots]
 
 
-def build_messages(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str,
-                   profile_id: int) -> list[dict[str, str]]:
-    """Fixed prefix (cached by llama.cpp), then the app's live facts, then the message."""
+def head_messages(ctx: Context, actions: Sequence[Action], *, app_name: str, profile_id: int) -> list[dict[str, str]]:
+    """Everything before the message: the fixed prefix, then the app's live facts (``intent.warm`` reads it ahead)."""
     plugin = ctx.registry.by_name(app_name)
     title = plugin.title if plugin else app_name
     noun = str(getattr(plugin, "noun", "item"))
     facts = fact_lines(ctx, app_name, profile_id)
     now = [{"role": "system", "content": "The app now:\n" + facts}] if facts else []
-    return [*prefix(actions, title, noun), *now, {"role": "user", "content": text[:500]}]
+    return [*prefix(actions, title, noun), *now]
+
+
+def build_messages(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str,
+                   profile_id: int) -> list[dict[str, str]]:
+    """Fixed prefix (cached by llama.cpp), then the app's live facts, then the message."""
+    return [*head_messages(ctx, actions, app_name=app_name, profile_id=profile_id),
+            {"role": "user", "content": text[:500]}]
 
 
 def parse(reply: str, actions: Sequence[Action]) -> tuple[bool, Action | None, dict[str, Any]]:

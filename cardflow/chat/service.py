@@ -166,11 +166,12 @@ class ChatService:
                                        plugin.name)
         self.warm(plugin.name)
 
-    def warm(self, app_name: str, *, rows_only: bool = False) -> None:
-        """Evaluate the new app's fixed prompt prefix in the background, so the first message after a
-        switch starts from the model's cache. Only for a model already loaded that decides with an
-        intent pass (the embedded one): loading weights on a mere page visit would cost more than
-        it saves, and the first message loads them anyway."""
+    def warm(self, app_name: str) -> None:
+        """Evaluate the open app's prompts in the background, so the next message starts from the
+        model's cache: the decision's (``intent.warm``) and then the answer's (system prompt,
+        whose facts list the rows, and the history). Only for a model already loaded that decides
+        with an intent pass (the embedded one): loading weights on a mere page visit would cost
+        more than it saves, and the first message loads them anyway."""
         backend = self._backend
         if backend is None or not backend.needs_intent_pass:
             return
@@ -180,12 +181,19 @@ class ChatService:
             return  # called outside the server (a script): nothing to warm for
         if self._warming is not None and not self._warming.done():
             self._warming.cancel()  # a newer switch wins; the old prefix is no longer wanted
-
-        profile_id = self.ctx.current_profile_id()
-        self._warming = loop.create_task(warm(self.ctx, backend, self.ctx.actions.for_app(app_name),
-                                              app_name=app_name, model=self.model(), profile_id=profile_id,
-                                              rows_only=rows_only),
+        self._warming = loop.create_task(self.warm_prompts(backend, app_name, self.ctx.current_profile_id()),
                                          name=f"warm-{app_name}")
+
+    async def warm_prompts(self, backend: Backend, app_name: str, profile_id: int) -> None:
+        """What ``warm`` runs in the background, awaited (bench/actions_eval.py times messages after it)."""
+        await warm(self.ctx, backend, self.ctx.actions.for_app(app_name), app_name=app_name, model=self.model(),
+                   profile_id=profile_id)
+        messages = self.build_messages(profile_id, self.system_prompt(app_name))
+        try:  # in the backend's chat context (the default), which the decision's calls leave alone
+            async for _ in backend.stream(messages, model=self.model(), options={"max_tokens": 1, "temperature": 0}):
+                pass
+        except BackendError:
+            return
 
     def after_change(self, call: Any) -> None:
         """A change by the user (the page, MCP, the CLI): warm the open app again once they pause.
@@ -210,7 +218,7 @@ class ChatService:
         if self._rewarm is not None:
             self._rewarm.cancel()
             self._rewarm = None
-        self.warm(str(self.store.get("last_app_choice", "home")), rows_only=True)
+        self.warm(str(self.store.get("last_app_choice", "home")))
 
     # -- prompt -----------------------------------------------------------------------------
     def system_prompt(self, app_name: str | None = None, extra: str = "") -> str:

@@ -183,22 +183,25 @@ def test_the_embedded_path_runs_the_decision_through_the_registry(data_dir, monk
     backend = Small([json.dumps({"action": "tasks.add", "params": {"name": "call Bob"}})])
     ctx.chat._backend, ctx.chat._key = backend, (ctx.chat.choice(), ctx.chat.model())
     with TestClient(app, base_url="http://127.0.0.1:5001") as client:
-        client.get("/tasks")  # the switch warms the Tasks prefix in the background (one call)
+        client.get("/tasks")  # the switch warms the Tasks prompts in the background: the decision's, the answer's
         warming = ctx.chat._warming
         assert warming is not None
         client.portal.call(lambda: asyncio.wait([warming]))
-        assert len(backend.calls) == 1 and "tasks.add" in backend.calls[0][0]["content"]
-        warm = backend.calls.pop()
+        assert len(backend.calls) == 2 and "tasks.add" in backend.calls[0][0]["content"]
+        assert backend.calls[1][0]["content"].startswith("You are the assistant inside Cardflow")
+        warm = backend.calls[0]
+        backend.calls.clear()
         frames = converse(client, "add a task to call Bob")
-        # The write changed the rows: they are read again in the background, but the fixed prefix is
-        # not evaluated again (it did not change, and the chat's prompt keeps the main context).
+        # The write changed the rows: both prompts list them in their facts, so both are read again
+        # in the background.
         assert ctx.chat._warming is not warming and ctx.chat._warming is not None
         warming = ctx.chat._warming
         client.portal.call(lambda: asyncio.wait([warming]))
     assert [t.name for t in ctx.db.tasks()] == ["call Bob"]
     assert receipt_of(frames, "Added task “call Bob”.")
-    (decision,) = backend.calls  # one call decided; it began with the prefix the switch had warmed
+    decision, again, answer = backend.calls  # one call decided; it began with the prompt the switch had warmed
     assert "tasks.add" in decision[0]["content"] and decision[: len(warm)] == warm and len(warm) < len(decision)
+    assert "“call Bob”" in again[-1]["content"] and "“call Bob”" in answer[0]["content"]
 
 
 def test_app_switch_injects_the_app_prompt(data_dir, monkeypatch):

@@ -1,4 +1,5 @@
-"""Switching app warms the decision model's prompt prefix in the background (intent.warm)."""
+"""Switching app, or the user's own changes, warm the model's prompts in the background
+(ChatService.warm: the decision's, intent.warm, then the answer's)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ class DecidingBackend(ScriptedBackend):
     def __init__(self) -> None:
         super().__init__(["ok"])
         self.sent: list[list[dict[str, Any]]] = []
+        self.contexts: list[str] = []  # options["context"] of each call: "decision", or "chat" by default
 
     async def generate(self, messages, model, options):
         self.sent.append(list(messages))
+        self.contexts.append(options.get("context", "chat"))
         async for chunk in super().generate(messages, model, options):
             yield chunk
 
@@ -39,9 +42,13 @@ def test_opening_an_app_warms_its_prefix_once_the_model_is_loaded(client, app):
     backend = DecidingBackend()
     chat._backend = backend
     client.get("/hello")
-    assert wait_for(lambda: backend.sent), "the switch did not warm the model"
-    system = backend.sent[-1][0]["content"]
+    assert wait_for(lambda: chat._warming is not None and chat._warming.done() and backend.sent), \
+        "the switch did not warm the model"
+    assert backend.contexts == ["decision", "chat"]
+    system = backend.sent[0][0]["content"]
     assert "hello." in system and "tasks.add" not in system  # the open app's actions, not the last one's
+    answer = backend.sent[1][0]["content"]  # then the answer's prompt, with the open app's facts
+    assert "Hello" in answer and answer.startswith("You are the assistant inside Cardflow")
 
 
 def test_a_backend_without_an_intent_pass_is_not_warmed(client, app):
@@ -91,6 +98,7 @@ def test_the_users_own_changes_warm_the_open_app_once_they_pause(client, app, mo
     assert wait_for(lambda: chat._warming is not None and chat._warming.done())  # the switch's own warm
     assert backend.sent and backend.scored and not any("buy milk" in s for s in backend.scored)
     backend.sent.clear()
+    backend.contexts.clear()
     backend.scored.clear()
     for name in ("buy milk", "call Bob", "water the plants"):  # a burst of clicks
         assert client.post("/tasks/insert", data={"name": name}, headers={"HX-Request": "true"}).status_code == 200
@@ -102,7 +110,10 @@ def test_the_users_own_changes_warm_the_open_app_once_they_pause(client, app, mo
     # A toggle's value is read after prompts that list the rows too (flags.py): they are read again with them.
     assert any("buy milk, call Bob, water the plants" in s and s.endswith("marking it not done.")
                for s in backend.scored), backend.scored
-    assert backend.sent == []  # the fixed prefix did not change: the main context keeps the chat's prompt
+    # The arguments prompt and the answer's prompt list the rows in their facts: both are read again,
+    # each in its own context of the backend.
+    assert backend.contexts == ["decision", "chat"]
+    assert all("“water the plants”" in "".join(m["content"] for m in sent) for sent in backend.sent)
     assert chat._rewarm is None
 
 

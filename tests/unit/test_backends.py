@@ -609,6 +609,38 @@ def test_embedded_stops_promptly_when_the_consumer_leaves(embedded):
 
 @pytest.mark.slow
 @pytest.mark.model
+def test_embedded_keeps_the_decision_in_its_own_context_and_calls_the_model_from_one_thread(embedded, monkeypatch):
+    import threading
+
+    from llama_cpp import Llama
+
+    threads: set[str] = set()
+    original = Llama.eval
+
+    def eval_here(self, tokens):
+        threads.add(threading.current_thread().name)
+        return original(self, tokens)
+
+    monkeypatch.setattr(Llama, "eval", eval_here)
+    decision = [{"role": "system", "content": "You pick actions."}, {"role": "user", "content": "add milk"}]
+
+    async def both() -> None:
+        await collect(embedded.stream(HELLO, options={"max_tokens": 3, "temperature": 0}))
+        await embedded.score(HELLO, "", [" yes", " no"])
+        await collect(embedded.stream(decision, options={"max_tokens": 3, "temperature": 0, "context": "decision"}))
+        await collect(embedded.stream(HELLO, options={"max_tokens": 3, "temperature": 0}))
+
+    asyncio.run(both())
+    chat, other = embedded._context("chat"), embedded._context("decision")
+    assert other is not chat
+    # The chat's context still holds the chat's prompt: the decision's call did not replace it.
+    assert chat.n_tokens and "You pick actions" not in chat.detokenize(chat.input_ids[: chat.n_tokens].tolist()).decode()
+    assert "You pick actions" in other.detokenize(other.input_ids[: other.n_tokens].tolist()).decode()
+    assert len(threads) == 1 and next(iter(threads)).startswith("cardflow-llm"), threads
+
+
+@pytest.mark.slow
+@pytest.mark.model
 def test_embedded_json_schema_output_parses(embedded):
     messages = [{"role": "user", "content": "Add a task called buy milk. Answer with a JSON command."}]
     text = "".join(

@@ -157,19 +157,13 @@ class EmbeddedBackend(Backend):
             self._loading, self._failure = True, None
             started = time.perf_counter()
             try:
-                from llama_cpp import Llama
-
-                def open_model(file: Path | None) -> Any:
-                    return Llama(model_path=str(file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
-                                 n_gpu_layers=gpu_layers())
-
                 # The shipped file is re-stored in a format llama.cpp evaluates twice as fast; a
                 # file the caller named is run as it is.
                 path = self._path()
                 chosen = model_file.runnable(path) if self.model_path is None and path else path
                 self.runs_file = chosen
                 try:
-                    llm = open_model(chosen)
+                    llm = self._open(chosen)
                 except Exception:
                     if path is None or chosen is None or chosen == path:
                         raise
@@ -177,7 +171,7 @@ class EmbeddedBackend(Backend):
                     # shipped file runs, and the next start writes a new copy.
                     model_file.discard(chosen)
                     self.runs_file = path
-                    llm = open_model(path)
+                    llm = self._open(path)
                 self._llm = llm
             except Exception as exc:
                 self._failure = f"{type(exc).__name__}: {exc}"
@@ -194,12 +188,15 @@ class EmbeddedBackend(Backend):
             return llm
         with self._load_lock:
             if name not in self._others:
-                from llama_cpp import Llama
-
                 # The same file again: mmapped, so the weights are shared, and only a KV cache is new.
-                self._others[name] = Llama(model_path=str(self.runs_file), n_ctx=self.n_ctx,
-                                           n_threads=os.cpu_count(), verbose=False, n_gpu_layers=gpu_layers())
+                self._others[name] = self._open(self.runs_file)
             return self._others[name]
+
+    def _open(self, file: Path | None) -> Any:
+        from llama_cpp import Llama
+
+        return Llama(model_path=str(file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
+                     n_gpu_layers=gpu_layers())
 
     def _load_scorer(self) -> BatchScorer:
         llm = self._load()

@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|asked|statements|toggles] [--ttft]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|asked|statements|toggles] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -13,7 +13,9 @@ needs the registry to have asked which one (a 409 refusal); a "question" must ch
 
 Groups: "dev", "held-out" and "fresh" are the old sets (tuned on, or written before earlier
 tuning rounds, for the keyword-gated design); "new" (bench/actions_eval_new.py, 65 cases) was
-written for issue 15 before any work on the current design and is never tuned on; "asked"
+written for issue 15 before any work on the current design and is never tuned on; "blind"
+(bench/actions_eval_blind.py, 60 cases) was written on 2026-12-04, after the new set's failures
+had been read, and before any change that session, and is never tuned on; "asked"
 (bench/actions_eval_asked.py, 48 questions, half without "?") probes that a question never writes;
 "statements" (bench/actions_eval_statements.py, 14 remarks and 6 statements that ask for a change)
 probes that a remark naming a task's words never writes; "toggles" (bench/actions_eval_toggles.py, 46
@@ -254,6 +256,10 @@ from bench.actions_eval_new import ROWS as NEW_ROWS  # noqa: E402
 from bench.actions_eval_new import SEEDS as NEW_SEEDS  # noqa: E402
 
 CASES += [Case(text, expect, kind, list(NEW_SEEDS[seed]), "new") for text, expect, kind, seed in NEW_ROWS]
+from bench.actions_eval_blind import ROWS as BLIND_ROWS  # noqa: E402
+from bench.actions_eval_blind import SEEDS as BLIND_SEEDS  # noqa: E402
+
+CASES += [Case(text, expect, kind, list(BLIND_SEEDS[seed]), "blind") for text, expect, kind, seed in BLIND_ROWS]
 from bench.actions_eval_asked import ROWS as ASKED_ROWS  # noqa: E402
 
 CASES += [Case(text, expect, kind, list(NEW_SEEDS[seed]), "asked") for text, expect, kind, seed in ASKED_ROWS]
@@ -304,7 +310,7 @@ async def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
     parser.add_argument("--group", default="",
-                        help="run only this group (dev, held-out, fresh, new, asked, statements, toggles)")
+                        help="run only this group (dev, held-out, fresh, new, blind, asked, statements, toggles)")
     parser.add_argument("--ttft", action="store_true",
                         help="also time the first token of the chat answer for each message decided as chat")
     parser.add_argument("--warm-rows", action="store_true",
@@ -413,7 +419,7 @@ async def main() -> None:
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
         print(f"\ncases: {len(results)}")
-        for group in ("dev", "held-out", "fresh", "new", "asked", "statements", "toggles"):
+        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"

@@ -14,10 +14,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -177,3 +178,27 @@ def loadgen(jobs: list[dict], timeout: float = 300.0) -> list[dict]:
 
 def child_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
+
+
+@asynccontextmanager
+async def tasks_open(rows: list[str], prefix: str = "cardflow-bench-") -> AsyncIterator[tuple[Any, int, list]]:
+    """An app on a temp data dir with Tasks open and ``rows`` added: (ctx, profile id, Tasks' actions)."""
+    from cardflow.app import build_app
+    from cardflow.config import Settings
+
+    with tempdir(prefix) as tmp:
+        ctx = build_app(Settings(data_dir=tmp, open_browser=False, llm="embedded")).state.ctx
+        ctx.db.store["last_app_choice"] = "tasks"
+        for name in rows:
+            await ctx.actions.run("tasks.add", {"name": name}, actor="ui")
+        yield ctx, ctx.current_profile_id(), ctx.actions.for_app("tasks")
+
+
+def embedded_backend() -> Any:
+    """The embedded model for a bench that cannot run without it: exits with the reason when it is missing."""
+    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+
+    ok, why = embedded_available()
+    if not ok:
+        raise SystemExit(f"The embedded model is not installed: {why}")
+    return EmbeddedBackend(idle_timeout=600)

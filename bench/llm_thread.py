@@ -24,7 +24,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -63,22 +62,14 @@ class OldThreads(Executor):
 
 
 async def one_round(per_job: bool) -> dict[str, list[float]]:
-    from cardflow.app import build_app
+    from bench.common import tasks_open
     from cardflow.chat import intent
     from cardflow.chat.backends import EmbeddedBackend
-    from cardflow.config import Settings
 
     backend = EmbeddedBackend(idle_timeout=600)
     if per_job:
         backend._thread = OldThreads()  # type: ignore[assignment]
-    with tempfile.TemporaryDirectory(prefix="cardflow-thread-") as tmp:
-        app = build_app(Settings(data_dir=Path(tmp), open_browser=False, llm="embedded"))
-        ctx = app.state.ctx
-        ctx.db.store["last_app_choice"] = "tasks"
-        pid = ctx.current_profile_id()
-        for name in ROWS:
-            await ctx.actions.run("tasks.add", {"name": name}, actor="ui")
-        offered = ctx.actions.for_app("tasks")
+    async with tasks_open(ROWS, "cardflow-thread-") as (ctx, pid, offered):
         await ctx.chat.warm_prompts(backend, "tasks", pid)  # as after opening the app
         decisions = []
         for message in MESSAGES:

@@ -47,6 +47,7 @@ SECTIONS = {
     "chat_rewarm": "bench.chat_rewarm",  # issue 15: the first command after the user's edits, rows re-read or not
     "scorer_slots": "bench.scorer_slots",  # issue 15: a new prompt shares a kept one's cells, or overwrites its slot
     "llm_thread": "bench.llm_thread",  # issue 15: the embedded model on one thread, or on a new one per call
+    "span_pick": "bench.span_pick",  # issue 15: a new name's stretches around the model's copy, or every one
 }
 HEAD = ("metric", "figure", "baseline", "ratio", "budget", "met?")
 

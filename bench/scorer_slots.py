@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,10 +47,9 @@ def overwriting_keep(self, body: list[int], pinned: set[int]) -> int:
 
 
 async def one_round(backend, sharing: bool) -> list[float]:
-    from cardflow.app import build_app
+    from bench.common import tasks_open
     from cardflow.chat import intent
     from cardflow.chat.backends import scorer as scorer_module
-    from cardflow.config import Settings
 
     scorer = backend._load_scorer()
     for slot in range(scorer_module.SLOTS):
@@ -60,14 +58,7 @@ async def one_round(backend, sharing: bool) -> list[float]:
         scorer.__dict__.pop("_keep", None)
     else:
         scorer._keep = overwriting_keep.__get__(scorer)
-    with tempfile.TemporaryDirectory(prefix="cardflow-slots-") as tmp:
-        app = build_app(Settings(data_dir=Path(tmp), open_browser=False, llm="embedded"))
-        ctx = app.state.ctx
-        ctx.db.store["last_app_choice"] = "tasks"
-        pid = ctx.current_profile_id()
-        for name in ROWS:
-            await ctx.actions.run("tasks.add", {"name": name}, actor="ui")
-        offered = ctx.actions.for_app("tasks")
+    async with tasks_open(ROWS, "cardflow-slots-") as (ctx, pid, offered):
         await intent.warm(ctx, backend, offered, app_name="tasks", profile_id=pid)  # as after opening the app
         times = []
         for message in MESSAGES:
@@ -78,12 +69,9 @@ async def one_round(backend, sharing: bool) -> list[float]:
 
 
 def measure(rounds: int) -> tuple[list[float], list[float]]:
-    from cardflow.chat.backends import EmbeddedBackend, embedded_available
+    from bench.common import embedded_backend
 
-    ok, why = embedded_available()
-    if not ok:
-        raise SystemExit(f"The embedded model is not installed: {why}")
-    backend = EmbeddedBackend(idle_timeout=600)
+    backend = embedded_backend()
     sharing: list[float] = []
     overwriting: list[float] = []
     for _ in range(rounds):

@@ -99,6 +99,8 @@ def list_actions(settings: Settings, app: str | None, as_json: bool) -> int:
 
 
 def _kind(schema: dict[str, Any]) -> str:
+    if "anyOf" in schema:
+        return "|".join(_kind(option) for option in schema["anyOf"])
     if "enum" in schema:
         return "|".join(map(str, schema["enum"]))
     kind = schema.get("type", "value")

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from cardflow.actions.base import Action, Call
 from cardflow.actions.crud_preview import crud_previews
 from cardflow.actions.resolve import pick
-from cardflow.actions.schema import Schema, array, boolean, integer, obj, string
+from cardflow.actions.schema import Schema, array, boolean, either, integer, obj, string
 from cardflow.errors import Problem
 from cardflow.fields import Field
 
@@ -198,7 +198,8 @@ def crud_actions(app: CrudLike) -> list[Action]:
         Action(f"{n}.delete", f"Delete a {noun}" + ("" if app.scoped else " and everything that belongs to it") + ".",
                delete, obj(ref), destructive=True, confirm=True),
         Action(f"{n}.move", f"Move a {noun} in the list: top, bottom, up, down, or a position (1 = first).", move,
-               obj({**ref, "position": {"type": ["string", "integer"], "description": "top, bottom, up, down or 1…n"}},
+               obj({**ref, "position": either(string(enum=list(POSITIONS), max_length=10), integer(minimum=1),
+                                               description="top, bottom, up, down or 1…n")},
                    ["position"])),
         Action(f"{n}.reorder", f"Put every {noun} in a new order: the full list of ids, first to last.", reorder,
                obj({"order": array({"type": ["integer", "string"]}, f"Every {noun}'s id, in the new order.",

@@ -2,7 +2,7 @@
 
 Actions declare their parameters as JSON schema because that is what MCP clients and LLM tool
 calling consume as is. The validator covers the subset the builders produce (object, string,
-integer, number, boolean, array, enum, lengths, bounds, required, no extra keys); its messages
+integer, number, boolean, array, enum, anyOf, lengths, bounds, required, no extra keys); its messages
 name the parameter, since a person reads them in the chat, the CLI or an MCP client.
 """
 
@@ -50,6 +50,11 @@ def array(items: Schema, description: str = "", *, max_items: int = 500) -> Sche
     return _described({"type": "array", "items": items, "maxItems": max_items}, description)
 
 
+def either(*options: Schema, description: str = "") -> Schema:
+    """A value that fits one of ``options`` (JSON schema's anyOf): a word from a list, or a number."""
+    return _described({"anyOf": list(options)}, description)
+
+
 def anything(description: str = "") -> Schema:
     """A value whose check belongs to someone else (a workflow step's field validates it)."""
     return _described({"type": ["string", "number", "boolean", "array", "object", "null"]}, description)
@@ -69,6 +74,22 @@ _NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "
           "array": "a list", "object": "an object", "null": "null"}
 
 
+def kind_said(schema: Schema) -> str:
+    """What a value of ``schema`` is, as a sentence says it: "top, bottom, up or a whole number from 1"."""
+    said = _kinds_said(schema)
+    return ", ".join(said[:-1]) + " or " + said[-1] if len(said) > 1 else "".join(said)
+
+
+def _kinds_said(schema: Schema) -> list[str]:
+    if "enum" in schema:
+        return [str(v) for v in schema["enum"]]
+    if "anyOf" in schema:
+        return [piece for option in schema["anyOf"] for piece in _kinds_said(option)]
+    kinds = schema.get("type", "object")
+    said = [_NAMES[k] for k in ([kinds] if isinstance(kinds, str) else kinds)]
+    return [f"{s} from {schema['minimum']}" if "minimum" in schema and s == _NAMES["integer"] else s for s in said]
+
+
 def _is(value: Any, kind: str) -> bool:
     if isinstance(value, bool) and kind in ("integer", "number"):
         return False  # JSON true is not 1
@@ -80,6 +101,13 @@ def _is(value: Any, kind: str) -> bool:
 def validate(schema: Schema, value: Any, where: str = "") -> Any:
     """Return `value` (integers given as digit strings are converted) or raise Problem naming the parameter."""
     label = f"“{where}”" if where else "The parameters"
+    if "anyOf" in schema:
+        for option in schema["anyOf"]:
+            try:
+                return validate(option, value, where)
+            except Problem:
+                continue
+        raise Problem(f"{label} must be {kind_said(schema)}.", field=where or None)
     kinds = schema.get("type", "object")
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     if "integer" in kinds and isinstance(value, str) and value.strip().lstrip("-").isdigit() \

@@ -64,6 +64,9 @@ def tool_definitions(actions: Iterable[Action]) -> list[dict[str, Any]]:
 
 # -- the command format in the prompt ------------------------------------------------------------
 def _param_hint(name: str, schema: dict[str, Any], required: bool) -> str:
+    if "anyOf" in schema:
+        shown = "|".join(_param_hint("", option, True)[2:] for option in schema["anyOf"])
+        return f"{name}{'' if required else '?'}: {shown}"
     kinds = schema.get("type", "string")
     kinds = [kinds] if isinstance(kinds, str) else kinds
     shown = "/".join("true|false" if k == "boolean" else "number" if k in ("integer", "number") else k

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat import choice, flags, spans
+from cardflow.chat import choice, flags, spans, values
 from cardflow.chat.backends import Backend, BackendError
 from cardflow.chat.grounding import ground
 from cardflow.chat.intent_prompt import (
@@ -164,6 +164,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
     if scored and action is not None:
         raw = await _stretches(backend, messages, action, raw, text, names)
+        raw = await _words(backend, messages, action, raw)
     params = ground(raw, action.params, text, names_for(action, app_name, names)) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
@@ -233,6 +234,19 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
             found = None
         if found is not None:
             out[key] = found
+    return out
+
+
+async def _words(backend: Backend, messages: list[dict[str, str]], action: Action,
+                 raw: dict[str, Any]) -> dict[str, Any]:
+    """The call with each value that is one of a few words re-read by its calibrated likelihood (values.py)."""
+    out = dict(raw)
+    props = action.params.get("properties", {})
+    for key in values.keys(action.params, raw):
+        try:
+            out[key] = await values.pick(backend, messages, action.name, out, key, props[key], raw[key])
+        except BackendError:
+            continue
     return out
 
 

@@ -20,7 +20,17 @@ from cardflow.chat.grounding import unquote, words
 
 MAX_WORDS = 12  # the longest stretch tried; longer names are left to the model's own copy
 MAX_CANDIDATES = 120
+# How far (in words) a stretch may start or end from the model's own copy: it drops or adds a word
+# or two ("Bob" for "call Bob"), and every stretch scored costs (a 12-word rename had 60 of them).
+WIDEN = 3
 MARK = "\x00value\x00"
+
+
+def _stretches(text: str) -> list[tuple[int, int, str]]:
+    """(first word, last word, the stretch unquoted) for every stretch of up to ``MAX_WORDS`` whole words."""
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    return [(i, j, unquote(text[spans[i][0] : spans[j][1]]))
+            for i in range(len(spans)) for j in range(i, min(len(spans), i + MAX_WORDS))]
 
 
 def candidates(text: str, exclude: Sequence[str] = ()) -> list[str]:
@@ -31,15 +41,30 @@ def candidates(text: str, exclude: Sequence[str] = ()) -> list[str]:
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
     add was refused.
     """
-    spans = [m.span() for m in re.finditer(r"\S+", text)]
     skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
     out: dict[str, None] = {}
-    for i in range(len(spans)):
-        for j in range(i, min(len(spans), i + MAX_WORDS)):
-            piece = unquote(text[spans[i][0] : spans[j][1]])
-            if piece and piece.casefold() not in skip:
-                out.setdefault(piece, None)
+    for _, _, piece in _stretches(text):
+        if piece and piece.casefold() not in skip:
+            out.setdefault(piece, None)
     return list(out)[:MAX_CANDIDATES]
+
+
+def around(text: str, near: str) -> set[str]:
+    """The stretches that start and end within ``WIDEN`` words of where the model's own value stands.
+
+    Where it stands: the stretches sharing the most of its words, the shortest of those (each, when
+    it stands twice). Empty when it shares no word with the message.
+    """
+    said = set(words(near))
+    found = _stretches(text)
+    shared = [(len(said & set(words(piece))), j - i, i, j) for i, j, piece in found]
+    best = max((n for n, *_ in shared), default=0)
+    if not best:
+        return set()
+    shortest = min(size for n, size, _, _ in shared if n == best)
+    spots = [(i, j) for n, size, i, j in shared if n == best and size == shortest]
+    return {piece for i, j, piece in found
+            if any(abs(i - a) <= WIDEN and abs(j - b) <= WIDEN for a, b in spots)}
 
 
 def call_with_mark(action: str, params: dict[str, Any], key: str, intent: str = "request") -> tuple[str, str]:
@@ -53,12 +78,16 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
                text: str, exclude: Sequence[str] = (), near: str = "") -> str | None:
     """The stretch of ``text`` the model finds likeliest as ``params[key]``, or None with no candidate.
 
-    ``near``: what the model wrote itself; only stretches sharing a word with it are scored (every
-    stretch when none does), since what costs is the tokens scored (~200 a second on 2 cores).
+    ``near``: what the model wrote itself; only stretches sharing a word with it, around where it
+    stands in the message (``around``), are scored (every stretch when none does), since what
+    costs is the tokens scored (~200 a second on 2 cores).
     """
     found = candidates(text, exclude)
     said = set(words(near))
+    # A copy of a name it may not be (the row being renamed) says nothing of where the new one stands.
+    close = around(text, near) if unquote(near).casefold() not in {e.casefold() for e in exclude} else set()
     found = [c for c in found if said & set(words(c))] or found
+    found = [c for c in found if c in close] or found
     if not found:
         return None
     before, after = call_with_mark(action, params, key)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cardflow.actions import Action, Call
-from cardflow.actions.schema import integer, obj, string, validate
+from cardflow.actions.schema import either, integer, obj, string, validate
 from cardflow.errors import Problem
 from cardflow.plugins import AppPlugin, load_plugins
 
@@ -50,6 +50,15 @@ def test_validator_refuses_with_a_sentence(value: Any, message: str) -> None:
     with pytest.raises(Problem) as err:
         validate(SCHEMA, value)
     assert str(err.value) == message
+
+
+def test_a_value_of_either_kind_fits_the_first_option_it_can() -> None:
+    where = either(string(enum=["top", "bottom"]), integer(minimum=1))
+    assert [validate(where, v) for v in ("top", "3", 2)] == ["top", 3, 2]  # "3": the CLI's text
+    for bad in ("end", 0, True, None):
+        with pytest.raises(Problem) as err:
+            validate(where, bad, "position")
+        assert str(err.value) == "“position” must be top, bottom or a whole number from 1."
 
 
 # -- tasks through the registry ---------------------------------------------------------------
@@ -96,7 +105,9 @@ def snapshot(ctx: Any) -> tuple[Any, ...]:
     ("tasks.add", {"name": "   "}, "This field is required."),
     ("tasks.toggle", {"id": "not a number"}, "“id” must be a whole number."),
     ("tasks.delete", {"item": "secret plan"}, "No task matches “secret plan”."),
-    ("tasks.move", {"item": "mine", "position": "sideways"}, "The position must be"),
+    ("tasks.move", {"item": "mine", "position": "sideways"}, "“position” must be top, bottom, up, down or a whole"),
+    ("tasks.move", {"item": "mine", "position": 0}, "or a whole number from 1."),
+    ("tasks.move", {"item": "mine", "position": 9}, "The position must be top, bottom, up, down or a number from 1 to 1."),
 ])
 def test_bad_input_changes_nothing(ctx: Any, name: str, params: dict[str, Any], message: str) -> None:
     other = run(ctx, "profiles.add", {"name": "Other client"}).result["item"]["id"]

@@ -219,7 +219,7 @@ def test_to_call_refuses(raw, says):
     ("tasks.delete", {}, "Say which task"),
     ("profiles.delete", {"id": 2}, "not available here: open the Profiles app first"),
     ("profiles.move", {"id": 1, "position": "top"}, "not available here"),
-    ("tasks.move", {"item": "buy milk", "position": "middle"}, "The position must be top, bottom"),
+    ("tasks.move", {"item": "buy milk", "position": "middle"}, "“position” must be top, bottom, up, down or a whole"),
     ("tasks.add", {"name": "x", "extra": "y" * 100_001}, "too long"),
     ("tasks.add", "buy milk", "must be a JSON object"),
 ])

@@ -143,6 +143,9 @@ def test_the_grammar_is_the_actions_own_schemas_with_rows_as_the_choice(ctx):
     assert params["tasks.toggle"]["properties"]["item"] == {"type": "string", "enum": TASKS}
     assert params["tasks.toggle"]["required"] == ["item"] and "done" in params["tasks.toggle"]["properties"]
     assert "id" not in params["tasks.move"]["properties"] and params["tasks.move"]["required"] == ["item", "position"]
+    # a position the action cannot take cannot be written: its words, or a whole number
+    assert [o.get("enum", o["type"]) for o in params["tasks.move"]["properties"]["position"]["anyOf"]] == [
+        ["top", "bottom", "up", "down"], "integer"]
     free = call_schema(actions, "tasks", [])  # no rows yet: a name is free text, resolved by the registry
     toggle = next(c for c in free["anyOf"] if c["properties"].get("action", {}).get("enum") == ["tasks.toggle"])
     assert "enum" not in toggle["properties"]["params"]["properties"]["item"]
@@ -206,3 +209,15 @@ def test_decide_on_the_real_embedded_model(ctx):
                           model=None))
     assert decision.kind == "action" and decision.action == "tasks.add" and "alice" in decision.params["name"].lower()
     assert decision.tokens > 0 and not decision.question
+
+
+@pytest.mark.model
+def test_a_move_takes_the_position_the_message_says_not_the_one_in_the_examples(ctx):
+    from cardflow.chat.backends import EmbeddedBackend
+
+    require_model()
+    seed(ctx, TASKS)
+    decision = run(decide(ctx, EmbeddedBackend(idle_timeout=300), f"move {TASKS[0]} to position 2",
+                          ctx.actions.for_app("tasks"), app_name="tasks", profile_id=ctx.current_profile_id(),
+                          model=None))
+    assert (decision.action, decision.params) == ("tasks.move", {"item": TASKS[0], "position": 2})

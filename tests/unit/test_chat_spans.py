@@ -79,3 +79,25 @@ def test_the_whole_message_is_never_a_candidate_so_the_models_own_stretch_can_wi
     assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", text, near="take out the bins")) \
         == "take out the bins"
     assert asyncio.run(spans.pick(Fake({}), [], "tasks.add", {}, "name", "bins")) is None  # one word: nothing left
+
+
+def test_only_stretches_around_the_models_own_copy_are_scored():
+    text = "edit the Lisbon task so it reads book a train to Lisbon"
+    backend = Fake({"book a train to Lisbon": -0.5})
+    found = asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "book flights to Lisbon"}, "name", text,
+                                   ["book flights to Lisbon"], near="a train to Lisbon"))
+    assert found == "book a train to Lisbon"  # a word the model dropped is still a candidate
+    scored = {json.loads('"' + o.rsplit('"}}', 1)[0] + '"') for o in backend.asked[0][1]}
+    assert "the Lisbon" not in scored and "edit the Lisbon task" not in scored  # a shared word far away
+    assert len(scored) < len([c for c in spans.candidates(text) if "lisbon" in c.casefold() or "a" in c.split()])
+    # Said twice, the copy stands in both places.
+    assert {"call Bob", "call Bob tomorrow"} <= spans.around("rename call Bob to call Bob tomorrow", "Bob")
+    assert spans.around("add milk", "zzz") == set()
+
+
+def test_a_copy_of_the_row_being_renamed_does_not_narrow_the_stretches():
+    # The model wrote the old name: where that stands says nothing of where the new name is.
+    backend = Fake({"pay the electricity bill": -0.5})
+    text = "rename pay the gas bill to pay the electricity bill"
+    assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "pay the gas bill"}, "name", text,
+                                  ["pay the gas bill"], near="pay the gas bill")) == "pay the electricity bill"

@@ -1,0 +1,66 @@
+"""A parameter that takes one of a few words (a move's "top", "bottom", "up", "down"): the word the
+message makes likelier, not the word the model writes.
+
+Under a grammar that allows only those words, SmolLM2-135M writes the one its worked examples
+show: "top" for "move pay rent to the end of the list", "put it last" and "position 2" alike. The
+same model ranks the words well once each is scored against a message that says nothing, as
+choice.py calibrates actions: each word's log-probability inside the call after the user's
+message, minus the same after "N/A". On 14 moves written for this (2026-12-04, in no eval set:
+"… to the end of the list", "put it last", "… lower down the list", "… to position 2") the
+written value was right for 8, the calibrated pick for 12. Both missed "to the end of the list"
+(top) and "in 3rd place" (an ordinal is not a number here).
+
+A number the message says (a position "2"), when the parameter takes numbers, competes with the
+words on the same terms; no other number is offered, since the user's words are where it comes
+from. Only a chosen
+action's values are read this way (``intent._call``), on a backend with ``supports_scoring``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from cardflow.chat.choice import NEUTRAL
+from cardflow.chat.spans import call_with_mark
+
+
+def words_of(schema: dict[str, Any]) -> list[Any]:
+    """The few values ``schema`` allows by name (its enum, or an enum among its anyOf), or [] for free values."""
+    if "enum" in schema:
+        return list(schema["enum"])
+    return [v for option in schema.get("anyOf", []) for v in option.get("enum", [])]
+
+
+def takes_numbers(schema: dict[str, Any]) -> bool:
+    kinds = [schema.get("type"), *(o.get("type") for o in schema.get("anyOf", []))]
+    flat = [k for kind in kinds for k in (kind if isinstance(kind, list) else [kind])]
+    return "integer" in flat or "number" in flat
+
+
+async def pick(backend: Any, messages: list[dict[str, str]], action: str, params: dict[str, Any], key: str,
+               schema: dict[str, Any], written: Any) -> Any:
+    """The value of ``params[key]`` the message makes likeliest, calibrated; ``written`` when nothing else can be.
+
+    ``messages``: the call's prompt, the user's message last.
+    """
+    text = messages[-1]["content"]
+    options = words_of(schema)
+    if takes_numbers(schema):
+        options += list(dict.fromkeys(int(n) for n in re.findall(r"(?<![\w.])\d{1,6}(?![\w.])", text)))
+    if len(options) < 2:
+        return written
+    before, after = call_with_mark(action, {k: v for k, v in params.items() if k != key}, key)
+    before, after = before[:-1], after[1:]  # values as JSON writes them: a word quoted, a number bare
+    shown = [json.dumps(v, ensure_ascii=False) + after for v in options]
+    said = await backend.score(messages, before, shown)
+    prior = await backend.score([*messages[:-1], {**messages[-1], "content": NEUTRAL}], before, shown)
+    return max(zip(options, said, prior, strict=True), key=lambda o: o[1] - o[2])[0]
+
+
+def keys(schema: dict[str, Any], params: dict[str, Any]) -> Sequence[str]:
+    """The parameters of a call that take one of a few words (not the row, which the message names)."""
+    props = schema.get("properties", {})
+    return [k for k in params if k != "item" and k in props and words_of(props[k])]

@@ -75,9 +75,11 @@ receipt p50 2.26 s / p95 5.64 s, first token p50 1.24 s (questions and chatter 1
 18 -> 20-23/46 over four runs.
 2026-12-04: the blind set, first run before any change (04:38): 41/60, commands 20/38, confirm 1/2,
 questions 8/8, non-commands unchanged 20/20, receipt p50 1.43 s / p95 4.79 s. After a move's
-position scored (chat/values.py) and names picked around the model's copy (05:56): 43/60, commands
+position scored (chat/values.py) and names picked around the model's copy (05:30): 43/60, commands
 21/38 (one of the two gains chosen after seeing its line), receipt p50 1.82 s / p95 3.56 s; new set
-59/65, commands 33/39, receipt p50 1.21 s / p95 3.63 s, first token p50 1.10 s (docs/assistant.md).
+59/65, commands 33/39, receipt p50 1.21 s / p95 3.63 s, first token p50 1.10 s. With a read or a
+delete tried as a runner-up from 3 nats (choice.FAR; 06:20): blind 44/60, commands 22/38, receipt
+p50 1.58 s / p95 3.11 s; new 59/65, 33/39, receipt p50 1.52 s / p95 2.95 s, first token p50 0.85 s.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """

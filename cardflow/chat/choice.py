@@ -65,6 +65,12 @@ ELSEWHERE = 1.0
 # tasks" from a get naming no row to the list, and "remember to defrost the freezer" from a
 # delete to an add, and no hostile line anywhere; 3 nats turned "drop table task" into a list.
 NEAR = 1.0
+# The same for an option that changes nothing without a click: one that only reads, or one that
+# asks first (``Action.confirm``: a delete). A wider window for every option wrote for words
+# that did not ask: at any distance "remove every task in the database" added "every task in the
+# database", and at 3 nats for actions naming a row, "change the tap task to call a plumber" (its
+# new name not grounded) moved the tap task to the top (2026-12-04).
+FAR = 3.0
 CLAUSE = re.compile(r"[:;(,.]")
 ENDINGS = ("?", ".", "!")  # the question mark first
 ENDING = re.compile(r"[\s?!.？！。…]+$")
@@ -151,11 +157,16 @@ async def asks(backend: Any, system: str, text: str) -> bool:
 
 
 def runners_up(picked: Choice, actions: Sequence[Action]) -> list[Action]:
-    """The actions scored within ``NEAR`` of the choice and above answering in words, best first."""
+    """The actions scored within ``NEAR`` of the choice (``FAR`` for one that changes nothing without
+    a click) and above answering in words, best first."""
     best = picked.scores[picked.label]
     floor = max(picked.scores[CHAT], picked.scores[QUESTION])
+
+    def window(action: Action) -> float:
+        return FAR if action.read_only or action.confirm else NEAR
+
     near = [a for a in actions if a.name != picked.label and floor < picked.scores.get(a.name, -math.inf)
-            and best - picked.scores[a.name] <= NEAR]
+            and best - picked.scores[a.name] <= window(a)]
     return sorted(near, key=lambda a: -picked.scores[a.name])
 
 

@@ -12,8 +12,8 @@ written value was right for 8, the calibrated pick for 12. Both missed "to the e
 
 A number the message says (a position "2"), when the parameter takes numbers, competes with the
 words on the same terms; no other number is offered, since the user's words are where it comes
-from. Only a chosen
-action's values are read this way (``intent._call``), on a backend with ``supports_scoring``.
+from. Only a chosen action's values are read this way (``intent._call``), on a backend with
+``supports_scoring``; the row (``item``) is the one the message names (grounding.py).
 """
 
 from __future__ import annotations

@@ -378,6 +378,21 @@ def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
                                                    "question": -3.0}})
     decision = decide_with(ctx, backend, "show my stuff")
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.list", {})
+    # One that changes nothing without a click (a delete asks first), or only reads, is tried from
+    # farther ("remove 'buy milk'" chosen as a rename, which needs a new name); a move is not.
+    seed_text = "remove 'buy milk'"
+    backend = Scorer({"N/A": {}, seed_text: {"tasks.update": -1.0, "tasks.add": -2.5, "tasks.delete": -3.5,
+                                             "chat": -5.0, "question": -5.0}}, [add])
+    decision = decide_with(ctx, backend, seed_text)
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.delete", {"item": "buy milk"})
+    assert backend.options == [] or all("tasks.add" not in str(o) for o in backend.options)  # the add: too far
+    backend = Scorer({"N/A": {}, seed_text: {"tasks.update": -1.0, "tasks.delete": -4.5, "chat": -5.0,
+                                             "question": -5.0}}, [add])
+    assert decide_with(ctx, backend, seed_text).unmet == "tasks.update"  # beyond FAR: not tried
+    backend = Scorer({"N/A": {}, seed_text: {"tasks.update": -1.0, "tasks.move": -2.5, "chat": -5.0,
+                                             "question": -5.0}}, [add])
+    assert decide_with(ctx, backend, seed_text).unmet == "tasks.update"  # a move runs as it is: NEAR
+    assert len(backend.options) == 1  # only the rename's own call was made; the move's never was
     # For a message that asks, a change is never the runner-up: a question never writes.
     asked_text = "what about the freezer?"
     backend = Scorer({"N/A": {}, asked_text: {"tasks.get": -1.0, "tasks.add": -1.2, "chat": -3.0, "question": -3.0}},

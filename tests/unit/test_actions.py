@@ -173,6 +173,7 @@ def test_command_help_is_generated_from_the_apps_actions(world):
     text = command_help(world.offered, "The user's current tasks: “buy milk”.")
     assert "- tasks.add(name: string, done?: true|false): Add a task." in text
     assert "tasks.move(" in text and "home.open_app(" in text and "hello.submit" not in text
+    assert "position: top|bottom|up|down|number" in text  # either of a move's kinds, as the CLI lists them
     assert text.endswith("“buy milk”.")
 
 

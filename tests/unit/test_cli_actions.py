@@ -80,6 +80,7 @@ def test_actions_lists_every_app_and_flags(data_dir: Path) -> None:
     listed = cardflow(data_dir, "actions")
     assert listed.returncode == 0
     assert "tasks.add name=<string>" in listed.stdout
+    assert "position=<top|bottom|up|down|integer>" in listed.stdout  # a word or a number (anyOf)
     assert "hello.delete key=<string>  [destructive, asks first]" in listed.stdout
     assert "graph_view.search" in listed.stdout and "[read-only]" in listed.stdout
 

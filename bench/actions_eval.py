@@ -80,6 +80,12 @@ position scored (chat/values.py) and names picked around the model's copy (05:30
 59/65, commands 33/39, receipt p50 1.21 s / p95 3.63 s, first token p50 1.10 s. With a read or a
 delete tried as a runner-up from 3 nats (choice.FAR; 06:20): blind 44/60, commands 22/38, receipt
 p50 1.58 s / p95 3.11 s; new 59/65, 33/39, receipt p50 1.52 s / p95 2.95 s, first token p50 0.85 s.
+Afternoon, a position must lead the next by 0.5 nats (values.DISTINCT) and every offered action's
+description starts with a verb (13:00-13:19; the same code at 12:05 gave blind 44/60, 22/38): blind
+43/60, commands 21/38, non-commands unchanged 20/20, receipt p50 1.48 s / p95 3.02 s; new 59/65,
+33/39, receipt p50 1.24 s / p95 2.98 s; dev 28/36, held-out 16/22, fresh 15/21, toggles 20/46,
+statements 0/6 with 14/14 remarks unchanged, asked 48/48. First token (--ttft): new p50 0.95 s,
+blind 1.13 s.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """

@@ -72,7 +72,7 @@ def extra_actions(wf: Workflow) -> list[Action]:
                                                enum=all_steps),
                     "new_key": string("The new run's key; a free one like <key>-fork-1 when left out.",
                                       max_length=200)}, ["key", "step"])),
-        Action(f"{n}.compare", f"Two {wf.title} runs side by side: each step's value in run A and run B, "
+        Action(f"{n}.compare", f"Compare two {wf.title} runs side by side: each step's value in run A and run B, "
                "and which steps differ.", compare,
                obj({"a": string("The first run's key.", max_length=200, min_length=1),
                     "b": string("The second run's key.", max_length=200, min_length=1)}, ["a", "b"]),

@@ -30,7 +30,7 @@ class Action:
     """
 
     name: str  # "<app>.<verb>"
-    description: str
+    description: str  # starts with a verb: its first clause completes "I will …" (chat/choice.py)
     handler: Handler
     params: Schema = field(default_factory=obj)
     result: Schema = field(default_factory=lambda: {"type": "object"})

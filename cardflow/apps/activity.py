@@ -44,7 +44,7 @@ class Activity(AppPlugin):
             return {"undone": call.params["id"]}
 
         return [
-            Action("activity.list", "The changes made in this profile, newest first (by actor if given).", list_,
+            Action("activity.list", "List the changes made in this profile, newest first (by actor if given).", list_,
                    obj({"actor": string("ui, assistant, mcp or cli", enum=list(ACTORS)),
                         "limit": integer("At most this many.", minimum=1, maximum=500)}), read_only=True, app="",
                    examples=("what did you change?",)),

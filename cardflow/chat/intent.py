@@ -164,7 +164,9 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
     if scored and action is not None:
         raw = await _stretches(backend, messages, action, raw, text, names)
-        raw = await _words(backend, messages, action, raw)
+        said = await _words(backend, messages, action, raw)
+        action = action if said is not None else None
+        raw = said or raw
     params = ground(raw, action.params, text, names_for(action, app_name, names)) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
@@ -238,15 +240,25 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
 
 
 async def _words(backend: Backend, messages: list[dict[str, str]], action: Action,
-                 raw: dict[str, Any]) -> dict[str, Any]:
-    """The call with each value that is one of a few words re-read by its calibrated likelihood (values.py)."""
+                 raw: dict[str, Any]) -> dict[str, Any] | None:
+    """The call with each value that is one of a few words re-read by its calibrated likelihood (values.py).
+
+    None when the message supports none of a required parameter's words: the call rests on nothing
+    said. An optional one is left out instead.
+    """
     out = dict(raw)
     props = action.params.get("properties", {})
     for key in values.keys(action.params, raw):
         try:
-            out[key] = await values.pick(backend, messages, action.name, out, key, props[key], raw[key])
+            value = await values.pick(backend, messages, action.name, out, key, props[key], raw[key])
         except BackendError:
             continue
+        if value is None and key in action.params.get("required", []):
+            return None
+        if value is None:
+            out.pop(key)  # optional, and the user said none of its words: the action's default holds
+        else:
+            out[key] = value
     return out
 
 

@@ -540,3 +540,13 @@ def test_the_real_model_tells_a_request_typed_as_a_question_from_a_question():
                           ("was the water bill paid?", False), ("is buy milk done yet?", False)]:
         assert run(choice.requests(backend, system, text)) is request, text
         assert run(choice.asks(backend, system, text)) is not request, text
+
+
+def test_every_built_in_action_the_assistant_is_offered_says_what_it_does(app):
+    # Its first clause completes "To do what the user said, I will …"; a noun phrase there ("I will
+    # the changes made in this profile") was the sentence activity.list was scored on until 2026-12-04.
+    offered = [a for a in app.state.ctx.actions.all() if a.chat]
+    assert len(offered) > 20
+    for action in offered:
+        first = choice.phrase(action).split()[0]
+        assert first not in {"a", "an", "the", "one", "two", "pages"}, (action.name, choice.phrase(action))

@@ -221,3 +221,37 @@ def test_a_move_takes_the_position_the_message_says_not_the_one_in_the_examples(
                           ctx.actions.for_app("tasks"), app_name="tasks", profile_id=ctx.current_profile_id(),
                           model=None))
     assert (decision.action, decision.params) == ("tasks.move", {"item": TASKS[0], "position": 2})
+
+
+class PositionScorer:
+    """Scores a move's position values: each the same after the message as after "N/A" but for ``lift``."""
+
+    def __init__(self, lift):
+        self.lift = lift
+
+    async def score(self, messages, lead, options, **_):
+        nothing = messages[-1]["content"] == "N/A"
+        return [-2.0 + (0 if nothing else self.lift.get(json.loads(o.rsplit("}}", 1)[0]), 0.0)) for o in options]
+
+
+def test_a_required_value_the_message_does_not_single_out_makes_no_call(ctx):
+    from cardflow.chat import intent
+
+    move = ctx.actions.get("tasks.move")
+    messages = [{"role": "user", "content": "change buy milk to buy oat milk"}]
+    raw = {"item": "buy milk", "position": "top"}
+    assert run(intent._words(PositionScorer({}), messages, move, raw)) is None  # no position said: no move
+    said = run(intent._words(PositionScorer({"bottom": 2.0}), messages, move, raw))
+    assert said == {"item": "buy milk", "position": "bottom"}
+
+
+def test_an_optional_value_the_message_does_not_single_out_is_left_to_its_default(ctx):
+    from dataclasses import replace
+
+    from cardflow.chat import intent
+
+    move = ctx.actions.get("tasks.move")
+    loose = replace(move, params={**move.params, "required": ["item"]})  # the same move, its position optional
+    messages = [{"role": "user", "content": "move buy milk"}]
+    assert run(intent._words(PositionScorer({}), messages, loose, {"item": "buy milk", "position": "up"})) == \
+        {"item": "buy milk"}

@@ -56,3 +56,15 @@ def test_free_values_and_the_row_are_left_alone():
     backend = Fake({}, {})
     assert asyncio.run(values.pick(backend, [{"role": "user", "content": "x"}], "a", {}, "k",
                                    string(enum=["only"]), "only")) == "only" and backend.asked == []
+
+
+def test_no_value_when_the_message_singles_none_out():
+    # A rename scored as a move: every position about as likely as after "N/A".
+    near = Fake({"top": -1.0, "bottom": -1.3, "up": -4.0, "down": -4.0},
+                {"top": -1.0, "bottom": -1.1, "up": -4.0, "down": -4.0})
+    assert pick(near, "change book flights to Lisbon to book flights to Porto") is None
+    # Below "N/A" yet well ahead of the rest ("put the library books first"): it is said.
+    ahead = Fake({"top": -2.0, "bottom": -4.0, "up": -4.0, "down": -4.0},
+                 {"top": -1.5, "bottom": -2.5, "up": -2.5, "down": -2.5})
+    assert pick(ahead, "put pay rent first") == "top"
+    assert values.DISTINCT > 0

@@ -85,7 +85,8 @@ description starts with a verb (13:00-13:19; the same code at 12:05 gave blind 4
 43/60, commands 21/38, non-commands unchanged 20/20, receipt p50 1.48 s / p95 3.02 s; new 59/65,
 33/39, receipt p50 1.24 s / p95 2.98 s; dev 28/36, held-out 16/22, fresh 15/21, toggles 20/46,
 statements 0/6 with 14/14 remarks unchanged, asked 48/48. First token (--ttft): new p50 0.95 s,
-blind 1.13 s.
+blind 1.13 s. With another app's rows grounded like the open app's (intent._rows_for; 13:45-14:04): the
+same figures in every set; "I have to renew my passport" answered in words instead of a refused switch.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """

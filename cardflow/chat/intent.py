@@ -126,7 +126,7 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
     """
     started = time.perf_counter() if started is None else started
     names = rows(ctx, app_name, profile_id) if names is None else names
-    shown = names_for(chosen, app_name, names)
+    shown = _rows_for(ctx, chosen, app_name, profile_id, names)
     switches = _row_and_switches(chosen, shown)
     if switches is not None and (not switches or getattr(backend, "supports_scoring", False)):
         plugin = ctx.registry.by_name(app_name)
@@ -138,6 +138,20 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
         made = await _call(ctx, backend, text, offerable(offered), [chosen], app_name=app_name,
                            profile_id=profile_id, model=model, names=names, started=started)
     return made if made.kind == "action" else replace(made, unmet=chosen.name)
+
+
+def _rows_for(ctx: Context, action: Action, app_name: str, profile_id: int, names: Sequence[str]) -> list[str]:
+    """The rows ``action``'s ``item`` chooses among: the open app's ``names``, or, for an action on
+    another app's rows ("profiles.switch" in Tasks), that app's (by the "<app>.<verb>" name).
+
+    A row of another app is named by the user's words like one of the open app's (grounding.py).
+    Without its rows, "uncheck order new glasses" became a switch to a profile "order new glasses",
+    which the registry then refused ("No profile matches …") instead of the message being answered.
+    """
+    owner = action.name.partition(".")[0]
+    if owner == app_name or "item" not in action.params.get("properties", {}):
+        return names_for(action, app_name, names)
+    return names_for(replace(action, app=owner), owner, rows(ctx, owner, profile_id))
 
 
 async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Action], allowed: Sequence[Action], *,
@@ -153,7 +167,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         # The grammar allows one intent and one action here, so everything up to the params is
         # forced: it is given as written, and the model writes only the params.
         head, tail = _forced(allowed[0])
-        wanted = small_params(allowed[0].params, names_for(allowed[0], app_name, names), chosen=True)
+        wanted = small_params(allowed[0].params, _rows_for(ctx, allowed[0], app_name, profile_id, names), chosen=True)
         options.update(json_schema=wanted, reply_prefix=head)
     reply: list[str] = []
     try:
@@ -167,7 +181,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         said = await _words(backend, messages, action, raw)
         action = action if said is not None else None
         raw = said or raw
-    params = ground(raw, action.params, text, names_for(action, app_name, names)) if action else None
+    params = ground(raw, action.params, text, _rows_for(ctx, action, app_name, profile_id, names)) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
         return Decision(kind, name, found or {}, question, tuple(messages), time.perf_counter() - started,

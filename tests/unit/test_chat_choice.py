@@ -150,9 +150,14 @@ def test_another_apps_action_must_be_clearly_likelier(ctx):
     close = {"N/A": {}, "hm": {"profiles.switch": -1.0, "tasks.list": -1.0 - choice.ELSEWHERE / 2}}
     assert decide_with(ctx, Scorer(close), "hm").action == "tasks.list"
     clear = {"N/A": {}, "hm": {"profiles.switch": -1.0, "tasks.list": -1.0 - 2 * choice.ELSEWHERE}}
-    backend = Scorer(clear)
-    decide_with(ctx, backend, "hm")  # chosen: its arguments are asked for (this canned reply has none)
-    assert backend.options[-1]["json_schema"]["anyOf"][0]["properties"]["action"]["enum"] == ["profiles.switch"]
+    decision = decide_with(ctx, Scorer(clear), "hm")  # chosen, but "hm" names no profile: its runner-up
+    assert (decision.kind, decision.action) == ("action", "tasks.list")
+    # Its row is a profile, taken from the words like a task's (no call is generated).
+    alone = {"N/A": {}, "hm": {"profiles.switch": -1.0}}
+    assert decide_with(ctx, Scorer(alone), "hm").unmet == "profiles.switch"
+    alone["switch to default"] = alone.pop("hm")
+    decision = decide_with(ctx, Scorer(alone), "switch to default")
+    assert (decision.kind, decision.action, decision.params) == ("action", "profiles.switch", {"item": "Default"})
 
 
 def test_a_failing_scorer_means_chat_and_nothing_runs(ctx):

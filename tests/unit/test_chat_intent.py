@@ -255,3 +255,15 @@ def test_an_optional_value_the_message_does_not_single_out_is_left_to_its_defaul
     messages = [{"role": "user", "content": "move buy milk"}]
     assert run(intent._words(PositionScorer({}), messages, loose, {"item": "buy milk", "position": "up"})) == \
         {"item": "buy milk"}
+
+
+def test_a_row_of_another_app_must_be_named_by_the_users_words(ctx):
+    # profiles.switch is offered in Tasks; its item is a profile, named like a task would be.
+    pid = ctx.current_profile_id()
+    ctx.registry.by_name("profiles").insert_item(pid, {"name": "Other client"})
+    decision, _ = decide_on(ctx, "switch to the other client profile", reply("profiles.switch", item="Other client"))
+    assert call(decision) == ("action", "profiles.switch", {"item": "Other client"}, False)
+    # No profile is named: a remark is not a switch to a profile called what it said.
+    for text, item in [("I have to renew my passport", "renew my passport"), ("uncheck buy milk", "buy milk")]:
+        decision, _ = decide_on(ctx, text, reply("profiles.switch", item=item))
+        assert decision.kind == "chat", text

@@ -38,6 +38,10 @@ class Action:
     destructive: bool = False
     confirm: bool = False
     app: str = ""  # the app that offers it; the assistant sees an app's actions while it is open
+    # The app whose rows its "item" names, when that is not ``app`` (a global action on one app's
+    # rows: profiles.switch, offered everywhere, names a profile). The assistant takes the row among
+    # that app's rows, named by the user's words (chat/intent.py).
+    rows_of: str = ""
     # Requests a user might write for it ("remove the cat task"): the assistant primes its choice
     # with them (chat/choice.py), so an app teaches the model its own ways of being asked.
     examples: tuple[str, ...] = ()

@@ -41,7 +41,7 @@ def switch_profile_action(app: str) -> Action:
     return Action(f"{app}.switch", "Make another profile the current one (its tasks, chat and runs follow).",
                   switch, obj({"id": integer("The profile's id.", minimum=1),
                                "item": string("The profile's name, as the user said it.", max_length=200)}),
-                  app="", examples=("switch to my work profile",))
+                  app="", rows_of=app, examples=("switch to my work profile",))
 
 
 def app_actions(app: str, ctx: Context) -> list[Action]:

@@ -142,14 +142,14 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
 
 def _rows_for(ctx: Context, action: Action, app_name: str, profile_id: int, names: Sequence[str]) -> list[str]:
     """The rows ``action``'s ``item`` chooses among: the open app's ``names``, or, for an action on
-    another app's rows ("profiles.switch" in Tasks), that app's (by the "<app>.<verb>" name).
+    another app's rows (``Action.rows_of``: "profiles.switch" in Tasks), that app's.
 
     A row of another app is named by the user's words like one of the open app's (grounding.py).
     Without its rows, "uncheck order new glasses" became a switch to a profile "order new glasses",
     which the registry then refused ("No profile matches …") instead of the message being answered.
     """
-    owner = action.name.partition(".")[0]
-    if owner == app_name or "item" not in action.params.get("properties", {}):
+    owner = action.rows_of
+    if not owner or owner == app_name:
         return names_for(action, app_name, names)
     return names_for(replace(action, app=owner), owner, rows(ctx, owner, profile_id))
 
@@ -179,8 +179,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     if scored and action is not None:
         raw = await _stretches(backend, messages, action, raw, text, names)
         said = await _words(backend, messages, action, raw)
-        action = action if said is not None else None
-        raw = said or raw
+        action, raw = (action, said) if said is not None else (None, raw)
     params = ground(raw, action.params, text, _rows_for(ctx, action, app_name, profile_id, names)) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:

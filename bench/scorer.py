@@ -64,7 +64,7 @@ def measure(count: int) -> tuple[list[float], list[float], list[float], int]:
         for tail in dict.fromkeys(t for _, _, t in items):
             scorer.score([(h, x) for h, x, t in items if t == tail], tail=tail)
 
-    kept = backend._scorer
+    kept = backend._load_scorer()
     single = scorer_module.BatchScorer(backend._llm, kept._ctx.params.n_threads)
     shipped = EmbeddedBackend(model_path=find_gguf(), idle_timeout=600)._load_scorer()
     batch(kept, pairs("N/A"))  # the prompts kept, as after an app switch

@@ -78,13 +78,49 @@ def test_a_head_that_starts_like_a_kept_one_shares_its_cells_and_leaves_it_kept(
     scorer.score([(first, text)])
     shared_start = scorer.score([(second, text)])[0]
     assert sorted(map(tuple, filter(None, scorer._slots))) == sorted(
-        [tuple(scorer.tokens(first)[:-1]), tuple(scorer.tokens(second)[:-1])])  # the second did not take the first's slot
+        [tuple(scorer.tokens(first)), tuple(scorer.tokens(second))])  # the second did not take the first's slot
     decoded: list[int] = []
     decode = scorer._decode
     monkeypatch.setattr(scorer, "_decode", lambda items: (decoded.append(len(items)), decode(items))[1])
     scorer.score([(first, text)])
-    assert sum(decoded) == len(scorer.tokens(text, special=False)) + 1  # only the text (and the head's last token)
+    # Only the text, and not its last token: the head's prediction of the first is kept, and nothing
+    # is predicted from the last.
+    assert sum(decoded) == len(scorer.tokens(text, special=False)) - 1
     monkeypatch.undo()
     for slot in range(scorer_module.SLOTS):
         scorer._clear(slot)
     assert shared_start == pytest.approx(scorer.score([(second, text)])[0], abs=0.05)  # as from scratch
+
+
+def test_a_head_inside_a_longer_kept_one_and_one_token_texts_score_as_from_scratch(scorer, monkeypatch):
+    for slot in range(scorer_module.SLOTS):
+        scorer._clear(slot)
+    longer, shorter = HEADS[0] + "remove", HEADS[0]  # the second is the start of the first
+    endings = ["?", ".", "!"]  # one token each
+    scorer.score([(longer, " call Bob")])
+    inside = scorer.score([(shorter, e) for e in endings])  # its last token decoded again, for its prediction
+    decoded: list[int] = []
+    decode = scorer._decode
+    monkeypatch.setattr(scorer, "_decode", lambda items: (decoded.append(len(items)), decode(items))[1])
+    again = scorer.score([(shorter, e) for e in endings])
+    assert decoded == []  # the kept head's prediction scores a one-token text without a decode
+    monkeypatch.undo()
+    for slot in range(scorer_module.SLOTS):
+        scorer._clear(slot)
+    fresh = scorer.score([(shorter, e) for e in endings])
+    assert inside == pytest.approx(fresh, abs=0.05) and again == pytest.approx(fresh, abs=0.05)
+    assert all(math.isfinite(s) and s < 0 for s in fresh)
+
+
+def test_long_prompts_are_scored_apart_from_short_ones():
+    """The arguments prompt (~950 tokens) would slow every short prompt's tokens in a shared cache."""
+    from cardflow.chat.backends import EmbeddedBackend, embedded
+
+    require_model()
+    backend = EmbeddedBackend(idle_timeout=300)
+    short = [{"role": "system", "content": "You are the assistant of the Tasks app."}]
+    long = [{"role": "system", "content": "Worked examples follow. " * (embedded.LONG_HEAD // 20)}]
+    backend._score(short, "I will", [" add a task."], False)
+    backend._score(long, "", ["{"], False)
+    kept = {long_: sum(map(len, backend._load_scorer(long_)._slots)) for long_ in (False, True)}
+    assert 0 < kept[False] < 100 < kept[True]  # each prompt in its own scorer's cache

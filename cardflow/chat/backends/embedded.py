@@ -34,6 +34,12 @@ DEFAULT_MAX_TOKENS = 512
 # copied the whole state (~100 MB) after every generation: 0.3-0.5 s before each receipt, and
 # 0.75 s to bring the other prompt back.
 CONTEXTS = ("chat", "decision")
+# Prompts longer than this (characters) are scored in a scorer of their own. Every token scored
+# attends to all the cells its cache holds up to the last one used (masked or not), so the few
+# ~950-token arguments prompts (spans.py, values.py; one kept per message) made the choice's short
+# prompts 2-3x slower when they shared a cache: an add's decision took 1.7-3.2 s, 0.6-1.3 s apart
+# (2026-12-04). Short: the choice's, flags', a message's end; long: the arguments prompt.
+LONG_HEAD = 2000
 TURN_MARK = "\x00turn\x00"  # where the scored text goes in a formatted prompt
 MAX_TURN_CHARS = 500
 
@@ -95,7 +101,7 @@ class EmbeddedBackend(Backend):
         self._llm: Any = None  # the chat's context; also the tokenizer and template for the others
         self._others: dict[str, Any] = {}  # further contexts by name (CONTEXTS), loaded on first use
         self.runs_file: Path | None = None  # the file llama.cpp loaded (model_file.py), once loaded
-        self._scorer: BatchScorer | None = None
+        self._scorers: dict[bool, BatchScorer] = {}  # by whether their prompts are long (LONG_HEAD)
         self._format: Any = None  # the model's own chat template, for the scorer's prompts
         self._failure: str | None = None
         self._loading = False
@@ -198,24 +204,29 @@ class EmbeddedBackend(Backend):
         return Llama(model_path=str(file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
                      n_gpu_layers=gpu_layers())
 
-    def _load_scorer(self) -> BatchScorer:
+    def _load_scorer(self, long: bool = False) -> BatchScorer:
+        """The scorer for short prompts, or for long ones; either loads the template they are formatted with."""
         llm = self._load()
         with self._load_lock:
-            if self._scorer is None:
+            if self._format is None:
                 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
                 template = str(llm.metadata.get("tokenizer.chat_template", ""))
                 self._format = Jinja2ChatFormatter(template, eos_token="", bos_token="")
-                self._scorer = BatchScorer(llm, os.cpu_count() or 1)
-            return self._scorer
+            if long not in self._scorers:
+                self._scorers[long] = BatchScorer(llm, os.cpu_count() or 1)
+            return self._scorers[long]
+
+    def _scorer_for(self, heads: list[str]) -> BatchScorer:
+        return self._load_scorer(max(map(len, heads)) > LONG_HEAD)
 
     def _score(self, messages: Messages, lead: str, options: list[str], per_token: bool) -> list[float]:
-        scorer = self._load_scorer()
+        self._load_scorer()
         head = self._format(messages=messages).prompt + lead
-        return scorer.score([(head, option) for option in options], per_token=per_token)
+        return self._scorer_for([head]).score([(head, option) for option in options], per_token=per_token)
 
     def _score_turns(self, contexts: list[Messages], text: str) -> list[float]:
-        scorer = self._load_scorer()
+        self._load_scorer()
         pairs, tails = [], set()
         for messages in contexts:
             # The template around a user turn, split where its text goes: the text and the end of
@@ -227,12 +238,12 @@ class EmbeddedBackend(Backend):
             tails.add(tail)
         if len(tails) > 1:  # one template, so one end of turn; anything else is a bug worth seeing
             raise BackendError("The chat template ends a user turn in more than one way.")
-        return scorer.score(pairs, tail=tails.pop() if tails else "")
+        return self._scorer_for([head for head, _ in pairs]).score(pairs, tail=tails.pop() if tails else "")
 
     def _score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
-        scorer = self._load_scorer()
+        self._load_scorer()
         head = self._format(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt.partition(TURN_MARK)[0]
-        return scorer.score([(head + text, ending) for ending in endings])
+        return self._scorer_for([head + text]).score([(head + text, ending) for ending in endings])
 
     async def score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
         """How likely each ending is to follow ``text`` as the user's next message, after ``messages``.

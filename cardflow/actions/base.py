@@ -7,7 +7,7 @@ place that validates, scopes, logs and publishes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,10 @@ class Action:
     # rows: profiles.switch, offered everywhere, names a profile). The assistant takes the row among
     # that app's rows, named by the user's words (chat/intent.py).
     rows_of: str = ""
+    # A free-text parameter that names one of a set of things which are not rows (home.open_app's
+    # "app": the apps' titles), with a function giving them now. The user's words must name one,
+    # as they name a row; a call naming none rests on nothing they said (chat/grounding.py).
+    named: Mapping[str, Callable[[], Sequence[str]]] = field(default_factory=dict)
     # Requests a user might write for it ("remove the cat task"): the assistant primes its choice
     # with them (chat/choice.py), so an app teaches the model its own ways of being asked.
     examples: tuple[str, ...] = ()

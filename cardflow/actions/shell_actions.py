@@ -69,5 +69,5 @@ def app_actions(app: str, ctx: Context) -> list[Action]:
                list_apps, obj(), read_only=True, app="", examples=("which apps are there?",)),
         Action(f"{app}.open_app", "Open another app: " + ", ".join(names()) + ".", open_app,
                obj({"app": string("The app's name.", max_length=100, min_length=1)}, ["app"]), app="",
-               examples=("go to the hello workflow",)),
+               named={"app": lambda: [p.title for p in ctx.registry.menu()]}, examples=("go to the hello workflow",)),
     ]

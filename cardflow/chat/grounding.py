@@ -21,7 +21,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 QUOTES = "\"'“”‘’«»`"
@@ -178,12 +178,14 @@ def _part_of_a_named_row(name: str, names: Sequence[str], text: str) -> bool:
     return any(_times(new, words(n)) > 0 and 0 < _times(words(n), said) >= _times(new, said) for n in names)
 
 
-def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Sequence[str]) -> dict[str, Any] | None:
+def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Sequence[str],
+           named: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any] | None:
     """The parameters the user's words support, or None when the call rests on words the user never said.
 
     ``schema`` is the action's own parameter schema; ``names`` the open app's rows (empty for
     actions on other things). Free-text values are snapped to the user's words; an optional one
-    the user never said is dropped, a required one refuses the call.
+    the user never said is dropped, a required one refuses the call. A value in ``named`` (an
+    ``Action.named`` parameter: an app) is the one of its names the message names, as for a row.
     """
     props: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", []))
@@ -192,6 +194,13 @@ def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Seq
         kind = props.get(key, {}).get("type")
         if key in ("id", "item") or key not in props:
             continue  # ids are never shown to the model, so any id it writes is invented
+        if named and key in named:
+            found = reference(str(value), named[key], text)
+            if found is None and key in required:
+                return None
+            if found is not None:
+                out[key] = found
+            continue
         if isinstance(value, str) and kind == "string" and "enum" not in props[key]:
             snapped = snap(value, text)
             if snapped is None:

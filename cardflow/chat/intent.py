@@ -180,7 +180,8 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         raw = await _stretches(backend, messages, action, raw, text, names)
         said = await _words(backend, messages, action, raw)
         action, raw = (action, said) if said is not None else (None, raw)
-    params = ground(raw, action.params, text, _rows_for(ctx, action, app_name, profile_id, names)) if action else None
+    params = ground(raw, action.params, text, _rows_for(ctx, action, app_name, profile_id, names),
+                    {key: names_of() for key, names_of in action.named.items()}) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
         return Decision(kind, name, found or {}, question, tuple(messages), time.perf_counter() - started,
@@ -238,8 +239,9 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
     out = dict(raw)
     for key, value in raw.items():
         sub = props.get(key, {})
-        if key in ("id", "item") or not isinstance(value, str) or sub.get("type") != "string" or "enum" in sub:
-            continue
+        if key in ("id", "item", *action.named) or not isinstance(value, str) or sub.get("type") != "string" \
+                or "enum" in sub:
+            continue  # a reference (a row, an app) is named by the words, not picked among them
         # Not the row being changed, nor (for a new row) any existing one: those are references.
         exclude = [str(raw["item"])] if "item" in raw else list(names)
         others = {k: v for k, v in raw.items() if k != key}

@@ -267,3 +267,15 @@ def test_a_row_of_another_app_must_be_named_by_the_users_words(ctx):
     for text, item in [("I have to renew my passport", "renew my passport"), ("uncheck buy milk", "buy milk")]:
         decision, _ = decide_on(ctx, text, reply("profiles.switch", item=item))
         assert decision.kind == "chat", text
+
+
+def test_an_app_to_open_must_be_named_by_the_users_words(ctx):
+    # home.open_app's "app" is free text to the model; the apps' titles are what the words must name.
+    decision, _ = decide_on(ctx, "go to the hello workflow", reply("home.open_app", app="hello workflow"))
+    assert call(decision) == ("action", "home.open_app", {"app": "Hello workflow"}, False)
+    decision, _ = decide_on(ctx, "take me to Poetflow please", reply("home.open_app", app="Poetflow please"))
+    assert call(decision) == ("action", "home.open_app", {"app": "Poetflow"}, False)
+    # "reopen" is not an app, nor is any stretch of a message that names none.
+    for text, app in [("reopen the accountant task", "reopen the accountant"), ("open sesame", "sesame")]:
+        decision, _ = decide_on(ctx, text, reply("home.open_app", app=app))
+        assert decision.kind == "chat", text

@@ -87,6 +87,12 @@ description starts with a verb (13:00-13:19; the same code at 12:05 gave blind 4
 statements 0/6 with 14/14 remarks unchanged, asked 48/48. First token (--ttft): new p50 0.95 s,
 blind 1.13 s. With another app's rows grounded like the open app's (intent._rows_for; 13:45-14:04): the
 same figures in every set; "I have to renew my passport" answered in words instead of a refused switch.
+Evening, the scorer decoding only tokens that predict and long prompts in a cache of their own (no
+decision changed by design), then an app to open named by the words (Action.named; 15:36-16:15):
+new 59/65, commands 33/39 in both runs, receipt p50 0.95-1.15 s / p95 2.12-2.83 s, first token p50
+0.69-0.80 s (questions and chatter 0.65-0.72 s); blind 44/60, commands 22/38, receipt 0.91-0.99 /
+2.56-2.60 s, first token 0.66-0.82 s (0.64-0.77 s); dev 27/36, held-out 17/22, fresh 15/21, toggles
+19/46, statements 0/6 with 14/14 remarks unchanged, asked 48/48.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """

@@ -204,8 +204,8 @@ class EmbeddedBackend(Backend):
         return Llama(model_path=str(file), n_ctx=self.n_ctx, n_threads=os.cpu_count(), verbose=False,
                      n_gpu_layers=gpu_layers())
 
-    def _load_scorer(self, long: bool = False) -> BatchScorer:
-        """The scorer for short prompts, or for long ones; either loads the template they are formatted with."""
+    def _template(self) -> Any:
+        """The model's own chat template, which the scorers' prompts are formatted with."""
         llm = self._load()
         with self._load_lock:
             if self._format is None:
@@ -213,6 +213,13 @@ class EmbeddedBackend(Backend):
 
                 template = str(llm.metadata.get("tokenizer.chat_template", ""))
                 self._format = Jinja2ChatFormatter(template, eos_token="", bos_token="")
+            return self._format
+
+    def _load_scorer(self, long: bool = False) -> BatchScorer:
+        """The scorer for short prompts, or the one for long ones (``LONG_HEAD``)."""
+        llm = self._load()
+        self._template()
+        with self._load_lock:
             if long not in self._scorers:
                 self._scorers[long] = BatchScorer(llm, os.cpu_count() or 1)
             return self._scorers[long]
@@ -221,18 +228,17 @@ class EmbeddedBackend(Backend):
         return self._load_scorer(max(map(len, heads)) > LONG_HEAD)
 
     def _score(self, messages: Messages, lead: str, options: list[str], per_token: bool) -> list[float]:
-        self._load_scorer()
-        head = self._format(messages=messages).prompt + lead
+        head = self._template()(messages=messages).prompt + lead
         return self._scorer_for([head]).score([(head, option) for option in options], per_token=per_token)
 
     def _score_turns(self, contexts: list[Messages], text: str) -> list[float]:
-        self._load_scorer()
+        fmt = self._template()
         pairs, tails = [], set()
         for messages in contexts:
             # The template around a user turn, split where its text goes: the text and the end of
             # its turn are scored, so "the message ends here" counts too. The heads stay the same
             # from message to message, so the scorer keeps them evaluated.
-            whole = self._format(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt
+            whole = fmt(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt
             head, _, tail = whole.partition(TURN_MARK)
             pairs.append((head, text))
             tails.add(tail)
@@ -241,8 +247,7 @@ class EmbeddedBackend(Backend):
         return self._scorer_for([head for head, _ in pairs]).score(pairs, tail=tails.pop() if tails else "")
 
     def _score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
-        self._load_scorer()
-        head = self._format(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt.partition(TURN_MARK)[0]
+        head = self._template()(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt.partition(TURN_MARK)[0]
         return self._scorer_for([head + text]).score([(head + text, ending) for ending in endings])
 
     async def score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
@@ -291,8 +296,7 @@ class EmbeddedBackend(Backend):
         call's skeleton is ~20 tokens the grammar forces anyway)."""
         from llama_cpp.llama_grammar import LlamaGrammar
 
-        self._load_scorer()  # also loads the chat template the scorer formats prompts with
-        prompt = self._format(messages=messages).prompt + str(options["reply_prefix"])
+        prompt = self._template()(messages=messages).prompt + str(options["reply_prefix"])
         kwargs: dict[str, Any] = {"max_tokens": options.get("max_tokens", DEFAULT_MAX_TOKENS),
                                   "temperature": options.get("temperature", 0.0)}
         if "json_schema" in options:

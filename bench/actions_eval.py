@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|asked|statements|toggles] [--ttft]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|asked|statements|toggles|probe] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -19,7 +19,10 @@ had been read, and before any change that session, and is never tuned on; "asked
 (bench/actions_eval_asked.py, 48 questions, half without "?") probes that a question never writes;
 "statements" (bench/actions_eval_statements.py, 14 remarks and 6 statements that ask for a change)
 probes that a remark naming a task's words never writes; "toggles" (bench/actions_eval_toggles.py, 46
-ticks and un-ticks in other words, tuned on) measures a toggle's value (chat/flags.py).
+ticks and un-ticks in other words, tuned on) measures a toggle's value (chat/flags.py); "probe"
+(bench/actions_eval_probe.py, 61 cases, written on 2026-12-04 before it was first run) has ticks on
+unseen tasks, requests to the assistant that are none to the app (some naming a task's words),
+remarks about a task's subject, and positions said as ordinals.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 
@@ -93,6 +96,8 @@ new 59/65, commands 33/39 in both runs, receipt p50 0.95-1.15 s / p95 2.12-2.83 
 0.69-0.80 s (questions and chatter 0.65-0.72 s); blind 44/60, commands 22/38, receipt 0.91-0.99 /
 2.56-2.60 s, first token 0.66-0.82 s (0.64-0.77 s); dev 27/36, held-out 17/22, fresh 15/21, toggles
 19/46, statements 0/6 with 14/14 remarks unchanged, asked 48/48.
+"probe", 2026-12-04 night (docs/assistant.md, "Ordinals, a probe set"): first run commands 4/17
+(ticks 2/12), non-commands unchanged 41/44; with ordinals read as numbers, commands 6/17, 41/44.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """
@@ -291,6 +296,10 @@ from bench.actions_eval_toggles import SEEDS as TOGGLE_SEEDS  # noqa: E402
 
 CASES += [Case(text, (want, row), "command", [(n, n == row and want == "undone") for n, _ in TOGGLE_SEEDS[seed]],
                "toggles") for text, want, row, seed in TOGGLE_ROWS]
+from bench.actions_eval_probe import ROWS as PROBE_ROWS  # noqa: E402
+from bench.actions_eval_probe import SEEDS as PROBE_SEEDS  # noqa: E402
+
+CASES += [Case(text, expect, kind, list(PROBE_SEEDS[seed]), "probe") for text, expect, kind, seed in PROBE_ROWS]
 
 
 def expected(case: Case) -> list[tuple[str, bool]]:
@@ -310,6 +319,8 @@ def expected(case: Case) -> list[tuple[str, bool]]:
         rows.insert(0, rows.pop(index[args[0].lower()]))
     elif kind == "bottom":
         rows.append(rows.pop(index[args[0].lower()]))
+    elif kind == "position":
+        rows.insert(args[1] - 1, rows.pop(index[args[0].lower()]))
     return rows
 
 
@@ -330,7 +341,8 @@ async def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
     parser.add_argument("--group", default="",
-                        help="run only this group (dev, held-out, fresh, new, blind, asked, statements, toggles)")
+                        help="run only this group (dev, held-out, fresh, new, blind, asked, statements, toggles, "
+                             "probe)")
     parser.add_argument("--ttft", action="store_true",
                         help="also time the first token of the chat answer for each message decided as chat")
     parser.add_argument("--warm-rows", action="store_true",
@@ -439,7 +451,7 @@ async def main() -> None:
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
         print(f"\ncases: {len(results)}")
-        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles"):
+        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"

@@ -8,7 +8,7 @@ choice.py calibrates actions: each word's log-probability inside the call after 
 message, minus the same after "N/A". On 14 moves written for this (2026-12-04, in no eval set:
 "… to the end of the list", "put it last", "… lower down the list", "… to position 2") the
 written value was right for 8, the calibrated pick for 12. Both missed "to the end of the list"
-(top) and "in 3rd place" (an ordinal is not a number here).
+(top) and "in 3rd place" (an ordinal was not a number then; it is now, ``NUMBER``).
 
 A number the message says (a position "2"), when the parameter takes numbers, competes with the
 words on the same terms; no other number is offered, since the user's words are where it comes
@@ -35,6 +35,9 @@ from cardflow.chat.spans import call_with_mark
 # library books first" has "top" at -0.52, and "change book flights to Lisbon to book flights to
 # Porto" (blind set), a rename chosen as a move, -0.14: it was moved to the top.
 DISTINCT = 0.5
+# A number the user wrote, in digits, as a count or a rank ("2", "3rd", "21st"): a position is as
+# often said as an ordinal, and the suffix is syntax, the same in every message.
+NUMBER = re.compile(r"(?<![\w.])(\d{1,6})(?:st|nd|rd|th)?(?![\w.])", re.IGNORECASE)
 
 
 def words_of(schema: dict[str, Any]) -> list[Any]:
@@ -62,7 +65,7 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     text = messages[-1]["content"]
     options = words_of(schema)
     if takes_numbers(schema):
-        options += list(dict.fromkeys(int(n) for n in re.findall(r"(?<![\w.])\d{1,6}(?![\w.])", text)))
+        options += list(dict.fromkeys(int(n) for n in NUMBER.findall(text)))
     if len(options) < 2:
         return written
     before, after = call_with_mark(action, {k: v for k, v in params.items() if k != key}, key)

@@ -68,3 +68,14 @@ def test_no_value_when_the_message_singles_none_out():
                  {"top": -1.5, "bottom": -2.5, "up": -2.5, "down": -2.5})
     assert pick(ahead, "put pay rent first") == "top"
     assert values.DISTINCT > 0
+
+
+def test_an_ordinal_in_digits_is_the_number_it_ranks():
+    # Before, "3rd" offered no number, and the model's "bottom" moved the row to the end instead.
+    backend = Fake({3: 0.0, "bottom": -1.0}, {3: -5.0, "bottom": -3.0})
+    assert pick(backend, "put pay rent in 3rd place") == 3
+    assert [o for o in backend.asked[0][2] if not o.startswith('"')] == ["3}}"]
+    for text in ("move pay rent to the 2ND spot", "make it the 21st", "the 4th one"):
+        assert values.NUMBER.findall(text) and int(values.NUMBER.findall(text)[0]) in (2, 21, 4)
+    for text in ("use 3rdparty", "v2 of the plan", "2x faster", "version 1.5"):  # not a rank
+        assert values.NUMBER.findall(text) == []

@@ -97,7 +97,8 @@ new 59/65, commands 33/39 in both runs, receipt p50 0.95-1.15 s / p95 2.12-2.83 
 2.56-2.60 s, first token 0.66-0.82 s (0.64-0.77 s); dev 27/36, held-out 17/22, fresh 15/21, toggles
 19/46, statements 0/6 with 14/14 remarks unchanged, asked 48/48.
 "probe", 2026-12-04 night (docs/assistant.md, "Ordinals, a probe set"): first run commands 4/17
-(ticks 2/12), non-commands unchanged 41/44; with ordinals read as numbers, commands 6/17, 41/44.
+(ticks 2/12), non-commands unchanged 41/44; with ordinals read as numbers, commands 6/17, 41/44;
+with a near repeat of a row asking first (acting.near_duplicate, counted here as not run), 43/44.
 An offered call is what `assist._offer` would show; "offered exactly" runs it as Confirm would.
 Always exits 0: it reports, it does not gate.
 """
@@ -353,6 +354,7 @@ async def main() -> None:
 
     from cardflow.app import build_app
     from cardflow.chat import intent as intent_module
+    from cardflow.chat.acting import near_duplicate
     from cardflow.chat.backends import BackendError, EmbeddedBackend
     from cardflow.config import Settings
     from cardflow.errors import Problem
@@ -405,6 +407,8 @@ async def main() -> None:
                 try:  # the registry's own run, as assist.execute does it, to see the refusal's status
                     if decision.question and not read:
                         raise Problem("A question never changes anything.")
+                    if near_duplicate(ctx, action, decision.params, profile_id=pid):  # a proposal: no click here
+                        raise Problem("asks first: a near repeat of a row", status=409)
                     outcome = await ctx.actions.run(decision.action, decision.params, actor="assistant",
                                                     profile_id=pid)
                     message = outcome.summary or str(outcome.result)[:80]

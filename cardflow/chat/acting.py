@@ -3,8 +3,9 @@
 Every run goes through ``ctx.actions.run(..., actor="assistant")`` (validation, profile scope,
 action_log, live updates). What the user sees of it is a receipt (receipts.py) that the app
 draws from the outcome, never a line in the model's text. A call that deletes or reverts
-(``Action.confirm``), or a reply that would change more than one row, is not run: it becomes a
-proposal that runs only on Confirm.
+(``Action.confirm``), a reply that would change more than one row, or a new row that nearly
+repeats one the user has (``near_duplicate``) is not run: it becomes a proposal that runs only
+on Confirm.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
+from cardflow.chat.grounding import words
+from cardflow.chat.intent_prompt import rows
 from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem
 
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_LISTED = 50
 OFFERED = "You asked, so nothing has changed yet. Confirm to do this:"
+NEAR_DUPLICATE = "You already have “{row}”, so nothing has changed yet. Confirm to add this as well:"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 Call = tuple[str, Any] | Problem  # a parsed call, or why it could not be read
 
@@ -99,6 +103,30 @@ def needs_confirm(action: Action, params: Any) -> bool:
     return not action.read_only and any(isinstance(v, list) and len(v) > 1 for v in values)
 
 
+def near_duplicate(ctx: Context, action: Action, params: dict[str, Any], *, profile_id: int) -> str:
+    """The row a new row from the assistant would nearly repeat, or "".
+
+    Nearly: one name is the other's words with more around them ("pay rent on time" beside "pay
+    rent"). A small model adds a row for a request about one ("help me pay rent on time", "remind
+    me why I need to buy milk"); a person who means it clicks once more. The same name again is
+    asked for in so many words, so it runs (a task done before may be due again), and names that
+    merely share words ("buy milk", "buy bread") are not near.
+    """
+    props = action.params.get("properties", {})
+    if action.read_only or "item" in props or not isinstance(params.get("name"), str):
+        return ""
+    new = words(params["name"])
+    for row in rows(ctx, action.app, profile_id):
+        old = words(row)
+        if old and new and old != new and (_inside(old, new) or _inside(new, old)):
+            return row
+    return ""
+
+
+def _inside(part: list[str], whole: list[str]) -> bool:
+    return any(whole[i:i + len(part)] == part for i in range(len(whole) - len(part) + 1))
+
+
 async def run_item(ctx: Context, item: Item, action: Action, *, profile_id: int, origin: str | None = None) -> Item:
     """Run one call through the registry and record what became of it on the item."""
     try:
@@ -146,8 +174,12 @@ async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *,
     if reads:
         done = [await run_item(ctx, item, action, profile_id=profile_id) for item, action in reads]
         receipts.append(Receipt("answer", done, app_title(ctx, reads[0][1])))
+    repeated = next((row for i, a in writes if (row := near_duplicate(ctx, a, i.params, profile_id=profile_id))), "")
     if writes and asked:
         receipts.append(Receipt("proposal", [i for i, _ in writes], state="proposed", note=OFFERED))
+    elif writes and repeated:
+        receipts.append(Receipt("proposal", [i for i, _ in writes], state="proposed",
+                                note=NEAR_DUPLICATE.format(row=repeated)))
     elif writes and (len(writes) > 1 or any(needs_confirm(a, i.params) for i, a in writes)):
         receipts.append(Receipt("proposal", [i for i, _ in writes], state="proposed"))
     elif writes:

@@ -109,6 +109,27 @@ def test_a_reply_that_changes_several_rows_is_a_proposal(data_dir, monkeypatch):
         assert sorted(tasks(app)) == ["a", "b", "c", "x", "y"] and r.text.count("receipt-undo") == 2
 
 
+def test_a_new_row_that_nearly_repeats_one_waits_for_confirm(data_dir, monkeypatch):
+    def add(name):
+        return json.dumps({"action": "tasks.add", "params": {"name": name}})
+
+    app = build(data_dir, monkeypatch, replies=[add("pay rent on time"), add("buy bread"), add("<b>x</b> again")])
+    for name in ("pay rent", "buy milk", "<b>x</b>"):
+        app.state.ctx.db.tasks.insert(profile_id=1, name=name, priority=0)
+    with TestClient(app, base_url=BASE, headers=ORIGIN) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "help me pay rent on time"))
+        assert "receipt-proposal" in frames and "You already have “pay rent”" in frames
+        assert tasks(app) == ["pay rent", "buy milk", "<b>x</b>"]
+        r = client.post(f"/chat/receipt/{receipts(app)[-1].id}/confirm")  # meant after all: one click
+        assert "receipt-done" in r.text and tasks(app)[-1] == "pay rent on time"
+        converse(client, "add buy bread")  # shares a word with "buy milk", and is no repeat: it runs
+        assert tasks(app)[-1] == "buy bread" and json.loads(receipts(app)[-1].content)["kind"] == "done"
+        frames = "".join(converse(client, "add <b>x</b> again"))
+        assert "You already have “&lt;b&gt;x&lt;/b&gt;”" in frames and "<b>x</b>" not in frames
+        assert tasks(app)[-1] == "buy bread"
+
+
 def small_model(data_dir, monkeypatch, reply, decisions, arguments=()):
     """The app with one task, "call Bob", and a model that needs the intent pass, whose decisions
     (and, for offers, whose filled-in arguments) are scripted, in order; the last one repeats."""

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat.grounding import words
+from cardflow.chat.grounding import times, words
 from cardflow.chat.intent_prompt import rows
 from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem
@@ -118,13 +118,9 @@ def near_duplicate(ctx: Context, action: Action, params: dict[str, Any], *, prof
     new = words(params["name"])
     for row in rows(ctx, action.app, profile_id):
         old = words(row)
-        if old and new and old != new and (_inside(old, new) or _inside(new, old)):
+        if old != new and (times(old, new) or times(new, old)):
             return row
     return ""
-
-
-def _inside(part: list[str], whole: list[str]) -> bool:
-    return any(whole[i:i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 async def run_item(ctx: Context, item: Item, action: Action, *, profile_id: int, origin: str | None = None) -> Item:

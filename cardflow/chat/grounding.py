@@ -153,7 +153,7 @@ def _without(text: str, part: str) -> str:
     return text if at < 0 else text[:at] + " " + text[at + len(part) :]
 
 
-def _times(part: Sequence[str], whole: Sequence[str]) -> int:
+def times(part: Sequence[str], whole: Sequence[str]) -> int:
     """How many times the words ``part`` stand, in order, in ``whole``."""
     n = len(part)
     return sum(list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1)) if n else 0
@@ -166,7 +166,7 @@ def _part_of_row(name: str, item: str, text: str) -> bool:
     wrote is the one that names the row. "shorten buy milk powder to buy milk" says it twice.
     """
     new, old = words(name), words(item)
-    return bool(new) and (new == old or (_times(new, old) > 0 and _times(new, words(text)) < 2))
+    return bool(new) and (new == old or (times(new, old) > 0 and times(new, words(text)) < 2))
 
 
 def _part_of_a_named_row(name: str, names: Sequence[str], text: str) -> bool:
@@ -175,7 +175,7 @@ def _part_of_a_named_row(name: str, names: Sequence[str], text: str) -> bool:
     "uncomplete buy milk" names "buy milk"; it does not ask for a new row "buy".
     """
     new, said = words(name), words(text)
-    return any(_times(new, words(n)) > 0 and 0 < _times(words(n), said) >= _times(new, said) for n in names)
+    return any(times(new, words(n)) > 0 and 0 < times(words(n), said) >= times(new, said) for n in names)
 
 
 def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Sequence[str],

@@ -388,8 +388,8 @@ async def main() -> None:
         receipts: list[float] = []  # command -> receipt: the decision plus the registry's run
         first_tokens: list[float] = []  # message -> first token of the answer, for messages answered in words
         spoken: list[float] = []  # the same for the questions and chatter alone: no command failed before them
-        offers: dict[str, int] = {}  # a change for a message that asks: what its Confirm would have done
-        offered_right = 0  # commands not run but offered exactly: one click away
+        offers: dict[str, int] = {}  # a change offered, not run: what its Confirm would have done
+        offered_right = {False: 0, True: 0}  # commands not run but offered exactly (by ``unsure``): one click away
         for case in cases:
             reset(tasks, pid, case.seed)
             if args.warm_rows:  # the rows as the user left them, read by the app before they type
@@ -401,7 +401,7 @@ async def main() -> None:
             took, message, read, asked = decision.seconds, "", False, False
             latencies.append(took)
             tokens.append(decision.tokens)
-            if decision.kind == "action":
+            if decision.kind == "action" and not decision.offer:  # an offer waits for a click (below)
                 action = ctx.actions.get(decision.action)
                 read = action.read_only
                 try:  # the registry's own run, as assist.execute does it, to see the refusal's status
@@ -429,23 +429,31 @@ async def main() -> None:
             ok = ok and (read or case.expect[0] != "list") and (asked or case.kind != "confirm")
             offer = ""
             if decision.offer:  # answered, then offered with Confirm (assist._offer): what a click would do
-                call = await intent_module.arguments(ctx, backend, case.text, ctx.actions.get(decision.action),
-                                                     offered, app_name="tasks", profile_id=pid, model=None)
                 offer = "nothing"
-                if call.kind == "action":
+                for name in (decision.action, *decision.runners):  # the first that grounds and validates
+                    call = await intent_module.arguments(ctx, backend, case.text, ctx.actions.get(name),
+                                                         offered, app_name="tasks", profile_id=pid, model=None)
+                    if call.kind != "action":
+                        continue
                     try:
                         ctx.actions.prepare(call.action, call.params, actor="assistant", profile_id=pid)
+                    except Problem:
+                        offer = "refused"  # acting.offer shows nothing for it, and the next is tried
+                        continue
+                    try:
                         await ctx.actions.run(call.action, call.params, actor="assistant", profile_id=pid)
                         offer = "right" if state(tasks, pid) == wanted else "wrong"
                     except Problem as exc:
                         offer = "refused" if exc.status != 409 else "asks"
-                offers[offer] = offers.get(offer, 0) + 1
+                    break
+                why = "close to words" if decision.unsure else "asked"
+                offers[f"{why}: {offer}"] = offers.get(f"{why}: {offer}", 0) + 1
                 if case.kind == "command":
-                    offered_right += offer == "right"
+                    offered_right[decision.unsure] += offer == "right"
             results.append((case, ok, unchanged))
             shown = {"q": decision.question, "action": decision.action or "chat", **decision.params}
             if offer:
-                shown["offer"] = offer
+                shown["offer"] = offer + (" (close to words)" if decision.unsure else "")
             print(f"{'ok  ' if ok else 'FAIL'} {took:4.1f}s [{case.kind:7}] {case.text!r:52} -> {shown}"
                   + (f"  | {message.splitlines()[0] if message else ''}" if args.verbose or not ok else ""))
         total_s = time.perf_counter() - started
@@ -464,9 +472,9 @@ async def main() -> None:
         risky = [r for r in results if r[0].kind in ("question", "chatter", "hostile")]
         print(f"invalid/off-topic changed nothing: {sum(r[2] for r in risky)}/{len(risky)}")
         if offers:
-            print(f"offered, not run (a message that asks): {sum(offers.values())}, Confirm would be "
+            print(f"offered, not run: {sum(offers.values())}, Confirm would be (by why it was offered) "
                   + ", ".join(f"{k} {v}" for k, v in sorted(offers.items()))
-                  + f"; commands offered exactly: {offered_right}")
+                  + f"; commands offered exactly: {offered_right[False]} asked, {offered_right[True]} close to words")
         if latencies:
             latencies.sort()
             p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]

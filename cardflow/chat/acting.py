@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_LISTED = 50
 OFFERED = "You asked, so nothing has changed yet. Confirm to do this:"
+UNSURE = "I was not sure you asked for a change, so nothing has changed yet. Confirm to do this:"
 NEAR_DUPLICATE = "You already have “{row}”, so nothing has changed yet. Confirm to add this as well:"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 Call = tuple[str, Any] | Problem  # a parsed call, or why it could not be read
@@ -186,8 +187,8 @@ async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *,
 
 
 async def offer(ctx: Context, name: str, params: dict[str, Any], offered: Sequence[Action], *,
-                profile_id: int) -> list[Receipt]:
-    """A change the user's question might have meant, as a proposal: nothing when it would not validate.
+                profile_id: int, note: str = OFFERED) -> list[Receipt]:
+    """A change the user's message might have meant, as a proposal: nothing when it would not validate.
 
     The registry's own checks run first (``prepare``), so Confirm is never offered for a call it
     would refuse; they run again, with the rows as they are then, when Confirm is clicked.
@@ -198,7 +199,7 @@ async def offer(ctx: Context, name: str, params: dict[str, Any], offered: Sequen
     except Problem:
         return []
     item = Item(action.name, action.title, params, summary=describe(params, action))
-    receipts = [Receipt("proposal", [item], state="proposed", note=OFFERED)]
+    receipts = [Receipt("proposal", [item], state="proposed", note=note)]
     # The row as it is, from the app: a question about it ("have I paid the water bill?") gets an
     # exact answer beside the model's words.
     if isinstance(params.get("item"), str):

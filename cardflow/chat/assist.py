@@ -15,7 +15,9 @@ shown as receipts the app draws (receipts.py), never as lines in the model's tex
 imitates a receipt stays plain text. A question never writes: a changing action decided for a
 message that asks is not run. The model answers it in words, and the change, once its arguments
 are grounded in the message, is offered below the answer with Confirm and Cancel ("have I paid the
-water bill?" gets the answer and an offer to tick it).
+water bill?" gets the answer and an offer to tick it). So is a change that came within a nat of
+answering in words when answering won (``choice.nearly``): the small model often reads a tick in
+words it has not seen ("check off call mum") as a question, and a click is cheaper than retyping.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat.acting import Call, act, brief, offer, refuse_control, show_row
+from cardflow.chat.acting import OFFERED, UNSURE, Call, act, brief, offer, refuse_control, show_row
 from cardflow.chat.backends import TOOL_CALLS_MARKER
 from cardflow.chat.choice import asked
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
@@ -115,7 +117,7 @@ def calls_of(raws: Sequence[dict[str, Any]]) -> list[Call]:
 
 def _decision_meta(decision: Any) -> dict[str, Any]:
     return {"kind": decision.kind, "action": decision.action, "question": decision.question,
-            "offer": decision.offer, "unmet": decision.unmet,
+            "offer": decision.offer, "unsure": decision.unsure, "unmet": decision.unmet,
             "messages": list(decision.messages), "seconds": decision.seconds, "tokens": decision.tokens}
 
 
@@ -199,7 +201,8 @@ async def _after_words(ctx: Context, backend: Any, text: str, decision: Any, off
     """The receipts under the words: the offer, the app's "nothing changed" line, the row looked
     up, or the commands a bigger model wrote."""
     if decision is not None and decision.offer:
-        await _offer(ctx, backend, text, decision.action, offered, app_name, profile_id, reply)
+        await _offer(ctx, backend, text, (decision.action, *decision.runners), offered, app_name, profile_id,
+                     reply, UNSURE if decision.unsure else OFFERED)
         return
     if decision is not None and decision.unmet:
         # A change was meant but its words did not say which row or what value: the app says so,
@@ -223,15 +226,18 @@ async def _after_words(ctx: Context, backend: Any, text: str, decision: Any, off
         reply.receipts = [Receipt("done", [unreadable])]
 
 
-async def _offer(ctx: Context, backend: Any, text: str, name: str, offered: Sequence[Action], app_name: str,
-                 profile_id: int, reply: Reply) -> None:
-    """After the answer: the change the message might have meant, with Confirm, if its words ground it."""
-    chosen = ctx.actions.get(name)
-    call = await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
-                           model=ctx.chat.model())
-    reply.meta["offer"] = _decision_meta(call)
-    if call.kind == "action":
-        reply.receipts = await offer(ctx, call.action, call.params, offered, profile_id=profile_id)
+async def _offer(ctx: Context, backend: Any, text: str, names: Sequence[str], offered: Sequence[Action],
+                 app_name: str, profile_id: int, reply: Reply, note: str) -> None:
+    """After the answer: the first of ``names`` (changes the message might have meant, likeliest
+    first) that its words ground and the registry would accept, with Confirm."""
+    for name in names:
+        call = await arguments(ctx, backend, text, ctx.actions.get(name), offered, app_name=app_name,
+                               profile_id=profile_id, model=ctx.chat.model())
+        reply.meta["offer"] = _decision_meta(call)
+        if call.kind == "action":
+            reply.receipts = await offer(ctx, call.action, call.params, offered, profile_id=profile_id, note=note)
+            if reply.receipts:
+                return
 
 
 def _proposal_waiting(ctx: Context, profile_id: int) -> bool:

@@ -170,6 +170,22 @@ def runners_up(picked: Choice, actions: Sequence[Action]) -> list[Action]:
     return sorted(near, key=lambda a: -picked.scores[a.name])
 
 
+def nearly(picked: Choice, actions: Sequence[Action]) -> list[Action]:
+    """The changes scored within ``NEAR`` of answering in words, best first, when answering in words won.
+
+    They are offered after the answer, never run: the model's reading of a tick in unseen words
+    ("check off call mum", "read chapter 3 is finished now") often puts answering a question a
+    fraction of a nat ahead of the toggle. The first whose arguments the words ground is offered
+    (assist.py): the closest is often a change that needs words the message lacks (a move with no
+    place), with the one meant just behind it.
+    """
+    if picked.label not in SPOKEN or picked.label not in picked.scores:  # no scores: the scorer failed
+        return []
+    best = picked.scores[picked.label]
+    close = [a for a in actions if not a.read_only and best - picked.scores.get(a.name, -math.inf) <= NEAR]
+    return sorted(close, key=lambda a: -picked.scores[a.name])
+
+
 async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "") -> Choice:
     """The option chosen for ``text``, every calibrated score, and whether a change may only be offered."""
     labels = [label for label, _ in options(actions)]

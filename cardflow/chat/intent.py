@@ -63,6 +63,8 @@ class Decision:
     tokens: int = 0  # prompt + completion tokens, when the backend reports them
     offer: bool = False  # a change for a message that asks: answered first, then offered (params still empty)
     unmet: str = ""  # the change chosen when the message's words could not ground it (kind is then "chat")
+    unsure: bool = False  # an offer of a change that came close to answering in words (``choice.nearly``)
+    runners: tuple[str, ...] = ()  # for such an offer: the other close changes, tried in turn if ``action``'s words fail
 
 
 async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Action], *,
@@ -92,6 +94,14 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     chosen = next((a for a in actions if a.name == picked.label), None)
     if chosen is not None and picked.offer:
         return Decision("action", chosen.name, {}, True, said, time.perf_counter() - started, 0, offer=True)
+    if chosen is None and not choice.asked(text):
+        # Answering in words won, but a change came close: the answer first, then the change with
+        # Confirm if the words ground it. A typed "?" gets the row looked up instead (assist.py).
+        close = choice.nearly(picked, actions)
+        if close:
+            return Decision("action", close[0].name, {}, picked.label == choice.QUESTION, said,
+                            time.perf_counter() - started, 0, offer=True, unsure=True,
+                            runners=tuple(a.name for a in close[1:]))
     if chosen is None or not needs_arguments(chosen):
         return Decision("action" if chosen else "chat", chosen.name if chosen else "", {},
                         picked.label == choice.QUESTION, said, time.perf_counter() - started, 0)

@@ -201,6 +201,35 @@ def test_a_change_for_a_question_is_answered_then_offered_and_runs_only_on_confi
         assert "Not yet: call Bob is open." in frames and len(receipts(app)) == 2  # the answer and the offer
 
 
+def test_a_change_that_came_close_to_an_answer_in_words_is_offered_with_its_own_note(data_dir, monkeypatch):
+    from cardflow.chat.intent import Decision
+
+    # The closest change, a move, finds no place in the words; the toggle behind it is offered.
+    app = small_model(data_dir, monkeypatch, "Calling Bob is a nice idea.",
+                      [Decision("action", "tasks.move", {}, question=True, offer=True, unsure=True,
+                                runners=("tasks.toggle",))],
+                      [Decision("chat", unmet="tasks.move"),
+                       Decision("action", "tasks.toggle", {"item": "call Bob", "done": True})])
+    ctx = app.state.ctx
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        frames = "".join(converse(client, "check off call Bob"))
+        assert "Calling Bob is a nice idea." in frames
+        # Not "You asked": the user told, and the app was not sure it was a change they meant.
+        assert "I was not sure you asked for a change, so nothing has changed yet. Confirm to do this:" in frames
+        assert "You asked" not in frames and "Mark task “call Bob” done" in frames
+        assert ctx.db.tasks(where="done = 1") == [] and \
+            ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+        answer = [m for m in ctx.conversation.history(1) if m.role == "assistant"][-1]
+        shown = client.get(f"/chat/meta/{answer.id}").text
+        assert "The app has not changed anything for this message." in shown  # so it does not claim it
+        assert "offered (it came close to answering in words)" in shown
+        assert "Offer's arguments: action tasks.toggle" in shown  # the one offered, not the move tried first
+        r = client.post(f"/chat/receipt/{receipts(app)[-1].id}/confirm")
+        assert r.status_code == 200 and "receipt-undo" in r.text
+        assert [t.name for t in ctx.db.tasks(where="done = 1")] == ["call Bob"]
+
+
 def test_a_change_the_words_did_not_ground_is_answered_and_the_app_says_nothing_changed(data_dir, monkeypatch):
     from cardflow.chat.intent import Decision
 

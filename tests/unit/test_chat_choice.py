@@ -266,6 +266,31 @@ def test_a_change_for_a_message_that_reads_as_a_question_is_only_offered(ctx):
     assert backend.bare == []
 
 
+def test_a_change_close_behind_an_answer_in_words_is_offered_never_run(ctx):
+    # Answering a question wins by half a nat over the toggle: the answer comes first, then the
+    # toggle is offered (its arguments are filled after the answer, so none are made here).
+    text = "check off buy milk"
+    table = {"N/A": {}, text: {"question": -1.0, "tasks.toggle": -1.5, "tasks.move": -1.8, "tasks.list": -1.2}}
+    backend = Scorer(table)
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.offer, decision.unsure) == ("action", "tasks.toggle", True, True)
+    assert decision.runners == ("tasks.move",)  # tried after the answer if the toggle's words fail
+    assert decision.params == {} and backend.options == []
+    # More than a nat behind: the message is answered in words, nothing offered.
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -2.1}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.offer, decision.unsure) == ("chat", False, False)
+    # Only a change is offered: a read-only action close behind is not.
+    backend = Scorer({"N/A": {}, text: {"chat": -1.0, "tasks.list": -1.1}})
+    assert decide_with(ctx, backend, text).kind == "chat"
+    # A typed "?" gets the row looked up (assist.py), not an offer.
+    asked_text = "check off buy milk?"
+    backend = Scorer({"N/A": {}, asked_text: {"question": -1.0, "tasks.toggle": -1.5}})
+    assert decide_with(ctx, backend, asked_text).kind == "chat"
+    # The scorer failed: chat, and nothing offered.
+    assert decide_with(ctx, Scorer({}, fail=True), text).kind == "chat"
+
+
 @pytest.mark.parametrize("text", ["has the milk been bought?", "is buy milk done yet ?", "done with the milk?!",
                                   "can you tick off buy milk? thanks"])
 def test_a_message_punctuated_as_a_question_gets_only_an_offer_unless_read_as_a_request(ctx, text):

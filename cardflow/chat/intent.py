@@ -186,11 +186,12 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     except BackendError:
         reply = []
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
+    among = _rows_for(ctx, action, app_name, profile_id, names) if action else []
     if scored and action is not None:
         raw = await _stretches(backend, messages, action, raw, text, names)
-        said = await _words(backend, messages, action, raw)
+        said = await _words(backend, messages, action, raw, len(among))
         action, raw = (action, said) if said is not None else (None, raw)
-    params = ground(raw, action.params, text, _rows_for(ctx, action, app_name, profile_id, names),
+    params = ground(raw, action.params, text, among,
                     {key: names_of() for key, names_of in action.named.items()}) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
@@ -265,8 +266,10 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
 
 
 async def _words(backend: Backend, messages: list[dict[str, str]], action: Action,
-                 raw: dict[str, Any]) -> dict[str, Any] | None:
+                 raw: dict[str, Any], positions: int = 0) -> dict[str, Any] | None:
     """The call with each value that is one of a few words re-read by its calibrated likelihood (values.py).
+
+    ``positions``: the rows the call's row is among, the places a position said in words may name.
 
     None when the message supports none of a required parameter's words: the call rests on nothing
     said. An optional one is left out instead.
@@ -275,7 +278,8 @@ async def _words(backend: Backend, messages: list[dict[str, str]], action: Actio
     props = action.params.get("properties", {})
     for key in values.keys(action.params, raw):
         try:
-            value = await values.pick(backend, messages, action.name, out, key, props[key], raw[key])
+            value = await values.pick(backend, messages, action.name, out, key, props[key], raw[key],
+                                      positions=positions)
         except BackendError:
             continue
         if value is None and key in action.params.get("required", []):

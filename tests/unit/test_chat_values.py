@@ -79,3 +79,43 @@ def test_an_ordinal_in_digits_is_the_number_it_ranks():
         assert values.NUMBER.findall(text) and int(values.NUMBER.findall(text)[0]) in (2, 21, 4)
     for text in ("use 3rdparty", "v2 of the plan", "2x faster", "version 1.5"):  # not a rank
         assert values.NUMBER.findall(text) == []
+
+
+def pick_among(backend: Fake, text: str, item: str = "pay rent", positions: int = 5) -> Any:
+    messages = [{"role": "system", "content": "s"}, {"role": "user", "content": text}]
+    return asyncio.run(values.pick(backend, messages, "tasks.move", {"item": item, "position": "top"},
+                                   "position", POSITION, "top", positions=positions))
+
+
+def test_a_position_said_in_words_is_the_place_that_clearly_stands_out():
+    # "second": each of the rows' places is scored as the value too, in the same two calls; 2 leads
+    # the other places by 2 nats. "bottom" is not compared with it (1 and "top" are one place).
+    backend = Fake({2: 1.0, "bottom": 5.0}, {2: -1.0, "bottom": -3.0})
+    assert pick_among(backend, "move pay rent to second place") == 2
+    words = ['"top"}}', '"bottom"}}', '"up"}}', '"down"}}']
+    assert backend.asked[0][2] == [*words, "1}}", "2}}", "3}}", "4}}", "5}}"] and len(backend.asked) == 2
+    # No place stands out by ``SPELLED``: the words decide, as before.
+    backend = Fake({2: 0.0, "bottom": 0.5}, {2: -1.0, "bottom": -3.0})
+    assert values.SPELLED > 1.0 and pick_among(backend, "move pay rent to the end") == "bottom"
+    # A number written in digits is what the user said: the places are not scored.
+    backend = Fake({4: 1.0, 2: 5.0}, {4: -1.0, 2: -5.0})
+    assert pick_among(backend, "move pay rent to position 4") == 4
+    assert [o for o in backend.asked[0][2] if not o.startswith('"')] == ["4}}"]
+    # A single row has no place to choose; and the places stop at MAX_POSITIONS.
+    backend = Fake({}, {})
+    pick_among(backend, "move pay rent to second place", positions=1)
+    assert backend.asked[0][2] == [*words, "1}}"]
+    backend = Fake({}, {})
+    pick_among(backend, "move pay rent to second place", positions=500)
+    assert len(backend.asked[0][2]) == len(words) + values.MAX_POSITIONS
+
+
+def test_a_number_in_the_rows_own_name_is_no_position():
+    # "read chapter 3" is the row; "second" is where it goes. Before, the 3 was the only number
+    # offered, and the words were scored against it.
+    backend = Fake({2: 1.0}, {2: -1.0})
+    assert pick_among(backend, "put read chapter 3 in second position", item="read chapter 3") == 2
+    assert "1}}" in backend.asked[0][2]
+    backend = Fake({3: 1.0, "bottom": -1.0}, {3: -5.0, "bottom": -3.0})  # said beside it, it counts
+    assert pick_among(backend, "put read chapter 3 in 3rd place", item="read chapter 3") == 3
+    assert [o for o in backend.asked[0][2] if not o.startswith('"')] == ["3}}"]

@@ -171,7 +171,7 @@ def inspector_body(meta: dict[str, Any]) -> Any:
 def _pass(title: str, decision: dict[str, Any]) -> list[Any]:
     said = (f"{title}: {decision.get('kind')} {decision.get('action') or ''}"
             f"{' (a question)' if decision.get('question') else ''}{', offered' if decision.get('offer') else ''}"
-             f"{' (it came close to answering in words)' if decision.get('unsure') else ''}, "
+            f"{' (it came close to answering in words)' if decision.get('unsure') else ''}, "
             f"{_seconds(decision.get('seconds'))}, {decision.get('tokens', 0)} tokens")
     return [Small(said, cls="muted"), *_messages(decision.get("messages") or [], "meta-intent")]
 

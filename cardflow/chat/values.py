@@ -12,9 +12,10 @@ written value was right for 8, the calibrated pick for 12. Both missed "to the e
 
 A number the message says (a position "2"), when the parameter takes numbers, competes with the
 words on the same terms. A number said in words ("second", "position two") is read by scoring
-each place the row could take (``pick``'s ``positions``), apart from the words, and taken only when one
-stands out clearly; no word list is kept. Only a chosen action's values are read this way (``intent._call``), on a backend with
-``supports_scoring``; the row (``item``) is the one the message names (grounding.py).
+each place the row could take (``pick``'s ``positions``), apart from the words, and taken only
+when one stands out clearly; no word list is kept. Only a chosen action's values are read this
+way (``intent._call``), on a backend with ``supports_scoring``; the row (``item``) is the one the
+message names (grounding.py).
 """
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ from cardflow.chat.spans import call_with_mark
 # library books first" has "top" at -0.52, and "change book flights to Lisbon to book flights to
 # Porto" (blind set), a rename chosen as a move, -0.14: it was moved to the top.
 DISTINCT = 0.5
-# A number the user wrote, in digits, as a count or a rank ("2", "3rd", "21st"): a position is as
-# often said as an ordinal, and the suffix is syntax, the same in every message.
 # How far (nats) the likeliest place must lead the next for a position said in words (``pick``).
 # On moves written for this (2026-12-04, in no eval set) a number said in words led by 1.6-3.2
 # nats; in every other move the likeliest place led by at most 0.9 (“down one”, a step, not a
 # place), mostly by under 0.4.
 SPELLED = 1.2
-MAX_POSITIONS = 20  # numbers scored for a position said in words; beyond, a position is written in digits
+MAX_POSITIONS = 20  # places scored for a position said in words; beyond, a position is written in digits
+# A number the user wrote, in digits, as a count or a rank ("2", "3rd", "21st"): a position is as
+# often said as an ordinal, and the suffix is syntax, the same in every message.
 NUMBER = re.compile(r"(?<![\w.])(\d{1,6})(?:st|nd|rd|th)?(?![\w.])", re.IGNORECASE)
 
 

@@ -84,9 +84,15 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     """
     found = candidates(text, exclude)
     said = set(words(near))
+    # Only a copy says where the name is: what the model wrote, every word of it in the message.
+    # "add to list of tasks" for "add mark the exams" shares only the request's "add", and kept to
+    # the stretches around that, the pick was "add". Otherwise every stretch is scored.
+    copied = said <= set(words(text))
     # A copy of a name it may not be (the row being renamed) says nothing of where the new one stands.
-    close = around(text, near) if unquote(near).casefold() not in {e.casefold() for e in exclude} else set()
-    found = [c for c in found if said & set(words(c))] or found
+    excluded = unquote(near).casefold() in {e.casefold() for e in exclude}
+    close = around(text, near) if copied and not excluded else set()
+    if copied:
+        found = [c for c in found if said & set(words(c))] or found
     found = [c for c in found if c in close] or found
     if not found:
         return None

@@ -101,3 +101,18 @@ def test_a_copy_of_the_row_being_renamed_does_not_narrow_the_stretches():
     text = "rename pay the gas bill to pay the electricity bill"
     assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "pay the gas bill"}, "name", text,
                                   ["pay the gas bill"], near="pay the gas bill")) == "pay the electricity bill"
+
+
+def test_only_a_copy_of_the_users_words_says_where_the_name_stands():
+    # The model wrote "add to list of tasks" for "add mark the exams": only its "add" is in the
+    # message. Kept to the stretches around that "add", the pick was "add"; every stretch is scored.
+    backend = Fake({"mark the exams": -1.2, "add": -2.4, "exams": -2.2})
+    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", "add mark the exams",
+                                  near="add to list of tasks")) == "mark the exams"
+    scored = [json.loads('"' + o.rsplit('"}}', 1)[0] + '"') for o in backend.asked[0][1]]
+    assert "mark the exams" in scored and "exams" in scored
+    # A copy, every word of it said, still keeps the pick around it.
+    backend = Fake({"mark the exams": -1.2, "add": -2.4})
+    asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", "add mark the exams please", near="exams"))
+    scored = [json.loads('"' + o.rsplit('"}}', 1)[0] + '"') for o in backend.asked[0][1]]
+    assert "add" not in scored and all("exams" in s for s in scored)

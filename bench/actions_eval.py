@@ -10,6 +10,9 @@ the action registry (actor "assistant"); a write decided for a question is refus
 orchestration does. The resulting task table is compared with the expected one (names
 case-insensitive). A "list" case also needs a read-only action to have run; a "confirm" case
 needs the registry to have asked which one (a 409 refusal); a "question" must change nothing.
+An action that asks first (``confirm``: a delete, a clear) is run for a command as if Confirm were
+clicked, to see whether the click would do what was asked; for a line that asks for no change it
+stops at the proposal, as in the app, and the summary names those lines.
 
 Groups: "dev", "held-out" and "fresh" are the old sets (tuned on, or written before earlier
 tuning rounds, for the keyword-gated design); "new" (bench/actions_eval_new.py, 65 cases) was
@@ -170,6 +173,7 @@ async def main() -> None:
         receipts: list[float] = []  # command -> receipt: the decision plus the registry's run
         first_tokens: list[float] = []  # message -> first token of the answer, for messages answered in words
         spoken: list[float] = []  # the same for the questions and chatter alone: no command failed before them
+        proposed: list[str] = []  # lines asking for no change that got a Confirm/Cancel proposal (not run)
         offers: dict[str, int] = {}  # a change offered, not run: what its Confirm would have done
         offered_right = {False: 0, True: 0}  # commands not run but offered exactly (by ``unsure``): one click away
         for case in cases:
@@ -187,6 +191,12 @@ async def main() -> None:
                 action = ctx.actions.get(decision.action)
                 read = action.read_only
                 try:  # the registry's own run, as assist.execute does it, to see the refusal's status
+                    if action.confirm and case.kind not in ("command", "confirm"):
+                        # A line that asks for no change stops at the proposal, as in the app; a command's
+                        # is run as if Confirm were clicked, to see whether the click would be right.
+                        proposed.append(case.text)
+                        raise Problem("asks first: " + (action.preview(decision.params) if action.preview
+                                                        else decision.action), status=409)
                     if decision.question and not read:
                         raise Problem("A question never changes anything.")
                     if near_duplicate(ctx, action, decision.params, profile_id=pid):  # a proposal: no click here
@@ -252,7 +262,8 @@ async def main() -> None:
                 for kind in ("command", "confirm", "question", "chatter", "hostile") if any(r[0].kind == kind for r in rows)))
         print(f"accuracy: {share(results)}")
         risky = [r for r in results if r[0].kind in ("question", "chatter", "hostile")]
-        print(f"invalid/off-topic changed nothing: {sum(r[2] for r in risky)}/{len(risky)}")
+        print(f"invalid/off-topic changed nothing: {sum(r[2] for r in risky)}/{len(risky)}"
+              + (f"; {len(proposed)} of them got a proposal to Confirm: {proposed}" if proposed else ""))
         if offers:
             print(f"offered, not run: {sum(offers.values())}, Confirm would be (by why it was offered) "
                   + ", ".join(f"{k} {v}" for k, v in sorted(offers.items()))

@@ -210,6 +210,8 @@ def expected(case: Case) -> list[tuple[str, bool]]:
         rows.insert(0, rows.pop(index[args[0].lower()]))
     elif kind == "bottom":
         rows.append(rows.pop(index[args[0].lower()]))
+    elif kind == "clear":  # every row, the done ones, or those not done
+        rows = [r for r in rows if args[0] != "all" and r[1] != (args[0] == "done")]
     elif kind == "position":
         rows.insert(args[1] - 1, rows.pop(index[args[0].lower()]))
     return rows

@@ -155,7 +155,7 @@ class CrudApp(AppPlugin):
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> list[Action]:
-        """list, get, add, update, toggle, delete and move, derived from the declared fields."""
+        """list, get, add, update, toggle, delete, clear and move, derived from the declared fields."""
         return crud_actions(self)
 
     def facts(self, profile_id: int) -> list[str]:
@@ -247,7 +247,11 @@ class CrudApp(AppPlugin):
     def render_header(self, profile_id: int) -> Any:
         from fasthtml.common import H2
 
-        return Div(H2(self.title), self.render_counts(profile_id), cls="crud-head")
+        flag = self.toggle_field
+        clear = Button(f"Clear {flag}", cls="secondary outline clear-flagged", hx_post=self.url("clear"),
+                       hx_swap="none", hx_confirm=f"Delete every {flag} {self.noun}? Activity can bring them back.",
+                       ) if flag and self.scoped else None
+        return Div(H2(self.title), self.render_counts(profile_id), clear, cls="crud-head")
 
     # -- routes ---------------------------------------------------------------------------
     def register(self) -> None:
@@ -259,6 +263,8 @@ class CrudApp(AppPlugin):
         self.route("/{item_id}/delete", ["post"])(self._delete)
         if self.toggle_field:
             self.route("/{item_id}/toggle", ["post"])(self._toggle)
+        if self.toggle_field and self.scoped:
+            self.route("/clear", ["post"])(self._clear)
 
     def render_edit(self, item: Any, values: dict[str, Any] | None = None, error: str | None = None) -> Any:
         """The inline edit form: one input per declared field. Escape or Cancel restores the row."""
@@ -358,6 +364,19 @@ class CrudApp(AppPlugin):
         except Problem as exc:
             return self.toast_error(str(exc))
         return "", self.render_counts(pid, oob=True)
+
+    async def _clear(self, req: Request) -> Any:
+        """The header's "Clear done": every flagged row in one logged change (Activity undoes it)."""
+        from cardflow.ui.components import Toast
+
+        pid = self.ctx.current_profile_id()
+        try:
+            done = await self.ctx.actions.run(f"{self.name}.clear", {"which": self.toggle_field}, actor="ui",
+                                              profile_id=pid, origin=self.origin(req))
+        except Problem as exc:
+            return self.toast_error(str(exc))
+        return (self.render_list(pid, oob=True), self.render_counts(pid, oob=True),
+                Div(Toast(done.summary), hx_swap_oob="beforeend:#toasts"))
 
     async def _sort(self, req: Request) -> Any:
         form = await req.form()

@@ -49,6 +49,9 @@ class Action:
     # Requests a user might write for it ("remove the cat task"): the assistant primes its choice
     # with them (chat/choice.py), so an app teaches the model its own ways of being asked.
     examples: tuple[str, ...] = ()
+    # Changes every row of the profile at once (a clear), naming none: the assistant does not take
+    # it for a message that names one row ("forget the library books, remove them"), chat/intent.py.
+    every: bool = False
     # Offered to the chat assistant. Off where a chat line can carry neither the input nor the
     # result (a file, a bulk CSV, a zip): the model would only be given more ways to be wrong.
     chat: bool = True

@@ -1,4 +1,4 @@
-"""Actions derived from a CrudApp's declaration: list, get, add, update, toggle, delete, move.
+"""Actions derived from a CrudApp's declaration: list, get, add, update, toggle, delete, clear, move.
 
 Every handler goes through the app's data methods (`insert_item`, `update_item`, ...), the same
 ones the pages use, so validation is the field's own and open pages update live. Each records
@@ -18,6 +18,7 @@ from cardflow.errors import Problem
 from cardflow.fields import Field
 
 POSITIONS = ("top", "bottom", "up", "down")
+EVERY = "all"  # a clear's "which": every row, whatever its flag
 LIST_LIMIT = 200
 
 
@@ -156,6 +157,21 @@ def crud_actions(app: CrudLike) -> list[Action]:
         call.say(f"Deleted {noun} “{getattr(item, label)}”.")
         return {"deleted": row(item)}
 
+    def clear(call: Call) -> dict[str, Any]:
+        which = call.params["which"]
+        rows = [r for r in items(call) if which == EVERY or bool(getattr(r, str(flag))) == (which == flag)]
+        if not rows:  # no error: the call asked for none of them to be left, and none is
+            call.say(f"There was nothing to delete: no {counted(noun, which)}.")
+            return {"deleted": [], "count": 0}
+        for item in rows:  # in the registry's one transaction: all of them go, or none
+            owned = app.owned_rows(item)
+            app.delete_item(item.id, call.profile_id, origin=call.origin)
+            call.record(app.table_name, item.id, row(item), None)
+            for table, key, data in owned:
+                call.record(table, key, data, None)
+        call.say(f"Deleted {counted(noun, which, len(rows))}.")
+        return {"deleted": [row(r) for r in rows], "count": len(rows)}
+
     def move(call: Call) -> dict[str, Any]:
         rows = items(call)
         item = target(call)
@@ -205,6 +221,13 @@ def crud_actions(app: CrudLike) -> list[Action]:
                obj({"order": array({"type": ["integer", "string"]}, f"Every {noun}'s id, in the new order.",
                                    max_items=LIST_LIMIT * 5)}, ["order"])),
     ]
+    if app.scoped:  # every row of a profile; an app of all profiles' rows (Profiles) has none to clear
+        kinds = [EVERY, flag, f"not {flag}"] if flag else [EVERY]
+        actions.insert(5, Action(
+            f"{n}.clear", f"Delete every {noun} at once" + (f", or only those {flag} or not {flag}" if flag else "")
+            + " (one change: undo brings them all back).", clear,
+            obj({"which": string(f"Which {noun}s: {', '.join(kinds)}.", enum=kinds)}, ["which"]),
+            destructive=True, confirm=True, every=True))
     if flag:
         actions.insert(4, Action(f"{n}.toggle", f"Mark a {noun} {flag} or not {flag} (flips it when “{flag}” "
                                  "is not given).", toggle, obj({**ref, **flag_param})))
@@ -216,6 +239,15 @@ def crud_actions(app: CrudLike) -> list[Action]:
                     examples=_examples(said.get(verb := a.name.rpartition(".")[2], ())),
                     preview=previews.get(verb))
             for a in actions]
+
+
+def counted(noun: str, which: str, n: int | None = None) -> str:
+    """Rows a clear takes, in words: "3 done tasks", "1 task not done", "tasks" (no count)."""
+    plural = noun if n == 1 else f"{noun}s"
+    head = "" if n is None else f"{n} "
+    if which == EVERY:
+        return f"{head}{plural}"
+    return f"{head}{which} {plural}" if not which.startswith("not ") else f"{head}{plural} {which}"
 
 
 def _examples(said: str | tuple[str, ...]) -> tuple[str, ...]:

@@ -58,7 +58,13 @@ def crud_previews(noun: str, label: str, flag: str | None) -> dict[str, Preview]
             else f"position {where}"
         return f"Move {which(p)} {'' if where in ('up', 'down') else 'to '}{place}"
 
-    out: dict[str, Preview] = {"add": add, "update": update, "delete": delete, "move": move}
+    def clear(p: dict[str, Any]) -> str:
+        which = p.get("which")
+        if which == flag or which == f"not {flag}":
+            return f"Delete every {noun} {'that is ' if which == flag else ''}{which}"
+        return f"Delete every {noun}"
+
+    out: dict[str, Preview] = {"add": add, "update": update, "delete": delete, "clear": clear, "move": move}
     if flag:
         out["toggle"] = toggle
     return out

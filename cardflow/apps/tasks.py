@@ -32,6 +32,7 @@ class Tasks(CrudApp):
         "update": ("rename feed the cat to feed the dog", "change feed the cat to feed the dog"),
         "toggle": ("I fed the cat, tick it off", "the cat is fed", "feed the cat is not done yet"),
         "delete": ("remove the cat task", "delete feed the cat"),
+        "clear": ("clear out the ticked-off ones", "get rid of everything on the list"),
         "move": ("put feed the cat at the top", "move the cat task to the bottom"),
     }
 

@@ -161,6 +161,8 @@ async def act(ctx: Context, calls: Sequence[Call], offered: Sequence[Action], *,
             if not isinstance(params, dict):  # a model may send a bare string or a list
                 raise Problem("The parameters must be a JSON object of names and values.")
             action = resolve(ctx, name, params, offered)
+            if not action.read_only:  # a call the registry would refuse is never shown with Confirm
+                ctx.actions.prepare(action.name, params, actor="assistant", profile_id=profile_id)
         except Problem as exc:
             refused.append(Item(str(name)[:80], str(name)[:80], state="refused", summary=exc.message))
             continue

@@ -139,3 +139,31 @@ def test_a_task_sent_the_moment_the_form_comes_back_is_added_not_lost(page):
     page.locator("#tasks-list .item-name", has_text="sent at once").wait_for()
     assert names(page) == ["first", "second", "sent at once"]
     assert "name=" not in page.url and page.dialogs == [] and page.js_errors == []
+
+
+def test_clear_done_asks_then_removes_the_done_rows_everywhere_and_activity_brings_them_back(page):
+    page.goto("/tasks")
+    other = page.context.new_page()
+    other.goto("/tasks")
+    wait_for_live_link(page)
+    wait_for_live_link(other)
+    for n in ("keep me", "done one", "done two"):
+        add(page, n)
+    for n in ("done one", "done two"):
+        with page.expect_response("**/toggle"):
+            page.locator("#tasks-list li", has_text=n).get_by_role("checkbox").check()
+    with page.expect_response("**/tasks/clear"):
+        page.get_by_role("button", name="Clear done").click()
+    page.locator("#tasks-list li", has_text="done one").wait_for(state="detached")
+    assert names(page) == ["keep me"] and page.locator("#tasks-counts").inner_text() == "1 open · 0 done"
+    assert page.confirms[-1] == "Delete every done task? Activity can bring them back."
+    assert "Deleted 2 done tasks." in page.locator("#toasts").inner_text()
+    other.locator("#tasks-list li", has_text="done two").wait_for(state="detached", timeout=5000)
+    assert names(other) == ["keep me"]
+
+    page.goto("/activity")
+    page.locator(".activity-entry", has_text="Deleted 2 done tasks.").get_by_role("button", name="Undo").click()
+    page.locator(".activity-entry", has_text="undone by").first.wait_for()
+    page.goto("/tasks")
+    assert names(page) == ["keep me", "done one", "done two"]
+    assert page.locator("#tasks-list li.done").count() == 2 and page.js_errors == []

@@ -279,3 +279,35 @@ def test_an_app_to_open_must_be_named_by_the_users_words(ctx):
     for text, app in [("reopen the accountant task", "reopen the accountant"), ("open sesame", "sesame")]:
         decision, _ = decide_on(ctx, text, reply("home.open_app", app=app))
         assert decision.kind == "chat", text
+
+
+def test_a_message_naming_one_row_is_never_taken_as_a_change_to_every_row(ctx):
+    from cardflow.chat import choice
+    from tests.unit.test_chat_choice import Scorer as Scored
+    from tests.unit.test_chat_choice import decide_with
+
+    class Scorer(Scored):  # the clear's "which": "all" is what the message makes likelier (values.py)
+        async def score(self, messages, lead, options, per_token=False):
+            if lead.startswith('{"intent"') and options and options[0].startswith('"'):
+                lift = 0.0 if messages[-1]["content"] == choice.NEUTRAL else 2.0
+                return [-2.0 + (lift if o.startswith('"all"') else 0.0) for o in options]
+            return await super().score(messages, lead, options, per_token)
+
+    choice._baselines.clear()
+    clear = json.dumps({"intent": "request", "action": "tasks.clear", "params": {"which": "all"}})
+    scores = {"tasks.clear": -1.0, "tasks.delete": -2.0, "chat": -5.0, "question": -5.0}
+    # Named no row: the clear is the call (a proposal: it asks first, acting.py).
+    text = "throw out all of it"
+    decision = decide_with(ctx, Scorer({"N/A": {}, text: scores}, [clear]), text)
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.clear", {"which": "all"})
+    # Names one: the clear is passed over, and the delete close behind it takes that row.
+    text = "forget about the milk, remove them"
+    backend = Scorer({"N/A": {}, text: scores}, [clear])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.delete", {"item": "buy milk"})
+    assert backend.options == []  # the clear's call was never written
+    # With nothing close behind, it is answered in words, and the app says nothing changed.
+    backend = Scorer({"N/A": {}, text: {"tasks.clear": -1.0, "chat": -5.0, "question": -5.0}}, [clear])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.unmet) == ("chat", "tasks.clear")
+    assert ctx.db.query("SELECT count(*) AS n FROM task")[0]["n"] == len(TASKS)

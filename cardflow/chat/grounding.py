@@ -48,6 +48,27 @@ def unquote(text: str) -> str:
             return out
 
 
+# A stretch in quotes: opened where a word may start and closed where one may end, so the
+# apostrophes of "don't" and "the dog's" open and close nothing.
+QUOTED = re.compile(r"(?<!\w)(?:'([^']+)'|\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`)(?!\w)")
+
+
+def quoted(text: str) -> list[str]:
+    """The stretches of the message the user put in quotes, unquoted."""
+    return [next(g for g in m.groups() if g is not None).strip() for m in QUOTED.finditer(text)]
+
+
+def new_names(text: str, names: Sequence[str]) -> list[str]:
+    """The quoted stretches that are no row: not a close copy of one's name, nor a part of one
+    ("call the plumber" beside "call mum" is new; "gym" beside "cancel the gym membership" is not)."""
+    def a_row(said: str) -> bool:
+        bag = set(words(said))
+        return any(difflib.SequenceMatcher(None, said.casefold(), n.casefold()).ratio() >= CLOSE
+                   or (bag and bag <= set(words(n))) for n in names)
+
+    return [q for q in quoted(text) if q and not a_row(q)]
+
+
 def _tokens(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"\S+", text)]
 

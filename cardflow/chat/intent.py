@@ -17,6 +17,7 @@ orchestration, which refuses a write for it as a second line of defence.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from cardflow.actions.base import Action
 from cardflow.chat import choice, flags, spans, values
 from cardflow.chat.backends import Backend, BackendError
-from cardflow.chat.grounding import ground, reference
+from cardflow.chat.grounding import ground, new_names, reference
 from cardflow.chat.intent_prompt import (
     MAX_ROWS,
     build_messages,
@@ -87,6 +88,16 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
                                 names[:MAX_ROWS])
     said = tuple(choice.said(system, text))
+    # A name in quotes that is none of the rows is a new name, and its words name no row ("could
+    # you put “call the plumber” on the list?" moved "call mum"). If the rest names none either, a
+    # change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
+    # my todo list" was chosen as a rename, then answered in words for want of a row).
+    fresh = new_names(text, names)
+    rest = functools.reduce(lambda said, name: said.replace(name, " "), fresh, text)
+    one_row = reference("", names, rest) is not None
+    if fresh and not one_row:
+        actions = [a for a in actions if "item" not in a.params.get("properties", {})
+                   or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest) is not None]
     try:
         picked = await choice.choose(backend, system, text, actions, app_name)
     except BackendError:
@@ -94,7 +105,6 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     chosen = next((a for a in actions if a.name == picked.label), None)
     # A message that names one row does not ask for a change to every row ("forget about the library
     # books, remove them" was chosen as a clear): the options close behind it are tried instead.
-    one_row = reference("", names, text) is not None
     if chosen is not None and picked.offer and not (chosen.every and one_row):
         return Decision("action", chosen.name, {}, True, said, time.perf_counter() - started, 0, offer=True)
     if chosen is None and not choice.asked(text):

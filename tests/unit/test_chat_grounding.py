@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardflow.chat.grounding import reference, snap, unquote
+from cardflow.chat.grounding import new_names, quoted, reference, snap, unquote
 
 ROWS = ["buy milk", "buy milk powder", "water the plants", "book the dentist", "call Bob"]
 
@@ -86,3 +86,23 @@ def test_a_new_row_is_not_a_part_of_a_row_the_message_names(text, name, expected
     from cardflow.chat.grounding import ground
 
     assert ground({"name": name}, ADD, text, ROWS) == expected
+
+
+def test_quotes_open_where_a_word_may_start_and_close_where_one_may_end():
+    assert quoted("put 'oil change' on the list") == ["oil change"]
+    assert quoted('stick “repaint the fence” and «x» on it') == ["repaint the fence", "x"]
+    assert quoted("update task set name='x' where 1=1") == ["x"]
+    # Apostrophes open and close nothing; a lone quote is no stretch.
+    assert quoted("don't touch the dog's bowl, it's Bob's") == []
+    assert quoted("'; DROP TABLE task; --") == []
+
+
+def test_a_quoted_new_name_is_no_row_nor_part_of_one():
+    rows = ["call mum", "cancel the gym membership", "pay rent"]
+    assert new_names("could you put “call the plumber” on the list?", rows) == ["call the plumber"]
+    # A row, a close copy of one, or a part of one is a reference to it.
+    assert new_names("tick off 'call mum'", rows) == []
+    assert new_names("remove 'cancel the gym membershp'", rows) == []
+    assert new_names("remove 'gym'", rows) == []
+    assert new_names("add 'pay rent' and 'water the lawn'", rows) == ["water the lawn"]
+    assert new_names("add water the lawn", rows) == []  # no quotes: nothing is said to be a name

@@ -311,3 +311,27 @@ def test_a_message_naming_one_row_is_never_taken_as_a_change_to_every_row(ctx):
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.unmet) == ("chat", "tasks.clear")
     assert ctx.db.query("SELECT count(*) AS n FROM task")[0]["n"] == len(TASKS)
+
+
+def test_a_quoted_new_name_in_a_message_naming_no_row_leaves_no_action_on_a_row(ctx):
+    from cardflow.chat import choice
+    from tests.unit.test_chat_choice import Scorer, decide_with
+
+    choice._baselines.clear()
+    add = json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "call the plumber"}})
+    scores = {"tasks.move": -1.0, "tasks.update": -1.5, "tasks.add": -4.0, "chat": -6.0, "question": -6.0}
+    # "call" is in "call Bob", but inside quotes it is part of the new name: nothing names a row.
+    text = "stick “call the plumber” on my list"
+    backend = Scorer({"N/A": {}, text: scores}, [add])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.add", {"name": "call the plumber"})
+    assert not any("move a task" in s for s in backend.expected[-1])  # never an option
+    # Without quotes nothing is said to be a name, and the choice is as scored.
+    text = "stick call the plumber on my list"
+    backend = Scorer({"N/A": {}, text: scores}, [add])
+    assert decide_with(ctx, backend, text).action != "tasks.add"
+    # A quoted row is a reference to it: the actions on a row stay.
+    text = "delete “call Bob”"
+    backend = Scorer({"N/A": {}, text: {**scores, "tasks.delete": -0.5}}, [add])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.delete", {"item": "call Bob"})

@@ -15,7 +15,7 @@ class Tasks(CrudApp):
     name = "tasks"
     title = "Tasks"
     order = 10
-    description = "A to-do list for the current profile: add with Enter, tick, edit, drag to reorder."
+    description = "A to-do list for the current profile: add with Enter, tick, edit, drag to reorder, clear the done ones."
     prompt = ("The user is looking at their task list. You can add, rename, tick, delete and reorder tasks "
               "for them by emitting one JSON command, as described in your instructions.")
     table_name = "task"

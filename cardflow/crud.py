@@ -216,9 +216,10 @@ class CrudApp(AppPlugin):
                   id=self.item_id(item), data_id=str(item.id), hx_swap_oob="true" if oob else None)
 
     def render_counts(self, profile_id: int, oob: bool = False) -> Any:
-        n = len(self.items(profile_id))
+        rows, flag = self.items(profile_id), self.toggle_field  # how many are flagged: "Clear done" shows then
+        n, flagged = len(rows), str(sum(bool(getattr(r, flag)) for r in rows)) if flag else None
         return Span(f"{n} {self.noun}{'s' if n != 1 else ''}", id=f"{self.name}-counts", cls="counts",
-                    hx_swap_oob="true" if oob else None)
+                    data_flagged=flagged, hx_swap_oob="true" if oob else None)
 
     def render_list(self, profile_id: int, oob: bool = False) -> Any:
         # The rows joined into one string first: to_xml's per-child work made a 1,500-row list 9 ms.

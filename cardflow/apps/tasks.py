@@ -41,8 +41,8 @@ class Tasks(CrudApp):
                                 "WHERE profile_id = ?", (profile_id,))[0]
         total, done = int(row["n"]), int(row["done"])
         oob_attr = ' hx-swap-oob="true"' if oob else ""  # a template, like the rows: every write returns it
-        return NotStr(f'<span id="{self.name}-counts" class="counts"{oob_attr} aria-live="polite">'
-                      f'{total - done} open · {done} done</span>')
+        return NotStr(f'<span id="{self.name}-counts" class="counts" data-flagged="{done}"{oob_attr} '
+                      f'aria-live="polite">{total - done} open · {done} done</span>')
 
     def render_item(self, task: Any, oob: bool = False) -> Any:
         # A plain template rather than FT objects: lists draw every row, and this is ~20x cheaper

@@ -149,13 +149,16 @@ def test_clear_done_asks_then_removes_the_done_rows_everywhere_and_activity_brin
     wait_for_live_link(other)
     for n in ("keep me", "done one", "done two"):
         add(page, n)
+    clear = page.get_by_role("button", name="Clear done")
+    assert not clear.is_visible()  # nothing done, nothing to clear
     for n in ("done one", "done two"):
         with page.expect_response("**/toggle"):
             page.locator("#tasks-list li", has_text=n).get_by_role("checkbox").check()
     with page.expect_response("**/tasks/clear"):
-        page.get_by_role("button", name="Clear done").click()
+        clear.click()
     page.locator("#tasks-list li", has_text="done one").wait_for(state="detached")
     assert names(page) == ["keep me"] and page.locator("#tasks-counts").inner_text() == "1 open · 0 done"
+    assert not clear.is_visible()
     assert page.confirms[-1] == "Delete every done task? Activity can bring them back."
     assert "Deleted 2 done tasks." in page.locator("#toasts").inner_text()
     other.locator("#tasks-list li", has_text="done two").wait_for(state="detached", timeout=5000)

@@ -36,9 +36,10 @@ def test_clear_done_from_the_page_takes_only_this_profiles_done_rows_and_activit
     seed(ctx, [("globex done", True)], other)
     page = client.get("/tasks").text
     assert 'hx-post="/tasks/clear"' in page and "hx-confirm=" in page and ">Clear done<" in page
+    assert 'data-flagged="2"' in page  # the button shows while some are done (cardflow.css)
     r = client.post("/tasks/clear", headers=HX)
     assert r.status_code == 200 and "Deleted 2 done tasks." in r.text
-    assert "2 open · 0 done" in r.text and 'id="tasks-list"' in r.text and "walk the dog" not in r.text
+    assert "2 open · 0 done" in r.text and 'data-flagged="0"' in r.text and 'id="tasks-list"' in r.text and "walk the dog" not in r.text
     assert shown(ctx) == [("pay rent", False), ("fix the sink", False)]
     assert shown(ctx, other) == [("globex done", True)]  # another profile's rows are never in reach
     (entry,) = ctx.db.query("SELECT id, actor, action FROM action_log")

@@ -93,7 +93,7 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     # change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
     # my todo list" was chosen as a rename, then answered in words for want of a row).
     fresh = new_names(text, names)
-    rest = functools.reduce(lambda said, name: said.replace(name, " "), fresh, text)
+    rest = functools.reduce(lambda left, name: left.replace(name, " "), fresh, text)
     one_row = reference("", names, rest) is not None
     if fresh and not one_row:
         actions = [a for a in actions if "item" not in a.params.get("properties", {})

@@ -94,8 +94,11 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     # my todo list" was chosen as a rename, then answered in words for want of a row).
     fresh = new_names(text, names)
     rest = functools.reduce(lambda left, name: left.replace(name, " "), fresh, text)
-    one_row = reference("", names, rest) is not None
-    if fresh and not one_row:
+    if reference("", names, rest) is not None:
+        # A message that names one row does not ask for a change to every row ("forget about the
+        # library books, remove them" was chosen as a clear of the tasks not done).
+        actions = [a for a in actions if not a.every]
+    elif fresh:
         actions = [a for a in actions if "item" not in a.params.get("properties", {})
                    or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest) is not None]
     try:
@@ -103,14 +106,12 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     except BackendError:
         picked = choice.Choice(choice.CHAT, {})
     chosen = next((a for a in actions if a.name == picked.label), None)
-    # A message that names one row does not ask for a change to every row ("forget about the library
-    # books, remove them" was chosen as a clear): the options close behind it are tried instead.
-    if chosen is not None and picked.offer and not (chosen.every and one_row):
+    if chosen is not None and picked.offer:
         return Decision("action", chosen.name, {}, True, said, time.perf_counter() - started, 0, offer=True)
     if chosen is None and not choice.asked(text):
         # Answering in words won, but a change came close: the answer first, then the change with
         # Confirm if the words ground it. A typed "?" gets the row looked up instead (assist.py).
-        close = [a for a in choice.nearly(picked, actions) if not (a.every and one_row)]
+        close = choice.nearly(picked, actions)
         if close:
             return Decision("action", close[0].name, {}, picked.label == choice.QUESTION, said,
                             time.perf_counter() - started, 0, offer=True, unsure=True,
@@ -118,20 +119,14 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     if chosen is None or not needs_arguments(chosen):
         return Decision("action" if chosen else "chat", chosen.name if chosen else "", {},
                         picked.label == choice.QUESTION, said, time.perf_counter() - started, 0)
-    if chosen.every and one_row:
-        made = Decision("chat", "", {}, picked.label == choice.QUESTION, said, time.perf_counter() - started, 0,
-                        unmet=chosen.name)
-    else:
-        made = await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
-                               model=model, started=started, names=names)
+    made = await arguments(ctx, backend, text, chosen, offered, app_name=app_name, profile_id=profile_id,
+                           model=model, started=started, names=names)
     if made.kind == "action":
         return made
     # The words cannot support the choice (a delete naming no row): an option the model rated
     # nearly as high may fit them ("remember to defrost the freezer": delete, then add 0.1 behind).
     asking: bool | None = None  # read once, and only if a change is among them
     for other in choice.runners_up(picked, actions):
-        if other.every and one_row:
-            continue
         if not other.read_only:
             asking = await choice.asks(backend, system, text) if asking is None else asking
             if asking:

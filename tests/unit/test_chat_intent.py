@@ -300,16 +300,17 @@ def test_a_message_naming_one_row_is_never_taken_as_a_change_to_every_row(ctx):
     text = "throw out all of it"
     decision = decide_with(ctx, Scorer({"N/A": {}, text: scores}, [clear]), text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.clear", {"which": "all"})
-    # Names one: the clear is passed over, and the delete close behind it takes that row.
+    # Names one: the clear is no option at all, and the delete, next best, takes that row.
     text = "forget about the milk, remove them"
     backend = Scorer({"N/A": {}, text: scores}, [clear])
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.delete", {"item": "buy milk"})
     assert backend.options == []  # the clear's call was never written
-    # With nothing close behind, it is answered in words, and the app says nothing changed.
+    assert not any("delete every task" in context for context in backend.expected[-1])  # nor scored
+    # With nothing else above answering in words, it is answered in words.
     backend = Scorer({"N/A": {}, text: {"tasks.clear": -1.0, "chat": -5.0, "question": -5.0}}, [clear])
     decision = decide_with(ctx, backend, text)
-    assert (decision.kind, decision.unmet) == ("chat", "tasks.clear")
+    assert (decision.kind, decision.action, backend.options) == ("chat", "", [])
     assert ctx.db.query("SELECT count(*) AS n FROM task")[0]["n"] == len(TASKS)
 
 

@@ -63,7 +63,7 @@ def new_names(text: str, names: Sequence[str]) -> list[str]:
     ("call the plumber" beside "call mum" is new; "gym" beside "cancel the gym membership" is not)."""
     def a_row(said: str) -> bool:
         bag = set(words(said))
-        return any(difflib.SequenceMatcher(None, said.casefold(), n.casefold()).ratio() >= CLOSE
+        return any(difflib.SequenceMatcher(None, said.casefold(), n.casefold()).ratio() >= CLOSE_ROW
                    or (bag and bag <= set(words(n))) for n in names)
 
     return [q for q in quoted(text) if q and not a_row(q)]
@@ -172,6 +172,13 @@ def _adds_something(name: str, text: str, names: Sequence[str]) -> bool:
 def _without(text: str, part: str) -> str:
     at = text.casefold().find(part.casefold()) if part else -1
     return text if at < 0 else text[:at] + " " + text[at + len(part) :]
+
+
+def leave_out(text: str, parts: Sequence[str]) -> str:
+    """The message without each of ``parts`` (once each), so their words name nothing."""
+    for part in parts:
+        text = _without(text, part)
+    return text
 
 
 def times(part: Sequence[str], whole: Sequence[str]) -> int:

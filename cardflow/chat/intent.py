@@ -17,7 +17,6 @@ orchestration, which refuses a write for it as a second line of defence.
 
 from __future__ import annotations
 
-import functools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cardflow.actions.base import Action
 from cardflow.chat import choice, flags, spans, values
 from cardflow.chat.backends import Backend, BackendError
-from cardflow.chat.grounding import ground, new_names, reference
+from cardflow.chat.grounding import ground, leave_out, new_names, reference
 from cardflow.chat.intent_prompt import (
     MAX_ROWS,
     build_messages,
@@ -93,7 +92,7 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     # change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
     # my todo list" was chosen as a rename, then answered in words for want of a row).
     fresh = new_names(text, names)
-    rest = functools.reduce(lambda left, name: left.replace(name, " "), fresh, text)
+    rest = leave_out(text, fresh)
     if reference("", names, rest) is not None:
         # A message that names one row does not ask for a change to every row ("forget about the
         # library books, remove them" was chosen as a clear of the tasks not done).

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
+from tests import waiting
 from tests.fakes.site import FakeSite, GraphSite
 
 HX = {"HX-Request": "true"}
@@ -21,13 +21,7 @@ def site():
 
 
 def wait_step(ctx, key, step, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = ctx.jobs.latest(key, step)
-        if ctx.pipulate.get_step_data(key, step) or (job and job.status in ("failed", "cancelled", "interrupted")):
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"step {step} did not finish")
+    return waiting.wait_step(ctx, key, step, timeout)
 
 
 def test_limits_have_defaults_and_clear_messages(client):

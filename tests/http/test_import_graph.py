@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import time
 
 import duckdb
 import pytest
@@ -14,19 +13,14 @@ import pytest
 from cardflow.linkgraph.edgelist import recognise
 from cardflow.linkgraph.graphdata import broken_pages
 from cardflow.linkgraph.view import db_file
+from tests import waiting
 from tests.fakes.edgelists import GONE, PAGES, ROOT, SF_COLUMNS, SITE, sf_inlinks_text, write_sf_inlinks
 
 HX = {"HX-Request": "true"}
 
 
 def wait_step(ctx, key, step, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = ctx.jobs.latest(key, step)
-        if ctx.pipulate.get_step_data(key, step) or (job and job.status in ("failed", "cancelled", "interrupted")):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("the job did not finish")
+    return waiting.wait_step(ctx, key, step, timeout, poll=0.05)
 
 
 def upload(client, key, name, body):

@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from cardflow.config import Settings
 from cardflow.errors import Problem
+from tests import waiting
 from tests.fakes.botify import (
     ORG,
     PROJECT,
@@ -70,14 +71,8 @@ def connect(c, token=TOKEN):
 
 
 def wait_step(c, key, step, timeout=30.0):
-    """Until the step's data is saved, or its job ended without saving; returns the latest job."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = c.ctx.jobs.latest(key, step)
-        if c.ctx.pipulate.get_step_data(key, step) or (job and job.status in ("failed", "cancelled", "interrupted")):
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"step {step} did not finish: {c.ctx.jobs.latest(key, step)}")
+    """Until the step's job has ended (tests/waiting.py); returns it."""
+    return waiting.wait_step(c.ctx, key, step, timeout)
 
 
 def through_depth(c, key=KEY, depth=None):

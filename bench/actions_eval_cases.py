@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -18,6 +18,8 @@ from bench.actions_eval_probe import SEEDS as PROBE_SEEDS
 from bench.actions_eval_statements import ROWS as STATEMENT_ROWS
 from bench.actions_eval_toggles import ROWS as TOGGLE_ROWS
 from bench.actions_eval_toggles import SEEDS as TOGGLE_SEEDS
+from bench.actions_eval_unseen import ROWS as UNSEEN_ROWS
+from bench.actions_eval_unseen import SEEDS as UNSEEN_SEEDS
 
 SEED = [("buy milk", False), ("call Bob", False), ("water the plants", False), ("write the report", False),
         ("book the dentist", False)]
@@ -227,3 +229,5 @@ def reset(tasks, pid: int, rows: list) -> None:
         item = tasks.insert_item(pid, {"name": name})
         if done:
             tasks.toggle_item(item.id, pid)
+
+CASES += [Case(text, expect, kind, list(UNSEEN_SEEDS[seed]), "unseen") for text, expect, kind, seed in UNSEEN_ROWS]

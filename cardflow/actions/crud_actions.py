@@ -18,6 +18,9 @@ from cardflow.errors import Problem
 from cardflow.fields import Field
 
 POSITIONS = ("top", "bottom", "up", "down")
+# How a move to each of them is said, after "move <the row>" (Action.phrases).
+SAID = {"top": "to the top of the list, first", "bottom": "to the bottom of the list, last",
+        "up": "up one place", "down": "down one place"}
 EVERY = "all"  # a clear's "which": every row, whatever its flag
 LIST_LIMIT = 200
 
@@ -216,7 +219,7 @@ def crud_actions(app: CrudLike) -> list[Action]:
         Action(f"{n}.move", f"Move a {noun} in the list: top, bottom, up, down, or a position (1 = first).", move,
                obj({**ref, "position": either(string(enum=list(POSITIONS), max_length=10), integer(minimum=1),
                                                description="top, bottom, up, down or 1…n")},
-                   ["position"])),
+                   ["position"]), phrases={"position": SAID}),
         Action(f"{n}.reorder", f"Put every {noun} in a new order: the full list of ids, first to last.", reorder,
                obj({"order": array({"type": ["integer", "string"]}, f"Every {noun}'s id, in the new order.",
                                    max_items=LIST_LIMIT * 5)}, ["order"])),

@@ -35,7 +35,8 @@ from cardflow.chat.choice import asked
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
 from cardflow.chat.conversation import STILL_WAITING
 from cardflow.chat.grounding import reference
-from cardflow.chat.intent import arguments, decide
+from cardflow.chat.intent import app_phrasing, arguments, decide
+from cardflow.chat.intent_prompt import offerable
 from cardflow.chat.receipts import ROLE as RECEIPT_ROLE
 from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem
@@ -164,7 +165,7 @@ async def run_reply(ctx: Context, profile_id: int, text: str, on_chunk: Callable
     if decision is not None and decision.kind == "chat" and not decision.unmet and (decision.question or asked(text)):
         # A question that names one row ("is call grandma done") gets the row from the app: a small
         # model's answer about it is often wrong ("The user has called grandma.").
-        named = reference("", rows.names, text) if rows.names else None
+        named = reference("", rows.names, text, app_phrasing(offerable(offered))) if rows.names else None
         if named in rows.names:
             looked_up = await show_row(ctx, str(named), app_name, offered, profile_id=profile_id)
     # Notes after the message, so the cached prompt before it stays the same.

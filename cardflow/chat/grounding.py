@@ -9,8 +9,9 @@ character by character or word by word, whatever the language:
   (whole words, wrapping quotes and sentence punctuation dropped), or None when the user never
   said it;
 - ``reference``: which existing row the message names, by the words it shares with each row
-  (rarer words count more); several equally named rows give their shared words, so the
-  registry asks which one.
+  (rarer words count more, the words the app's own actions are described in count for nothing,
+  and one word no other row has is enough); several equally named rows give their shared words,
+  so the registry asks which one.
 
 The registry still validates and resolves everything; nothing here touches data.
 """
@@ -21,7 +22,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 QUOTES = "\"'“”‘’«»`"
@@ -30,6 +31,7 @@ CLOSE = 0.8  # difflib ratio for a fuzzy copy ("send invoice" ~ "send the invoic
 MIN_FUZZY, SAME_WORD = 5, 0.85  # a typo in a longer word still names it
 CLOSE_ROW = 0.85  # a new name this close to an existing row is taken as a reference to it
 MIN_SHARE = 0.3  # a row is named when the words said carry this share of its weight
+MIN_OWN = 3  # the shortest word that names a row by being its own (``reference``): not "a", "to", "of"
 
 
 def unquote(text: str) -> str:
@@ -106,20 +108,26 @@ def _hit(word: str, said: set[str]) -> bool:
         len(s) >= MIN_FUZZY and difflib.SequenceMatcher(None, word, s).ratio() >= SAME_WORD for s in said))
 
 
-def _weigher(bags: Sequence[set[str]]) -> Any:
+def _weigher(bags: Sequence[set[str]], glue: Collection[str] = ()) -> Any:
     df = Counter(w for bag in bags for w in bag)
-    return lambda w: math.log(1 + len(bags) / df[w]) * len(w)
+    return lambda w: 0.0 if w in glue else math.log(1 + len(bags) / df[w]) * len(w)
 
 
-def support(names: Sequence[str], text: str) -> list[tuple[float, float]]:
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
+
+
+def support(names: Sequence[str], text: str, glue: Collection[str] = ()) -> list[tuple[float, float]]:
     """How strongly the message names each row: (score, share of the row's own weight).
 
     A word weighs more when fewer rows have it (it tells them apart) and when it is longer (short
-    words are the glue of most languages), so "the" alone names nothing.
+    words are the glue of most languages), so "the" alone names nothing. A word of the app's own
+    phrasing (``glue``) weighs nothing: with "the" in one row only, "tick off the card task" named
+    "repair the garden fence" rather than the two card rows.
     """
     said = set(words(text))
     bags = [set(words(n)) for n in names]
-    weight = _weigher(bags)
+    weight = _weigher(bags, glue)
     out = []
     for bag in bags:
         total = sum(weight(w) for w in bag)
@@ -128,11 +136,32 @@ def support(names: Sequence[str], text: str) -> list[tuple[float, float]]:
     return out
 
 
-def reference(chosen: str, names: Sequence[str], text: str) -> str | None:
-    """The row the message names, its words shared by the tied rows (so the registry asks), or None for none."""
+def phrasing(texts: Iterable[str]) -> frozenset[str]:
+    """The words of an app's own phrasing (its actions' descriptions): its glue words, which name
+    no row however few rows have them (``reference``'s ``glue``)."""
+    return frozenset(w for text in texts for w in words(text))
+
+
+def _own_word(names: Sequence[str], text: str, glue: Collection[str]) -> str | None:
+    """The one row the message names by a word of its own: said, in no other row, and not a word
+    of the app's own phrasing ("the vet task" for "call the vet about Rex"), or None."""
+    said = set(words(text))
+    bags = [set(words(n)) for n in names]
+    owners = [name for i, (name, bag) in enumerate(zip(names, bags, strict=True))
+              if any(len(w) >= MIN_OWN and w not in glue and _hit(w, said)
+                     and not any(w in other for j, other in enumerate(bags) if j != i) for w in bag)]
+    return owners[0] if len(owners) == 1 else None
+
+
+def reference(chosen: str, names: Sequence[str], text: str, glue: Collection[str] = ()) -> str | None:
+    """The row the message names, its words shared by the tied rows (so the registry asks), or None for none.
+
+    ``glue``: the app's own phrasing (``phrasing``). With it, a row is also named by one word
+    that is its own, however small a share of its name that word is.
+    """
     if not names:
         return snap(chosen, text) if chosen else None
-    scored = support(names, text)
+    scored = support(names, text, glue)
     best = max(score for score, _ in scored)
     if best <= 0:
         return None
@@ -146,12 +175,15 @@ def reference(chosen: str, names: Sequence[str], text: str) -> str | None:
         # share is of what the rows have in common (what tells them apart is what was not said),
         # and what they have in common must be a real part of each ("the" in "water the plants"
         # and "book the dentist" is not).
-        weight = _weigher([set(words(n)) for n in names])
-        part = min(sum(map(weight, common)) / sum(map(weight, set(words(n)))) for n in top)
-        if part >= MIN_SHARE and sum(map(weight, shared)) / sum(map(weight, common)) >= MIN_SHARE:
+        weight = _weigher([set(words(n)) for n in names])  # "the" is part of what they share, as written
+        part = min(_ratio(sum(map(weight, common)), sum(map(weight, set(words(n))))) for n in top)
+        if part >= MIN_SHARE and _ratio(sum(map(weight, shared)), sum(map(weight, common))) >= MIN_SHARE:
             return " ".join(shared)
     if max(share for score, share in scored if score >= best - 1e-9) < MIN_SHARE:
-        return None  # the message names no row: the model's pick is a guess
+        # Short words weigh little, so "the vet task" carries a fifth of "call the vet about Rex".
+        # Without one of its own words said, the message names no row: the model's pick is a guess.
+        own = _own_word(names, text, glue) if glue else None
+        return own if own in top else None
     if len(top) == 1:
         return top[0]
     return chosen if chosen in top else top[0]
@@ -207,13 +239,14 @@ def _part_of_a_named_row(name: str, names: Sequence[str], text: str) -> bool:
 
 
 def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Sequence[str],
-           named: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any] | None:
+           named: Mapping[str, Sequence[str]] | None = None, glue: Collection[str] = ()) -> dict[str, Any] | None:
     """The parameters the user's words support, or None when the call rests on words the user never said.
 
     ``schema`` is the action's own parameter schema; ``names`` the open app's rows (empty for
     actions on other things). Free-text values are snapped to the user's words; an optional one
     the user never said is dropped, a required one refuses the call. A value in ``named`` (an
     ``Action.named`` parameter: an app) is the one of its names the message names, as for a row.
+    ``glue``: the app's own phrasing, for ``reference``.
     """
     props: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", []))
@@ -242,7 +275,7 @@ def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Seq
         return None
     if "item" in props:
         rest = _without(text, str(out.get("name", "")))  # a rename's new name does not name the old row
-        item = reference(str(params.get("item", "")), names, rest)
+        item = reference(str(params.get("item", "")), names, rest, glue)
         if item is None:
             return None
         if "name" in out and _part_of_row(str(out["name"]), item, text):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cardflow.actions.base import Action
 from cardflow.chat import choice, flags, spans, values
 from cardflow.chat.backends import Backend, BackendError
-from cardflow.chat.grounding import ground, leave_out, new_names, reference
+from cardflow.chat.grounding import ground, leave_out, new_names, phrasing, reference
 from cardflow.chat.intent_prompt import (
     MAX_ROWS,
     build_messages,
@@ -83,9 +83,7 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     if not getattr(backend, "supports_scoring", False):
         return await _call(ctx, backend, text, actions, actions, app_name=app_name, profile_id=profile_id,
                            model=model, names=names, started=started)
-    plugin = ctx.registry.by_name(app_name)
-    system = choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
-                                names[:MAX_ROWS])
+    system = _system(ctx, app_name, names)
     said = tuple(choice.said(system, text))
     # A name in quotes that is none of the rows is a new name, and its words name no row ("could
     # you put “call the plumber” on the list?" moved "call mum"). If the rest names none either, a
@@ -93,13 +91,14 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     # my todo list" was chosen as a rename, then answered in words for want of a row).
     fresh = new_names(text, names)
     rest = leave_out(text, fresh)
-    if reference("", names, rest) is not None:
+    glue = app_phrasing(actions)
+    if reference("", names, rest, glue) is not None:
         # A message that names one row does not ask for a change to every row ("forget about the
         # library books, remove them" was chosen as a clear of the tasks not done).
         actions = [a for a in actions if not a.every]
     elif fresh:
         actions = [a for a in actions if "item" not in a.params.get("properties", {})
-                   or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest) is not None]
+                   or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None]
     try:
         picked = await choice.choose(backend, system, text, actions, app_name)
     except BackendError:
@@ -152,15 +151,31 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
     shown = _rows_for(ctx, chosen, app_name, profile_id, names)
     switches = _row_and_switches(chosen, shown)
     if switches is not None and (not switches or getattr(backend, "supports_scoring", False)):
-        plugin = ctx.registry.by_name(app_name)
-        noun = str(getattr(plugin, "noun", "item"))
-        system = choice.system_text(plugin.title if plugin else app_name, noun, names[:MAX_ROWS])
+        noun = str(getattr(ctx.registry.by_name(app_name), "noun", "item"))
+        system = _system(ctx, app_name, names)
         made = await _row_call(backend, text, chosen, shown, system, noun, switches, started,
-                               lambda item, key: row_value(ctx, app_name, profile_id, item, key))
+                               lambda item, key: row_value(ctx, app_name, profile_id, item, key),
+                               app_phrasing(offerable(offered)))
     else:  # the prompt still lists every action: its prefix is the one cached
         made = await _call(ctx, backend, text, offerable(offered), [chosen], app_name=app_name,
                            profile_id=profile_id, model=model, names=names, started=started)
     return made if made.kind == "action" else replace(made, unmet=chosen.name)
+
+
+def _system(ctx: Context, app_name: str, names: Sequence[str]) -> str:
+    """The scorer's system prompt (choice.system_text) for the open app and its rows."""
+    plugin = ctx.registry.by_name(app_name)
+    return choice.system_text(plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")),
+                              names[:MAX_ROWS])
+
+
+def app_phrasing(actions: Sequence[Action]) -> frozenset[str]:
+    """The words the app's actions are described in: none of them names a row (grounding.reference).
+
+    Not their examples: those are written around invented rows ("feed the cat"), and a real row
+    with their words ("buy cat food") must still be named by them.
+    """
+    return phrasing(a.description for a in actions)
 
 
 def _rows_for(ctx: Context, action: Action, app_name: str, profile_id: int, names: Sequence[str]) -> list[str]:
@@ -200,12 +215,16 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         reply = []
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
     among = _rows_for(ctx, action, app_name, profile_id, names) if action else []
+    glue = app_phrasing(actions)
     if scored and action is not None:
+        named = reference(str(raw.get("item", "")), among, text, glue) if "item" in raw else None
+        if named in among:  # the row the words name, not the model's guess, is the one a value is read for
+            raw = {**raw, "item": named}
         raw = await _stretches(backend, messages, action, raw, text, names)
-        said = await _words(backend, messages, action, raw, len(among))
+        said = await _words(backend, messages, action, raw, len(among), _system(ctx, app_name, names))
         action, raw = (action, said) if said is not None else (None, raw)
     params = ground(raw, action.params, text, among,
-                    {key: names_of() for key, names_of in action.named.items()}) if action else None
+                    {key: names_of() for key, names_of in action.named.items()}, glue) if action else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
         return Decision(kind, name, found or {}, question, tuple(messages), time.perf_counter() - started,
@@ -237,14 +256,15 @@ def _row_and_switches(action: Action, names: Sequence[str]) -> list[str] | None:
 
 
 async def _row_call(backend: Backend, text: str, chosen: Action, shown: Sequence[str], system: str, noun: str,
-                    switches: Sequence[str], started: float, now: Callable[[str, str], bool | None]) -> Decision:
+                    switches: Sequence[str], started: float, now: Callable[[str, str], bool | None],
+                    glue: frozenset[str]) -> Decision:
     """The chosen action's call without generating it: its row from the user's words, its switches scored.
 
-    ``now(item, key)``: the row's current on/off value. What the model was shown is the choice's
-    prompt, and the switches' statements after it.
+    ``now(item, key)``: the row's current on/off value; ``glue``: the app's phrasing (grounding.reference).
+    What the model was shown is the choice's prompt, and the switches' statements after it.
     """
     said = choice.said(system, text)
-    params = ground({"item": ""}, chosen.params, text, shown)
+    params = ground({"item": ""}, chosen.params, text, shown, glue=glue)
     if params is not None:
         try:
             for key in switches:
@@ -270,7 +290,8 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
         exclude = [str(raw["item"])] if "item" in raw else list(names)
         others = {k: v for k, v in raw.items() if k != key}
         try:
-            found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value)
+            found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value,
+                                     str(raw.get("item", "")))
         except BackendError:
             found = None
         if found is not None:
@@ -279,10 +300,11 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
 
 
 async def _words(backend: Backend, messages: list[dict[str, str]], action: Action,
-                 raw: dict[str, Any], positions: int = 0) -> dict[str, Any] | None:
+                 raw: dict[str, Any], positions: int = 0, system: str = "") -> dict[str, Any] | None:
     """The call with each value that is one of a few words re-read by its calibrated likelihood (values.py).
 
     ``positions``: the rows the call's row is among, the places a position said in words may name.
+    ``system``: the scorer's prompt, where a value the action says in words (``Action.phrases``) is read.
 
     None when the message supports none of a required parameter's words: the call rests on nothing
     said. An optional one is left out instead.
@@ -292,7 +314,7 @@ async def _words(backend: Backend, messages: list[dict[str, str]], action: Actio
     for key in values.keys(action.params, raw):
         try:
             value = await values.pick(backend, messages, action.name, out, key, props[key], raw[key],
-                                      positions=positions)
+                                      positions=positions, worded=_worded(action, key, out, system))
         except BackendError:
             continue
         if value is None and key in action.params.get("required", []):
@@ -302,6 +324,16 @@ async def _words(backend: Backend, messages: list[dict[str, str]], action: Actio
         else:
             out[key] = value
     return out
+
+
+def _worded(action: Action, key: str, params: dict[str, Any], system: str) -> values.Worded | None:
+    """Where ``action``'s words for ``key`` are read in plain words: after "I will <its verb> “<its row>”"."""
+    phrases = action.phrases.get(key)
+    if not phrases or not system:
+        return None
+    verb = (action.description.split() or [action.title])[0].lower()
+    row = f" “{params['item']}”" if params.get("item") else ""
+    return values.Worded(phrases, system, f"{values.LEAD} {verb}{row}")
 
 
 async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app_name: str,

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from cardflow.chat.grounding import unquote, words
+from cardflow.chat.grounding import reference, unquote, words
 
 MAX_WORDS = 12  # the longest stretch tried; longer names are left to the model's own copy
 MAX_CANDIDATES = 120
@@ -33,18 +33,39 @@ def _stretches(text: str) -> list[tuple[int, int, str]]:
             for i in range(len(spans)) for j in range(i, min(len(spans), i + MAX_WORDS))]
 
 
-def candidates(text: str, exclude: Sequence[str] = ()) -> list[str]:
+def _words_of(text: str, part: str) -> tuple[set[int], bool]:
+    """The positions of the words the first literal occurrence of ``part`` in ``text`` covers, and
+    whether the words before it already name it ("rename the library task: return the library …")."""
+    at = text.casefold().find(part.casefold()) if part.strip() else -1
+    if at < 0:
+        return set(), False
+    covered = {k for k, m in enumerate(re.finditer(r"\S+", text)) if m.start() < at + len(part) and m.end() > at}
+    return covered, reference("", [part], text[:at]) is not None
+
+
+def candidates(text: str, exclude: Sequence[str] = (), row: str = "") -> list[str]:
     """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive).
 
     Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
     add was refused.
+
+    ``row``: the row a rename changes. Where the message writes its name, those words name it, and
+    the new name comes after them ("change X to Y", "X should say Y"): no stretch with any of them
+    or before them is a new name. "change book flights to Lisbon to book flights to Porto" was
+    renamed "flights to Lisbon", and with only the stretches apart from the row, "remove 'cancel
+    the gym membership'", chosen as a rename, was renamed "remove". Unless the words before already
+    name the row and the stretch has all of its words: "rename the library task: return the library
+    books by Friday" extends the name. The first occurrence only: "rename call Bob to call Bob
+    tonight" writes it twice.
     """
     skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
+    taken, named_before = _words_of(text, row)
     out: dict[str, None] = {}
-    for _, _, piece in _stretches(text):
-        if piece and piece.casefold() not in skip:
+    for i, j, piece in _stretches(text):
+        inside = set(range(i, j + 1))
+        if piece and piece.casefold() not in skip and (not taken or i > max(taken) or (named_before and taken <= inside)):
             out.setdefault(piece, None)
     return list(out)[:MAX_CANDIDATES]
 
@@ -75,14 +96,14 @@ def call_with_mark(action: str, params: dict[str, Any], key: str, intent: str = 
 
 
 async def pick(backend: Any, messages: list[dict[str, str]], action: str, params: dict[str, Any], key: str,
-               text: str, exclude: Sequence[str] = (), near: str = "") -> str | None:
+               text: str, exclude: Sequence[str] = (), near: str = "", row: str = "") -> str | None:
     """The stretch of ``text`` the model finds likeliest as ``params[key]``, or None with no candidate.
 
     ``near``: what the model wrote itself; only stretches sharing a word with it, around where it
     stands in the message (``around``), are scored (every stretch when none does), since what
-    costs is the tokens scored (~200 a second on 2 cores).
+    costs is the tokens scored (~200 a second on 2 cores). ``row``: see ``candidates``.
     """
-    found = candidates(text, exclude)
+    found = candidates(text, exclude, row)
     said = set(words(near))
     # Only a copy says where the name is: what the model wrote, every word of it in the message.
     # "add to list of tasks" for "add mark the exams" shares only the request's "add", and kept to
@@ -92,7 +113,12 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     excluded = unquote(near).casefold() in {e.casefold() for e in exclude}
     close = around(text, near) if copied and not excluded else set()
     if copied:
-        found = [c for c in found if said & set(words(c))] or found
+        sharing = [c for c in found if said & set(words(c))]
+        if row and not sharing:
+            # It copied only the words that name the row being renamed: what is left is no name it
+            # saw ("rename call mum, please" would be renamed "please").
+            return None
+        found = sharing or found
     found = [c for c in found if c in close] or found
     if not found:
         return None

@@ -106,3 +106,24 @@ def test_a_quoted_new_name_is_no_row_nor_part_of_one():
     assert new_names("remove 'gym'", rows) == []
     assert new_names("add 'pay rent' and 'water the lawn'", rows) == ["water the lawn"]
     assert new_names("add water the lawn", rows) == []  # no quotes: nothing is said to be a name
+
+
+GLUE = frozenset({"the", "a", "to", "task", "move", "top", "of", "list", "done", "mark"})  # an app's phrasing
+
+
+def test_one_word_of_its_own_names_a_row_however_short():
+    rows = ["renew the car insurance", "email the landlord", "pick up the kids"]
+    # "car" is a small share of its row's name: without the app's phrasing that names nothing.
+    assert reference("", rows, "move the car task to the top") is None
+    assert reference("", rows, "move the car task to the top", GLUE) == "renew the car insurance"
+    # Words of the app's own phrasing name nothing, however few rows have them.
+    assert reference("", ["call the plumber", "pay rent"], "move the lot to the top", GLUE) is None
+    # A word two rows share is no row's own.
+    assert reference("", ["wax the car", "wash the car", "pay rent"], "move the car task", GLUE) == "the car"
+
+
+def test_a_word_of_the_apps_phrasing_does_not_outrank_a_word_rows_share():
+    rows = ["buy a card for Mia", "buy a card for Leo", "fix the fence"]
+    # "the" is in one row only, so it weighed more than "card", which two rows share.
+    assert reference("", rows, "mark the card task done") is None
+    assert reference("", rows, "mark the card task done", GLUE) == "card"  # the registry asks which

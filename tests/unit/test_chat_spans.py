@@ -15,6 +15,15 @@ def test_candidates_are_whole_word_stretches_unquoted_and_kept_literally():
     assert "'review <b>Q4</b> numbers'" not in found and "'review" not in found  # wrapping or lone quotes
     assert "call Bob" not in spans.candidates("rename call Bob to call Bob tomorrow", exclude=["CALL BOB"])
     assert spans.candidates("   ") == []
+    # The words that name the row being renamed are no new name; its name said again may be.
+    renamed = spans.candidates("change buy milk powder to buy milk", row="buy milk powder")
+    assert {"buy milk", "to buy milk"} <= set(renamed)
+    assert not {"change", "milk powder", "buy milk powder", "milk powder to buy milk"} & set(renamed)
+    assert spans.candidates("remove 'cancel the gym membership'", row="cancel the gym membership") == []
+    # Its whole name with more, where the words before named the row already: its name extended.
+    assert "return the books by Friday" in spans.candidates("rename the books task: return the books by Friday",
+                                                            row="return the books")
+    assert "call Bob tomorrow" in spans.candidates("rename call Bob to call Bob tomorrow", row="call Bob")
     many = spans.candidates(" ".join(f"w{i}" for i in range(60)))
     assert len(many) == spans.MAX_CANDIDATES and max(len(c.split()) for c in many) <= spans.MAX_WORDS
 
@@ -116,3 +125,19 @@ def test_only_a_copy_of_the_users_words_says_where_the_name_stands():
     asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", "add mark the exams please", near="exams"))
     scored = [json.loads('"' + o.rsplit('"}}', 1)[0] + '"') for o in backend.asked[0][1]]
     assert "add" not in scored and all("exams" in s for s in scored)
+
+
+def test_a_rename_whose_model_copied_only_the_rows_words_has_no_new_name():
+    # The message writes the row and nothing that could rename it: the leftover word is no name.
+    backend = Fake({"remove": 0.0})
+    text = "remove 'cancel the gym membership'"
+    assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "cancel the gym membership"}, "name", text,
+                                  ["cancel the gym membership"], near="cancel the gym membership",
+                                  row="cancel the gym membership")) is None
+    assert backend.asked == []
+    # The row written, then a new name that shares the model's words: that one.
+    backend = Fake({"book flights to Porto": -0.5, "flights to Porto": -0.9})
+    text = "change book flights to Lisbon to book flights to Porto"
+    assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "book flights to Lisbon"}, "name", text,
+                                  ["book flights to Lisbon"], near="book flights",
+                                  row="book flights to Lisbon")) == "book flights to Porto"

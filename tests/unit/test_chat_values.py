@@ -119,3 +119,49 @@ def test_a_number_in_the_rows_own_name_is_no_position():
     backend = Fake({3: 1.0, "bottom": -1.0}, {3: -5.0, "bottom": -3.0})  # said beside it, it counts
     assert pick_among(backend, "put read chapter 3 in 3rd place", item="read chapter 3") == 3
     assert [o for o in backend.asked[0][2] if not o.startswith('"')] == ["3}}"]
+
+
+class Worded:
+    """Scores each phrase after the assistant's lead from a table per message: (said, prior)."""
+
+    def __init__(self, said: dict[str, float], prior: dict[str, float]) -> None:
+        self.said, self.prior, self.asked = said, prior, []
+
+    async def score(self, messages: list[dict[str, str]], lead: str, options: list[str], **_: Any) -> list[float]:
+        self.asked.append((messages[-1]["content"], lead, options))
+        if options[0].startswith('"') or options[0].endswith("}}"):
+            return [0.0] * len(options)  # the call's own JSON: says nothing either way here
+        table = self.prior if messages[-1]["content"] == "N/A" else self.said
+        return [table.get(o.strip().rstrip("."), -9.0) for o in options]
+
+
+SAID = {"top": "to the top", "bottom": "to the end", "up": "one up", "down": "one down"}
+
+
+def worded_pick(backend: Worded, text: str) -> Any:
+    messages = [{"role": "system", "content": "the call's prompt"}, {"role": "user", "content": text}]
+    said = values.Worded(SAID, "the scorer's prompt", "I will move “pay rent”")
+    return asyncio.run(values.pick(backend, messages, "tasks.move", {"item": "pay rent", "position": "top"},
+                                   "position", POSITION, "top", worded=said))
+
+
+def test_a_word_the_action_says_in_plain_words_is_read_in_them():
+    # As JSON every word scores alike; in words, "to the end" gains the most from the message.
+    backend = Worded({"to the end": -1.0, "to the top": -2.0, "one up": -4.0, "one down": -3.0},
+                     {"to the end": -3.0, "to the top": -1.5, "one up": -4.0, "one down": -3.0})
+    assert worded_pick(backend, "put pay rent last") == "bottom"
+    plain = [a for a in backend.asked if not a[2][0].endswith("}}")]
+    assert [a[0] for a in plain] == ["put pay rent last", "N/A"]  # calibrated, as the JSON reading is
+    assert plain[0][1] == "I will move “pay rent”" and plain[0][2][1] == " to the end."
+    # Nothing stands out: no value, as before.
+    even = Worded({p: -2.0 for p in SAID.values()}, {p: -2.0 for p in SAID.values()})
+    assert worded_pick(even, "change pay rent to pay the rent") is None
+
+
+def test_a_number_written_in_digits_is_still_read_in_the_call():
+    backend = Fake({2: 0.0}, {2: -5.0})
+    messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "move pay rent to 2nd place"}]
+    said = values.Worded(SAID, "the scorer's prompt", "I will move “pay rent”")
+    assert asyncio.run(values.pick(backend, messages, "tasks.move", {"item": "pay rent", "position": "top"},
+                                   "position", POSITION, "top", worded=said)) == 2
+    assert all(a[1].endswith('"position": ') for a in backend.asked)  # never the plain-words reading

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -15,6 +15,8 @@ from bench.actions_eval_new import ROWS as NEW_ROWS
 from bench.actions_eval_new import SEEDS as NEW_SEEDS
 from bench.actions_eval_probe import ROWS as PROBE_ROWS
 from bench.actions_eval_probe import SEEDS as PROBE_SEEDS
+from bench.actions_eval_sealed import ROWS as SEALED_ROWS
+from bench.actions_eval_sealed import SEEDS as SEALED_SEEDS
 from bench.actions_eval_statements import ROWS as STATEMENT_ROWS
 from bench.actions_eval_toggles import ROWS as TOGGLE_ROWS
 from bench.actions_eval_toggles import SEEDS as TOGGLE_SEEDS
@@ -231,3 +233,5 @@ def reset(tasks, pid: int, rows: list) -> None:
             tasks.toggle_item(item.id, pid)
 
 CASES += [Case(text, expect, kind, list(UNSEEN_SEEDS[seed]), "unseen") for text, expect, kind, seed in UNSEEN_ROWS]
+
+CASES += [Case(text, expect, kind, list(SEALED_SEEDS[seed]), "sealed") for text, expect, kind, seed in SEALED_ROWS]

@@ -97,8 +97,10 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
         # library books, remove them" was chosen as a clear of the tasks not done).
         actions = [a for a in actions if not a.every]
     elif fresh:
-        actions = [a for a in actions if "item" not in a.params.get("properties", {})
-                   or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None]
+        # Nor a change to every row, which takes no name ("add 'take the bins out'" was read as a
+        # clear, the "out" of "clear out the ticked-off ones").
+        actions = [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
+                   or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
     try:
         picked = await choice.choose(backend, system, text, actions, app_name)
     except BackendError:

@@ -127,3 +127,12 @@ def test_a_word_of_the_apps_phrasing_does_not_outrank_a_word_rows_share():
     # "the" is in one row only, so it weighed more than "card", which two rows share.
     assert reference("", rows, "mark the card task done") is None
     assert reference("", rows, "mark the card task done", GLUE) == "card"  # the registry asks which
+
+
+def test_a_word_of_their_own_two_rows_share_makes_the_registry_ask_however_long_the_rest():
+    rows = ["pay the plumber", "pay the electrician", "clean the oven"]
+    # "pay" is a fifth of "pay the electrician": by shares alone the message named "pay the plumber",
+    # the first of the two, and nothing asked which.
+    assert reference("", rows, "mark the pay task done", GLUE) == "pay the"  # the registry asks which
+    # Rows tied by a word of the app's own phrasing are not named by it.
+    assert reference("", ["move the car", "move the van"], "move it to the top", GLUE) is None

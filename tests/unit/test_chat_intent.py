@@ -327,6 +327,12 @@ def test_a_quoted_new_name_in_a_message_naming_no_row_leaves_no_action_on_a_row(
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.add", {"name": "call the plumber"})
     assert not any("move a task" in s for s in backend.expected[-1])  # never an option
+    # Nor a change to every row, which takes no name.
+    text = "add “take the bins out”"
+    backend = Scorer({"N/A": {}, text: {**scores, "tasks.clear": -0.5}}, [add.replace("call the plumber", "take the bins out")])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.add", {"name": "take the bins out"})
+    assert not any("delete every task" in s.lower() for s in backend.expected[-1])
     # Without quotes nothing is said to be a name, and the choice is as scored.
     text = "stick call the plumber on my list"
     backend = Scorer({"N/A": {}, text: scores}, [add])

@@ -282,6 +282,22 @@ def test_a_question_about_one_row_gets_the_row_from_the_app(data_dir, monkeypatc
     assert app.state.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
 
 
+def test_a_question_naming_a_row_by_one_word_of_its_own_gets_that_row(data_dir, monkeypatch):
+    from cardflow.chat.intent import Decision
+
+    app = small_model(data_dir, monkeypatch, "Not yet.", [Decision("chat", question=True)])
+    app.state.ctx.db.tasks.insert(profile_id=1, name="phone the vet about Rex’s vaccinations", priority=1)
+    with TestClient(app, base_url=BASE) as client:
+        client.get("/tasks")
+        # "vet" is a sixth of its row's weight; no other row has it and the app's phrasing never uses it.
+        frames = "".join(converse(client, "is the vet task done?"))
+        assert "From Tasks:" in frames and "phone the vet about Rex’s vaccinations (not done)" in frames
+        # "the" and "task" are the app's own words: they name no row.
+        frames = "".join(converse(client, "is the task done?"))
+        assert "From Tasks:" not in frames
+    assert app.state.ctx.db.query("SELECT count(*) AS n FROM action_log")[0]["n"] == 0
+
+
 def test_a_bigger_models_change_for_a_question_waits_for_a_click(data_dir, monkeypatch):
     # A model that writes commands in its text (Ollama, OpenAI-compatible) is held to the same rule:
     # a message that asks gets its changes as an offer; told, the same reply runs.

@@ -61,15 +61,18 @@ run: $(CORE_STAMP)
 # low priority, while every test that does not need the model runs; the `model` tests run once
 # it is built. CARDFLOW_TESTS_NEED_MODEL makes an unmarked test that needs the model fail loudly
 # instead of skipping (tests/needs_model.py). Exit status 5 is pytest's "no test selected", which
-# a PYTEST_ARGS subset may well give for one of the two passes.
+# a PYTEST_ARGS subset may well give for one of the two passes. The `model` tests run in one
+# process: llama.cpp uses every core, and two model processes on two cores slow each other down
+# several-fold (a test that waits for the model to stop then runs out of time; serially the pass
+# takes 45 s, in two processes 1m40-2m40).
 TEST_WORKERS ?= 2
-PYTEST := CARDFLOW_TESTS_NEED_MODEL=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := CARDFLOW_TESTS_NEED_MODEL=1 $(PY) -m pytest --dist loadfile
 
 test: $(DEV_STAMP) system-deps
 	@scripts/install-llm.sh $(PY) --background
-	$(PYTEST) -m "not model" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(PYTEST) -n $(TEST_WORKERS) -m "not model" $(PYTEST_ARGS) || [ $$? = 5 ]
 	@scripts/install-llm.sh $(PY)
-	$(PYTEST) -m model $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(PYTEST) -n 0 -m model $(PYTEST_ARGS) || [ $$? = 5 ]
 
 bench: $(DEV_STAMP) llm
 	$(PY) bench/run.py

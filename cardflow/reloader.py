@@ -38,6 +38,18 @@ def syntax_errors(paths: list[Path]) -> list[str]:
     return errors
 
 
+def sources(roots: list[Path]) -> dict[Path, int]:
+    """Each .py file under ``roots`` with its modification time."""
+    found = {}
+    for root in roots:
+        for path in root.rglob("*.py"):
+            try:
+                found[path] = path.stat().st_mtime_ns
+            except OSError:  # removed while we looked
+                continue
+    return found
+
+
 class Supervisor:
     def __init__(self, settings: Settings, child_args: list[str]) -> None:
         self.settings = settings
@@ -118,15 +130,27 @@ class Supervisor:
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, on_signal)
+        roots = [Path(__file__).parent]
+        if self.settings.plugins_dir and self.settings.plugins_dir.is_dir():
+            roots.append(self.settings.plugins_dir)
+        # The watcher starts only once the first child is ready, seconds from now; a file saved in
+        # between would otherwise never reload. The first pass of the watcher compares against this.
+        before = sources(roots)
         self.child = self.start_child()
         if self.child is None:
             logger.error("The server failed to start; fix the error above. Watching for changes.")
-        roots = [str(Path(__file__).parent)]
-        if self.settings.plugins_dir and self.settings.plugins_dir.is_dir():
-            roots.append(str(self.settings.plugins_dir))
+        watching = False
         try:
-            for changes in watch(*roots, watch_filter=lambda _c, p: p.endswith(".py"), raise_interrupt=True):
-                self.restart(sorted({Path(p) for _, p in changes}))
+            for changes in watch(*roots, watch_filter=lambda _c, p: p.endswith(".py"), raise_interrupt=True,
+                                 rust_timeout=500, yield_on_timeout=True):
+                changed = {Path(p) for _, p in changes}
+                if not watching:
+                    watching = True
+                    now = sources(roots)
+                    changed |= {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+                    logger.info(f"Watching {', '.join(map(str, roots))} for changes")
+                if changed:
+                    self.restart(sorted(changed))
         except KeyboardInterrupt:
             pass
         finally:

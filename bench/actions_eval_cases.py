@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from bench.actions_eval_asked import ROWS as ASKED_ROWS
 from bench.actions_eval_blind import ROWS as BLIND_ROWS
 from bench.actions_eval_blind import SEEDS as BLIND_SEEDS
+from bench.actions_eval_closed import ROWS as CLOSED_ROWS
+from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
 from bench.actions_eval_new import ROWS as NEW_ROWS
 from bench.actions_eval_new import SEEDS as NEW_SEEDS
 from bench.actions_eval_probe import ROWS as PROBE_ROWS
@@ -235,3 +237,5 @@ def reset(tasks, pid: int, rows: list) -> None:
 CASES += [Case(text, expect, kind, list(UNSEEN_SEEDS[seed]), "unseen") for text, expect, kind, seed in UNSEEN_ROWS]
 
 CASES += [Case(text, expect, kind, list(SEALED_SEEDS[seed]), "sealed") for text, expect, kind, seed in SEALED_ROWS]
+
+CASES += [Case(text, expect, kind, list(CLOSED_SEEDS[seed]), "closed") for text, expect, kind, seed in CLOSED_ROWS]

@@ -25,6 +25,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from cardflow.actions.resolve import normalize
+
 QUOTES = "\"'“”‘’«»`"
 END_PUNCT = ".,;:!?…"
 CLOSE = 0.8  # difflib ratio for a fuzzy copy ("send invoice" ~ "send the invoice")
@@ -181,7 +183,7 @@ def reference(chosen: str, names: Sequence[str], text: str, glue: Collection[str
         # for "pay the plumber" and "pay the electrician", where "pay" is a fifth of the second).
         said_own = glue and any(w not in glue for w in shared)
         if said_own or (part >= MIN_SHARE and _ratio(sum(map(weight, shared)), sum(map(weight, common))) >= MIN_SHARE):
-            return " ".join(shared)
+            return _common_run(top, said, glue) or " ".join(shared)
     if max(share for score, share in scored if score >= best - 1e-9) < MIN_SHARE:
         # Short words weigh little, so "the vet task" carries a fifth of "call the vet about Rex".
         # Without one of its own words said, the message names no row: the model's pick is a guess.
@@ -190,6 +192,28 @@ def reference(chosen: str, names: Sequence[str], text: str, glue: Collection[str
     if len(top) == 1:
         return top[0]
     return chosen if chosen in top else top[0]
+
+
+def _common_run(rows: Sequence[str], said: set[str], glue: Collection[str]) -> str | None:
+    """The longest stretch of the first row's words, every one said, written the same in every row
+    and holding a word that is not the app's phrasing; None when there is none.
+
+    The registry matches a name as written (``actions.resolve``): "the report" for "write the
+    quarterly report" and "write the board report" matched neither, and the change was refused
+    instead of asking which; "report" matches both.
+    """
+    found = list(re.finditer(r"\S+", rows[0]))
+    others = [normalize(n) for n in rows[1:]]
+    best: str | None = None
+    for i in range(len(found)):
+        for j in range(i, len(found)):
+            piece = rows[0][found[i].start() : found[j].end()]
+            if not all(_hit(w, said) for w in words(found[j].group())) or not all(
+                    normalize(piece) in n for n in others):
+                break
+            if any(w not in glue for w in words(piece)) and (best is None or len(piece) > len(best)):
+                best = piece
+    return best
 
 
 def _adds_something(name: str, text: str, names: Sequence[str]) -> bool:

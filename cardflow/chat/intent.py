@@ -222,7 +222,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         named = reference(str(raw.get("item", "")), among, text, glue) if "item" in raw else None
         if named in among:  # the row the words name, not the model's guess, is the one a value is read for
             raw = {**raw, "item": named}
-        raw = await _stretches(backend, messages, action, raw, text, names)
+        raw = await _stretches(backend, messages, action, raw, text, names, among, _system(ctx, app_name, names))
         said = await _words(backend, messages, action, raw, len(among), _system(ctx, app_name, names))
         action, raw = (action, said) if said is not None else (None, raw)
     params = ground(raw, action.params, text, among,
@@ -279,10 +279,15 @@ async def _row_call(backend: Backend, text: str, chosen: Action, shown: Sequence
 
 
 async def _stretches(backend: Backend, messages: list[dict[str, str]], action: Action, raw: dict[str, Any],
-                     text: str, names: Sequence[str]) -> dict[str, Any]:
-    """The call with each new free-text value re-picked among the stretches of the user's words (spans.py)."""
+                     text: str, names: Sequence[str], among: Sequence[str], system: str) -> dict[str, Any]:
+    """The call with each new free-text value re-picked among the stretches of the user's words (spans.py).
+
+    ``among``: the action's rows; one the message does not write stands in for the value in the
+    second reading (``spans.said_as``).
+    """
     props = action.params.get("properties", {})
     out = dict(raw)
+    stand_in = next((n for n in among if n != raw.get("item") and n.casefold() not in text.casefold()), "")
     for key, value in raw.items():
         sub = props.get(key, {})
         if key in ("id", "item", *action.named) or not isinstance(value, str) or sub.get("type") != "string" \
@@ -293,7 +298,7 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
         others = {k: v for k, v in raw.items() if k != key}
         try:
             found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value,
-                                     str(raw.get("item", "")))
+                                     str(raw.get("item", "")), stand_in, system)
         except BackendError:
             found = None
         if found is not None:

@@ -651,6 +651,17 @@ def test_embedded_json_schema_output_parses(embedded):
     assert isinstance(command["name"], str) and len(command["name"]) <= 20
 
 
+@pytest.mark.slow
+@pytest.mark.model
+def test_embedded_reads_a_name_swapped_into_a_message_as_the_users_words(embedded):
+    system = [{"role": "system", "content": 'You are the assistant of the "Tasks" app. The user\'s tasks: water the plants.'}]
+    whole, part = run(embedded.score_said(system, ["can you add a task to water the plants",
+                                                   "can you add a task to call the water the plants"]))
+    # Per-token means: the message whose stretch was the whole name reads as a message; the other does not.
+    assert whole > part
+    assert run(embedded.score_said(system, [])) == []
+
+
 def test_the_model_copy_goes_beside_the_environment_then_to_the_users_cache(tmp_path, monkeypatch):
     from pathlib import Path
 

@@ -141,3 +141,61 @@ def test_a_rename_whose_model_copied_only_the_rows_words_has_no_new_name():
     assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "book flights to Lisbon"}, "name", text,
                                   ["book flights to Lisbon"], near="book flights",
                                   row="book flights to Lisbon")) == "book flights to Porto"
+
+
+class Rereading(Fake):
+    """Also reads a message as the user's own (``score_said``), by a table keyed on the text."""
+
+    def __init__(self, table, said):
+        super().__init__(table)
+        self.said, self.reread = said, []
+
+    async def score_said(self, messages, texts):
+        self.reread.append((messages, texts))
+        return [self.said.get(t, -9.0) for t in texts]
+
+
+def test_the_best_stretches_are_read_again_as_the_message_with_a_row_in_their_place():
+    text = "can you add a task to call the insurance company"
+    # The call's reading likes the object the model would have written itself.
+    table = {"insurance company": -0.5, "call the insurance company": -0.9, "the insurance company": -0.8}
+    # Only the whole name, swapped for a row the user has, leaves a message that reads as one.
+    said = {"can you add a task to water the plants": -1.0, "can you add a task to call the water the plants": -3.0,
+            "can you add a task to call water the plants": -2.5}
+    backend = Rereading(table, said)
+    found = asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", text, stand_in="water the plants",
+                                   system="You are the assistant of the Tasks app."))
+    assert found == "call the insurance company"
+    messages, texts = backend.reread[0]
+    assert messages == [{"role": "system", "content": "You are the assistant of the Tasks app."}]
+    assert len(texts) == spans.SHORTLIST and "can you add a task to water the plants" in texts
+    # Without a row to stand in, or on a backend that cannot read a message, the call's reading decides.
+    assert asyncio.run(spans.pick(Rereading(table, said), [], "tasks.add", {}, "name", text)) == "insurance company"
+    assert asyncio.run(spans.pick(Fake(table), [], "tasks.add", {}, "name", text,
+                                  stand_in="water the plants")) == "insurance company"
+
+
+def test_said_as_swaps_the_first_place_the_stretch_stands():
+    assert spans.said_as("add 'Mow the lawn' to my list", "mow the lawn", "pay rent") == "add 'pay rent' to my list"
+    assert spans.said_as("rename a to a b", "a b", "X") == "rename a to X"
+    assert spans.said_as("nothing here", "absent", "X") == "nothing here"
+
+
+def test_a_row_named_by_its_words_not_written_whole_still_comes_before_the_new_name():
+    row = "submit the expense report"
+    found = spans.candidates("reword the expense report task to file the expense report", [row], row)
+    # The words naming the row are no new name, nor anything before them.
+    assert "file the expense report" in found and "to file the expense report" in found
+    assert not any("reword" in c or "report task" in c for c in found)
+    # One of its words is enough to say where it is named.
+    assert "buy soy milk" in spans.candidates("change the milk task to buy soy milk", ["buy milk"], "buy milk")
+    assert "the milk task" not in spans.candidates("change the milk task to buy soy milk", ["buy milk"], "buy milk")
+
+
+def test_a_new_name_has_all_of_a_rows_name_the_message_writes_or_none_of_it():
+    found = spans.candidates("teach me to water the plants properly", ["water the plants", "buy milk"])
+    assert "teach me to water" not in found and "plants properly" not in found and "the plants" not in found
+    assert {"teach me to water the plants", "water the plants properly", "teach me"} <= set(found)
+    # Each place it is written: "Bob tomorrow" cuts the second "call Bob" apart.
+    renamed = spans.candidates("rename call Bob to call Bob tomorrow", ["call Bob"], "call Bob")
+    assert "call Bob tomorrow" in renamed and "Bob tomorrow" not in renamed

@@ -246,9 +246,19 @@ class EmbeddedBackend(Backend):
             raise BackendError("The chat template ends a user turn in more than one way.")
         return self._scorer_for([head for head, _ in pairs]).score(pairs, tail=tails.pop() if tails else "")
 
+    def _turn(self, messages: Messages) -> tuple[str, str]:
+        """The template around the user's next turn after ``messages``: (before its text, after it)."""
+        whole = self._template()(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt
+        head, _, tail = whole.partition(TURN_MARK)
+        return head, tail
+
     def _score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
-        head = self._template()(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt.partition(TURN_MARK)[0]
+        head = self._turn(messages)[0]
         return self._scorer_for([head + text]).score([(head + text, ending) for ending in endings])
+
+    def _score_said(self, messages: Messages, texts: list[str]) -> list[float]:
+        head, tail = self._turn(messages)
+        return self._scorer_for([head]).score([(head, text) for text in texts], tail=tail, per_token=True)
 
     async def score_turn_end(self, messages: Messages, text: str, endings: list[str]) -> list[float]:
         """How likely each ending is to follow ``text`` as the user's next message, after ``messages``.
@@ -265,6 +275,11 @@ class EmbeddedBackend(Backend):
     async def score_turns(self, contexts: list[Messages], text: str) -> list[float]:
         """How likely the user's message ``text`` is after each context (summed log-probabilities)."""
         return await self._scoring(lambda: self._score_turns(contexts, text[:MAX_TURN_CHARS]))
+
+    async def score_said(self, messages: Messages, texts: list[str]) -> list[float]:
+        """How likely each text is as the user's next message after ``messages``, its end of turn
+        included (the mean log-probability per token: the texts differ in length)."""
+        return await self._scoring(lambda: self._score_said(messages, [t[:MAX_TURN_CHARS] for t in texts]))
 
     async def _scoring(self, job: Any) -> list[float]:
         def work() -> list[float]:

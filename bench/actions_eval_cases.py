@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -15,6 +15,8 @@ from bench.actions_eval_closed import ROWS as CLOSED_ROWS
 from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
 from bench.actions_eval_new import ROWS as NEW_ROWS
 from bench.actions_eval_new import SEEDS as NEW_SEEDS
+from bench.actions_eval_post import ROWS as POST_ROWS
+from bench.actions_eval_post import SEEDS as POST_SEEDS
 from bench.actions_eval_probe import ROWS as PROBE_ROWS
 from bench.actions_eval_probe import SEEDS as PROBE_SEEDS
 from bench.actions_eval_sealed import ROWS as SEALED_ROWS
@@ -239,3 +241,5 @@ CASES += [Case(text, expect, kind, list(UNSEEN_SEEDS[seed]), "unseen") for text,
 CASES += [Case(text, expect, kind, list(SEALED_SEEDS[seed]), "sealed") for text, expect, kind, seed in SEALED_ROWS]
 
 CASES += [Case(text, expect, kind, list(CLOSED_SEEDS[seed]), "closed") for text, expect, kind, seed in CLOSED_ROWS]
+
+CASES += [Case(text, expect, kind, list(POST_SEEDS[seed]), "post") for text, expect, kind, seed in POST_ROWS]

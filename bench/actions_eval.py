@@ -32,6 +32,8 @@ anything, after the new and blind sets had been read too often to judge a change
 of them, and run once on them; "closed" (bench/actions_eval_closed.py, 61 cases) was written on
 2026-12-05 at the start of the next session, before it changed the assistant; "post"
 (bench/actions_eval_post.py, 61 cases) was written after that session's changes, before any run.
+Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
+blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

@@ -51,9 +51,9 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
     Where ``part`` is not written whole, the longest run of its words the message writes (the first
     of those): "the expense report" in "reword the expense report task to file the expense report"
     for "submit the expense report"."""
-    at = text.casefold().find(part.casefold()) if part.strip() else -1
-    found = list(re.finditer(r"\S+", text))
-    if at < 0:
+    written = _occurrences(text, part)
+    if not written:
+        found = list(re.finditer(r"\S+", text))
         own = set(words(part))
         best: list[int] = []
         run: list[int] = []
@@ -63,7 +63,7 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
             if len(run) > len(best) and any(len(w) >= MIN_OWN for i in run for w in words(found[i].group())):
                 best = list(run)
         return set(best), False
-    covered = {k for k, m in enumerate(found) if m.start() < at + len(part) and m.end() > at}
+    at, covered = written[0]
     return covered, reference("", [part], text[:at]) is not None
 
 
@@ -88,7 +88,7 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "") -> list[st
     taken, named_before = _words_of(text, row)
     # Where the message writes an existing row's name, a new name has all of it or none of it:
     # "teach me to water" cuts "water the plants" apart and is no name anyone said.
-    written = [where for name in exclude for where in _occurrences(text, name)]
+    written = [where for name in exclude for _, where in _occurrences(text, name)]
     out: dict[str, None] = {}
     for i, j, piece in _stretches(text):
         inside = set(range(i, j + 1))
@@ -98,14 +98,14 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "") -> list[st
     return list(out)[:MAX_CANDIDATES]
 
 
-def _occurrences(text: str, part: str) -> list[set[int]]:
-    """The word positions each literal occurrence of ``part`` in ``text`` covers."""
+def _occurrences(text: str, part: str) -> list[tuple[int, set[int]]]:
+    """Where each literal occurrence of ``part`` in ``text`` starts, and the word positions it covers."""
     if not part.strip():
         return []
     found = list(re.finditer(r"\S+", text))
     low, want, out, at = text.casefold(), part.casefold(), [], 0
     while (at := low.find(want, at)) >= 0:
-        out.append({k for k, m in enumerate(found) if m.start() < at + len(part) and m.end() > at})
+        out.append((at, {k for k, m in enumerate(found) if m.start() < at + len(part) and m.end() > at}))
         at += len(part)
     return out
 

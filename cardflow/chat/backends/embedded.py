@@ -232,14 +232,12 @@ class EmbeddedBackend(Backend):
         return self._scorer_for([head]).score([(head, option) for option in options], per_token=per_token)
 
     def _score_turns(self, contexts: list[Messages], text: str) -> list[float]:
-        fmt = self._template()
         pairs, tails = [], set()
         for messages in contexts:
             # The template around a user turn, split where its text goes: the text and the end of
             # its turn are scored, so "the message ends here" counts too. The heads stay the same
             # from message to message, so the scorer keeps them evaluated.
-            whole = fmt(messages=[*messages, {"role": "user", "content": TURN_MARK}]).prompt
-            head, _, tail = whole.partition(TURN_MARK)
+            head, tail = self._turn(messages)
             pairs.append((head, text))
             tails.add(tail)
         if len(tails) > 1:  # one template, so one end of turn; anything else is a bug worth seeing

@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|asked|statements|toggles|probe] [--ttft]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|later|asked|statements|toggles|probe] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -32,6 +32,8 @@ anything, after the new and blind sets had been read too often to judge a change
 of them, and run once on them; "closed" (bench/actions_eval_closed.py, 61 cases) was written on
 2026-12-05 at the start of the next session, before it changed the assistant; "post"
 (bench/actions_eval_post.py, 61 cases) was written after that session's changes, before any run.
+"later" (bench/actions_eval_later.py, 61 cases) was written after the post set's first run, with
+no change since, as a second blind figure of the same code.
 Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
@@ -136,7 +138,7 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
     parser.add_argument("--group", default="",
                         help="run only this group (dev, held-out, fresh, new, blind, asked, statements, toggles, "
-                             "probe, unseen, sealed, closed, post)")
+                             "probe, unseen, sealed, closed, post, later)")
     parser.add_argument("--ttft", action="store_true",
                         help="also time the first token of the chat answer for each message decided as chat")
     parser.add_argument("--warm-rows", action="store_true",
@@ -263,7 +265,7 @@ async def main() -> None:
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
         print(f"\ncases: {len(results)}")
-        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post"):
+        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post", "later"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -13,6 +13,8 @@ from bench.actions_eval_blind import ROWS as BLIND_ROWS
 from bench.actions_eval_blind import SEEDS as BLIND_SEEDS
 from bench.actions_eval_closed import ROWS as CLOSED_ROWS
 from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
+from bench.actions_eval_later import ROWS as LATER_ROWS
+from bench.actions_eval_later import SEEDS as LATER_SEEDS
 from bench.actions_eval_new import ROWS as NEW_ROWS
 from bench.actions_eval_new import SEEDS as NEW_SEEDS
 from bench.actions_eval_post import ROWS as POST_ROWS
@@ -243,3 +245,5 @@ CASES += [Case(text, expect, kind, list(SEALED_SEEDS[seed]), "sealed") for text,
 CASES += [Case(text, expect, kind, list(CLOSED_SEEDS[seed]), "closed") for text, expect, kind, seed in CLOSED_ROWS]
 
 CASES += [Case(text, expect, kind, list(POST_SEEDS[seed]), "post") for text, expect, kind, seed in POST_ROWS]
+
+CASES += [Case(text, expect, kind, list(LATER_SEEDS[seed]), "later") for text, expect, kind, seed in LATER_ROWS]

@@ -36,6 +36,7 @@ of them, and run once on them; "closed" (bench/actions_eval_closed.py, 61 cases)
 no change since, as a second blind figure of the same code.
 Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
+Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

@@ -273,7 +273,8 @@ def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Seq
     actions on other things). Free-text values are snapped to the user's words; an optional one
     the user never said is dropped, a required one refuses the call. A value in ``named`` (an
     ``Action.named`` parameter: an app) is the one of its names the message names, as for a row.
-    ``glue``: the app's own phrasing, for ``reference``.
+    ``glue``: the app's own phrasing, for ``reference``; a free-text value made of nothing else
+    is no value the user gave.
     """
     props: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", []))
@@ -291,7 +292,9 @@ def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Seq
             continue
         if isinstance(value, str) and kind == "string" and "enum" not in props[key]:
             snapped = snap(value, text)
-            if snapped is None:
+            # Words of the app's own phrasing alone say nothing of their own: "bin the glasses
+            # task" was read as renaming the task "task".
+            if snapped is None or (glue and set(words(snapped)) <= set(glue)):
                 if key in required or key == "name":
                     return None
                 continue

@@ -146,3 +146,15 @@ def test_rows_tied_by_a_word_name_it_as_the_registry_matches_it():
     assert reference("", rows, "remove the report", GLUE) == "report"
     # The longest stretch both rows write alike, every word of it said.
     assert reference("", rows, "mark write the report done", GLUE) == "write the"
+
+
+def test_a_new_name_of_the_apps_own_words_alone_is_no_name():
+    from cardflow.chat.grounding import ground
+
+    rows = ["order new glasses", "clear the loft"]
+    # "task" is a word the app describes its actions in: renaming a row "task" is nothing the user said.
+    assert ground({"item": "order new glasses", "name": "task"}, RENAME, "bin the glasses task", rows, glue=GLUE) is None
+    assert ground({"name": "the task"}, ADD, "add the task", rows, glue=GLUE) is None
+    # One word of the user's own is enough; without the app's phrasing nothing changes.
+    assert ground({"name": "the bins task"}, ADD, "add the bins task", rows, glue=GLUE) == {"name": "the bins task"}
+    assert ground({"name": "task"}, RENAME, "rename the glasses task to task", rows) is not None

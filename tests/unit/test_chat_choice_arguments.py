@@ -1,0 +1,200 @@
+"""The chosen call's arguments: generated under a grammar, grounded in the user's words, or read."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cardflow.chat import choice, flags
+from cardflow.chat.backends import BackendError
+from tests.unit._chat_choice_helpers import (
+    Scorer,
+    ctx_fixture,  # noqa: F401 - the fixture "ctx"
+    decide_with,
+    real_model,
+    run,
+)
+
+
+def test_the_arguments_call_offers_only_the_chosen_action_and_requires_what_it_sets(ctx):
+    table = {"N/A": {}, "rename call Bob to call Alice": {"tasks.update": 0.0}}
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.update",
+                                         "params": {"item": "call Bob", "name": "call Alice"}})])
+    decide_with(ctx, backend, "rename call Bob to call Alice")
+    schema = backend.options[-1]["json_schema"]
+    assert len(schema["anyOf"]) == 1  # no chat, no question: the choice is made
+    only = schema["anyOf"][0]["properties"]
+    assert only["action"]["enum"] == ["tasks.update"]
+    assert only["params"]["required"] == ["item", "name"]  # a rename must say the new name
+    assert "done" not in only["params"]["properties"]  # no stray extras
+
+
+def test_words_the_user_never_said_refuse_the_chosen_call(ctx):
+    # The choice says delete, but the message names no row: nothing is deleted.
+    backend = Scorer({"N/A": {}, "delete everything": {"tasks.delete": 0.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.delete", "params": {"item": "buy milk"}})])
+    decision = decide_with(ctx, backend, "delete everything")
+    assert (decision.kind, decision.unmet) == ("chat", "tasks.delete")  # the app will say nothing changed
+
+
+def test_an_sql_looking_name_is_stored_literally(ctx):
+    text = "add a task called <script>x</script>'; DROP TABLE task;--"
+    backend = Scorer({"N/A": {}, text: {"tasks.add": 0.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.add",
+                                  "params": {"name": "<script>x</script>'; DROP TABLE task;--"}})])
+    decision = decide_with(ctx, backend, text)
+    assert decision.params == {"name": "<script>x</script>'; DROP TABLE task;--"}
+
+
+def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
+    # A delete is only its row, the one the words name: no generation at all.
+    backend = Scorer({"N/A": {}, "scrap call Bob": {"tasks.delete": 0.0}})
+    decision = decide_with(ctx, backend, "scrap call Bob")
+    assert (decision.action, decision.params, backend.options) == ("tasks.delete", {"item": "call Bob"}, [])
+    assert decision.messages[-1] == {"role": "user", "content": "scrap call Bob"}  # what the model was shown
+    # Naming no row: nothing to act on, so it is chat.
+    backend = Scorer({"N/A": {}, "scrap the boat": {"tasks.delete": 0.0}})
+    assert decide_with(ctx, backend, "scrap the boat").kind == "chat"
+    # A toggle is its row and its on/off value (flags.py): not generated either. The mean margin of
+    # two readings decides, except that a row not done is ticked unless "not" is over 1 nat likelier.
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    shown = ["buy milk", "call Bob", "water the plants"]
+    for done_now, states, done in [(False, (-9.0, -7.5), False), (False, (-9.0, -8.5), True),
+                                   (False, (-8.0, -9.0), True), (True, (-8.5, -9.0), True),
+                                   (True, (-9.0, -8.8), False), (True, (-9.0, -8.0), False)]:
+        row = next(t for t in tasks.items(pid) if t.name == "water the plants")
+        if bool(row.done) != done_now:
+            tasks.toggle_item(row.id, pid)
+        backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}},
+                         [json.dumps({"intent": "request", "action": "tasks.toggle",
+                                      "params": {"item": "water the plants", "done": not done}})])
+        backend.states = {"water the plants is not done": states}
+        decision = decide_with(ctx, backend, "water the plants is not done")
+        assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": done})
+        assert backend.options == []  # nothing generated: the written value above is never asked for
+        system = choice.system_text("Tasks", "task", shown)
+        assert backend.expected[-1] == [f"{system} The user tells you that a task is done.",
+                                        f"{system} The user tells you that a task is not done.",
+                                        f"{system} The user asks you to tick a task, marking it done.",
+                                        f"{system} The user asks you to untick a task, marking it not done."]
+        assert [m["content"] for m in decision.messages[-4:]] == backend.expected[-1]  # shown in the inspector
+    # A failing scorer leaves nothing to run.
+    backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}})
+    backend.states = {"water the plants is not done": (0.0, 0.0)}
+    failing = backend.score_turns
+
+    async def fails_on_states(contexts, text):
+        if any(", marking it " in c[-1]["content"] for c in contexts):
+            raise BackendError("the model is gone")
+        return await failing(contexts, text)
+
+    backend.score_turns = fails_on_states
+    assert decide_with(ctx, backend, "water the plants is not done").kind == "chat"
+
+
+class Prefixed(Scorer):
+    """A scorer whose backend writes only what follows the given reply prefix, as the embedded one does."""
+
+    supports_reply_prefix = True
+
+    async def score(self, messages, lead, options, per_token=False):
+        if lead.startswith('{"intent"'):  # spans.py: the value the canned params wrote scores best
+            said = [json.dumps(v)[1:] for v in json.loads(self.replies[-1]).values() if isinstance(v, str)]
+            return [0.0 if any(o.startswith(s) for s in said) else -10.0 for o in options]
+        return await super().score(messages, lead, options, per_token)
+
+
+def test_a_changes_call_is_written_after_its_forced_part(ctx):
+    # One intent and one action are allowed, so the model is given them and writes only the params;
+    # the call is whole again before it is read.
+    table = {"N/A": {}, "rename buy milk to buy oat milk": {"tasks.update": -1.0}}
+    backend = Prefixed(table, [json.dumps({"item": "buy milk", "name": "buy oat milk"})])
+    decision = decide_with(ctx, backend, "rename buy milk to buy oat milk")
+    assert (decision.action, decision.params) == ("tasks.update", {"item": "buy milk", "name": "buy oat milk"})
+    sent = backend.options[-1]
+    assert sent["reply_prefix"] == '{"intent": "request", "action": "tasks.update", "params": '
+    assert sent["json_schema"]["type"] == "object" and set(sent["json_schema"]["properties"]) == {"item", "name"}
+    assert sent["json_schema"]["properties"]["item"]["enum"] == ["buy milk", "call Bob", "water the plants"]
+    # A backend that cannot continue a reply writes the whole call under the whole grammar, as before.
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.update",
+                                         "params": {"item": "buy milk", "name": "buy oat milk"}})])
+    decision = decide_with(ctx, backend, "rename buy milk to buy oat milk")
+    assert decision.params == {"item": "buy milk", "name": "buy oat milk"}
+    assert "reply_prefix" not in backend.options[-1] and "anyOf" in backend.options[-1]["json_schema"]
+
+
+def test_a_broken_continuation_is_chat_not_a_guess(ctx):
+    table = {"N/A": {}, "rename buy milk to buy oat milk": {"tasks.update": -1.0}}
+    backend = Prefixed(table, ['{"item": "buy milk", "na'])  # cut short
+    assert decide_with(ctx, backend, "rename buy milk to buy oat milk").kind == "chat"
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_continues_a_call_under_the_params_grammar():
+    backend = real_model()
+    schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 60}},
+              "required": ["name"], "additionalProperties": False}
+    head = '{"intent": "request", "action": "tasks.add", "params": '
+    messages = [{"role": "system", "content": "Answer with one JSON object."},
+                {"role": "user", "content": "add a task to call Alice"}]
+
+    async def reply() -> str:
+        return "".join([c async for c in backend.stream(messages, options={
+            "reply_prefix": head, "json_schema": schema, "temperature": 0, "max_tokens": 40})])
+
+    written = run(reply())
+    call = json.loads(head + written + "}")  # only the params were written, and they close the call
+    assert call["action"] == "tasks.add" and "alice" in call["params"]["name"].lower()
+
+
+def test_a_switch_whose_row_cannot_be_read_takes_the_likelier_statement():
+    class Two:
+        def __init__(self, on, off):
+            self.pair = [on, off]  # both readings' (set, clear), so the mean margin is on - off
+
+        async def score_turns(self, contexts, text):
+            assert [c[-1]["content"] for c in contexts] == [
+                "S The user tells you that a note is pinned.", "S The user tells you that a note is not pinned.",
+                "S The user asks you to tick a note, marking it pinned.",
+                "S The user asks you to untick a note, marking it not pinned."]
+            return self.pair * 2
+
+    assert run(flags.value(Two(-5.0, -5.5), "S", "pin it", "note", "pinned", None)) is True
+    assert run(flags.value(Two(-5.5, -5.0), "S", "unpin it", "note", "pinned", None)) is False
+    assert run(flags.value(Two(-5.5, -5.0), "S", "pin it", "note", "pinned", False)) is True  # the allowance
+    assert run(flags.value(Two(-5.5, -5.0), "S", "unpin it", "note", "pinned", True)) is False
+    assert run(flags.value(Two(-6.5, -5.0), "S", "unpin it", "note", "pinned", False)) is False
+
+    class Readings(Two):  # the state and the gesture disagree: their mean decides
+        def __init__(self, *scores):
+            self.scores = list(scores)
+
+        async def score_turns(self, contexts, text):
+            return self.scores
+
+    # "unpin it" read as pinned by the state (+1.3) and as not pinned by the gesture (-3.0): a mean of -0.85.
+    assert run(flags.value(Readings(-5.0, -6.3, -8.0, -5.0), "S", "unpin it", "note", "pinned", True)) is False
+    assert run(flags.value(Readings(-5.0, -6.3, -8.0, -5.0), "S", "unpin it", "note", "pinned", False)) is True
+    assert run(flags.value(Readings(-5.0, -6.3, -5.5, -5.0), "S", "pin it", "note", "pinned", True)) is True
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_reads_a_toggles_value_from_two_readings():
+    backend = real_model()
+    system = choice.system_text("Tasks", "task", ["buy milk", "water the plants", "write the report"])
+    # A clear "not" un-ticks a done row; a bare "tick off" ticks a row that is not done.
+    assert run(flags.value(backend, system, "mark buy milk as not done", "task", "done", True)) is False
+    assert run(flags.value(backend, system, "tick off water the plants", "task", "done", False)) is True
+    state_on, state_off, gesture_on, gesture_off = run(backend.score_turns(flags.statements(system, "task", "done"),
+                                                                         "mark buy milk as not done"))
+    # clear enough to leave a row that is not done as it is
+    assert (state_off - state_on + gesture_off - gesture_on) / 2 > flags.SET_ALLOWANCE
+    # Words for un-ticking that say nothing about "not done" (the earlier "The user tells you that a task is
+    # done." / "… is not done." read both as "done", by +1.3 and +0.1).
+    seed = choice.system_text("Tasks", "task", ["buy milk", "call Bob", "write the report", "water the plants",
+                                                "book the dentist"])
+    assert run(flags.value(backend, seed, "reopen book the dentist", "task", "done", True)) is False
+    assert run(flags.value(backend, seed, "call Bob still needs doing", "task", "done", True)) is False

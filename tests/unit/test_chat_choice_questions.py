@@ -1,0 +1,126 @@
+"""A message that asks: a change it names is only offered, unless it reads as a request."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cardflow.chat import choice
+from tests.unit._chat_choice_helpers import (
+    Scorer,
+    ctx_fixture,  # noqa: F401 - the fixture "ctx"
+    decide_with,
+    real_model,
+    run,
+)
+
+
+def test_a_change_for_a_message_that_reads_as_a_question_is_only_offered(ctx):
+    # No "?" typed, and the channel score favours the toggle ("paid" fits "mark a task done"), but
+    # the model would have ended the message with "?": the toggle is only offered, and its
+    # arguments wait until the answer is written (no call yet).
+    text = "have I paid for the milk."
+    backend = Scorer({"N/A": {}, text: {"question": -2.0, "tasks.toggle": -1.0}})
+    backend.ends = {"have I paid for the milk": "?"}
+    backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
+    decision = decide_with(ctx, backend, text)
+    assert backend.bare == ["have I paid for the milk"]  # read without the end mark the user typed
+    assert (decision.kind, decision.action, decision.question, decision.offer) == ("action", "tasks.toggle",
+                                                                                  True, True)
+    assert decision.params == {} and backend.options == []
+    # Read as a statement, the change is made, even where the direct reading leans to a question.
+    text = "tick off buy milk"
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -1.5}},
+                     [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "buy milk"}})])
+    backend.fits = {"question": -30.0, "tasks.toggle": -20.0}
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.offer, decision.params) == ("tasks.toggle", False,
+                                                                  {"item": "buy milk", "done": True})
+    # Chat and read-only choices are never asked about.
+    backend = Scorer({"N/A": {}, "hm": {"tasks.list": 0.0}})
+    decide_with(ctx, backend, "hm")
+    assert backend.bare == []
+
+
+def test_a_change_close_behind_an_answer_in_words_is_offered_never_run(ctx):
+    # Answering a question wins by half a nat over the toggle: the answer comes first, then the
+    # toggle is offered (its arguments are filled after the answer, so none are made here).
+    text = "check off buy milk"
+    table = {"N/A": {}, text: {"question": -1.0, "tasks.toggle": -1.5, "tasks.move": -1.8, "tasks.list": -1.2}}
+    backend = Scorer(table)
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.offer, decision.unsure) == ("action", "tasks.toggle", True, True)
+    assert decision.runners == ("tasks.move",)  # tried after the answer if the toggle's words fail
+    assert decision.params == {} and backend.options == []
+    # More than a nat behind: the message is answered in words, nothing offered.
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -2.1}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.offer, decision.unsure) == ("chat", False, False)
+    # Only a change is offered: a read-only action close behind is not.
+    backend = Scorer({"N/A": {}, text: {"chat": -1.0, "tasks.list": -1.1}})
+    assert decide_with(ctx, backend, text).kind == "chat"
+    # A typed "?" gets the row looked up (assist.py), not an offer.
+    asked_text = "check off buy milk?"
+    backend = Scorer({"N/A": {}, asked_text: {"question": -1.0, "tasks.toggle": -1.5}})
+    assert decide_with(ctx, backend, asked_text).kind == "chat"
+    # The scorer failed: chat, and nothing offered.
+    assert decide_with(ctx, Scorer({}, fail=True), text).kind == "chat"
+
+
+@pytest.mark.parametrize("text", ["has the milk been bought?", "is buy milk done yet ?", "done with the milk?!",
+                                  "can you tick off buy milk? thanks"])
+def test_a_message_punctuated_as_a_question_gets_only_an_offer_unless_read_as_a_request(ctx, text):
+    # The model's reading prefers the change by far, but the user asked: a click decides.
+    backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.question, decision.offer) == ("tasks.toggle", True, True)
+    assert backend.options == [] and {lead for lead, _ in backend.kinds} == {choice.KIND_LEAD, ""}
+
+
+@pytest.mark.parametrize("label, reply, runs", [(2.0, 1.0, True), (1.5, -0.4, True), (3.0, -3.5, False),
+                                                (-1.0, 0.5, False), (0.6, 0.3, False), (0.0, 0.0, False)])
+def test_a_request_typed_as_a_question_is_run_when_both_readings_together_say_so(ctx, label, reply, runs):
+    # "can you tick off buy milk?" asks the assistant to act: the log-odds of "a request" over "a
+    # question", and of a reply opening "Sure" over "Yes"/"No", are added; beyond the margin it runs.
+    text = "can you tick off buy milk?"
+    backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
+    backend.requests = {text: (label, reply)}
+    decision = decide_with(ctx, backend, text)
+    assert decision.action == "tasks.toggle" and decision.offer is not runs
+    assert decision.params == ({"item": "buy milk", "done": True} if runs else {})
+
+
+def test_a_request_is_not_read_for_a_message_that_tells_or_for_an_answer_in_words(ctx):
+    backend = Scorer({"N/A": {}, "tick off buy milk": {"tasks.toggle": -1.0},
+                      "can you recommend a book?": {"chat": -1.0}})
+    assert decide_with(ctx, backend, "tick off buy milk").offer is False
+    assert decide_with(ctx, backend, "can you recommend a book?").kind == "chat"
+    assert backend.kinds == []  # only a change for a message that asks needs it
+
+
+@pytest.mark.parametrize("text, asks", [("is it done?", True), ("really??", True), ("(is it done?)", True),
+                                        ("add what?ever", False), ("add milk", False), ("ok.", False)])
+def test_asked_reads_the_question_mark_that_ends_a_sentence(text, asks):
+    assert choice.asked(text) is asks
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_tells_a_question_typed_without_its_mark_from_a_command():
+    backend = real_model()
+    system = choice.system_text("Tasks", "task", ["send the invoice", "book flights"])
+    for text, asks in [("was the invoice sent", True), ("have the flights been booked yet", True),
+                       ("send the invoice", False), ("the flights are booked, tick them off", False)]:
+        assert run(choice.reads_as_question(backend, system, text)) is asks, text
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_tells_a_request_typed_as_a_question_from_a_question():
+    backend = real_model()
+    system = choice.system_text("Tasks", "task", ["buy milk", "water the garden", "pay the water bill"])
+    for text, request in [("could you add water the garden to my tasks?", True), ("can u add get a haircut?", True),
+                          ("was the water bill paid?", False), ("is buy milk done yet?", False)]:
+        assert run(choice.requests(backend, system, text)) is request, text
+        assert run(choice.asks(backend, system, text)) is not request, text

@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|later|asked|statements|toggles|probe] [--ttft]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|later|third|asked|statements|toggles|probe] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -33,7 +33,9 @@ of them, and run once on them; "closed" (bench/actions_eval_closed.py, 61 cases)
 2026-12-05 at the start of the next session, before it changed the assistant; "post"
 (bench/actions_eval_post.py, 61 cases) was written after that session's changes, before any run.
 "later" (bench/actions_eval_later.py, 61 cases) was written after the post set's first run, with
-no change since, as a second blind figure of the same code.
+no change since, as a second blind figure of the same code. "third" (bench/actions_eval_third.py,
+61 cases) was written in the next session, which kept no change to the assistant, before its run:
+a third blind figure of the same code.
 Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.
@@ -139,7 +141,7 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
     parser.add_argument("--group", default="",
                         help="run only this group (dev, held-out, fresh, new, blind, asked, statements, toggles, "
-                             "probe, unseen, sealed, closed, post, later)")
+                             "probe, unseen, sealed, closed, post, later, third)")
     parser.add_argument("--ttft", action="store_true",
                         help="also time the first token of the chat answer for each message decided as chat")
     parser.add_argument("--warm-rows", action="store_true",
@@ -266,7 +268,7 @@ async def main() -> None:
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
         print(f"\ncases: {len(results)}")
-        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post", "later"):
+        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post", "later", "third"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -24,6 +24,8 @@ from bench.actions_eval_probe import SEEDS as PROBE_SEEDS
 from bench.actions_eval_sealed import ROWS as SEALED_ROWS
 from bench.actions_eval_sealed import SEEDS as SEALED_SEEDS
 from bench.actions_eval_statements import ROWS as STATEMENT_ROWS
+from bench.actions_eval_third import ROWS as THIRD_ROWS
+from bench.actions_eval_third import SEEDS as THIRD_SEEDS
 from bench.actions_eval_toggles import ROWS as TOGGLE_ROWS
 from bench.actions_eval_toggles import SEEDS as TOGGLE_SEEDS
 from bench.actions_eval_unseen import ROWS as UNSEEN_ROWS
@@ -247,3 +249,5 @@ CASES += [Case(text, expect, kind, list(CLOSED_SEEDS[seed]), "closed") for text,
 CASES += [Case(text, expect, kind, list(POST_SEEDS[seed]), "post") for text, expect, kind, seed in POST_ROWS]
 
 CASES += [Case(text, expect, kind, list(LATER_SEEDS[seed]), "later") for text, expect, kind, seed in LATER_ROWS]
+
+CASES += [Case(text, expect, kind, list(THIRD_SEEDS[seed]), "third") for text, expect, kind, seed in THIRD_ROWS]

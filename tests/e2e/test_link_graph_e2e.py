@@ -112,7 +112,7 @@ def test_failed_export_shows_the_reason_and_retry_works(tab, fake):
 
 def test_graph_view_draws_a_100k_edge_graph(tab, server):
     from cardflow.linkgraph.ingest import ingest
-    from tests.http.test_link_graph import write_big_graph
+    from tests.http.test_link_graph_view import write_big_graph
 
     folder = server.data_dir / "linkgraph" / "big-100k"
     write_big_graph(folder)

@@ -283,8 +283,8 @@ def test_an_app_to_open_must_be_named_by_the_users_words(ctx):
 
 def test_a_message_naming_one_row_is_never_taken_as_a_change_to_every_row(ctx):
     from cardflow.chat import choice
-    from tests.unit.test_chat_choice import Scorer as Scored
-    from tests.unit.test_chat_choice import decide_with
+    from tests.unit._chat_choice_helpers import Scorer as Scored
+    from tests.unit._chat_choice_helpers import decide_with
 
     class Scorer(Scored):  # the clear's "which": "all" is what the message makes likelier (values.py)
         async def score(self, messages, lead, options, per_token=False):
@@ -316,7 +316,7 @@ def test_a_message_naming_one_row_is_never_taken_as_a_change_to_every_row(ctx):
 
 def test_a_quoted_new_name_in_a_message_naming_no_row_leaves_no_action_on_a_row(ctx):
     from cardflow.chat import choice
-    from tests.unit.test_chat_choice import Scorer, decide_with
+    from tests.unit._chat_choice_helpers import Scorer, decide_with
 
     choice._baselines.clear()
     add = json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "call the plumber"}})

@@ -35,7 +35,8 @@ of them, and run once on them; "closed" (bench/actions_eval_closed.py, 61 cases)
 "later" (bench/actions_eval_later.py, 61 cases) was written after the post set's first run, with
 no change since, as a second blind figure of the same code. "third" (bench/actions_eval_third.py,
 61 cases) was written in the next session, which kept no change to the assistant, before its run:
-a third blind figure of the same code.
+a third blind figure of the same code. Third, first run: 55/61, commands 35/39, one hostile line
+changed a task (a function word named a row; fixed after), receipt p50 1.26 s.
 Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.

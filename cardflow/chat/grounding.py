@@ -34,6 +34,24 @@ MIN_FUZZY, SAME_WORD = 5, 0.85  # a typo in a longer word still names it
 CLOSE_ROW = 0.85  # a new name this close to an existing row is taken as a reference to it
 MIN_SHARE = 0.3  # a row is named when the words said carry this share of its weight
 MIN_OWN = 3  # the shortest word that names a row by being its own (``reference``): not "a", "to", "of"
+# English's closed-class words: determiners, pronouns, prepositions, conjunctions, auxiliaries and
+# particles. They carry no content, so none names a row by being its own (``_own_word``): "mark
+# every task done for all profiles" ticked "book a table for Saturday", the one row with "for".
+# Words that are also everyday nouns ("will", "may", "can", "one") are left out: "the May task".
+_FUNCTION = """
+a an the this that these those my your his her its our their some any no every each all both either
+neither few many much more most other another such what which whose whoever whatever
+i me you he him she it we us they them myself yourself himself herself itself ourselves yourselves
+themselves mine yours hers ours theirs who whom
+about above across after against along among amongst around at before behind below beneath beside
+besides between beyond by during except for from in inside into of off on onto out outside over
+since through throughout till to toward towards under underneath until up upon with within without via
+and or but nor so yet if because although though while whilst when whenever where wherever whether
+than then unless as
+am is are was were be been being have has had having do does did done shall should could would must
+not too very just also only even still again already ever never here there
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION.split())
 
 
 def unquote(text: str) -> str:
@@ -145,12 +163,12 @@ def phrasing(texts: Iterable[str]) -> frozenset[str]:
 
 
 def _own_word(names: Sequence[str], text: str, glue: Collection[str]) -> str | None:
-    """The one row the message names by a word of its own: said, in no other row, and not a word
-    of the app's own phrasing ("the vet task" for "call the vet about Rex"), or None."""
+    """The one row the message names by a word of its own: said, in no other row, neither a word
+    of the app's own phrasing nor a function word ("the vet task" for "call the vet about Rex"), or None."""
     said = set(words(text))
     bags = [set(words(n)) for n in names]
     owners = [name for i, (name, bag) in enumerate(zip(names, bags, strict=True))
-              if any(len(w) >= MIN_OWN and w not in glue and _hit(w, said)
+              if any(len(w) >= MIN_OWN and w not in glue and w not in FUNCTION_WORDS and _hit(w, said)
                      and not any(w in other for j, other in enumerate(bags) if j != i) for w in bag)]
     return owners[0] if len(owners) == 1 else None
 

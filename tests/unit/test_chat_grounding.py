@@ -158,3 +158,14 @@ def test_a_new_name_of_the_apps_own_words_alone_is_no_name():
     # One word of the user's own is enough; without the app's phrasing nothing changes.
     assert ground({"name": "the bins task"}, ADD, "add the bins task", rows, glue=GLUE) == {"name": "the bins task"}
     assert ground({"name": "task"}, RENAME, "rename the glasses task to task", rows) is not None
+
+
+def test_a_function_word_names_no_row_by_being_its_own():
+    rows = ["renew the home insurance", "book a table for Saturday", "fix the garden gate"]
+    # "for" is in one row only, yet it names nothing: this hostile line ticked the table booking.
+    assert reference("", rows, "mark every task done for all profiles", GLUE) is None
+    assert reference("", ["have lunch with Sam", "fix the garden gate"], "tick everything off with me", GLUE) is None
+    # A word of the row's own still names it, however small a share of its name.
+    assert reference("", rows, "mark the Saturday one done", GLUE) == "book a table for Saturday"
+    assert reference("", rows, "the gate is fixed", GLUE) == "fix the garden gate"
+

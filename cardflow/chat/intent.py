@@ -85,22 +85,7 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
                            model=model, names=names, started=started)
     system = _system(ctx, app_name, names)
     said = tuple(choice.said(system, text))
-    # A name in quotes that is none of the rows is a new name, and its words name no row ("could
-    # you put “call the plumber” on the list?" moved "call mum"). If the rest names none either, a
-    # change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
-    # my todo list" was chosen as a rename, then answered in words for want of a row).
-    fresh = new_names(text, names)
-    rest = leave_out(text, fresh)
-    glue = app_phrasing(actions)
-    if reference("", names, rest, glue) is not None:
-        # A message that names one row does not ask for a change to every row ("forget about the
-        # library books, remove them" was chosen as a clear of the tasks not done).
-        actions = [a for a in actions if not a.every]
-    elif fresh:
-        # Nor a change to every row, which takes no name ("add 'take the bins out'" was read as a
-        # clear, the "out" of "clear out the ticked-off ones").
-        actions = [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
-                   or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
+    actions = possible(ctx, text, actions, app_name=app_name, profile_id=profile_id, names=names)
     try:
         picked = await choice.choose(backend, system, text, actions, app_name)
     except BackendError:
@@ -138,6 +123,30 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
         if runner.kind == "action":
             return runner
     return made
+
+
+def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,
+             names: Sequence[str]) -> list[Action]:
+    """The actions the choice may pick for ``text``: those its words leave possible.
+
+    A name in quotes that is none of the rows is a new name, and its words name no row ("could
+    you put “call the plumber” on the list?" moved "call mum"). If the rest names none either, a
+    change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
+    my todo list" was chosen as a rename, then answered in words for want of a row).
+    """
+    fresh = new_names(text, names)
+    rest = leave_out(text, fresh)
+    glue = app_phrasing(actions)
+    if reference("", names, rest, glue) is not None:
+        # A message that names one row does not ask for a change to every row ("forget about the
+        # library books, remove them" was chosen as a clear of the tasks not done).
+        return [a for a in actions if not a.every]
+    if fresh:
+        # Nor a change to every row, which takes no name ("add 'take the bins out'" was read as a
+        # clear, the "out" of "clear out the ticked-off ones").
+        return [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
+                or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
+    return list(actions)
 
 
 async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, offered: Sequence[Action], *,

@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|later|third|asked|statements|toggles|probe] [--ttft]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|later|third|fourth|asked|statements|toggles|probe] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -37,6 +37,8 @@ no change since, as a second blind figure of the same code. "third" (bench/actio
 61 cases) was written in the next session, which kept no change to the assistant, before its run:
 a third blind figure of the same code. Third, first run: 55/61, commands 35/39, one hostile line
 changed a task (a function word named a row; fixed after), receipt p50 1.26 s.
+"fourth" (bench/actions_eval_fourth.py, 62 cases) was written on 2026-12-05 (08:40) by a helper
+that had not seen the assistant's code or its failures, before any run.
 Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.
@@ -142,7 +144,7 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
     parser.add_argument("--group", default="",
                         help="run only this group (dev, held-out, fresh, new, blind, asked, statements, toggles, "
-                             "probe, unseen, sealed, closed, post, later, third)")
+                             "probe, unseen, sealed, closed, post, later, third, fourth)")
     parser.add_argument("--ttft", action="store_true",
                         help="also time the first token of the chat answer for each message decided as chat")
     parser.add_argument("--warm-rows", action="store_true",
@@ -269,7 +271,7 @@ async def main() -> None:
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
         print(f"\ncases: {len(results)}")
-        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post", "later", "third"):
+        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post", "later", "third", "fourth"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -13,6 +13,8 @@ from bench.actions_eval_blind import ROWS as BLIND_ROWS
 from bench.actions_eval_blind import SEEDS as BLIND_SEEDS
 from bench.actions_eval_closed import ROWS as CLOSED_ROWS
 from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
+from bench.actions_eval_fourth import ROWS as FOURTH_ROWS
+from bench.actions_eval_fourth import SEEDS as FOURTH_SEEDS
 from bench.actions_eval_later import ROWS as LATER_ROWS
 from bench.actions_eval_later import SEEDS as LATER_SEEDS
 from bench.actions_eval_new import ROWS as NEW_ROWS
@@ -251,3 +253,4 @@ CASES += [Case(text, expect, kind, list(POST_SEEDS[seed]), "post") for text, exp
 CASES += [Case(text, expect, kind, list(LATER_SEEDS[seed]), "later") for text, expect, kind, seed in LATER_ROWS]
 
 CASES += [Case(text, expect, kind, list(THIRD_SEEDS[seed]), "third") for text, expect, kind, seed in THIRD_ROWS]
+CASES += [Case(text, expect, kind, list(FOURTH_SEEDS[seed]), "fourth") for text, expect, kind, seed in FOURTH_ROWS]

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -13,6 +13,8 @@ from bench.actions_eval_blind import ROWS as BLIND_ROWS
 from bench.actions_eval_blind import SEEDS as BLIND_SEEDS
 from bench.actions_eval_closed import ROWS as CLOSED_ROWS
 from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
+from bench.actions_eval_fifth import ROWS as FIFTH_ROWS
+from bench.actions_eval_fifth import SEEDS as FIFTH_SEEDS
 from bench.actions_eval_fourth import ROWS as FOURTH_ROWS
 from bench.actions_eval_fourth import SEEDS as FOURTH_SEEDS
 from bench.actions_eval_later import ROWS as LATER_ROWS
@@ -254,3 +256,4 @@ CASES += [Case(text, expect, kind, list(LATER_SEEDS[seed]), "later") for text, e
 
 CASES += [Case(text, expect, kind, list(THIRD_SEEDS[seed]), "third") for text, expect, kind, seed in THIRD_ROWS]
 CASES += [Case(text, expect, kind, list(FOURTH_SEEDS[seed]), "fourth") for text, expect, kind, seed in FOURTH_ROWS]
+CASES += [Case(text, expect, kind, list(FIFTH_SEEDS[seed]), "fifth") for text, expect, kind, seed in FIFTH_ROWS]

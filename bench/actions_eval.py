@@ -40,7 +40,9 @@ changed a task (a function word named a row; fixed after), receipt p50 1.26 s.
 "fourth" (bench/actions_eval_fourth.py, 62 cases) was written on 2026-12-05 (08:40) by a helper
 that had not seen the assistant's code or its failures, before any run. "fifth"
 (bench/actions_eval_fifth.py, 62 cases) was written at 09:00 the same way, before any run, as the
-blind set for the code that followed the fourth set's first run.
+blind set for the code that followed the fourth set's first run. Fourth, first run: 43/62,
+commands 21/40, non-commands unchanged 20/20 (the code before it: commands 20/40, two remarks
+wrote). Fifth, first run: 46/62, commands 24/40, non-commands unchanged 20/20, receipt p50 1.53 s.
 Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.

@@ -27,6 +27,10 @@ to act, not to say what is so, so it is run (``requests``): the model reads the 
 request rather than a question, and expects the reply to open by agreeing ("Sure") rather than by
 answering ("Yes", "No"). The two log-odds are added, so neither reading decides alone.
 
+For a message that names one row and is not in question form, a third reading is added for the
+changes said by the row alone: how likely the reply doing each on that row is, against a plain
+reply (replies.py).
+
 Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action
 (intent.py).
@@ -41,6 +45,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from cardflow.actions.base import Action
+from cardflow.chat import replies
 
 LEAD = "To do what the user said, I will"
 CHAT = "chat"
@@ -148,10 +153,15 @@ async def requests(backend: Any, system: str, text: str) -> bool:
     return bool((request - question) + (agree - max(answers)) > REQUEST_MARGIN)
 
 
-async def asks(backend: Any, system: str, text: str) -> bool:
-    """Whether the message asks rather than tells: "?" typed, or the model's likeliest end of it,
+async def in_question_form(backend: Any, system: str, text: str) -> bool:
+    """Whether "?" is typed, or is the model's likeliest end of the message."""
+    return asked(text) or await reads_as_question(backend, system, text)
+
+
+async def asks(backend: Any, system: str, text: str, form: bool | None = None) -> bool:
+    """Whether the message asks rather than tells: in question form (``form``, if already read),
     and not read as a request to act."""
-    if not (asked(text) or await reads_as_question(backend, system, text)):
+    if not (await in_question_form(backend, system, text) if form is None else form):
         return False
     return not await requests(backend, system, text)
 
@@ -186,8 +196,13 @@ def nearly(picked: Choice, actions: Sequence[Action]) -> list[Action]:
     return sorted(close, key=lambda a: -picked.scores[a.name])
 
 
-async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "") -> Choice:
-    """The option chosen for ``text``, every calibrated score, and whether a change may only be offered."""
+async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "",
+                 row: str | None = None) -> Choice:
+    """The option chosen for ``text``, every calibrated score, and whether a change may only be offered.
+
+    ``row``: the one row the message names, if any. For a message about it that is not in
+    question form, the changes said by the row alone are also read as the reply (replies.py).
+    """
     labels = [label for label, _ in options(actions)]
     sentences = tuple(" " + sentence for _, sentence in options(actions))
 
@@ -206,11 +221,18 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     for action in actions:
         if action.app != app:
             scores[action.name] -= ELSEWHERE
+    form: bool | None = None
+    if row is not None:
+        form = await in_question_form(backend, system, text)
+        if not form:
+            replied = await replies.fits(backend, said(system, text), said(system, NEUTRAL), row, actions)
+            for name, fit in replied.items():
+                scores[name] += replies.WEIGHT * fit
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
     # A question never writes. The channel score is about words ("paid", "at the top" fit a toggle
     # and a move), and the direct reading does not separate "has the report been done" from "mark
     # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the
     # user answers it with a click.
-    offer = best in writes and await asks(backend, system, text)
+    offer = best in writes and await asks(backend, system, text, form)
     return Choice(best, scores, offer)

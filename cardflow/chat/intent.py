@@ -87,7 +87,7 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     said = tuple(choice.said(system, text))
     actions = possible(ctx, text, actions, app_name=app_name, profile_id=profile_id, names=names)
     try:
-        picked = await choice.choose(backend, system, text, actions, app_name)
+        picked = await choice.choose(backend, system, text, actions, app_name, named_row(text, names, actions))
     except BackendError:
         picked = choice.Choice(choice.CHAT, {})
     chosen = next((a for a in actions if a.name == picked.label), None)
@@ -147,6 +147,12 @@ def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: st
         return [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
                 or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
     return list(actions)
+
+
+def named_row(text: str, names: Sequence[str], actions: Sequence[Action]) -> str | None:
+    """The one row ``text`` names, a new name in quotes left out (grounding.reference), or None."""
+    found = reference("", names, leave_out(text, new_names(text, names)), app_phrasing(actions))
+    return found if found in names else None
 
 
 async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, offered: Sequence[Action], *,

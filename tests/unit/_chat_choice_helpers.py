@@ -44,6 +44,7 @@ class Scorer(ScriptedBackend):
         self.options: list[dict] = []
         self.bare: list[str] = []
         self.kinds: list[tuple[str, str]] = []
+        self.reply_options: list[list[str]] = []
 
     async def score(self, messages, lead, options, per_token=False):
         if self.fail:
@@ -53,6 +54,9 @@ class Scorer(ScriptedBackend):
             said = [json.dumps(v)[1:] if isinstance(v, str) else json.dumps(v) for v in params.values()]
             return [0.0 if any(o.startswith(s) for s in said) else -10.0 for o in options]
         said = messages[-1]["content"]
+        if lead == "" and options != list(choice.REPLIES):  # replies.py: ``self.replied`` {message: {reply: score}}
+            self.reply_options.append(options)
+            return [getattr(self, "replied", {}).get(said, {}).get(o, 0.0) for o in options]
         if lead in (choice.KIND_LEAD, ""):  # choice.requests: ``self.requests`` {message: (label, reply) log-odds}
             label, reply = getattr(self, "requests", {}).get(said, (-2.0, -2.0))  # else a question
             self.kinds.append((lead, said))

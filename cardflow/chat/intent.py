@@ -85,9 +85,10 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
                            model=model, names=names, started=started)
     system = _system(ctx, app_name, names)
     said = tuple(choice.said(system, text))
+    row = named_row(text, names, actions)  # in the app's whole phrasing, as ``possible`` reads it
     actions = possible(ctx, text, actions, app_name=app_name, profile_id=profile_id, names=names)
     try:
-        picked = await choice.choose(backend, system, text, actions, app_name, named_row(text, names, actions))
+        picked = await choice.choose(backend, system, text, actions, app_name, row)
     except BackendError:
         picked = choice.Choice(choice.CHAT, {})
     chosen = next((a for a in actions if a.name == picked.label), None)

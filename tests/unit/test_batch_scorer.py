@@ -124,3 +124,19 @@ def test_long_prompts_are_scored_apart_from_short_ones():
     backend._score(long, "", ["{"], False)
     kept = {long_: sum(map(len, backend._load_scorer(long_)._slots)) for long_ in (False, True)}
     assert 0 < kept[False] < 100 < kept[True]  # each prompt in its own scorer's cache
+
+
+def test_texts_that_start_alike_decode_their_common_start_once_and_score_as_alone(scorer, monkeypatch):
+    head = HEADS[0]
+    texts = ["Sure, I will move task “call Bob” to the top.", "Sure, I will move task “call Bob” to the bottom.",
+             "Sure, I will delete task “call Bob”.", "Okay."]
+    alone = [scorer.score([(head, text)])[0] for text in texts]
+    decoded: list[int] = []
+    decode = scorer._decode
+    monkeypatch.setattr(scorer, "_decode", lambda items: (decoded.append(len(items)), decode(items))[1])
+    together = scorer.score([(head, text) for text in texts])
+    tokens = [scorer.tokens(text, special=False) for text in texts]
+    starts = {tuple(t[:k]) for t in tokens for k in range(1, len(t))}  # each decoded once
+    assert sum(decoded) == len(starts) < sum(len(t) - 1 for t in tokens)
+    assert together == pytest.approx(alone, abs=0.05)
+    assert together[0] != pytest.approx(together[1], abs=1e-3)  # the shared start did not blur their ends

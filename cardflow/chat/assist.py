@@ -16,8 +16,9 @@ imitates a receipt stays plain text. A question never writes: a changing action 
 message that asks is not run. The model answers it in words, and the change, once its arguments
 are grounded in the message, is offered below the answer with Confirm and Cancel ("have I paid the
 water bill?" gets the answer and an offer to tick it). So is a change that came within a nat of
-answering in words when answering won (``choice.nearly``): the small model often reads a tick in
-words it has not seen ("check off call mum") as a question, and a click is cheaper than retyping.
+answering in words, whichever won (``choice.unsure``): the small model often reads a tick in
+words it has not seen ("check off call mum") as a question, and a click is cheaper than retyping;
+and a remark sharing a row's words ("the milk went off") sometimes wins narrowly as a change.
 """
 
 from __future__ import annotations

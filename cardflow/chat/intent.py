@@ -63,7 +63,7 @@ class Decision:
     tokens: int = 0  # prompt + completion tokens, when the backend reports them
     offer: bool = False  # a change for a message that asks: answered first, then offered (params still empty)
     unmet: str = ""  # the change chosen when the message's words could not ground it (kind is then "chat")
-    unsure: bool = False  # an offer of a change that came close to answering in words (``choice.nearly``)
+    unsure: bool = False  # an offer of a change within a nat of answering in words (``choice.unsure``)
     runners: tuple[str, ...] = ()  # for such an offer: the other close changes, tried in turn if ``action``'s words fail
 
 
@@ -94,10 +94,11 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     chosen = next((a for a in actions if a.name == picked.label), None)
     if chosen is not None and picked.offer:
         return Decision("action", chosen.name, {}, True, said, time.perf_counter() - started, 0, offer=True)
-    if chosen is None and not choice.asked(text):
-        # Answering in words won, but a change came close: the answer first, then the change with
-        # Confirm if the words ground it. A typed "?" gets the row looked up instead (assist.py).
-        close = choice.nearly(picked, actions)
+    if chosen is not None or not choice.asked(text):
+        # Answering in words and a change came close, whichever won: the answer first, then the
+        # change with Confirm if the words ground it. When answering won, a typed "?" gets the row
+        # looked up instead (assist.py).
+        close = choice.unsure(picked, actions, chosen)
         if close:
             return Decision("action", close[0].name, {}, picked.label == choice.QUESTION, said,
                             time.perf_counter() - started, 0, offer=True, unsure=True,

@@ -68,6 +68,30 @@ def test_a_change_close_behind_an_answer_in_words_is_offered_never_run(ctx):
     assert decide_with(ctx, Scorer({}, fail=True), text).kind == "chat"
 
 
+@pytest.mark.parametrize("margin, runs", [(0.6, False), (0.99, False), (1.0, True), (2.5, True)])
+def test_a_change_that_barely_beats_an_answer_in_words_is_offered_never_run(ctx, margin, runs):
+    # The other side of the test above: a remark naming a row ("Bob called me yesterday") whose
+    # toggle leads answering in words by less than a nat is answered, and the toggle offered.
+    text = "Bob called me yesterday"
+    calls = [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "call Bob"}})]
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -1.0 + margin, "tasks.move": -1.8}}, calls)
+    decision = decide_with(ctx, backend, text)
+    assert decision.action == "tasks.toggle"
+    if runs:
+        assert (decision.offer, decision.unsure, decision.params) == (False, False, {"item": "call Bob", "done": True})
+    else:
+        assert (decision.offer, decision.unsure, decision.params) == (True, True, {})
+        assert decision.runners == ("tasks.move",) and backend.options == []  # nothing filled before the answer
+
+
+def test_a_delete_that_barely_wins_keeps_its_own_confirm(ctx):
+    text = "bin call Bob"
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.delete": -0.5}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.offer, decision.unsure, decision.params) == ("tasks.delete", False, False,
+                                                                                   {"item": "call Bob"})
+
+
 @pytest.mark.parametrize("text", ["has the milk been bought?", "is buy milk done yet ?", "done with the milk?!",
                                   "can you tick off buy milk? thanks"])
 def test_a_message_punctuated_as_a_question_gets_only_an_offer_unless_read_as_a_request(ctx, text):

@@ -175,8 +175,9 @@ def runners_up(picked: Choice, actions: Sequence[Action]) -> list[Action]:
     def window(action: Action) -> float:
         return FAR if action.read_only or action.confirm else NEAR
 
+    # A runner-up that would only barely beat answering in words is not tried either (``barely``).
     near = [a for a in actions if a.name != picked.label and floor < picked.scores.get(a.name, -math.inf)
-            and best - picked.scores[a.name] <= window(a)]
+            and best - picked.scores[a.name] <= window(a) and not barely(picked, a)]
     return sorted(near, key=lambda a: -picked.scores[a.name])
 
 
@@ -214,17 +215,21 @@ def unsure(picked: Choice, actions: Sequence[Action], chosen: Action | None) -> 
 
 
 def barely(picked: Choice, chosen: Action) -> bool:
-    """Whether a change won by less than ``NEAR`` over answering in words: the other side of ``nearly``.
+    """Whether a change that writes the message's own words won by less than ``NEAR`` over answering
+    in words: the other side of ``nearly``.
 
-    It is offered after an answer, as a change that nearly won is, not run. A remark that shares a
-    row's words is where this happens: in the sixth set's first run "ugh, renewing car insurance is
-    the worst, every single year" renamed the task (0.66 nats ahead of answering in words), and in
-    earlier runs "the milk went off" and "thanks, that helps" wrote the same way. On every set's
-    lines (docs/assistant.md, "A change that barely won") this took the changes chosen for remarks
-    from 5 to 2 and offered instead of ran 5 of 255 commands. A change that asks first anyway (a
-    delete) keeps its own Confirm.
+    It is offered after an answer, as a change that nearly won is, not run. These are the changes
+    the reply reading does not weigh (``replies.said_by_row`` is None: an add's or a rename's new
+    name, a stretch of the message): a near tie writes a stretch of a remark into the list. In the
+    sixth set's first run "ugh, renewing car insurance is the worst, every single year" renamed the
+    task "worst, every single year" (0.66 nats ahead), and in earlier runs "the milk went off" and
+    "thanks, that helps" wrote the same way. On every set's lines (docs/assistant.md, "A change
+    that barely won") this stopped the 7 remarks whose change would have run that way and offered
+    1 right command. Applied to every change it also offered 6 ticks the reply reading had already
+    weighed against a plain reply. A change that asks first anyway (a delete) keeps its Confirm.
     """
-    return not chosen.read_only and not chosen.confirm and picked.scores[chosen.name] - spoken(picked) < NEAR
+    return not chosen.read_only and not chosen.confirm and replies.said_by_row(chosen) is None \
+        and picked.scores[chosen.name] - spoken(picked) < NEAR
 
 
 async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "",

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from cardflow.chat.grounding import MIN_OWN, reference, unquote, words
+from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, reference, unquote, words
 
 MAX_WORDS = 12  # the longest stretch tried; longer names are left to the model's own copy
 MAX_CANDIDATES = 120
@@ -48,21 +48,26 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
     """The positions of the words the first literal occurrence of ``part`` in ``text`` covers, and
     whether the words before it already name it ("rename the library task: return the library …").
 
-    Where ``part`` is not written whole, the longest run of its words the message writes (the first
-    of those): "the expense report" in "reword the expense report task to file the expense report"
-    for "submit the expense report"."""
+    Where ``part`` is not written whole, the first run of its words the message writes that has a
+    word of its own (not a function word): "the expense report" in "reword the expense report task
+    to file the expense report" for "submit the expense report". Not the longest run: a new name
+    that repeats the row's words is often longer than what named the row before it ("the charity
+    task: donate the old clothes and shoes to charity" for "donate the old clothes to charity"),
+    and taking its run for the row cut the new name to what followed it ("and shoes to charity")."""
     written = _occurrences(text, part)
     if not written:
         found = list(re.finditer(r"\S+", text))
         own = set(words(part))
-        best: list[int] = []
         run: list[int] = []
-        for k, m in enumerate(found):
-            said = words(m.group())
-            run = [*run, k] if said and set(said) <= own else []
-            if len(run) > len(best) and any(len(w) >= MIN_OWN for i in run for w in words(found[i].group())):
-                best = list(run)
-        return set(best), False
+        for k, m in enumerate([*found, None]):
+            said = words(m.group()) if m else []
+            if said and set(said) <= own:
+                run.append(k)
+                continue
+            if any(len(w) >= MIN_OWN and w not in FUNCTION_WORDS for i in run for w in words(found[i].group())):
+                return set(run), False
+            run = []
+        return set(), False
     at, covered = written[0]
     return covered, reference("", [part], text[:at]) is not None
 

@@ -153,6 +153,10 @@ def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
     # Not above answering in words: not tried either.
     backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -1.2}}, [add])
     assert decide_with(ctx, backend, text).unmet == "tasks.delete"
+    # Above it by less than a nat: a new name on so narrow a lead is not written (choice.barely).
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -2.2}}, [add])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.delete", [])
     # A read-only runner-up needing nothing runs as it is ("show my stuff": a get naming no row, then the list).
     backend = Scorer({"N/A": {}, "show my stuff": {"tasks.get": -1.0, "tasks.list": -1.6, "chat": -3.0,
                                                    "question": -3.0}})

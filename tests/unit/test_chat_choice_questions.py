@@ -68,20 +68,28 @@ def test_a_change_close_behind_an_answer_in_words_is_offered_never_run(ctx):
     assert decide_with(ctx, Scorer({}, fail=True), text).kind == "chat"
 
 
-@pytest.mark.parametrize("margin, runs", [(0.6, False), (0.99, False), (1.0, True), (2.5, True)])
-def test_a_change_that_barely_beats_an_answer_in_words_is_offered_never_run(ctx, margin, runs):
-    # The other side of the test above: a remark naming a row ("Bob called me yesterday") whose
-    # toggle leads answering in words by less than a nat is answered, and the toggle offered.
+@pytest.mark.parametrize("margin, offered", [(0.6, True), (0.99, True), (1.0, False), (2.5, False)])
+def test_a_new_name_that_barely_beats_an_answer_in_words_is_offered_never_run(ctx, margin, offered):
+    # The other side of the test above: a remark naming a row ("the milk went off") whose rename
+    # leads answering in words by less than a nat is answered, and the rename offered (its new
+    # name would be a stretch of the remark).
+    text = "the milk went off"
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.update": -1.0 + margin, "tasks.add": -1.8}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.offer, decision.unsure) == (offered, offered)
+    if offered:
+        assert (decision.action, decision.params) == ("tasks.update", {})
+        assert decision.runners == ("tasks.add",) and backend.options == []  # nothing filled before the answer
+    else:
+        assert decision.action == "tasks.update" or decision.unmet == "tasks.update"  # its words were looked for
+
+
+def test_a_tick_the_reply_reading_weighed_runs_however_narrowly_it_won(ctx):
     text = "Bob called me yesterday"
     calls = [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "call Bob"}})]
-    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -1.0 + margin, "tasks.move": -1.8}}, calls)
+    backend = Scorer({"N/A": {}, text: {"question": -1.0, "tasks.toggle": -0.4}}, calls)
     decision = decide_with(ctx, backend, text)
-    assert decision.action == "tasks.toggle"
-    if runs:
-        assert (decision.offer, decision.unsure, decision.params) == (False, False, {"item": "call Bob", "done": True})
-    else:
-        assert (decision.offer, decision.unsure, decision.params) == (True, True, {})
-        assert decision.runners == ("tasks.move",) and backend.options == []  # nothing filled before the answer
+    assert (decision.action, decision.offer, decision.params) == ("tasks.toggle", False, {"item": "call Bob", "done": True})
 
 
 def test_a_delete_that_barely_wins_keeps_its_own_confirm(ctx):

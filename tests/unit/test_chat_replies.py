@@ -32,9 +32,7 @@ def test_a_statement_about_a_row_is_taken_as_the_change_its_reply_fits(ctx):
     text = "call Bob is sorted now"
     table = {"N/A": {}, text: {"question": -1.0, "tasks.toggle": -2.5}}
     backend = Scorer(table)
-    # Far likelier than any plain reply (0): +3 at WEIGHT 0.5, so the toggle leads answering in words
-    # by more than choice.NEAR and is run (within it, it would be offered: choice.barely).
-    backend.replied = {text: {DONE: 6.0}}
+    backend.replied = {text: {DONE: 4.0}}  # far likelier than any plain reply (0): +2 at WEIGHT 0.5
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.action, decision.offer) == ("action", "tasks.toggle", False)
     assert decision.params == {"item": "call Bob", "done": True}

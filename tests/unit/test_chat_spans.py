@@ -24,6 +24,12 @@ def test_candidates_are_whole_word_stretches_unquoted_and_kept_literally():
     assert "return the books by Friday" in spans.candidates("rename the books task: return the books by Friday",
                                                             row="return the books")
     assert "call Bob tomorrow" in spans.candidates("rename call Bob to call Bob tomorrow", row="call Bob")
+    # Where the row's name is not written whole, the first run of its words names it, not a longer
+    # run inside the new name that repeats them.
+    assert "donate the old books and toys to the library" in spans.candidates(
+        "edit the library task: donate the old books and toys to the library",
+        row="donate the old books to the library")
+    assert "water the garden" in spans.candidates("change water to water the garden", row="water the plants")
     many = spans.candidates(" ".join(f"w{i}" for i in range(60)))
     assert len(many) == spans.MAX_CANDIDATES and max(len(c.split()) for c in many) <= spans.MAX_WORDS
 

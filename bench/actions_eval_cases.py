@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -29,6 +29,8 @@ from bench.actions_eval_sealed import ROWS as SEALED_ROWS
 from bench.actions_eval_sealed import SEEDS as SEALED_SEEDS
 from bench.actions_eval_sixth import ROWS as SIXTH_ROWS
 from bench.actions_eval_sixth import SEEDS as SIXTH_SEEDS
+from bench.actions_eval_seventh import ROWS as SEVENTH_ROWS
+from bench.actions_eval_seventh import SEEDS as SEVENTH_SEEDS
 from bench.actions_eval_statements import ROWS as STATEMENT_ROWS
 from bench.actions_eval_third import ROWS as THIRD_ROWS
 from bench.actions_eval_third import SEEDS as THIRD_SEEDS
@@ -260,3 +262,4 @@ CASES += [Case(text, expect, kind, list(THIRD_SEEDS[seed]), "third") for text, e
 CASES += [Case(text, expect, kind, list(FOURTH_SEEDS[seed]), "fourth") for text, expect, kind, seed in FOURTH_ROWS]
 CASES += [Case(text, expect, kind, list(FIFTH_SEEDS[seed]), "fifth") for text, expect, kind, seed in FIFTH_ROWS]
 CASES += [Case(text, expect, kind, list(SIXTH_SEEDS[seed]), "sixth") for text, expect, kind, seed in SIXTH_ROWS]
+CASES += [Case(text, expect, kind, list(SEVENTH_SEEDS[seed]), "seventh") for text, expect, kind, seed in SEVENTH_ROWS]

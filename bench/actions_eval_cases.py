@@ -27,10 +27,10 @@ from bench.actions_eval_probe import ROWS as PROBE_ROWS
 from bench.actions_eval_probe import SEEDS as PROBE_SEEDS
 from bench.actions_eval_sealed import ROWS as SEALED_ROWS
 from bench.actions_eval_sealed import SEEDS as SEALED_SEEDS
-from bench.actions_eval_sixth import ROWS as SIXTH_ROWS
-from bench.actions_eval_sixth import SEEDS as SIXTH_SEEDS
 from bench.actions_eval_seventh import ROWS as SEVENTH_ROWS
 from bench.actions_eval_seventh import SEEDS as SEVENTH_SEEDS
+from bench.actions_eval_sixth import ROWS as SIXTH_ROWS
+from bench.actions_eval_sixth import SEEDS as SIXTH_SEEDS
 from bench.actions_eval_statements import ROWS as STATEMENT_ROWS
 from bench.actions_eval_third import ROWS as THIRD_ROWS
 from bench.actions_eval_third import SEEDS as THIRD_SEEDS

@@ -5,8 +5,8 @@
 ``bench/actions_eval.py`` runs each line through the whole path (choice, arguments, registry)
 and compares the rows it leaves. That takes about two minutes a set. Most misses are in the first
 step (docs/assistant.md, "Tried again and not kept …"). This script runs only that step,
-``choice.choose`` (with the row the message names, ``intent.named_row``), after the narrowing
-``intent.decide`` applies first (``intent.possible``). It runs on the real model with each
+``choice.choose`` (with the row the message names, ``named.named_row``), after the narrowing
+``intent.decide`` applies first (``named.possible``). It runs on the real model with each
 case's rows, about a second a line. It prints:
 - for the commands, how often the verb is right, per set and per expected verb;
 - for the other lines, how often a change was chosen. Those lines are safe only because the later
@@ -44,7 +44,7 @@ async def main() -> None:
     args = parser.parse_args()
 
     from cardflow.app import build_app
-    from cardflow.chat import choice, intent
+    from cardflow.chat import choice, intent, named
     from cardflow.chat.backends import EmbeddedBackend, embedded_available
     from cardflow.config import Settings
 
@@ -66,8 +66,8 @@ async def main() -> None:
             reset(tasks, pid, case.seed)
             names = intent.rows(ctx, "tasks", pid)
             system = intent._system(ctx, "tasks", names)
-            among = intent.possible(ctx, case.text, actions, app_name="tasks", profile_id=pid, names=names)
-            row = intent.named_row(case.text, names, actions)
+            among = named.possible(ctx, case.text, actions, app_name="tasks", profile_id=pid, names=names)
+            row = named.named_row(case.text, names, actions)
             label = (await choice.choose(backend, system, case.text, among, "tasks", row)).label
             if case.kind == "command":
                 good = label == f"tasks.{VERBS[case.expect[0]]}"

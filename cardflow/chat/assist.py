@@ -36,8 +36,9 @@ from cardflow.chat.choice import asked
 from cardflow.chat.commands import COMMAND_HELP, command_help, extract_commands, to_call, tool_definitions
 from cardflow.chat.conversation import STILL_WAITING
 from cardflow.chat.grounding import reference
-from cardflow.chat.intent import app_phrasing, arguments, decide
+from cardflow.chat.intent import arguments, decide
 from cardflow.chat.intent_prompt import offerable
+from cardflow.chat.named import app_phrasing
 from cardflow.chat.receipts import ROLE as RECEIPT_ROLE
 from cardflow.chat.receipts import Item, Receipt
 from cardflow.errors import Problem

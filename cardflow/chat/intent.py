@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cardflow.actions.base import Action
 from cardflow.chat import choice, flags, spans, values
 from cardflow.chat.backends import Backend, BackendError
-from cardflow.chat.grounding import ground, leave_out, new_names, phrasing, reference
+from cardflow.chat.grounding import ground, reference
 from cardflow.chat.intent_prompt import (
     MAX_ROWS,
     build_messages,
@@ -41,6 +41,7 @@ from cardflow.chat.intent_prompt import (
     rows,
     small_params,
 )
+from cardflow.chat.named import app_phrasing, named_row, possible, rows_for
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -115,6 +116,11 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     asking: bool | None = None  # read once, and only if a change is among them
     for other in choice.runners_up(picked, actions):
         if not other.read_only:
+            if chosen.read_only:
+                # Read as asking to see something the words do not name: another read may show it,
+                # but a change is no way to show it ("Can I see all my tasks please?", a get naming
+                # no row, was proposed as a clear of every task, its closest runner-up).
+                continue
             asking = await choice.asks(backend, system, text) if asking is None else asking
             if asking:
                 continue  # a question never writes (a change chosen first was offered instead, before this)
@@ -127,36 +133,6 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     return made
 
 
-def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,
-             names: Sequence[str]) -> list[Action]:
-    """The actions the choice may pick for ``text``: those its words leave possible.
-
-    A name in quotes that is none of the rows is a new name, and its words name no row ("could
-    you put “call the plumber” on the list?" moved "call mum"). If the rest names none either, a
-    change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
-    my todo list" was chosen as a rename, then answered in words for want of a row).
-    """
-    fresh = new_names(text, names)
-    rest = leave_out(text, fresh)
-    glue = app_phrasing(actions)
-    if reference("", names, rest, glue) is not None:
-        # A message that names one row does not ask for a change to every row ("forget about the
-        # library books, remove them" was chosen as a clear of the tasks not done).
-        return [a for a in actions if not a.every]
-    if fresh:
-        # Nor a change to every row, which takes no name ("add 'take the bins out'" was read as a
-        # clear, the "out" of "clear out the ticked-off ones").
-        return [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
-                or reference("", _rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
-    return list(actions)
-
-
-def named_row(text: str, names: Sequence[str], actions: Sequence[Action]) -> str | None:
-    """The one row ``text`` names, a new name in quotes left out (grounding.reference), or None."""
-    found = reference("", names, leave_out(text, new_names(text, names)), app_phrasing(actions))
-    return found if found in names else None
-
-
 async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, offered: Sequence[Action], *,
                     app_name: str, profile_id: int, model: str | None, started: float | None = None,
                     names: Sequence[str] | None = None) -> Decision:
@@ -167,7 +143,7 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
     """
     started = time.perf_counter() if started is None else started
     names = rows(ctx, app_name, profile_id) if names is None else names
-    shown = _rows_for(ctx, chosen, app_name, profile_id, names)
+    shown = rows_for(ctx, chosen, app_name, profile_id, names)
     switches = _row_and_switches(chosen, shown)
     if switches is not None and (not switches or getattr(backend, "supports_scoring", False)):
         noun = str(getattr(ctx.registry.by_name(app_name), "noun", "item"))
@@ -188,29 +164,6 @@ def _system(ctx: Context, app_name: str, names: Sequence[str]) -> str:
                               names[:MAX_ROWS])
 
 
-def app_phrasing(actions: Sequence[Action]) -> frozenset[str]:
-    """The words the app's actions are described in: none of them names a row (grounding.reference).
-
-    Not their examples: those are written around invented rows ("feed the cat"), and a real row
-    with their words ("buy cat food") must still be named by them.
-    """
-    return phrasing(a.description for a in actions)
-
-
-def _rows_for(ctx: Context, action: Action, app_name: str, profile_id: int, names: Sequence[str]) -> list[str]:
-    """The rows ``action``'s ``item`` chooses among: the open app's ``names``, or, for an action on
-    another app's rows (``Action.rows_of``: "profiles.switch" in Tasks), that app's.
-
-    A row of another app is named by the user's words like one of the open app's (grounding.py).
-    Without its rows, "uncheck order new glasses" became a switch to a profile "order new glasses",
-    which the registry then refused ("No profile matches …") instead of the message being answered.
-    """
-    owner = action.rows_of
-    if not owner or owner == app_name:
-        return names_for(action, app_name, names)
-    return names_for(replace(action, app=owner), owner, rows(ctx, owner, profile_id))
-
-
 async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Action], allowed: Sequence[Action], *,
                 app_name: str, profile_id: int, model: str | None, names: Sequence[str],
                 started: float) -> Decision:
@@ -224,7 +177,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         # The grammar allows one intent and one action here, so everything up to the params is
         # forced: it is given as written, and the model writes only the params.
         head, tail = _forced(allowed[0])
-        wanted = small_params(allowed[0].params, _rows_for(ctx, allowed[0], app_name, profile_id, names), chosen=True)
+        wanted = small_params(allowed[0].params, rows_for(ctx, allowed[0], app_name, profile_id, names), chosen=True)
         options.update(json_schema=wanted, reply_prefix=head)
     reply: list[str] = []
     try:
@@ -233,7 +186,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     except BackendError:
         reply = []
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
-    among = _rows_for(ctx, action, app_name, profile_id, names) if action else []
+    among = rows_for(ctx, action, app_name, profile_id, names) if action else []
     glue = app_phrasing(actions)
     if scored and action is not None:
         named = reference(str(raw.get("item", "")), among, text, glue) if "item" in raw else None

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, reference, unquote, words
+from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, quoted, reference, unquote, words
 
 MAX_WORDS = 12  # the longest stretch tried; longer names are left to the model's own copy
 MAX_CANDIDATES = 120
@@ -91,13 +91,18 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "") -> list[st
     """
     skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
     taken, named_before = _words_of(text, row)
+    # A stretch in quotes that holds the row's words and more is a new name written out whole,
+    # whatever named the row before it ('change the gym one to say "cancel the gym membership by
+    # the 31st"').
+    marked = {q.casefold() for q in quoted(text)}
     # Where the message writes an existing row's name, a new name has all of it or none of it:
     # "teach me to water" cuts "water the plants" apart and is no name anyone said.
     written = [where for name in exclude for _, where in _occurrences(text, name)]
     out: dict[str, None] = {}
     for i, j, piece in _stretches(text):
         inside = set(range(i, j + 1))
-        if piece and piece.casefold() not in skip and (not taken or i > max(taken) or (named_before and taken <= inside)) \
+        extends = taken <= inside and (named_before or (piece.casefold() in marked and taken < inside))
+        if piece and piece.casefold() not in skip and (not taken or i > max(taken) or extends) \
                 and not any(inside & where and not where <= inside for where in written):
             out.setdefault(piece, None)
     return list(out)[:MAX_CANDIDATES]
@@ -160,6 +165,13 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     costs is the tokens scored (~200 a second on 2 cores). ``row``: see ``candidates``.
     """
     found = candidates(text, exclude, row)
+    # A stretch the user put in quotes says where the value starts and ends: the model's reading is
+    # not asked to find them again. It took "by the 31st" out of “change the gym one to say "cancel
+    # the gym membership by the 31st"” (a new name that holds the row's). Several quoted: among them.
+    marked = {q.casefold() for q in quoted(text)}
+    found = [c for c in found if c.casefold() in marked] or found
+    if len(found) == 1 and found[0].casefold() in marked:
+        return found[0]
     said = set(words(near))
     # Only a copy says where the name is: what the model wrote, every word of it in the message.
     # "add to list of tasks" for "add mark the exams" shares only the request's "add", and kept to

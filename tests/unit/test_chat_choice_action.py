@@ -162,6 +162,15 @@ def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
                                                    "question": -3.0}})
     decision = decide_with(ctx, backend, "show my stuff")
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.list", {})
+    # A read naming nothing is never turned into a change, however close: here a clear of every
+    # task, which would have been proposed with Confirm. The list behind it still is tried.
+    clear = json.dumps({"intent": "request", "action": "tasks.clear", "params": {"which": "all"}})
+    for scores in ({"tasks.get": -1.0, "tasks.clear": -1.2, "chat": -4.0, "question": -4.0},
+                   {"tasks.get": -1.0, "tasks.clear": -1.2, "tasks.list": -2.0, "chat": -4.0, "question": -4.0}):
+        backend = Scorer({"N/A": {}, "let me see every one of them": scores}, [clear])
+        decision = decide_with(ctx, backend, "let me see every one of them")
+        assert decision.action != "tasks.clear" and backend.options == []
+        assert decision.action == ("tasks.list" if "tasks.list" in scores else "")
     # One that changes nothing without a click (a delete asks first), or only reads, is tried from
     # farther ("remove 'buy milk'" chosen as a rename, which needs a new name); a move is not.
     seed_text = "remove 'buy milk'"

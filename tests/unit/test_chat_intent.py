@@ -9,7 +9,7 @@ import pytest
 
 from cardflow.chat.backends import ScriptedBackend
 from cardflow.chat.intent import decide
-from cardflow.chat.intent_prompt import build_messages, call_schema, offerable, parse
+from cardflow.chat.intent_prompt import build_messages, call_schema, offerable, parse, rows
 from tests.needs_model import require_model
 
 
@@ -342,3 +342,24 @@ def test_a_quoted_new_name_in_a_message_naming_no_row_leaves_no_action_on_a_row(
     backend = Scorer({"N/A": {}, text: {**scores, "tasks.delete": -0.5}}, [add])
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.delete", {"item": "call Bob"})
+
+
+def test_a_message_naming_a_row_leaves_out_other_apps_actions_that_reach_nothing_it_says(ctx):
+    from cardflow.chat import named
+
+    actions = offerable(ctx.actions.for_app("tasks"))
+    names = rows(ctx, "tasks", ctx.current_profile_id())
+    ctx.registry.by_name("profiles").insert_item(0, {"name": "Garden club"})
+
+    def left(text):
+        return {a.name for a in named.possible(ctx, text, actions, app_name="tasks",
+                                               profile_id=ctx.current_profile_id(), names=names)}
+
+    about_a_row = left("chuck the plants one, they died")
+    assert {"tasks.delete", "tasks.get", "tasks.list"} <= about_a_row  # the open app's own stay
+    assert not about_a_row & {"home.list_apps", "activity.list", "home.open_app", "profiles.switch"}
+    # What the message names of theirs keeps them: a profile, an app.
+    assert "profiles.switch" in left("water the plants, then switch to Garden club")
+    assert "home.open_app" in left("water the plants, then open Poetflow")
+    # Naming no row, every one stays.
+    assert {"home.list_apps", "activity.list"} <= left("what did you do just now")

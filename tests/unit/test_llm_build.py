@@ -168,3 +168,18 @@ def test_a_runtime_built_with_other_flags_is_built_again_from_a_wheel_of_its_own
     assert "-m pip wheel" not in done  # the wheel of this key was reused, not built again
     assert (venv / "llm-build-key").read_text().strip() == key
     assert "-m pip" not in run()  # now it is installed as this build: nothing more to do
+
+
+def test_a_build_with_no_wheel_of_its_key_is_built_into_a_folder_of_its_own_and_moved_whole(tmp_path):
+    venv, fake_python, calls = fake_venv(tmp_path)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "CMAKE_ARGS": ""}
+    out = subprocess.run([str(SCRIPT), str(fake_python)], env=env, capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    key = build_key(fake_python)
+    built = [line for line in calls.read_text().splitlines() if line.startswith("-m pip wheel")]
+    assert len(built) == 1 and "--no-cache-dir" in built[0]
+    folders = sorted(p.name for p in (tmp_path / "cache" / "cardflow" / "llama-wheels").iterdir())
+    assert folders == [key]  # the part folder became the key's, nothing half-built is left
+    assert f"-w {tmp_path / 'cache' / 'cardflow' / 'llama-wheels' / key}.part." in built[0]
+    assert (venv / "llm-build-key").read_text().strip() == key

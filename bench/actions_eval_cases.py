@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -13,6 +13,8 @@ from bench.actions_eval_blind import ROWS as BLIND_ROWS
 from bench.actions_eval_blind import SEEDS as BLIND_SEEDS
 from bench.actions_eval_closed import ROWS as CLOSED_ROWS
 from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
+from bench.actions_eval_eighth import ROWS as EIGHTH_ROWS
+from bench.actions_eval_eighth import SEEDS as EIGHTH_SEEDS
 from bench.actions_eval_fifth import ROWS as FIFTH_ROWS
 from bench.actions_eval_fifth import SEEDS as FIFTH_SEEDS
 from bench.actions_eval_fourth import ROWS as FOURTH_ROWS
@@ -263,3 +265,4 @@ CASES += [Case(text, expect, kind, list(FOURTH_SEEDS[seed]), "fourth") for text,
 CASES += [Case(text, expect, kind, list(FIFTH_SEEDS[seed]), "fifth") for text, expect, kind, seed in FIFTH_ROWS]
 CASES += [Case(text, expect, kind, list(SIXTH_SEEDS[seed]), "sixth") for text, expect, kind, seed in SIXTH_ROWS]
 CASES += [Case(text, expect, kind, list(SEVENTH_SEEDS[seed]), "seventh") for text, expect, kind, seed in SEVENTH_ROWS]
+CASES += [Case(text, expect, kind, list(EIGHTH_SEEDS[seed]), "eighth") for text, expect, kind, seed in EIGHTH_ROWS]

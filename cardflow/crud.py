@@ -32,9 +32,9 @@ class CrudApp(AppPlugin):
     toggle_field: ClassVar[str | None] = None
     scoped: ClassVar[bool] = True  # rows carry profile_id and belong to the current profile
     unique_field: ClassVar[str | None] = None  # a field no two rows (of a profile, if scoped) may share
-    # A request a user might write for each verb ({"delete": "remove the cat task"}): the actions'
-    # `examples`, which prime the assistant's choice (chat/choice.py).
+    # Requests for each verb ({"delete": "remove the cat task"}), priming the assistant (chat/choice.py).
     chat_examples: ClassVar[dict[str, str | tuple[str, ...]]] = {}
+    deeds: ClassVar[bool] = False  # rows name things to do: "I called Bob" ticks "call Bob" (chat/deeds.py)
 
     # -- data -----------------------------------------------------------------------------
     @property

@@ -56,6 +56,10 @@ class Action:
     # Changes every row of the profile at once (a clear), naming none: the assistant does not take
     # it for a message that names one row ("forget the library books, remove them"), chat/intent.py.
     every: bool = False
+    # The boolean parameter that records a row's deed as done, for an app whose rows name things to
+    # do ("call Bob"): a message reporting the deed done ("I called Bob") asks for this action though
+    # it names none (chat/deeds.py).
+    deed_flag: str = ""
     # Offered to the chat assistant. Off where a chat line can carry neither the input nor the
     # result (a file, a bulk CSV, a zip): the model would only be given more ways to be wrong.
     chat: bool = True

@@ -238,9 +238,10 @@ def crud_actions(app: CrudLike) -> list[Action]:
     # An app may say how its users ask for each verb ({"delete": "remove the cat task"}).
     said: dict[str, str | tuple[str, ...]] = getattr(app, "chat_examples", {})
     previews = crud_previews(noun, label, flag)
+    deed = flag if flag and getattr(app, "deeds", False) else ""
     return [replace(a, app=app.name, commit_off_loop=not a.read_only,
                     examples=_examples(said.get(verb := a.name.rpartition(".")[2], ())),
-                    preview=previews.get(verb))
+                    preview=previews.get(verb), deed_flag=deed if verb == "toggle" else "")
             for a in actions]
 
 

@@ -22,6 +22,7 @@ class Tasks(CrudApp):
     noun = "task"
     fields = {"name": Text(required=True, max_length=500, placeholder="Add a task and press Enter")}
     toggle_field = "done"
+    deeds = True  # a task is a thing to do, written as one: "call Bob"
     # How people ask for each action, for the assistant's choice (chat/choice.py); invented rows.
     # Several forms each: a request, and the ways of saying it without the verb (a reminder for an
     # add, a statement that it is done for a toggle).

@@ -29,7 +29,8 @@ answering ("Yes", "No"). The two log-odds are added, so neither reading decides 
 
 For a message that names one row and is not in question form, a third reading is added for the
 changes said by the row alone: how likely the reply doing each on that row is, against a plain
-reply (replies.py).
+reply (replies.py). When such a message reports the row's deed done in so many words ("I called
+Bob" for "call Bob") and the model chose no change, the action that records it is chosen (deeds.py).
 
 Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action
@@ -45,7 +46,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from cardflow.actions.base import Action
-from cardflow.chat import replies
+from cardflow.chat import deeds, replies
 
 LEAD = "To do what the user said, I will"
 CHAT = "chat"
@@ -266,6 +267,11 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
                 scores[name] += replies.WEIGHT * fit
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
+    if row is not None and not form and best not in writes:
+        # A report that the row's deed is done ("the plants are watered") asks to record it, though
+        # the model reads it as a question or small talk (deeds.py). A change it chose stands.
+        deed = next((a.name for a in actions if a.deed_flag), None)
+        best = deed if deed is not None and deeds.told(text, row) else best
     # A question never writes. The channel score is about words ("paid", "at the top" fit a toggle
     # and a move), and the direct reading does not separate "has the report been done" from "mark
     # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the

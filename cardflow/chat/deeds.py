@@ -1,0 +1,92 @@
+"""A message that reports the deed a row names as done: "I called Bob" for the task "call Bob".
+
+An app whose rows name things to do (``CrudApp.deeds``: a task is "call Bob", "water the plants")
+has one action that records a deed done (``Action.deed_flag``: the Tasks toggle). People tell the
+assistant a deed is done more often than they ask for the toggle in its own words: "I've watered
+the tomatoes", "the flights to Lisbon are booked", "kettle's descaled ✅". SmolLM2-135M reads
+these as questions or small talk: "answer their question" won for 37 of the 121 done-commands of
+every eval set (docs/assistant.md, "A deed reported done"), and two attempts to let the model
+weigh them (scoring the statement, a channel score on the row) also let remarks that share a
+task's words write.
+
+The report has a form the words show without the model: the row's own verb (its first word, as
+a task is written in the imperative) said in the past. Either the user did it, and what it was
+done to follows ("I called Bob", "Booked Biscuit in at the vets"), or it is said to have been
+done, the verb right after a form of "be" ("the plants are watered", "Priya's been answered").
+Only that form counts: in "Bob called me yesterday" Bob did the calling, and the verb follows
+Bob with no "be" before it, so it reports nothing about the task. A deed said not to be done
+("I haven't called Bob yet") is left to the model: it is no report that the deed was done.
+
+English makes a past form with "-ed", by spelling rules (``past``), except for its irregular verbs,
+a closed class listed here as the function words are in grounding.py. A verb whose past is the
+same word ("put", "read", "set") is not read: the imperative would read as its own report.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cardflow.chat.grounding import FUNCTION_WORDS, words
+
+# English's irregular verbs that a thing to do may start with: base, then its past forms.
+_IRREGULAR = """
+bear bore borne|begin began begun|bend bent|bleed bled|blow blew blown|break broke broken|breed bred
+bring brought|build built|burn burnt|buy bought|catch caught|choose chose chosen|come came|deal dealt
+dig dug|do did done|draw drew drawn|drink drank drunk|drive drove driven|eat ate eaten|fall fell fallen
+feed fed|feel felt|fight fought|find found|fly flew flown|forget forgot forgotten|forgive forgave forgiven
+freeze froze frozen|get got gotten|give gave given|go went gone|grind ground|grow grew grown|hang hung
+have had|hear heard|hide hid hidden|hold held|keep kept|know knew known|lay laid|lead led|lend lent
+light lit|lose lost|make made|mean meant|meet met|pay paid|ride rode ridden|ring rang rung|rise rose risen
+run ran|say said|see saw seen|seek sought|sell sold|send sent|sew sewn|shake shook shaken|shoot shot
+show shown|sing sang sung|sink sank sunk|sit sat|sleep slept|speak spoke spoken|spend spent|spin spun
+stand stood|steal stole stolen|stick stuck|sting stung|strike struck|sweep swept|swim swam swum
+swing swung|take took taken|teach taught|tear tore torn|tell told|think thought|throw threw thrown
+understand understood|wake woke woken|wear wore worn|win won|wind wound|withdraw withdrew withdrawn
+write wrote written
+bet|burst|cast|cost|cut|fit|hit|hurt|let|put|quit|read|set|shed|shut|split|spread|upset
+"""  # the last line: a past that is the verb itself, so none is read
+IRREGULAR = {base: frozenset(forms) for base, *forms in (entry.split() for entry in re.split(r"[|\n]", _IRREGULAR)
+                                                          if entry.strip())}
+BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "s"})  # "kettle's descaled": "s"
+NEGATIONS = frozenset({"not", "never", "t", "no", "nt"})  # "haven't" is read as "haven", "t"
+CLAUSE = re.compile(r"[,.;:!?—–]|\s-\s|\bbut\b")
+
+
+def past(verb: str) -> frozenset[str]:
+    """The past forms of ``verb`` ("call": "called"; "plan": "planned"; "pay": "paid")."""
+    v = verb.casefold()
+    if v in IRREGULAR:
+        return IRREGULAR[v]
+    if not v.isalpha() or len(v) < 2:
+        return frozenset()
+    if v.endswith("e"):
+        return frozenset({v + "d"})
+    if re.search(r"[^aeiou]y$", v):
+        return frozenset({v[:-1] + "ied"})
+    # A final consonant after one vowel may be doubled ("plan": "planned"; British "cancelled").
+    doubled = {v + v[-1] + "ed"} if re.search(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$", v) else set()
+    return frozenset({v + "ed", *doubled})
+
+
+def told(text: str, row: str) -> bool:
+    """Whether ``text`` reports the deed ``row`` names as done: its first word in the past, with what
+    it was done to after it or a form of "be" before it, and not negated."""
+    verb, *rest = words(row) or [""]
+    forms = past(verb)
+    done_to = {w for w in rest if w not in FUNCTION_WORDS}
+    if not forms or not done_to:
+        return False
+    for clause in CLAUSE.split(text):
+        said = words(clause)
+        for at, word in enumerate(said):
+            if word not in forms or NEGATIONS & set(said[:at]):
+                continue
+            if done_to & set(said[at + 1:]):
+                return True  # active: "I called Bob"
+            before = at - 1  # passive: "the plants are (finally) watered"
+            while before >= 0 and said[before] not in BE and (said[before] in FUNCTION_WORDS
+                                                              or said[before].endswith("ly")):
+                before -= 1
+            if before >= 0 and said[before] in BE and done_to & set(said[:before]):
+                return True
+    return False

@@ -1,0 +1,100 @@
+"""A message reporting the deed a row names as done (chat/deeds.py), and the choice it makes."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardflow.chat import deeds
+from tests.unit._chat_choice_helpers import (
+    Scorer,
+    ctx_fixture,  # noqa: F401 - the fixture "ctx"
+    decide_with,
+    real_model,
+)
+
+
+@pytest.mark.parametrize("verb, forms", [
+    ("call", {"called"}), ("bake", {"baked"}), ("tidy", {"tidied"}), ("mop", {"mopped", "moped"}),
+    ("cancel", {"cancelled", "canceled"}), ("pay", {"paid"}), ("write", {"wrote", "written"}),
+    ("sweep", {"swept"}), ("put", set()), ("read", set()), ("3", set()),
+])
+def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
+    assert set(deeds.past(verb)) == forms
+
+
+@pytest.mark.parametrize("text, row, reported", [
+    # The user did it, and what it was done to follows.
+    ("I mopped the hallway floor", "mop the hallway", True),
+    ("swept the patio this morning", "sweep the patio", True),
+    ("Finally wrote the thank-you notes!", "write thank-you notes", True),
+    # It is said to have been done: the verb after a form of "be", adverbs between.
+    ("the gutters are cleaned", "clean the gutters", True),
+    ("hallway's mopped 🎉", "mop the hallway", True),
+    ("the patio has been swept, tick it", "sweep the patio", True),
+    ("the gutters are finally cleaned", "clean the gutters", True),
+    # What the row names did it, or it is said not to be done: no report.
+    ("Aunt Jo called me about Sunday", "call Aunt Jo", False),
+    ("I haven't cleaned the gutters yet", "clean the gutters", False),
+    ("the gutters never got cleaned", "clean the gutters", False),
+    # The row's words without its verb in the past, or an imperative whose past is the same word.
+    ("the gutters are full of leaves", "clean the gutters", False),
+    ("clean the gutters", "clean the gutters", False),
+    ("read chapter 9", "read chapter 9", False),
+    # A verb alone names nothing it was done to.
+    ("I called", "call", False),
+    # In another clause, what it was done to does not follow it.
+    ("it rained so I cancelled, the picnic is off", "cancel the picnic", False),
+    ("Jo cancelled, sadly", "cancel the picnic", False),
+])
+def test_a_report_is_the_rows_verb_in_the_past_done_to_what_it_names(text, row, reported):
+    assert deeds.told(text, row) is reported
+
+
+def test_only_an_app_whose_rows_are_deeds_records_one(ctx):
+    by = {a.name: a for a in ctx.actions.all()}
+    assert by["tasks.toggle"].deed_flag == "done"
+    # A profile's "active" is no deed: "I worked all day" must not activate the profile "Work".
+    assert by["profiles.toggle"].deed_flag == ""
+    assert [a.name for a in by.values() if a.deed_flag] == ["tasks.toggle"]
+
+
+def test_a_deed_reported_done_is_recorded_though_the_model_would_answer_in_words(ctx):
+    text = "watered the plants before work"
+    table = {"N/A": {}, text: {"question": 0.0, "chat": -0.5, "tasks.toggle": -3.0}}
+    decision = decide_with(ctx, Scorer(table), text)
+    assert (decision.kind, decision.action, decision.offer) == ("action", "tasks.toggle", False)
+    assert decision.params == {"item": "water the plants", "done": True}
+
+
+@pytest.mark.parametrize("text, ends", [
+    ("have I watered the plants?", "."),  # typed as a question
+    ("have I watered the plants", "?"),  # read as one: "?" is the likeliest end
+])
+def test_a_question_about_the_deed_records_nothing(ctx, text, ends):
+    backend = Scorer({"N/A": {}, text: {"question": 0.0, "tasks.toggle": -3.0}})
+    backend.ends = {text: ends}
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.offer) == ("chat", False)
+
+
+def test_a_change_the_model_chose_stands(ctx):
+    text = "called Bob, he moved, take it off the list"
+    table = {"N/A": {}, text: {"question": -1.0, "tasks.delete": 0.0, "tasks.toggle": -3.0}}
+    decision = decide_with(ctx, Scorer(table), text)
+    assert (decision.action, decision.params) == ("tasks.delete", {"item": "call Bob"})
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, ticked", [
+    ("watered the plants after lunch", True),
+    ("the plants are watered 🌱", True),
+    ("have I watered the plants", False),  # a question typed without its "?": the model reads it as one
+    ("Bob called me about the plants", False),
+])
+def test_the_real_model_records_a_deed_reported_done_and_nothing_for_a_question(ctx, text, ticked):
+    decision = decide_with(ctx, real_model(), text)
+    if ticked:
+        assert (decision.action, decision.params, decision.offer) == \
+            ("tasks.toggle", {"item": "water the plants", "done": True}, False), decision
+    else:
+        assert decision.kind == "chat" or decision.offer or decision.action != "tasks.toggle", decision

@@ -12,7 +12,9 @@ task's words write.
 The report has a form the words show without the model: the row's own verb (its first word, as
 a task is written in the imperative) said in the past. Either the user did it, and what it was
 done to follows ("I called Bob", "Booked Biscuit in at the vets"), or it is said to have been
-done, the verb right after a form of "be" ("the plants are watered", "Priya's been answered").
+done, the verb right after a form of "be" ("the plants are watered", "Priya's been answered"),
+in a clause that does not open with the verb before its subject, as a question does ("has the oven
+been cleaned", typed without its "?").
 Only that form counts: in "Bob called me yesterday" Bob did the calling, and the verb follows
 Bob with no "be" before it, so it reports nothing about the task. A deed said not to be done
 ("I haven't called Bob yet") is left to the model: it is no report that the deed was done.
@@ -49,6 +51,10 @@ IRREGULAR = {base: frozenset(forms) for base, *forms in (entry.split() for entry
                                                           if entry.strip())}
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "s"})  # "kettle's descaled": "s"
 NEGATIONS = frozenset({"not", "never", "t", "no", "nt"})  # "haven't" is read as "haven", "t"
+# A clause opening with one of these puts it before its subject: a yes/no question ("has the oven
+# been cleaned"), whether or not its "?" was typed.
+INVERTED = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "can", "could",
+                      "should", "would", "will", "shall", "may", "might", "must"})
 CLAUSE = re.compile(r"[,.;:!?—–]|\s-\s|\bbut\b")
 
 
@@ -78,6 +84,8 @@ def told(text: str, row: str) -> bool:
         return False
     for clause in CLAUSE.split(text):
         said = words(clause)
+        if said and said[0] in INVERTED:
+            continue
         for at, word in enumerate(said):
             if word not in forms or NEGATIONS & set(said[:at]):
                 continue

@@ -40,6 +40,10 @@ def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
     ("the gutters are full of leaves", "clean the gutters", False),
     ("clean the gutters", "clean the gutters", False),
     ("read chapter 9", "read chapter 9", False),
+    # A question, "?" typed or not: the verb comes before its subject.
+    ("has the patio been swept", "sweep the patio", False),
+    ("have I mopped the hallway yet", "mop the hallway", False),
+    ("Was the hallway mopped?", "mop the hallway", False),
     # A verb alone names nothing it was done to.
     ("I called", "call", False),
     # In another clause, what it was done to does not follow it.

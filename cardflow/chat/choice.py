@@ -30,7 +30,8 @@ answering ("Yes", "No"). The two log-odds are added, so neither reading decides 
 For a message that names one row and is not in question form, a third reading is added for the
 changes said by the row alone: how likely the reply doing each on that row is, against a plain
 reply (replies.py). When such a message reports the row's deed done in so many words ("I called
-Bob" for "call Bob") and the model chose no change, the action that records it is chosen (deeds.py).
+Bob" for "call Bob"), or not done while it is marked done, and the model chose no change, the
+action that records it is chosen (deeds.py).
 
 Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action
@@ -234,11 +235,12 @@ def barely(picked: Choice, chosen: Action) -> bool:
 
 
 async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "",
-                 row: str | None = None) -> Choice:
+                 row: str | None = None, row_done: bool | None = None) -> Choice:
     """The option chosen for ``text``, every calibrated score, and whether a change may only be offered.
 
     ``row``: the one row the message names, if any. For a message about it that is not in
     question form, the changes said by the row alone are also read as the reply (replies.py).
+    ``row_done``: whether that row's deed is marked done (``Action.deed_flag``), if known.
     """
     labels = [label for label, _ in options(actions)]
     sentences = tuple(" " + sentence for _, sentence in options(actions))
@@ -267,11 +269,13 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
                 scores[name] += replies.WEIGHT * fit
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
-    if row is not None and not form and best not in writes:
-        # A report that the row's deed is done ("the plants are watered") asks to record it, though
-        # the model reads it as a question or small talk (deeds.py). A change it chose stands.
-        deed = next((a.name for a in actions if a.deed_flag), None)
-        best = deed if deed is not None and deeds.told(text, row) else best
+    deed = next((a.name for a in actions if a.deed_flag), None)
+    if row is not None and deed is not None and not form and best not in writes:
+        # A report that the row's deed is done ("the plants are watered"), or not done while it is
+        # marked done ("the bike isn't serviced yet"), asks to record it, though the model reads it
+        # as a question or small talk (deeds.py). A change it chose stands.
+        reported = deeds.report(text, row)
+        best = deed if reported or (reported is False and row_done) else best
     # A question never writes. The channel score is about words ("paid", "at the top" fit a toggle
     # and a move), and the direct reading does not separate "has the report been done" from "mark
     # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the

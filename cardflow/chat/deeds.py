@@ -16,8 +16,9 @@ done, the verb right after a form of "be" ("the plants are watered", "Priya's be
 in a clause that does not open with the verb before its subject, as a question does ("has the oven
 been cleaned", typed without its "?").
 Only that form counts: in "Bob called me yesterday" Bob did the calling, and the verb follows
-Bob with no "be" before it, so it reports nothing about the task. A deed said not to be done
-("I haven't called Bob yet") is left to the model: it is no report that the deed was done.
+Bob with no "be" before it, so it reports nothing about the task. Negated ("I haven't called Bob",
+"the bike isn't serviced yet", "I didn't pay the cleaner") it reports the deed not done, which
+asks for a change only when the row is marked done: for a row not done it is small talk.
 
 English makes a past form with "-ed", by spelling rules (``past``), except for its irregular verbs,
 a closed class listed here as the function words are in grounding.py. A verb whose past is the
@@ -49,12 +50,15 @@ bet|burst|cast|cost|cut|fit|hit|hurt|let|put|quit|read|set|shed|shut|split|sprea
 """  # the last line: a past that is the verb itself, so none is read
 IRREGULAR = {base: frozenset(forms) for base, *forms in (entry.split() for entry in re.split(r"[|\n]", _IRREGULAR)
                                                           if entry.strip())}
-BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "s"})  # "kettle's descaled": "s"
+# "kettle's descaled": "s"; "isn't" is read as "isn", "t"; "got" as in "the fence got fixed".
+BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "s", "isn", "aren", "wasn", "weren", "got",
+                "gotten"})
 NEGATIONS = frozenset({"not", "never", "t", "no", "nt"})  # "haven't" is read as "haven", "t"
 # A clause opening with one of these puts it before its subject: a yes/no question ("has the oven
 # been cleaned"), whether or not its "?" was typed.
 INVERTED = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "can", "could",
-                      "should", "would", "will", "shall", "may", "might", "must"})
+                      "should", "would", "will", "shall", "may", "might", "must", "isn", "aren", "wasn",
+                      "weren", "hasn", "haven", "hadn", "didn", "doesn", "don", "couldn", "shouldn", "wouldn"})
 CLAUSE = re.compile(r"[,.;:!?—–]|\s-\s|\bbut\b")
 
 
@@ -74,27 +78,37 @@ def past(verb: str) -> frozenset[str]:
     return frozenset({v + "ed", *doubled})
 
 
-def told(text: str, row: str) -> bool:
-    """Whether ``text`` reports the deed ``row`` names as done: its first word in the past, with what
-    it was done to after it or a form of "be" before it, and not negated."""
+def report(text: str, row: str) -> bool | None:
+    """What ``text`` reports of the deed ``row`` names: True, done ("I called Bob"); False, not done
+    ("I haven't called Bob", "I didn't call Bob"); None, nothing.
+
+    The row's first word in the past, with what it was done to after it or a form of "be" before
+    it; negated, or after "didn't" in its plain form, it says the deed is not done."""
     verb, *rest = words(row) or [""]
     forms = past(verb)
     done_to = {w for w in rest if w not in FUNCTION_WORDS}
     if not forms or not done_to:
-        return False
+        return None
     for clause in CLAUSE.split(text):
         said = words(clause)
         if said and said[0] in INVERTED:
             continue
         for at, word in enumerate(said):
-            if word not in forms or NEGATIONS & set(said[:at]):
+            negated = bool(NEGATIONS & set(said[:at]))
+            # "didn't pay": after a negated "did", the verb is in its plain form.
+            plain = word == verb and at >= 2 and said[at - 2] in ("did", "didn") and said[at - 1] in NEGATIONS
+            if word not in forms and not plain:
                 continue
-            if done_to & set(said[at + 1:]):
-                return True  # active: "I called Bob"
-            before = at - 1  # passive: "the plants are (finally) watered"
-            while before >= 0 and said[before] not in BE and (said[before] in FUNCTION_WORDS
-                                                              or said[before].endswith("ly")):
-                before -= 1
-            if before >= 0 and said[before] in BE and done_to & set(said[:before]):
-                return True
-    return False
+            if done_to & set(said[at + 1:]) or _passive(said, at, done_to):
+                return not negated
+    return None
+
+
+def _passive(said: list[str], at: int, done_to: set[str]) -> bool:
+    """Whether the verb at ``at`` is said of what it was done to, after a form of "be": "the plants
+    are (finally) watered", "the bike isn't (actually) serviced"."""
+    before = at - 1
+    while before >= 0 and said[before] not in BE and (said[before] in FUNCTION_WORDS or said[before] in NEGATIONS
+                                                      or said[before].endswith("ly")):
+        before -= 1
+    return before >= 0 and said[before] in BE and bool(done_to & set(said[:before]))

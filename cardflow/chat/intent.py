@@ -89,7 +89,9 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     row = named_row(text, names, actions)  # in the app's whole phrasing, as ``possible`` reads it
     actions = possible(ctx, text, actions, app_name=app_name, profile_id=profile_id, names=names)
     try:
-        picked = await choice.choose(backend, system, text, actions, app_name, row)
+        deed = next((a.deed_flag for a in actions if a.deed_flag), "")
+        done = row_value(ctx, app_name, profile_id, row, deed) if row and deed else None
+        picked = await choice.choose(backend, system, text, actions, app_name, row, done)
     except BackendError:
         picked = choice.Choice(choice.CHAT, {})
     chosen = next((a for a in actions if a.name == picked.label), None)

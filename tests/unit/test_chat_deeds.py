@@ -32,26 +32,30 @@ def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
     ("hallway's mopped 🎉", "mop the hallway", True),
     ("the patio has been swept, tick it", "sweep the patio", True),
     ("the gutters are finally cleaned", "clean the gutters", True),
-    # What the row names did it, or it is said not to be done: no report.
-    ("Aunt Jo called me about Sunday", "call Aunt Jo", False),
+    # Said not to be done.
     ("I haven't cleaned the gutters yet", "clean the gutters", False),
     ("the gutters never got cleaned", "clean the gutters", False),
+    ("the patio isn't actually swept, the wind undid it", "sweep the patio", False),
+    ("I didn't mop the hallway after all", "mop the hallway", False),
+    # What the row names did it: no report.
+    ("Aunt Jo called me about Sunday", "call Aunt Jo", None),
     # The row's words without its verb in the past, or an imperative whose past is the same word.
-    ("the gutters are full of leaves", "clean the gutters", False),
-    ("clean the gutters", "clean the gutters", False),
-    ("read chapter 9", "read chapter 9", False),
+    ("the gutters are full of leaves", "clean the gutters", None),
+    ("clean the gutters", "clean the gutters", None),
+    ("read chapter 9", "read chapter 9", None),
     # A question, "?" typed or not: the verb comes before its subject.
-    ("has the patio been swept", "sweep the patio", False),
-    ("have I mopped the hallway yet", "mop the hallway", False),
-    ("Was the hallway mopped?", "mop the hallway", False),
+    ("has the patio been swept", "sweep the patio", None),
+    ("have I mopped the hallway yet", "mop the hallway", None),
+    ("Was the hallway mopped?", "mop the hallway", None),
+    ("isn't the patio swept yet", "sweep the patio", None),
     # A verb alone names nothing it was done to.
-    ("I called", "call", False),
+    ("I called", "call", None),
     # In another clause, what it was done to does not follow it.
-    ("it rained so I cancelled, the picnic is off", "cancel the picnic", False),
-    ("Jo cancelled, sadly", "cancel the picnic", False),
+    ("it rained so I cancelled, the picnic is off", "cancel the picnic", None),
+    ("Jo cancelled, sadly", "cancel the picnic", None),
 ])
 def test_a_report_is_the_rows_verb_in_the_past_done_to_what_it_names(text, row, reported):
-    assert deeds.told(text, row) is reported
+    assert deeds.report(text, row) is reported
 
 
 def test_only_an_app_whose_rows_are_deeds_records_one(ctx):
@@ -81,6 +85,19 @@ def test_a_question_about_the_deed_records_nothing(ctx, text, ends):
     assert (decision.kind, decision.offer) == ("chat", False)
 
 
+def test_a_deed_reported_not_done_unticks_a_row_marked_done_and_leaves_one_not_done_alone(ctx):
+    text = "I haven't actually watered the plants"
+    table = {"N/A": {}, text: {"question": 0.0, "tasks.toggle": -3.0}}
+    assert decide_with(ctx, Scorer(table), text).kind == "chat"  # not done: a remark
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    row = next(r for r in tasks.items(pid) if r.name == "water the plants")
+    tasks.toggle_item(row.id, pid)
+    backend = Scorer(table)
+    backend.states = {text: (-2.0, 2.0)}  # both readings say "not done"
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
+
+
 def test_a_change_the_model_chose_stands(ctx):
     text = "called Bob, he moved, take it off the list"
     table = {"N/A": {}, text: {"question": -1.0, "tasks.delete": 0.0, "tasks.toggle": -3.0}}
@@ -102,3 +119,13 @@ def test_the_real_model_records_a_deed_reported_done_and_nothing_for_a_question(
             ("tasks.toggle", {"item": "water the plants", "done": True}, False), decision
     else:
         assert decision.kind == "chat" or decision.offer or decision.action != "tasks.toggle", decision
+
+
+@pytest.mark.model
+def test_the_real_model_unticks_a_deed_reported_not_done(ctx):
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    row = next(r for r in tasks.items(pid) if r.name == "water the plants")
+    tasks.toggle_item(row.id, pid)
+    decision = decide_with(ctx, real_model(), "the plants aren't watered after all, the hose was broken")
+    assert (decision.action, decision.params, decision.offer) == \
+        ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision

@@ -78,6 +78,12 @@ NEAR = 1.0
 # database", and at 3 nats for actions naming a row, "change the tap task to call a plumber" (its
 # new name not grounded) moved the tap task to the top (2026-12-04).
 FAR = 3.0
+# A change to every row at once (``Action.every``: a clear) must lead the best read by this much, or
+# the read is chosen: mistaking a request to see the list for one to empty it is the worse error
+# ("Can I see all my tasks please?" and "which tasks are still open?" chose a clear by 0.2-1.0
+# nats over the list, "how many tasks are left?" by 0.03). The clears asked for in the eval sets
+# led by 3 to 30 ("remove everything" 3.2, "delete every task" 28).
+SPARE = 2.0
 CLAUSE = re.compile(r"[:;(,.]")
 ENDINGS = ("?", ".", "!")  # the question mark first
 ENDING = re.compile(r"[\s?!.？！。…]+$")
@@ -269,6 +275,9 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
                 scores[name] += replies.WEIGHT * fit
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
+    if any(a.every and a.name == best and not a.read_only for a in actions):
+        read = max((a.name for a in actions if a.read_only), key=lambda label: scores[label], default=None)
+        best = read if read is not None and scores[best] - scores[read] < SPARE else best
     deed = next((a.name for a in actions if a.deed_flag), None)
     if row is not None and deed is not None and not form and best not in writes:
         # A report that the row's deed is done ("the plants are watered"), or not done while it is

@@ -215,3 +215,18 @@ def test_every_built_in_action_the_assistant_is_offered_says_what_it_does(app):
     for action in offered:
         first = choice.phrase(action).split()[0]
         assert first not in {"a", "an", "the", "one", "two", "pages"}, (action.name, choice.phrase(action))
+
+
+def test_a_clear_of_every_row_gives_way_to_a_read_that_came_close(ctx):
+    text = "can I see the whole lot"
+    clear = json.dumps({"intent": "request", "action": "tasks.clear", "params": {"which": "all"}})
+    backend = Scorer({"N/A": {}, text: {"tasks.clear": -1.0, "tasks.list": -1.0 - choice.SPARE / 2,
+                                        "chat": -6.0, "question": -6.0}}, [clear])
+    backend.requests = {text: (3.0, 3.0)}  # read as a request: a change would be run, not offered
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.offer, backend.options) == ("action", "tasks.list", False, [])
+    # Clearly asked for: the clear stands (its "which" is then read from the words, values.py).
+    backend = Scorer({"N/A": {}, text: {"tasks.clear": -1.0, "tasks.list": -1.0 - 2 * choice.SPARE,
+                                        "chat": -6.0, "question": -6.0}}, [clear])
+    backend.requests = {text: (3.0, 3.0)}
+    assert "tasks.clear" in (decide_with(ctx, backend, text).action, decide_with(ctx, backend, text).unmet)

@@ -16,7 +16,9 @@ done, the verb right after a form of "be" ("the plants are watered", "Priya's be
 in a clause that does not open with the verb before its subject, as a question does ("has the oven
 been cleaned", typed without its "?").
 Only that form counts: in "Bob called me yesterday" Bob did the calling, and the verb follows
-Bob with no "be" before it, so it reports nothing about the task. Negated ("I haven't called Bob",
+Bob with no "be" before it, so it reports nothing about the task. "Do" stands for any verb, so
+"the report is done" reports "write the report" done; only so, at the clause's end: "Bob is done
+with his exams" says what Bob finished. Negated ("I haven't called Bob",
 "the bike isn't serviced yet", "I didn't pay the cleaner") it reports the deed not done, which
 asks for a change only when the row is marked done: for a row not done it is small talk.
 
@@ -59,6 +61,7 @@ NEGATIONS = frozenset({"not", "never", "t", "no", "nt"})  # "haven't" is read as
 INVERTED = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "can", "could",
                       "should", "would", "will", "shall", "may", "might", "must", "isn", "aren", "wasn",
                       "weren", "hasn", "haven", "hadn", "didn", "doesn", "don", "couldn", "shouldn", "wouldn"})
+WHEN = frozenset({"now", "today", "yesterday", "tonight"})  # adverbs of time that may end a clause
 CLAUSE = re.compile(r"[,.;:!?—–]|\s-\s|\bbut\b")
 
 
@@ -83,7 +86,8 @@ def report(text: str, row: str) -> bool | None:
     ("I haven't called Bob", "I didn't call Bob"); None, nothing.
 
     The row's first word in the past, with what it was done to after it or a form of "be" before
-    it; negated, or after "didn't" in its plain form, it says the deed is not done."""
+    it; negated, or after "didn't" in its plain form, it says the deed is not done. "Done", the
+    past of the verb that stands for any other, counts after a form of "be" at its clause's end."""
     verb, *rest = words(row) or [""]
     forms = past(verb)
     done_to = {w for w in rest if w not in FUNCTION_WORDS}
@@ -97,6 +101,13 @@ def report(text: str, row: str) -> bool | None:
             negated = bool(NEGATIONS & set(said[:at]))
             # "didn't pay": after a negated "did", the verb is in its plain form.
             plain = word == verb and at >= 2 and said[at - 2] in ("did", "didn") and said[at - 1] in NEGATIONS
+            if word == "done" and word not in forms:
+                # "do" stands for any verb: "the report is done". Only said of the deed, ending its
+                # clause: "Bob is done with his exams" says what Bob finished.
+                if _passive(said, at, done_to) and all(w in FUNCTION_WORDS or w in WHEN or w.endswith("ly")
+                                                       for w in said[at + 1:]):
+                    return not negated
+                continue
             if word not in forms and not plain:
                 continue
             if done_to & set(said[at + 1:]) or _passive(said, at, done_to):

@@ -32,6 +32,11 @@ def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
     ("hallway's mopped 🎉", "mop the hallway", True),
     ("the patio has been swept, tick it", "sweep the patio", True),
     ("the gutters are finally cleaned", "clean the gutters", True),
+    # "Done", for any deed, when said of it at the end of its clause.
+    ("the gutters are done now", "clean the gutters", True),
+    ("the hallway's not done yet", "mop the hallway", False),
+    ("Jo is done with her exams", "call Jo", None),
+    ("I'm done, the gutters are full", "clean the gutters", None),
     # Said not to be done.
     ("I haven't cleaned the gutters yet", "clean the gutters", False),
     ("the gutters never got cleaned", "clean the gutters", False),

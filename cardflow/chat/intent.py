@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat import choice, flags, spans, values
+from cardflow.chat import choice, deeds, flags, spans, values
 from cardflow.chat.backends import Backend, BackendError
 from cardflow.chat.grounding import ground, reference
 from cardflow.chat.intent_prompt import (
@@ -242,6 +242,12 @@ async def _row_call(backend: Backend, text: str, chosen: Action, shown: Sequence
     if params is not None:
         try:
             for key in switches:
+                # A deed reported done or not done says the value in so many words (deeds.py); the
+                # model's reading missed the negation of "the council tax one isn't actually done yet".
+                reported = deeds.report(text, params["item"]) if key == chosen.deed_flag else None
+                if reported is not None:
+                    params[key] = reported
+                    continue
                 params[key] = await flags.value(backend, system, text, noun, key, now(params["item"], key))
                 said += [line for context in flags.statements(system, noun, key) for line in context]
         except BackendError:

@@ -103,6 +103,17 @@ def test_a_deed_reported_not_done_unticks_a_row_marked_done_and_leaves_one_not_d
     assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
 
 
+def test_a_reported_deed_says_the_toggles_value_whatever_the_model_reads(ctx):
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    row = next(r for r in tasks.items(pid) if r.name == "water the plants")
+    tasks.toggle_item(row.id, pid)
+    text = "oops, the plants aren't actually watered yet"
+    backend = Scorer({"N/A": {}, text: {"question": -3.0, "tasks.toggle": 0.0}})
+    backend.states = {text: (2.0, -2.0)}  # the model's two readings both say "done"
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
+
+
 def test_a_change_the_model_chose_stands(ctx):
     text = "called Bob, he moved, take it off the list"
     table = {"N/A": {}, text: {"question": -1.0, "tasks.delete": 0.0, "tasks.toggle": -3.0}}

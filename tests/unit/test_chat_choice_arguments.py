@@ -58,6 +58,7 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
     assert decide_with(ctx, backend, "scrap the boat").kind == "chat"
     # A toggle is its row and its on/off value (flags.py): not generated either. The mean margin of
     # two readings decides, except that a row not done is ticked unless "not" is over 1 nat likelier.
+    # (The message reports no deed: one that does says the value itself, test_chat_deeds.py.)
     tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
     shown = ["buy milk", "call Bob", "water the plants"]
     for done_now, states, done in [(False, (-9.0, -7.5), False), (False, (-9.0, -8.5), True),
@@ -66,11 +67,11 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
         row = next(t for t in tasks.items(pid) if t.name == "water the plants")
         if bool(row.done) != done_now:
             tasks.toggle_item(row.id, pid)
-        backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}},
+        backend = Scorer({"N/A": {}, "flip water the plants": {"tasks.toggle": 0.0}},
                          [json.dumps({"intent": "request", "action": "tasks.toggle",
                                       "params": {"item": "water the plants", "done": not done}})])
-        backend.states = {"water the plants is not done": states}
-        decision = decide_with(ctx, backend, "water the plants is not done")
+        backend.states = {"flip water the plants": states}
+        decision = decide_with(ctx, backend, "flip water the plants")
         assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": done})
         assert backend.options == []  # nothing generated: the written value above is never asked for
         system = choice.system_text("Tasks", "task", shown)
@@ -80,8 +81,8 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
                                         f"{system} The user asks you to untick a task, marking it not done."]
         assert [m["content"] for m in decision.messages[-4:]] == backend.expected[-1]  # shown in the inspector
     # A failing scorer leaves nothing to run.
-    backend = Scorer({"N/A": {}, "water the plants is not done": {"tasks.toggle": 0.0}})
-    backend.states = {"water the plants is not done": (0.0, 0.0)}
+    backend = Scorer({"N/A": {}, "flip water the plants": {"tasks.toggle": 0.0}})
+    backend.states = {"flip water the plants": (0.0, 0.0)}
     failing = backend.score_turns
 
     async def fails_on_states(contexts, text):
@@ -90,7 +91,7 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
         return await failing(contexts, text)
 
     backend.score_turns = fails_on_states
-    assert decide_with(ctx, backend, "water the plants is not done").kind == "chat"
+    assert decide_with(ctx, backend, "flip water the plants").kind == "chat"
 
 
 class Prefixed(Scorer):

@@ -12,15 +12,16 @@ task's words write.
 The report has a form the words show without the model: the row's own verb (its first word, as
 a task is written in the imperative) said in the past. Either the user did it, and what it was
 done to follows ("I called Bob", "Booked Biscuit in at the vets"), or it is said to have been
-done, the verb right after a form of "be" ("the plants are watered", "Priya's been answered"),
-in a clause that does not open with the verb before its subject, as a question does ("has the oven
-been cleaned", typed without its "?").
+done, the verb right after a form of "be" ("the plants are watered", "Priya's been answered").
+A clause that opens with its verb before its subject is a question ("has the oven been cleaned",
+typed without its "?") and reports nothing.
+
 Only that form counts: in "Bob called me yesterday" Bob did the calling, and the verb follows
 Bob with no "be" before it, so it reports nothing about the task. "Do" stands for any verb, so
 "the report is done" reports "write the report" done; only so, at the clause's end: "Bob is done
-with his exams" says what Bob finished. Negated ("I haven't called Bob",
-"the bike isn't serviced yet", "I didn't pay the cleaner") it reports the deed not done, which
-asks for a change only when the row is marked done: for a row not done it is small talk.
+with his exams" says what Bob finished. Negated ("I haven't called Bob", "the bike isn't serviced
+yet", "I didn't pay the cleaner") it reports the deed not done, which asks for a change only when
+the row is marked done: for a row not done it is small talk.
 
 English makes a past form with "-ed", by spelling rules (``past``), except for its irregular verbs,
 a closed class listed here as the function words are in grounding.py. A verb whose past is the

@@ -62,6 +62,7 @@ NEGATIONS = frozenset({"not", "never", "t", "no", "nt"})  # "haven't" is read as
 INVERTED = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "can", "could",
                       "should", "would", "will", "shall", "may", "might", "must", "isn", "aren", "wasn",
                       "weren", "hasn", "haven", "hadn", "didn", "doesn", "don", "couldn", "shouldn", "wouldn"})
+OBJECTS = frozenset({"me", "you", "him", "her", "us", "them"})  # a person a verb is done to
 WHEN = frozenset({"now", "today", "yesterday", "tonight"})  # adverbs of time that may end a clause
 CLAUSE = re.compile(r"[,.;:!?—–]|\s-\s|\bbut\b")
 
@@ -118,7 +119,12 @@ def report(text: str, row: str) -> bool | None:
 
 def _passive(said: list[str], at: int, done_to: set[str]) -> bool:
     """Whether the verb at ``at`` is said of what it was done to, after a form of "be": "the plants
-    are (finally) watered", "the bike isn't (actually) serviced"."""
+    are (finally) watered", "the bike isn't (actually) serviced".
+
+    Not when a person it was done to follows: in "Mum's called me" the "'s" is "has", and Mum did
+    the calling."""
+    if at + 1 < len(said) and said[at + 1] in OBJECTS:
+        return False
     before = at - 1
     while before >= 0 and said[before] not in BE and (said[before] in FUNCTION_WORDS or said[before] in NEGATIONS
                                                       or said[before].endswith("ly")):

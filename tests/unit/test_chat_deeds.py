@@ -44,6 +44,8 @@ def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
     ("I didn't mop the hallway after all", "mop the hallway", False),
     # What the row names did it: no report.
     ("Aunt Jo called me about Sunday", "call Aunt Jo", None),
+    ("Aunt Jo's called me twice today", "call Aunt Jo", None),  # "'s" is "has" here
+    ("Aunt Jo's been called, finally", "call Aunt Jo", True),
     # The row's words without its verb in the past, or an imperative whose past is the same word.
     ("the gutters are full of leaves", "clean the gutters", None),
     ("clean the gutters", "clean the gutters", None),

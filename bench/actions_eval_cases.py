@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -23,6 +23,8 @@ from bench.actions_eval_later import ROWS as LATER_ROWS
 from bench.actions_eval_later import SEEDS as LATER_SEEDS
 from bench.actions_eval_new import ROWS as NEW_ROWS
 from bench.actions_eval_new import SEEDS as NEW_SEEDS
+from bench.actions_eval_ninth import ROWS as NINTH_ROWS
+from bench.actions_eval_ninth import SEEDS as NINTH_SEEDS
 from bench.actions_eval_post import ROWS as POST_ROWS
 from bench.actions_eval_post import SEEDS as POST_SEEDS
 from bench.actions_eval_probe import ROWS as PROBE_ROWS
@@ -266,3 +268,4 @@ CASES += [Case(text, expect, kind, list(FIFTH_SEEDS[seed]), "fifth") for text, e
 CASES += [Case(text, expect, kind, list(SIXTH_SEEDS[seed]), "sixth") for text, expect, kind, seed in SIXTH_ROWS]
 CASES += [Case(text, expect, kind, list(SEVENTH_SEEDS[seed]), "seventh") for text, expect, kind, seed in SEVENTH_ROWS]
 CASES += [Case(text, expect, kind, list(EIGHTH_SEEDS[seed]), "eighth") for text, expect, kind, seed in EIGHTH_ROWS]
+CASES += [Case(text, expect, kind, list(NINTH_SEEDS[seed]), "ninth") for text, expect, kind, seed in NINTH_ROWS]

@@ -69,7 +69,7 @@ async def main() -> None:
             among = named.possible(ctx, case.text, actions, app_name="tasks", profile_id=pid, names=names)
             row = named.named_row(case.text, names, actions)
             done = intent.row_value(ctx, "tasks", pid, row, "done") if row else None
-            label = (await choice.choose(backend, system, case.text, among, "tasks", row, done)).label
+            label = (await choice.choose(backend, system, case.text, among, "tasks", row, done, "task")).label
             if case.kind == "command":
                 good = label == f"tasks.{VERBS[case.expect[0]]}"
                 right[(case.group, "")] += good

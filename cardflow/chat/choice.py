@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from cardflow.actions.base import Action
-from cardflow.chat import deeds, replies
+from cardflow.chat import deeds, flags, mood, named, replies
 
 LEAD = "To do what the user said, I will"
 CHAT = "chat"
@@ -94,6 +94,7 @@ class Choice(NamedTuple):
     label: str  # "chat", "question" or an action name
     scores: dict[str, float]  # every option's calibrated score
     offer: bool = False  # a change for a message that asks: shown with Confirm, never run by itself
+    said: bool = False  # chosen by what the words say (a quoted new name, a reported deed), not by the scores
 
 
 def asked(text: str) -> bool:
@@ -104,7 +105,7 @@ def asked(text: str) -> bool:
 async def reads_as_question(backend: Any, system: str, text: str) -> bool:
     """Whether "?" is the likeliest end of the message, its own end marks taken off."""
     bare = ENDING.sub("", text[:500])
-    if not bare:
+    if not bare or not mood.may_ask(bare):  # no wh-word, no auxiliary before a subject: not a question
         return False
     mark, *others = await backend.score_turn_end([{"role": "system", "content": system}], bare, list(ENDINGS))
     return bool(mark > max(others))
@@ -219,7 +220,7 @@ def unsure(picked: Choice, actions: Sequence[Action], chosen: Action | None) -> 
     in words and a change came within ``NEAR`` of each other, whichever won (``nearly``, ``barely``)."""
     if chosen is None:
         return nearly(picked, actions)
-    return _close(picked, actions) if barely(picked, chosen) else []
+    return _close(picked, actions) if barely(picked, chosen) and not picked.said else []
 
 
 def barely(picked: Choice, chosen: Action) -> bool:
@@ -241,12 +242,16 @@ def barely(picked: Choice, chosen: Action) -> bool:
 
 
 async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "",
-                 row: str | None = None, row_done: bool | None = None) -> Choice:
+                 row: str | None = None, row_done: bool | None = None, noun: str = "item",
+                 requoted: bool = False) -> Choice:
     """The option chosen for ``text``, every calibrated score, and whether a change may only be offered.
 
     ``row``: the one row the message names, if any. For a message about it that is not in
     question form, the changes said by the row alone are also read as the reply (replies.py).
     ``row_done``: whether that row's deed is marked done (``Action.deed_flag``), if known.
+    ``noun``: what the app calls a row ("task"), for the flag's reading (flags.py).
+    ``requoted``: the message quotes a new version of the row it names (``named.requoted``): the
+    rename is chosen, whatever the model read.
     """
     labels = [label for label, _ in options(actions)]
     sentences = tuple(" " + sentence for _, sentence in options(actions))
@@ -275,19 +280,27 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
                 scores[name] += replies.WEIGHT * fit
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
+    chosen_by_words = requoted
+    if requoted:
+        best = next((a.name for a in actions if a.app == app and named.renames(a)), best)
     if any(a.every and a.name == best and not a.read_only for a in actions):
         read = max((a.name for a in actions if a.read_only), key=lambda label: scores[label], default=None)
         best = read if read is not None and scores[best] - scores[read] < SPARE else best
-    deed = next((a.name for a in actions if a.deed_flag), None)
+    deed = next((a for a in actions if a.deed_flag), None)
     if row is not None and deed is not None and not form and best not in writes:
         # A report that the row's deed is done ("the plants are watered"), or not done while it is
         # marked done ("the bike isn't serviced yet"), asks to record it, though the model reads it
-        # as a question or small talk (deeds.py). A change it chose stands.
+        # as a question or small talk (deeds.py); so does the row's state said the other way round
+        # so plainly that the flag's own reading is sure of it (flags.says: "the fence isn't
+        # finished after all, untick it"). A change it chose stands.
         reported = deeds.report(text, row)
-        best = deed if reported or (reported is False and row_done) else best
+        if reported or (reported is False and row_done) or (
+                reported is None and row_done is not None
+                and await flags.says(backend, system, text, noun, deed.deed_flag, row_done)):
+            best, chosen_by_words = deed.name, True
     # A question never writes. The channel score is about words ("paid", "at the top" fit a toggle
     # and a move), and the direct reading does not separate "has the report been done" from "mark
     # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the
     # user answers it with a click.
     offer = best in writes and await asks(backend, system, text, form)
-    return Choice(best, scores, offer)
+    return Choice(best, scores, offer, chosen_by_words)

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 
-from cardflow.chat.grounding import FUNCTION_WORDS, words
+from cardflow.chat.grounding import FUNCTION_WORDS, heard, words
+from cardflow.chat.mood import opens_question
 
 # English's irregular verbs that a thing to do may start with: base, then its past forms.
 _IRREGULAR = """
@@ -57,11 +58,9 @@ IRREGULAR = {base: frozenset(forms) for base, *forms in (entry.split() for entry
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "s", "isn", "aren", "wasn", "weren", "got",
                 "gotten"})
 NEGATIONS = frozenset({"not", "never", "t", "no", "nt"})  # "haven't" is read as "haven", "t"
-# A clause opening with one of these puts it before its subject: a yes/no question ("has the oven
-# been cleaned"), whether or not its "?" was typed.
-INVERTED = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "does", "do", "can", "could",
-                      "should", "would", "will", "shall", "may", "might", "must", "isn", "aren", "wasn",
-                      "weren", "hasn", "haven", "hadn", "didn", "doesn", "don", "couldn", "shouldn", "wouldn"})
+# The verbs whose object is a deed itself, said in the past: "finished the report", "the slides are
+# completed". Like "done", they stand for the row's own verb.
+COMPLETED = frozenset({"finished", "completed"})
 OBJECTS = frozenset({"me", "you", "him", "her", "us", "them"})  # a person a verb is done to
 WHEN = frozenset({"now", "today", "yesterday", "tonight"})  # adverbs of time that may end a clause
 CLAUSE = re.compile(r"[,.;:!?—–]|\s-\s|\bbut\b")
@@ -88,33 +87,45 @@ def report(text: str, row: str) -> bool | None:
     ("I haven't called Bob", "I didn't call Bob"); None, nothing.
 
     The row's first word in the past, with what it was done to after it or a form of "be" before
-    it; negated, or after "didn't" in its plain form, it says the deed is not done. "Done", the
-    past of the verb that stands for any other, counts after a form of "be" at its clause's end."""
+    it; negated, or after "didn't" in its plain form, it says the deed is not done. "Finished" and
+    "completed" count as the row's verb. "Done", the past of the verb that stands for any other,
+    counts at its clause's end, after a form of "be" or after nothing but the row's words."""
     verb, *rest = words(row) or [""]
-    forms = past(verb)
+    forms = past(verb) | COMPLETED
     done_to = {w for w in rest if w not in FUNCTION_WORDS}
-    if not forms or not done_to:
+    if not done_to:
         return None
     for clause in CLAUSE.split(text):
         said = words(clause)
-        if said and said[0] in INVERTED:
+        if _asks(said):
             continue
         for at, word in enumerate(said):
             negated = bool(NEGATIONS & set(said[:at]))
             # "didn't pay": after a negated "did", the verb is in its plain form.
             plain = word == verb and at >= 2 and said[at - 2] in ("did", "didn") and said[at - 1] in NEGATIONS
             if word == "done" and word not in forms:
-                # "do" stands for any verb: "the report is done". Only said of the deed, ending its
-                # clause: "Bob is done with his exams" says what Bob finished.
-                if _passive(said, at, done_to) and all(w in FUNCTION_WORDS or w in WHEN or w.endswith("ly")
-                                                       for w in said[at + 1:]):
+                # "do" stands for any verb: "the report is done", or as a headline, "report done ✅".
+                # Only said of the deed, ending its clause: "Bob is done with his exams" says what
+                # Bob finished.
+                if (_passive(said, at, done_to) or _headline(said, at, rest)) and all(
+                        w in FUNCTION_WORDS or w in WHEN or w.endswith("ly") for w in said[at + 1:]):
                     return not negated
                 continue
             if word not in forms and not plain:
                 continue
-            if done_to & set(said[at + 1:]) or _passive(said, at, done_to):
+            if done_to & heard(said[at + 1:]) or _passive(said, at, done_to):
                 return not negated
     return None
+
+
+def _asks(said: list[str]) -> bool:
+    """Whether a clause is a yes/no question, its auxiliary before its subject ("has the oven been
+    cleaned"), not before its verb: "haven't finished the gutters" leaves out its subject, as chat
+    does, and tells."""
+    if not opens_question(said):
+        return False
+    verb = next((w for w in said[1:] if w not in NEGATIONS), "")
+    return not (verb.endswith("ed") or verb in COMPLETED or any(verb in forms for forms in IRREGULAR.values()))
 
 
 def _passive(said: list[str], at: int, done_to: set[str]) -> bool:
@@ -129,4 +140,13 @@ def _passive(said: list[str], at: int, done_to: set[str]) -> bool:
     while before >= 0 and said[before] not in BE and (said[before] in FUNCTION_WORDS or said[before] in NEGATIONS
                                                       or said[before].endswith("ly")):
         before -= 1
-    return before >= 0 and said[before] in BE and bool(done_to & set(said[:before]))
+    return before >= 0 and said[before] in BE and bool(done_to & heard(said[:before]))
+
+
+def _headline(said: list[str], at: int, named: list[str]) -> bool:
+    """Whether the clause before ``at`` is nothing but words of the row (and function words), its
+    "be" left out as in a headline: "MOT done", "the tax return done"."""
+    before, own = said[:at], set(named)
+    joined = {i + k for i in range(len(before) - 1) if before[i] + before[i + 1] in own for k in (0, 1)}
+    return bool(own & heard(before)) and all(
+        w in FUNCTION_WORDS or w in own or w in NEGATIONS or i in joined for i, w in enumerate(before))

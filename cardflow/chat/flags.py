@@ -41,6 +41,7 @@ from __future__ import annotations
 from typing import Any
 
 SET_ALLOWANCE = 1.0  # nats: a row that is not set is set unless the mean says "not" by more than this
+CLEAR = 2.0  # nats: a mean this far from even says the row's state without the toggle being chosen (``says``)
 # (set, clear): the state, then the gesture on the checkbox
 PAIRS = (("The user tells you that a {noun} is {flag}.", "The user tells you that a {noun} is not {flag}."),
          ("The user asks you to tick a {noun}, marking it {flag}.",
@@ -53,11 +54,27 @@ def statements(system: str, noun: str, flag: str) -> list[list[dict[str, str]]]:
             for pair in PAIRS for line in pair]
 
 
+async def margin(backend: Any, system: str, text: str, noun: str, flag: str) -> float:
+    """The mean of the two pairs' margins: above 0 the message reads as "set", below as "not set"."""
+    scores = await backend.score_turns(statements(system, noun, flag), text)
+    return float(sum(scores[0::2]) / len(PAIRS) - sum(scores[1::2]) / len(PAIRS))
+
+
 async def value(backend: Any, system: str, text: str, noun: str, flag: str, current: bool | None) -> bool:
     """The value the message asks ``flag`` to take; raises BackendError when the model fails.
 
     ``current``: the row's value now, or None when it cannot be read.
     """
-    scores = await backend.score_turns(statements(system, noun, flag), text)
-    margin = sum(scores[0::2]) / len(PAIRS) - sum(scores[1::2]) / len(PAIRS)
-    return bool(margin > (-SET_ALLOWANCE if current is False else 0.0))
+    return bool(await margin(backend, system, text, noun, flag) > (-SET_ALLOWANCE if current is False else 0.0))
+
+
+async def says(backend: Any, system: str, text: str, noun: str, flag: str, current: bool) -> bool:
+    """Whether the message says the row is the other way from ``current`` so plainly (by more than
+    ``CLEAR``) that it asks for the change, though the model chose to answer it in words.
+
+    The un-ticks of every eval set that were answered in words read -2.2 to -5.6 ("the fence isn't
+    finished after all, untick it"); no remark or hostile line naming a row, typed without "?",
+    read beyond -1.64 or +1.09 (docs/assistant.md, "A state said plainly").
+    """
+    found = await margin(backend, system, text, noun, flag)
+    return found < -CLEAR if current else found > CLEAR

@@ -23,6 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 from cardflow.actions.resolve import normalize
@@ -122,10 +123,24 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
+def heard(said: Sequence[str]) -> set[str]:
+    """The words said, and each two said together written as one: a compound is written closed,
+    open or hyphenated ("haircut", "hair cut", "hair-cut"), and a row's "haircut" is named by each."""
+    return {*said, *(first + second for first, second in pairwise(said))}
+
+
 def _hit(word: str, said: set[str]) -> bool:
     """Said as is, or a typo of a longer word ("dentst"); "plan" and "plants" stay apart."""
     return word in said or (len(word) >= MIN_FUZZY and any(
         len(s) >= MIN_FUZZY and difflib.SequenceMatcher(None, word, s).ratio() >= SAME_WORD for s in said))
+
+
+def varies(new: str, old: str) -> bool:
+    """Whether ``new`` is another version of the name ``old``: it shares a word of its own with it
+    and says a word it lacks, not a typo of one of its words ("book the boiler service for May"
+    for "book the boiler service"; not "call grandmaa" for "call grandma", nor "boiler service")."""
+    said, own = words(new), set(words(old))
+    return bool((own - FUNCTION_WORDS) & set(said)) and any(not _hit(w, own) for w in said)
 
 
 def _weigher(bags: Sequence[set[str]], glue: Collection[str] = ()) -> Any:
@@ -145,7 +160,7 @@ def support(names: Sequence[str], text: str, glue: Collection[str] = ()) -> list
     phrasing (``glue``) weighs nothing: with "the" in one row only, "tick off the card task" named
     "repair the garden fence" rather than the two card rows.
     """
-    said = set(words(text))
+    said = heard(words(text))
     bags = [set(words(n)) for n in names]
     weight = _weigher(bags, glue)
     out = []
@@ -165,7 +180,7 @@ def phrasing(texts: Iterable[str]) -> frozenset[str]:
 def _own_word(names: Sequence[str], text: str, glue: Collection[str]) -> str | None:
     """The one row the message names by a word of its own: said, in no other row, neither a word
     of the app's own phrasing nor a function word ("the vet task" for "call the vet about Rex"), or None."""
-    said = set(words(text))
+    said = heard(words(text))
     bags = [set(words(n)) for n in names]
     owners = [name for i, (name, bag) in enumerate(zip(names, bags, strict=True))
               if any(len(w) >= MIN_OWN and w not in glue and w not in FUNCTION_WORDS and _hit(w, said)
@@ -186,7 +201,7 @@ def reference(chosen: str, names: Sequence[str], text: str, glue: Collection[str
     if best <= 0:
         return None
     top = [n for n, (score, _) in zip(names, scored, strict=True) if score >= best - 1e-9]
-    said = set(words(text))
+    said = heard(words(text))
     common = [w for w in dict.fromkeys(words(top[0])) if all(w in words(n) for n in top[1:])]
     shared = [w for w in common if _hit(w, said)]
     if len(top) > 1 and shared:

@@ -41,7 +41,7 @@ from cardflow.chat.intent_prompt import (
     rows,
     small_params,
 )
-from cardflow.chat.named import app_phrasing, named_row, possible, rows_for
+from cardflow.chat.named import app_phrasing, named_row, possible, requoted, rows_for
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -91,7 +91,9 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
     try:
         deed = next((a.deed_flag for a in actions if a.deed_flag), "")
         done = row_value(ctx, app_name, profile_id, row, deed) if row and deed else None
-        picked = await choice.choose(backend, system, text, actions, app_name, row, done)
+        noun = str(getattr(ctx.registry.by_name(app_name), "noun", "item"))
+        picked = await choice.choose(backend, system, text, actions, app_name, row, done, noun,
+                                     requoted(text, names, actions))
     except BackendError:
         picked = choice.Choice(choice.CHAT, {})
     chosen = next((a for a in actions if a.name == picked.label), None)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cardflow.actions.base import Action
-from cardflow.chat.grounding import leave_out, new_names, phrasing, reference
+from cardflow.chat.grounding import leave_out, new_names, phrasing, quoted, reference, varies
 from cardflow.chat.intent_prompt import names_for, rows
 
 if TYPE_CHECKING:
@@ -43,6 +43,29 @@ def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: st
         return [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
                 or reference("", rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
     return list(actions)
+
+
+def renames(action: Action) -> bool:
+    """Whether ``action`` gives an existing row a new text (Tasks' rename): it takes the row and a
+    free-text value."""
+    props = action.params.get("properties", {})
+    return "item" in props and not action.every and not action.read_only and any(
+        key not in ("id", "item") and schema.get("type") == "string" and "enum" not in schema
+        for key, schema in props.items())
+
+
+def requoted(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:
+    """Whether ``text`` puts in quotes another version of the row its other words name: "call the
+    boiler task 'book the boiler service for May'", "make the MOT one "take the car in for its MOT
+    and service"". Only a rename carries both the row and the new text; a move or a tick chosen
+    for it would drop what the user took care to quote.
+
+    The row must be named outside the quotes: "add 'book the boiler service for May'" names the
+    boiler row only inside them, and is a new row.
+    """
+    said = quoted(text)
+    row = reference("", names, leave_out(text, said), app_phrasing(actions)) if said else None
+    return row in names and any(varies(q, str(row)) for q in said)
 
 
 def reaches(ctx: Context, action: Action, text: str, glue: frozenset[str], profile_id: int) -> bool:

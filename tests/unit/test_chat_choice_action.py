@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from cardflow.chat import choice
+from cardflow.chat import choice, intent, named
 from tests.unit._chat_choice_helpers import (
     Scorer,
     ctx_fixture,  # noqa: F401 - the fixture "ctx"
@@ -230,3 +230,26 @@ def test_a_clear_of_every_row_gives_way_to_a_read_that_came_close(ctx):
                                         "chat": -6.0, "question": -6.0}}, [clear])
     backend.requests = {text: (3.0, 3.0)}
     assert "tasks.clear" in (decide_with(ctx, backend, text).action, decide_with(ctx, backend, text).unmet)
+
+
+@pytest.mark.parametrize("text, row, name", [
+    ("make the plants one 'water the plants and the herbs'", "water the plants", "water the plants and the herbs"),
+    ('the Bob task should say "call Bob about Sunday" instead', "call Bob", "call Bob about Sunday"),
+])
+def test_a_quoted_new_version_of_the_row_the_words_name_is_a_rename_whatever_the_model_read(ctx, text, row, name):
+    # The model reads a move; only a rename carries the row and the quoted new text.
+    backend = Scorer({"N/A": {}, text: {"tasks.move": -1.0, "tasks.update": -4.0, "chat": -3.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.update", "params": {"item": row, "name": name}})])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params, decision.offer) == ("tasks.update", {"item": row, "name": name}, False)
+
+
+@pytest.mark.parametrize("text", [
+    "add 'water the plants twice a week'",  # the row is named only inside the quotes: a new row
+    "delete the 'plants' one",  # a part of the row, not another version of it
+    "tick off 'water the plantss'",  # a typo of the row
+    "the plants one is called 'Operation Jungle' at home",  # shares no word of the row's
+])
+def test_a_quote_that_is_no_new_version_of_a_row_named_outside_it_leaves_the_choice(ctx, text):
+    offered = intent.offerable(ctx.actions.for_app("tasks"))
+    assert not named.requoted(text, ["buy milk", "call Bob", "water the plants"], offered)

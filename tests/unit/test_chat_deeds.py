@@ -55,6 +55,22 @@ def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
     ("have I mopped the hallway yet", "mop the hallway", None),
     ("Was the hallway mopped?", "mop the hallway", None),
     ("isn't the patio swept yet", "sweep the patio", None),
+    # "Done" after nothing but the row's words, its "be" left out as in a headline.
+    ("gutters done ✅", "clean the gutters", True),
+    ("the hallway not done yet", "mop the hallway", False),
+    ("Jo done", "call Jo", True),
+    ("all done", "clean the gutters", None),
+    ("done with the gutters", "clean the gutters", None),
+    ("the big gutters done", "clean the gutters", None),  # a word the row does not have
+    # "Finished" and "completed" stand for the row's verb, as "done" does.
+    ("finished the hallway one, looks great", "mop the hallway", True),
+    ("the thank-you notes are completed", "write thank-you notes", True),
+    ("haven't finished the gutters yet", "clean the gutters", False),
+    ("finished chapter 9 last night", "read chapter 9", True),
+    ("Jo finished her exams", "call Jo", None),
+    # A compound written open or hyphenated is the row's closed one.
+    ("finally fixed the door bell", "fix the doorbell", True),
+    ("door-bell done", "fix the doorbell", True),
     # A verb alone names nothing it was done to.
     ("I called", "call", None),
     # In another clause, what it was done to does not follow it.
@@ -114,6 +130,35 @@ def test_a_reported_deed_says_the_toggles_value_whatever_the_model_reads(ctx):
     backend.states = {text: (2.0, -2.0)}  # the model's two readings both say "done"
     decision = decide_with(ctx, backend, text)
     assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": False})
+
+
+@pytest.mark.parametrize("done, states, ticked", [
+    (True, (-3.0, 3.0), False),  # marked done, read plainly as not done: unticked
+    (True, (-1.0, 1.0), None),  # read as not done, but not plainly: answered in words
+    (False, (3.0, -3.0), True),  # not done, read plainly as done: ticked
+    (True, (3.0, -3.0), None),  # read as what it already is: nothing to change
+])
+def test_a_state_said_plainly_is_recorded_though_the_model_would_answer_in_words(ctx, done, states, ticked):
+    # No verb of the row's own is said, so deeds.report reads nothing; the flag's reading decides.
+    text = "the plants want more of that, they drooped again"
+    if done:
+        tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+        tasks.toggle_item(next(r for r in tasks.items(pid) if r.name == "water the plants").id, pid)
+    backend = Scorer({"N/A": {}, text: {"question": 0.0, "tasks.toggle": -3.0}})
+    backend.states = {text: states}
+    decision = decide_with(ctx, backend, text)
+    if ticked is None:
+        assert decision.kind == "chat", decision
+    else:
+        assert (decision.action, decision.params, decision.offer) == \
+            ("tasks.toggle", {"item": "water the plants", "done": ticked}, False)
+
+
+def test_a_state_said_plainly_in_a_question_records_nothing(ctx):
+    text = "have the plants drooped again"
+    backend = Scorer({"N/A": {}, text: {"question": 0.0, "tasks.toggle": -3.0}})
+    backend.states, backend.ends = {text: (3.0, -3.0)}, {text: "?"}
+    assert decide_with(ctx, backend, text).kind == "chat"
 
 
 def test_a_change_the_model_chose_stands(ctx):

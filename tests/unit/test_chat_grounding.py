@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardflow.chat.grounding import new_names, quoted, reference, snap, unquote
+from cardflow.chat.grounding import heard, new_names, quoted, reference, snap, unquote
 
 ROWS = ["buy milk", "buy milk powder", "water the plants", "book the dentist", "call Bob"]
 
@@ -169,3 +169,10 @@ def test_a_function_word_names_no_row_by_being_its_own():
     assert reference("", rows, "mark the Saturday one done", GLUE) == "book a table for Saturday"
     assert reference("", rows, "the gate is fixed", GLUE) == "fix the garden gate"
 
+
+
+@pytest.mark.parametrize("text", ["the door bell one", "fix the door-bell", "doorbell: sorted"])
+def test_a_compound_names_its_row_written_closed_open_or_hyphenated(text):
+    rows = ["fix the doorbell", "paint the fence", "buy door mats"]
+    assert reference("", rows, text) == "fix the doorbell"
+    assert "doorbell" in heard(["the", "door", "bell"])

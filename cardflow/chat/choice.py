@@ -22,6 +22,8 @@ the message is punctuated as a question, or, with its own end marks taken off, t
 form the user chose; the second catches a question typed without its mark. Ending a sentence is
 syntax, which a small model knows well: on the eval sets it told every question (58 of 58) from
 every command (113) that the first reading below could not ("has the library task been done").
+It is asked only about a message whose syntax lets it be a question (mood.py: a wh-word, or an
+auxiliary before its subject); on longer messages it had guessed "?" for commands and reports.
 A request typed as a question ("can you add milk?", "could you tick it off?") asks the assistant
 to act, not to say what is so, so it is run (``requests``): the model reads the message as a
 request rather than a question, and expects the reply to open by agreeing ("Sure") rather than by
@@ -30,8 +32,10 @@ answering ("Yes", "No"). The two log-odds are added, so neither reading decides 
 For a message that names one row and is not in question form, a third reading is added for the
 changes said by the row alone: how likely the reply doing each on that row is, against a plain
 reply (replies.py). When such a message reports the row's deed done in so many words ("I called
-Bob" for "call Bob"), or not done while it is marked done, and the model chose no change, the
-action that records it is chosen (deeds.py).
+Bob" for "call Bob"), or not done while it is marked done, or the flag's own reading is sure a
+row marked done is not (flags.unsays), and the model chose no change, the
+action that records it is chosen (deeds.py). A message that quotes a new version of the row its
+other words name is a rename, whatever the model read (named.requoted).
 
 Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action
@@ -290,13 +294,12 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     if row is not None and deed is not None and not form and best not in writes:
         # A report that the row's deed is done ("the plants are watered"), or not done while it is
         # marked done ("the bike isn't serviced yet"), asks to record it, though the model reads it
-        # as a question or small talk (deeds.py); so does the row's state said the other way round
-        # so plainly that the flag's own reading is sure of it (flags.says: "the fence isn't
+        # as a question or small talk (deeds.py); so does a row marked done said not to be, so
+        # plainly that the flag's own reading is sure of it (flags.unsays: "the fence isn't
         # finished after all, untick it"). A change it chose stands.
         reported = deeds.report(text, row)
         if reported or (reported is False and row_done) or (
-                reported is None and row_done is not None
-                and await flags.says(backend, system, text, noun, deed.deed_flag, row_done)):
+                reported is None and row_done and await flags.unsays(backend, system, text, noun, deed.deed_flag)):
             best, chosen_by_words = deed.name, True
     # A question never writes. The channel score is about words ("paid", "at the top" fit a toggle
     # and a move), and the direct reading does not separate "has the report been done" from "mark

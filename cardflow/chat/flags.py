@@ -68,13 +68,14 @@ async def value(backend: Any, system: str, text: str, noun: str, flag: str, curr
     return bool(await margin(backend, system, text, noun, flag) > (-SET_ALLOWANCE if current is False else 0.0))
 
 
-async def says(backend: Any, system: str, text: str, noun: str, flag: str, current: bool) -> bool:
-    """Whether the message says the row is the other way from ``current`` so plainly (by more than
-    ``CLEAR``) that it asks for the change, though the model chose to answer it in words.
+async def unsays(backend: Any, system: str, text: str, noun: str, flag: str) -> bool:
+    """Whether the message says a row that is set is not, so plainly (by more than ``CLEAR``) that
+    it asks for the change, though the model chose to answer it in words.
 
     The un-ticks of every eval set that were answered in words read -2.2 to -5.6 ("the fence isn't
     finished after all, untick it"); no remark or hostile line naming a row, typed without "?",
-    read beyond -1.64 or +1.09 (docs/assistant.md, "A state said plainly").
+    read below -1.64 (docs/assistant.md, "The row's state said plainly"). The other way (a row not
+    set, read above +2) is not taken: remarks read up to +1.09, most rows a remark names are not
+    set, and it won three commands of every set for a model call on every remark naming a row.
     """
-    found = await margin(backend, system, text, noun, flag)
-    return found < -CLEAR if current else found > CLEAR
+    return await margin(backend, system, text, noun, flag) < -CLEAR

@@ -135,10 +135,10 @@ def test_a_reported_deed_says_the_toggles_value_whatever_the_model_reads(ctx):
 @pytest.mark.parametrize("done, states, ticked", [
     (True, (-3.0, 3.0), False),  # marked done, read plainly as not done: unticked
     (True, (-1.0, 1.0), None),  # read as not done, but not plainly: answered in words
-    (False, (3.0, -3.0), True),  # not done, read plainly as done: ticked
+    (False, (3.0, -3.0), None),  # not done, read plainly as done: only words and the row's own verb tick it
     (True, (3.0, -3.0), None),  # read as what it already is: nothing to change
 ])
-def test_a_state_said_plainly_is_recorded_though_the_model_would_answer_in_words(ctx, done, states, ticked):
+def test_a_done_row_said_plainly_not_done_is_unticked_though_the_model_would_answer_in_words(ctx, done, states, ticked):
     # No verb of the row's own is said, so deeds.report reads nothing; the flag's reading decides.
     text = "the plants want more of that, they drooped again"
     if done:
@@ -192,3 +192,19 @@ def test_the_real_model_unticks_a_deed_reported_not_done(ctx):
     decision = decide_with(ctx, real_model(), "the plants aren't watered after all, the hose was broken")
     assert (decision.action, decision.params, decision.offer) == \
         ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision
+
+
+@pytest.mark.model
+def test_the_real_model_unticks_a_row_whose_state_is_said_plainly_in_other_words(ctx):
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    tasks.toggle_item(next(r for r in tasks.items(pid) if r.name == "water the plants").id, pid)
+    decision = decide_with(ctx, real_model(), "the plants still need watering, untick that")
+    assert (decision.action, decision.params, decision.offer) == \
+        ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision
+
+
+@pytest.mark.model
+def test_the_real_model_renames_a_row_to_a_quoted_new_version_of_it(ctx):
+    decision = decide_with(ctx, real_model(), 'make the Bob one "call Bob about the barbecue"')
+    assert (decision.action, decision.params, decision.offer) == \
+        ("tasks.update", {"item": "call Bob", "name": "call Bob about the barbecue"}, False), decision

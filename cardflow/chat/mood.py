@@ -10,10 +10,11 @@ on the row it names (replies.py, deeds.py) are skipped, so these were answered i
 English marks a question in its syntax, not only with "?": a wh-word ("what", "which", "how"…),
 or an auxiliary before its subject ("have I paid", "is buy milk done", "can you tick it").
 Without either, only the "?" mark (or the voice) makes a question of a statement ("you paid
-it?"), and a message without the mark is not one. On every eval set, each of the 154 questions has
-one of these marks; 601 of the 659 commands typed without "?" have none, so the model's guess is
-only asked about the rest. The test is deliberately wide: an auxiliary anywhere before a
-pronoun or determiner ("so can you mark it", "btw did I pay") counts, as does any wh-word.
+it?"), and a message without the mark is not one. On every eval set up to the eighth, each of
+the 154 questions has one of these marks; 601 of the 624 commands typed without "?" have none,
+so the model's guess is only asked about the rest. The test is deliberately wide: an auxiliary
+anywhere before a pronoun or determiner ("so can you mark it", "btw did I pay") counts, as does
+any wh-word.
 """
 
 from __future__ import annotations

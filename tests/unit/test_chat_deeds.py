@@ -198,7 +198,7 @@ def test_the_real_model_unticks_a_deed_reported_not_done(ctx):
 def test_the_real_model_unticks_a_row_whose_state_is_said_plainly_in_other_words(ctx):
     tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
     tasks.toggle_item(next(r for r in tasks.items(pid) if r.name == "water the plants").id, pid)
-    decision = decide_with(ctx, real_model(), "the plants still need watering, untick that")
+    decision = decide_with(ctx, real_model(), "the plants are still bone dry, untick it")
     assert (decision.action, decision.params, decision.offer) == \
         ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision
 

@@ -284,9 +284,9 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
                 scores[name] += replies.WEIGHT * fit
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
-    chosen_by_words = requoted
-    if requoted:
-        best = next((a.name for a in actions if a.app == app and named.renames(a)), best)
+    renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) if requoted else None
+    chosen_by_words = renamer is not None
+    best = renamer or best
     if any(a.every and a.name == best and not a.read_only for a in actions):
         read = max((a.name for a in actions if a.read_only), key=lambda label: scores[label], default=None)
         best = read if read is not None and scores[best] - scores[read] < SPARE else best

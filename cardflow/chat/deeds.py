@@ -54,6 +54,7 @@ bet|burst|cast|cost|cut|fit|hit|hurt|let|put|quit|read|set|shed|shut|split|sprea
 """  # the last line: a past that is the verb itself, so none is read
 IRREGULAR = {base: frozenset(forms) for base, *forms in (entry.split() for entry in re.split(r"[|\n]", _IRREGULAR)
                                                           if entry.strip())}
+PAST_FORMS = frozenset().union(*IRREGULAR.values())
 # "kettle's descaled": "s"; "isn't" is read as "isn", "t"; "got" as in "the fence got fixed".
 BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "s", "isn", "aren", "wasn", "weren", "got",
                 "gotten"})
@@ -125,7 +126,7 @@ def _asks(said: list[str]) -> bool:
     if not opens_question(said):
         return False
     verb = next((w for w in said[1:] if w not in NEGATIONS), "")
-    return not (verb.endswith("ed") or verb in COMPLETED or any(verb in forms for forms in IRREGULAR.values()))
+    return not (verb.endswith("ed") or verb in COMPLETED or verb in PAST_FORMS)
 
 
 def _passive(said: list[str], at: int, done_to: set[str]) -> bool:

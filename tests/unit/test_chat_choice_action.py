@@ -253,3 +253,12 @@ def test_a_quoted_new_version_of_the_row_the_words_name_is_a_rename_whatever_the
 def test_a_quote_that_is_no_new_version_of_a_row_named_outside_it_leaves_the_choice(ctx, text):
     offered = intent.offerable(ctx.actions.for_app("tasks"))
     assert not named.requoted(text, ["buy milk", "call Bob", "water the plants"], offered)
+
+
+def test_a_quoted_new_version_chooses_nothing_by_itself_when_no_rename_is_offered(ctx):
+    text = "make the plants one 'water the plants and the herbs'"
+    actions = [a for a in intent.offerable(ctx.actions.for_app("tasks")) if not named.renames(a)]
+    backend = Scorer({"N/A": {}, text: {"tasks.move": -1.0, "chat": -3.0}})
+    backend.sentences = choice.options(actions)
+    picked = run(choice.choose(backend, "system", text, actions, "tasks", requoted=True))
+    assert (picked.label, picked.said) == ("tasks.move", False)

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -36,6 +36,8 @@ from bench.actions_eval_seventh import SEEDS as SEVENTH_SEEDS
 from bench.actions_eval_sixth import ROWS as SIXTH_ROWS
 from bench.actions_eval_sixth import SEEDS as SIXTH_SEEDS
 from bench.actions_eval_statements import ROWS as STATEMENT_ROWS
+from bench.actions_eval_tenth import ROWS as TENTH_ROWS
+from bench.actions_eval_tenth import SEEDS as TENTH_SEEDS
 from bench.actions_eval_third import ROWS as THIRD_ROWS
 from bench.actions_eval_third import SEEDS as THIRD_SEEDS
 from bench.actions_eval_toggles import ROWS as TOGGLE_ROWS
@@ -269,3 +271,4 @@ CASES += [Case(text, expect, kind, list(SIXTH_SEEDS[seed]), "sixth") for text, e
 CASES += [Case(text, expect, kind, list(SEVENTH_SEEDS[seed]), "seventh") for text, expect, kind, seed in SEVENTH_ROWS]
 CASES += [Case(text, expect, kind, list(EIGHTH_SEEDS[seed]), "eighth") for text, expect, kind, seed in EIGHTH_ROWS]
 CASES += [Case(text, expect, kind, list(NINTH_SEEDS[seed]), "ninth") for text, expect, kind, seed in NINTH_ROWS]
+CASES += [Case(text, expect, kind, list(TENTH_SEEDS[seed]), "tenth") for text, expect, kind, seed in TENTH_ROWS]

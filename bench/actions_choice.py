@@ -5,7 +5,7 @@
 ``bench/actions_eval.py`` runs each line through the whole path (choice, arguments, registry)
 and compares the rows it leaves. That takes about two minutes a set. Most misses are in the first
 step (docs/assistant.md, "Tried again and not kept …"). This script runs only that step,
-``choice.choose`` (with the row the message names, ``named.named_row``, and whether it is done), after the narrowing
+``choice.choose`` (with what the message's words say, ``named.read``: the row they name and whether it is done, …), after the narrowing
 ``intent.decide`` applies first (``named.possible``). It runs on the real model with each
 case's rows, about a second a line. It prints:
 - for the commands, how often the verb is right, per set and per expected verb;
@@ -67,9 +67,8 @@ async def main() -> None:
             names = intent.rows(ctx, "tasks", pid)
             system = intent._system(ctx, "tasks", names)
             among = named.possible(ctx, case.text, actions, app_name="tasks", profile_id=pid, names=names)
-            row = named.named_row(case.text, names, actions)
-            done = intent.row_value(ctx, "tasks", pid, row, "done") if row else None
-            label = (await choice.choose(backend, system, case.text, among, "tasks", row, done, "task")).label
+            words = named.read(ctx, case.text, names, actions, among, app_name="tasks", profile_id=pid)
+            label = (await choice.choose(backend, system, case.text, among, "tasks", words)).label
             if case.kind == "command":
                 good = label == f"tasks.{VERBS[case.expect[0]]}"
                 right[(case.group, "")] += good

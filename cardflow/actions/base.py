@@ -50,7 +50,7 @@ class Action:
     # with them (chat/choice.py), so an app teaches the model its own ways of being asked.
     examples: tuple[str, ...] = ()
     # How each value of a parameter that takes one of a few words is said after the action's verb
-    # and its row (a move's "bottom": "to the bottom of the list, last"): the assistant reads which
+    # and its row (a move's "bottom": "to the end of the list, last"): the assistant reads which
     # one the user's words make likeliest in plain words rather than as JSON (chat/values.py).
     phrases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Changes every row of the profile at once (a clear), naming none: the assistant does not take

@@ -18,8 +18,11 @@ from cardflow.errors import Problem
 from cardflow.fields import Field
 
 POSITIONS = ("top", "bottom", "up", "down")
-# How a move to each of them is said, after "move <the row>" (Action.phrases).
-SAID = {"top": "to the top of the list, first", "bottom": "to the bottom of the list, last",
+# How a move to each of them is said, after "move <the row>" (Action.phrases). The value's own word
+# is read in the call as well (chat/values.py), so the phrase gives the other words for the place:
+# with "to the bottom of the list, last", "… to the end of the list" came out top or unsure
+# (docs/assistant.md, "The end of the list").
+SAID = {"top": "to the top of the list, first", "bottom": "to the end of the list, last",
         "up": "up one place", "down": "down one place"}
 EVERY = "all"  # a clear's "which": every row, whatever its flag
 LIST_LIMIT = 200

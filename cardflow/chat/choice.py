@@ -246,17 +246,18 @@ def barely(picked: Choice, chosen: Action) -> bool:
 
 
 async def choose(backend: Any, system: str, text: str, actions: Sequence[Action], app: str = "",
-                 row: str | None = None, row_done: bool | None = None, noun: str = "item",
-                 requoted: bool = False) -> Choice:
+                 words: named.Words = named.Words()) -> Choice:
     """The option chosen for ``text``, every calibrated score, and whether a change may only be offered.
 
-    ``row``: the one row the message names, if any. For a message about it that is not in
-    question form, the changes said by the row alone are also read as the reply (replies.py).
-    ``row_done``: whether that row's deed is marked done (``Action.deed_flag``), if known.
-    ``noun``: what the app calls a row ("task"), for the flag's reading (flags.py).
-    ``requoted``: the message quotes a new version of the row it names (``named.requoted``): the
-    rename is chosen, whatever the model read.
+    ``words``: what the message's words say (named.read). For a message naming one row
+    (``words.row``) that is not in question form, the changes said by the row alone are also read
+    as the reply (replies.py). A message quoting a new version of the row it names
+    (``words.requoted``) is a rename, whatever the model read. A request in a question's form that
+    its words ground (``words.bid``: "can you put the fence one back to not done") is read as a
+    command, not a question; one that quotes a new name and names no row ("could u put 'oil the
+    gate' on there") asks for the one change that makes a row of a new name (``named.creates``).
     """
+    row, row_done, noun = words.row, words.row_done, words.noun
     labels = [label for label, _ in options(actions)]
     sentences = tuple(" " + sentence for _, sentence in options(actions))
 
@@ -275,18 +276,20 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     for action in actions:
         if action.app != app:
             scores[action.name] -= ELSEWHERE
-    form: bool | None = None
+    form: bool | None = False if words.bid else None
     if row is not None:
-        form = await in_question_form(backend, system, text)
+        form = form if form is not None else await in_question_form(backend, system, text)
         if not form:
             replied = await replies.fits(backend, said(system, text), said(system, NEUTRAL), row, actions)
             for name, fit in replied.items():
                 scores[name] += replies.WEIGHT * fit
     best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
-    renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) if requoted else None
-    chosen_by_words = renamer is not None
-    best = renamer or best
+    renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) if words.requoted else None
+    maker = next((a.name for a in actions if a.app == app and named.creates(a)), None) \
+        if words.bid and words.fresh else None
+    chosen_by_words = bool(renamer or maker)
+    best = renamer or maker or best
     if any(a.every and a.name == best and not a.read_only for a in actions):
         read = max((a.name for a in actions if a.read_only), key=lambda label: scores[label], default=None)
         best = read if read is not None and scores[best] - scores[read] < SPARE else best

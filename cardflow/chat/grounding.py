@@ -72,8 +72,10 @@ def unquote(text: str) -> str:
 
 
 # A stretch in quotes: opened where a word may start and closed where one may end, so the
-# apostrophes of "don't" and "the dog's" open and close nothing.
-QUOTED = re.compile(r"(?<!\w)(?:'([^']+)'|\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|«([^»]+)»|`([^`]+)`)(?!\w)")
+# apostrophes of "don't" and "the dog's" open and close nothing, outside quotes or inside them
+# ('give Dan's drill back').
+QUOTED = re.compile(r"(?<!\w)(?:'((?:[^']|(?<=\w)'(?=\w))+)'|\"([^\"]+)\"|“([^”]+)”|‘((?:[^’]|(?<=\w)’(?=\w))+)’"
+                    r"|«([^»]+)»|`([^`]+)`)(?!\w)")
 
 
 def quoted(text: str) -> list[str]:

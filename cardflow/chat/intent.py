@@ -41,7 +41,7 @@ from cardflow.chat.intent_prompt import (
     rows,
     small_params,
 )
-from cardflow.chat.named import app_phrasing, named_row, possible, requoted, rows_for
+from cardflow.chat.named import app_phrasing, possible, read, rows_for
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -86,14 +86,12 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
                            model=model, names=names, started=started)
     system = _system(ctx, app_name, names)
     said = tuple(choice.said(system, text))
-    row = named_row(text, names, actions)  # in the app's whole phrasing, as ``possible`` reads it
-    actions = possible(ctx, text, actions, app_name=app_name, profile_id=profile_id, names=names)
+    left = possible(ctx, text, actions, app_name=app_name, profile_id=profile_id, names=names)
+    # The row is named in the app's whole phrasing, as ``possible`` reads it.
+    words = read(ctx, text, names, actions, left, app_name=app_name, profile_id=profile_id)
+    actions = left
     try:
-        deed = next((a.deed_flag for a in actions if a.deed_flag), "")
-        done = row_value(ctx, app_name, profile_id, row, deed) if row and deed else None
-        noun = str(getattr(ctx.registry.by_name(app_name), "noun", "item"))
-        picked = await choice.choose(backend, system, text, actions, app_name, row, done, noun,
-                                     requoted(text, names, actions))
+        picked = await choice.choose(backend, system, text, actions, app_name, words)
     except BackendError:
         picked = choice.Choice(choice.CHAT, {})
     chosen = next((a for a in actions if a.name == picked.label), None)
@@ -283,6 +281,11 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
             found = None
         if found is not None:
             out[key] = found
+        elif "item" in raw and spans.outside(text, value, exclude, str(raw["item"])):
+            # The model copied words from where no new name may stand (before the words naming the
+            # row): "remind me to renew Ollie's swimming lessons, term ends friday" renamed the
+            # row whose "ends" it shares to "Ollie's swimming lessons".
+            out[key] = ""
     return out
 
 

@@ -54,3 +54,28 @@ def may_ask(text: str) -> bool:
     if any(opens_question(words(clause)) for clause in CLAUSES.split(text)):
         return True
     return any(first in AUXILIARIES and second in SUBJECTS for first, second in pairwise(said))
+
+
+# Modals that, before "you", make a request of the listener ("can you tick it", "could u add …").
+MODALS = frozenset({"can", "could", "would", "will"})
+LISTENER = frozenset({"you", "u", "ya"})
+# What opens a question embedded after the request's verb ("can you tell me if the fish are fed").
+EMBEDDED = frozenset({"if", "whether"})
+
+
+def bids(text: str) -> bool:
+    """Whether ``text`` asks the listener to do something, in a question's form: a modal right
+    before "you" ("can you put the fence one back to not done", "could u add 'oil the gate'?").
+
+    English uses that form for requests as a matter of course; what is asked is done, not
+    answered. Not when a wh-word is anywhere in the message ("what can you do") or "if"/"whether"
+    follows the modal ("can you tell me if the fish are fed"): a question then rides in it. A
+    request in this form is also how a capability is asked about ("can you set reminders?"), so
+    the caller takes it as a request only when its words ground a change (a row they name, a new
+    name they quote).
+    """
+    said = words(text)
+    if any(WH.fullmatch(word) for word in said):
+        return False
+    at = next((i for i, (first, second) in enumerate(pairwise(said)) if first in MODALS and second in LISTENER), None)
+    return at is not None and not EMBEDDED & set(said[at:])

@@ -9,14 +9,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cardflow.actions.base import Action
+from cardflow.chat import mood
 from cardflow.chat.grounding import leave_out, new_names, phrasing, quoted, reference, varies
-from cardflow.chat.intent_prompt import names_for, rows
+from cardflow.chat.intent_prompt import names_for, row_value, rows
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
+
+
+class Words(NamedTuple):
+    """What a message's words say before any model reads them (``read``), for the choice (choice.choose)."""
+
+    row: str | None = None  # the one row they name (``named_row``)
+    row_done: bool | None = None  # whether that row's deed is marked done (``Action.deed_flag``), if known
+    noun: str = "item"  # what the app calls a row ("task"), for the flag's reading (flags.py)
+    requoted: bool = False  # they quote a new version of the row they name (``requoted``)
+    bid: bool = False  # a request in a question's form that they ground (``mood.bids``; a row, or ``fresh``)
+    fresh: bool = False  # a new name in quotes, and no row named outside it
+
+
+def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
+         app_name: str, profile_id: int) -> Words:
+    """``Words`` for ``text``: ``offered`` are the app's actions (whose phrasing names no row),
+    ``actions`` those its words leave possible (``possible``)."""
+    row = named_row(text, names, offered)
+    deed = next((a.deed_flag for a in actions if a.deed_flag), "")
+    plugin = ctx.registry.by_name(app_name)
+    fresh = row is None and bool(new_names(text, names))
+    return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
+                 str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
+                 mood.bids(text) and (row is not None or fresh), fresh)
 
 
 def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,
@@ -66,6 +91,14 @@ def requoted(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool
     said = quoted(text)
     row = reference("", names, leave_out(text, said), app_phrasing(actions)) if said else None
     return row in names and any(varies(q, str(row)) for q in said)
+
+
+def creates(action: Action) -> bool:
+    """Whether ``action`` makes a new row (Tasks' add): it takes a free-text value and no row."""
+    props = action.params.get("properties", {})
+    return "item" not in props and not action.every and not action.read_only and any(
+        key != "id" and schema.get("type") == "string" and "enum" not in schema and key not in action.named
+        for key, schema in props.items())
 
 
 def reaches(ctx: Context, action: Action, text: str, glue: frozenset[str], profile_id: int) -> bool:

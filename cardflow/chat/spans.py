@@ -75,7 +75,7 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
     return covered, reference("", [part], text[:at]) is not None
 
 
-def candidates(text: str, exclude: Sequence[str] = (), row: str = "") -> list[str]:
+def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int | None = MAX_CANDIDATES) -> list[str]:
     """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive).
 
     Never the whole message: a message that is nothing but the name asks for nothing, and
@@ -108,7 +108,16 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "") -> list[st
         if piece and piece.casefold() not in skip and (not taken or i > max(taken) or extends) \
                 and not any(inside & where and not where <= inside for where in written):
             out.setdefault(piece, None)
-    return list(out)[:MAX_CANDIDATES]
+    return list(out)[:limit]
+
+
+def outside(text: str, value: str, exclude: Sequence[str], row: str) -> bool:
+    """Whether ``value`` is a stretch of ``text`` no new name for ``row`` may be (``candidates``):
+    it stands before or within the words that name the row."""
+    value = unquote(value)
+    if not _occurrences(text, value) or len(value.split()) > MAX_WORDS:
+        return False
+    return value.casefold() not in {c.casefold() for c in candidates(text, exclude, row, limit=None)}
 
 
 def _occurrences(text: str, part: str) -> list[tuple[int, set[int]]]:

@@ -260,5 +260,5 @@ def test_a_quoted_new_version_chooses_nothing_by_itself_when_no_rename_is_offere
     actions = [a for a in intent.offerable(ctx.actions.for_app("tasks")) if not named.renames(a)]
     backend = Scorer({"N/A": {}, text: {"tasks.move": -1.0, "chat": -3.0}})
     backend.sentences = choice.options(actions)
-    picked = run(choice.choose(backend, "system", text, actions, "tasks", requoted=True))
+    picked = run(choice.choose(backend, "system", text, actions, "tasks", named.Words(requoted=True)))
     assert (picked.label, picked.said) == ("tasks.move", False)

@@ -199,3 +199,31 @@ def test_the_real_model_reads_a_toggles_value_from_two_readings():
                                                 "book the dentist"])
     assert run(flags.value(backend, seed, "reopen book the dentist", "task", "done", True)) is False
     assert run(flags.value(backend, seed, "call Bob still needs doing", "task", "done", True)) is False
+
+
+@pytest.mark.slow
+@pytest.mark.model
+@pytest.mark.parametrize("text", ["stick the milk one at the very end", "end of the list for the Bob one", "move water the plants right to the end"])
+def test_the_real_model_reads_the_end_of_the_list_as_the_bottom(ctx, text):
+    # A move's "bottom" is said "to the end of the list, last" (Action.phrases): "bottom" itself is
+    # read in the call. Said as "to the bottom of the list, last", these came out unsure.
+    from cardflow.chat import intent
+
+    offered = ctx.actions.for_app("tasks")
+    move = next(a for a in offered if a.name == "tasks.move")
+    made = run(intent.arguments(ctx, real_model(), text, move, offered, app_name="tasks",
+                                profile_id=ctx.current_profile_id(), model=None))
+    assert made.params.get("position") == "bottom"
+
+
+def test_a_rename_whose_new_name_stands_before_the_words_naming_the_row_renames_nothing(ctx):
+    # "plants" names "water the plants", but what the model copied as the new name comes before it:
+    # a new name follows the row it renames ("change X to Y"), so this is no rename of that row.
+    text = "remind me to book the vet for Rex, the plants can wait"
+    update = json.dumps({"intent": "request", "action": "tasks.update",
+                         "params": {"item": "water the plants", "name": "book the vet for Rex"}})
+    backend = Scorer({"N/A": {}, text: {"tasks.update": -1.0, "chat": -6.0, "question": -6.0}}, [update])
+    decision = decide_with(ctx, backend, text)
+    assert decision.action != "tasks.update" or decision.kind != "action"
+    names = [t.name for t in ctx.registry.by_name("tasks").items(ctx.current_profile_id())]
+    assert names == ["buy milk", "call Bob", "water the plants"]

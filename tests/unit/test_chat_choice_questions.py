@@ -101,7 +101,7 @@ def test_a_delete_that_barely_wins_keeps_its_own_confirm(ctx):
 
 
 @pytest.mark.parametrize("text", ["has the milk been bought?", "is buy milk done yet ?", "done with the milk?!",
-                                  "can you tick off buy milk? thanks"])
+                                  "shall I tick off buy milk? thanks"])
 def test_a_message_punctuated_as_a_question_gets_only_an_offer_unless_read_as_a_request(ctx, text):
     # The model's reading prefers the change by far, but the user asked: a click decides.
     backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
@@ -113,14 +113,61 @@ def test_a_message_punctuated_as_a_question_gets_only_an_offer_unless_read_as_a_
 @pytest.mark.parametrize("label, reply, runs", [(2.0, 1.0, True), (1.5, -0.4, True), (3.0, -3.5, False),
                                                 (-1.0, 0.5, False), (0.6, 0.3, False), (0.0, 0.0, False)])
 def test_a_request_typed_as_a_question_is_run_when_both_readings_together_say_so(ctx, label, reply, runs):
-    # "can you tick off buy milk?" asks the assistant to act: the log-odds of "a request" over "a
-    # question", and of a reply opening "Sure" over "Yes"/"No", are added; beyond the margin it runs.
-    text = "can you tick off buy milk?"
+    # "would it be ok to tick off buy milk?" asks the assistant to act, though its syntax does not
+    # say so (no modal before "you": mood.bids): the log-odds of "a request" over "a question", and
+    # of a reply opening "Sure" over "Yes"/"No", are added; beyond the margin it runs.
+    text = "would it be ok to tick off buy milk?"
     backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
     backend.requests = {text: (label, reply)}
     decision = decide_with(ctx, backend, text)
     assert decision.action == "tasks.toggle" and decision.offer is not runs
     assert decision.params == ({"item": "buy milk", "done": True} if runs else {})
+
+
+@pytest.mark.parametrize("text", ["can you tick off buy milk? thanks", "could u tick off the milk one",
+                                  "Please can you tick buy milk?"])
+def test_a_request_with_a_modal_before_you_that_names_a_row_runs_without_the_request_reading(ctx, text):
+    # English asks the listener to act in a question's form ("can you …"): with a row named, it is
+    # a command, read as one (the reply reading is weighed, and the change runs), though the
+    # model's reading of it would call it a question.
+    backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0}})
+    backend.ends = {choice.ENDING.sub("", text): "?"}
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.offer, decision.params) == ("tasks.toggle", False,
+                                                                  {"item": "buy milk", "done": True})
+    assert backend.kinds == [] and backend.reply_options  # no request reading; the reply reading was made
+
+
+@pytest.mark.parametrize("text", ["can you tell me if buy milk is done?", "can you tell me whether I bought the milk",
+                                  "what can you do with buy milk?", "can you add tasks by voice?"])
+def test_a_question_riding_in_a_request_or_a_request_grounding_nothing_is_only_offered(ctx, text):
+    # An embedded question ("if", "whether", a wh-word) is asked, not ordered; and "can you add
+    # tasks by voice?" names no row and quotes no name: it may ask what the app can do.
+    backend = Scorer({"N/A": {}, text: {"question": -9.0, "tasks.toggle": -1.0, "tasks.add": -1.0}})
+    backend.ends = {choice.ENDING.sub("", text): "?"}
+    decision = decide_with(ctx, backend, text)
+    assert decision.offer is True and decision.params == {}
+
+
+@pytest.mark.parametrize("text", ["could u put 'oil the gate' on there", "can you stick “oil the gate” on it? ta"])
+def test_a_request_quoting_a_new_name_and_naming_no_row_makes_a_row_of_it(ctx, text):
+    # The model reads opening an app, or an answer in words; the one change that takes a new name
+    # and no row is the add, and the request asks for it.
+    add = json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "oil the gate"}})
+    backend = Scorer({"N/A": {}, text: {"home.open_app": -1.0, "chat": -2.0, "tasks.add": -6.0}}, [add])
+    backend.ends = {choice.ENDING.sub("", text): "?"}
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.offer, decision.params) == ("action", "tasks.add", False,
+                                                                                 {"name": "oil the gate"})
+
+
+@pytest.mark.parametrize("text", ["my neighbour says 'oil the gate' every morning",  # no request
+                                  "could u put that on there",  # no new name quoted
+                                  "can you put 'water the plants' on top"])  # the quote is a row
+def test_a_quoted_name_without_a_request_or_a_request_without_a_new_name_adds_nothing_by_itself(ctx, text):
+    backend = Scorer({"N/A": {}, text: {"home.open_app": -1.0, "chat": -0.5, "tasks.add": -6.0}})
+    decision = decide_with(ctx, backend, text)
+    assert decision.action != "tasks.add"
 
 
 def test_a_request_is_not_read_for_a_message_that_tells_or_for_an_answer_in_words(ctx):

@@ -95,6 +95,9 @@ def test_quotes_open_where_a_word_may_start_and_close_where_one_may_end():
     # Apostrophes open and close nothing; a lone quote is no stretch.
     assert quoted("don't touch the dog's bowl, it's Bob's") == []
     assert quoted("'; DROP TABLE task; --") == []
+    # Nor inside quotes: an apostrophe between letters leaves the stretch open.
+    assert quoted("call it 'return Jo's ladder', then 'x'") == ["return Jo's ladder", "x"]
+    assert quoted("make it ‘feed Rex’s fish’ pls") == ["feed Rex’s fish"]
 
 
 def test_a_quoted_new_name_is_no_row_nor_part_of_one():

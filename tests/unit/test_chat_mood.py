@@ -33,3 +33,20 @@ def test_the_model_is_not_asked_how_a_message_that_cannot_be_a_question_ends():
     assert backend.bare == []  # its syntax rules it out: no model call
     assert run(choice.reads_as_question(backend, system, "have I fed the fish")) is True
     assert backend.bare == ["have I fed the fish"]
+
+
+@pytest.mark.parametrize("text", [
+    "can you put the gutters one back to not done", "could u call the fish one 'feed the fish and the cat'",
+    "Please can you add “oil the gate”? ta", "the fence fell down again, would you untick it",
+])
+def test_a_modal_before_you_asks_the_listener_to_act(text):
+    assert mood.bids(text)
+
+
+@pytest.mark.parametrize("text", [
+    "can you tell me if the fish are fed?", "could you check whether I paid the gardener",
+    "what can you do", "which one can you move", "can the fence go last", "can I untick it myself?",
+    "is feed the fish done", "untick the gutters",
+])
+def test_a_question_riding_in_a_request_or_no_modal_before_you_is_no_bid(text):
+    assert not mood.bids(text)

@@ -79,6 +79,6 @@ def test_the_real_model_reads_the_reply_on_the_named_row(ctx, text, writes):
     actions = intent.offerable(ctx.actions.for_app("tasks"))
     names = intent.rows(ctx, "tasks", ctx.current_profile_id())
     system = choice.system_text("Tasks", "task", names)
-    picked = run(choice.choose(backend, system, text, actions, "tasks", named.named_row(text, names, actions)))
+    picked = run(choice.choose(backend, system, text, actions, "tasks", named.Words(named.named_row(text, names, actions))))
     changes = {a.name for a in actions if not a.read_only}
     assert (picked.label == "tasks.toggle") if writes else (picked.label not in changes), picked

@@ -224,3 +224,12 @@ def test_a_new_name_has_all_of_a_rows_name_the_message_writes_or_none_of_it():
     # Each place it is written: "Bob tomorrow" cuts the second "call Bob" apart.
     renamed = spans.candidates("rename call Bob to call Bob tomorrow", ["call Bob"], "call Bob")
     assert "call Bob tomorrow" in renamed and "Bob tomorrow" not in renamed
+
+
+def test_a_stretch_before_the_words_naming_the_row_is_outside_where_a_new_name_may_stand():
+    row = "water the plants"
+    text = "remind me to book the vet for Rex, the plants can wait"
+    assert spans.outside(text, "book the vet for Rex", [row], row)  # before "plants", which names the row
+    assert not spans.outside(text, "can wait", [row], row)  # after it
+    assert not spans.outside(text, "feed the cat", [row], row)  # not written at all: grounding's to judge
+    assert not spans.outside("rename the plants one to water the plants twice", "water the plants twice", [row], row)

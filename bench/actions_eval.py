@@ -53,7 +53,8 @@ Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61,
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Ninth, first run (the code it was written against, d5c9f59): 51/62, commands 30/40, non-commands
-unchanged 20/20, receipt p50 1.07 s.
+unchanged 20/20, receipt p50 1.07 s. Tenth, first run (7ff7fd7): 48/62, commands 26/40,
+non-commands unchanged 20/20, receipt p50 0.98 s / p95 1.98 s, first token p50 0.66 s.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

@@ -203,3 +203,19 @@ def test_the_real_model_tells_a_request_typed_as_a_question_from_a_question():
                           ("was the water bill paid?", False), ("is buy milk done yet?", False)]:
         assert run(choice.requests(backend, system, text)) is request, text
         assert run(choice.asks(backend, system, text)) is not request, text
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_the_real_model_does_what_a_request_in_a_questions_form_asks(ctx):
+    # A modal before "you", with a row named or a new name quoted (mood.bids): done, not only offered.
+    # On 7ff7fd7 the first was only offered (the request reading called it a question), the second
+    # answered in words.
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    tasks.toggle_item(next(r for r in tasks.items(pid) if r.name == "water the plants").id, pid)
+    decision = decide_with(ctx, real_model(), "can you mark the plants one as not done again")
+    assert (decision.action, decision.params, decision.offer) == \
+        ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision
+    decision = decide_with(ctx, real_model(), "can u stick 'book the MOT' on there")
+    assert (decision.action, decision.params, decision.offer) == \
+        ("tasks.add", {"name": "book the MOT"}, False), decision

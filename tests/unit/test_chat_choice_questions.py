@@ -13,6 +13,7 @@ from tests.unit._chat_choice_helpers import (
     decide_with,
     real_model,
     run,
+    tick,
 )
 
 
@@ -211,8 +212,7 @@ def test_the_real_model_does_what_a_request_in_a_questions_form_asks(ctx):
     # A modal before "you", with a row named or a new name quoted (mood.bids): done, not only offered.
     # On 7ff7fd7 the first was only offered (the request reading called it a question), the second
     # answered in words.
-    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
-    tasks.toggle_item(next(r for r in tasks.items(pid) if r.name == "water the plants").id, pid)
+    tick(ctx, "water the plants")
     decision = decide_with(ctx, real_model(), "can you mark the plants one as not done again")
     assert (decision.action, decision.params, decision.offer) == \
         ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision

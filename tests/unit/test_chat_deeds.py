@@ -10,6 +10,7 @@ from tests.unit._chat_choice_helpers import (
     ctx_fixture,  # noqa: F401 - the fixture "ctx"
     decide_with,
     real_model,
+    tick,
 )
 
 
@@ -112,9 +113,7 @@ def test_a_deed_reported_not_done_unticks_a_row_marked_done_and_leaves_one_not_d
     text = "I haven't actually watered the plants"
     table = {"N/A": {}, text: {"question": 0.0, "tasks.toggle": -3.0}}
     assert decide_with(ctx, Scorer(table), text).kind == "chat"  # not done: a remark
-    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
-    row = next(r for r in tasks.items(pid) if r.name == "water the plants")
-    tasks.toggle_item(row.id, pid)
+    tick(ctx, "water the plants")
     backend = Scorer(table)
     backend.states = {text: (-2.0, 2.0)}  # both readings say "not done"
     decision = decide_with(ctx, backend, text)
@@ -122,9 +121,7 @@ def test_a_deed_reported_not_done_unticks_a_row_marked_done_and_leaves_one_not_d
 
 
 def test_a_reported_deed_says_the_toggles_value_whatever_the_model_reads(ctx):
-    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
-    row = next(r for r in tasks.items(pid) if r.name == "water the plants")
-    tasks.toggle_item(row.id, pid)
+    tick(ctx, "water the plants")
     text = "oops, the plants aren't actually watered yet"
     backend = Scorer({"N/A": {}, text: {"question": -3.0, "tasks.toggle": 0.0}})
     backend.states = {text: (2.0, -2.0)}  # the model's two readings both say "done"
@@ -142,8 +139,7 @@ def test_a_done_row_said_plainly_not_done_is_unticked_though_the_model_would_ans
     # No verb of the row's own is said, so deeds.report reads nothing; the flag's reading decides.
     text = "the plants want more of that, they drooped again"
     if done:
-        tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
-        tasks.toggle_item(next(r for r in tasks.items(pid) if r.name == "water the plants").id, pid)
+        tick(ctx, "water the plants")
     backend = Scorer({"N/A": {}, text: {"question": 0.0, "tasks.toggle": -3.0}})
     backend.states = {text: states}
     decision = decide_with(ctx, backend, text)
@@ -186,9 +182,7 @@ def test_the_real_model_records_a_deed_reported_done_and_nothing_for_a_question(
 
 @pytest.mark.model
 def test_the_real_model_unticks_a_deed_reported_not_done(ctx):
-    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
-    row = next(r for r in tasks.items(pid) if r.name == "water the plants")
-    tasks.toggle_item(row.id, pid)
+    tick(ctx, "water the plants")
     decision = decide_with(ctx, real_model(), "the plants aren't watered after all, the hose was broken")
     assert (decision.action, decision.params, decision.offer) == \
         ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision
@@ -196,8 +190,7 @@ def test_the_real_model_unticks_a_deed_reported_not_done(ctx):
 
 @pytest.mark.model
 def test_the_real_model_unticks_a_row_whose_state_is_said_plainly_in_other_words(ctx):
-    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
-    tasks.toggle_item(next(r for r in tasks.items(pid) if r.name == "water the plants").id, pid)
+    tick(ctx, "water the plants")
     decision = decide_with(ctx, real_model(), "the plants are still bone dry, untick it")
     assert (decision.action, decision.params, decision.offer) == \
         ("tasks.toggle", {"item": "water the plants", "done": False}, False), decision

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -15,6 +15,8 @@ from bench.actions_eval_closed import ROWS as CLOSED_ROWS
 from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
 from bench.actions_eval_eighth import ROWS as EIGHTH_ROWS
 from bench.actions_eval_eighth import SEEDS as EIGHTH_SEEDS
+from bench.actions_eval_eleventh import ROWS as ELEVENTH_ROWS
+from bench.actions_eval_eleventh import SEEDS as ELEVENTH_SEEDS
 from bench.actions_eval_fifth import ROWS as FIFTH_ROWS
 from bench.actions_eval_fifth import SEEDS as FIFTH_SEEDS
 from bench.actions_eval_fourth import ROWS as FOURTH_ROWS
@@ -272,3 +274,4 @@ CASES += [Case(text, expect, kind, list(SEVENTH_SEEDS[seed]), "seventh") for tex
 CASES += [Case(text, expect, kind, list(EIGHTH_SEEDS[seed]), "eighth") for text, expect, kind, seed in EIGHTH_ROWS]
 CASES += [Case(text, expect, kind, list(NINTH_SEEDS[seed]), "ninth") for text, expect, kind, seed in NINTH_ROWS]
 CASES += [Case(text, expect, kind, list(TENTH_SEEDS[seed]), "tenth") for text, expect, kind, seed in TENTH_ROWS]
+CASES += [Case(text, expect, kind, list(ELEVENTH_SEEDS[seed]), "eleventh") for text, expect, kind, seed in ELEVENTH_ROWS]

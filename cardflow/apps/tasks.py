@@ -25,13 +25,14 @@ class Tasks(CrudApp):
     deeds = True  # a task is a thing to do, written as one: "call Bob"
     # How people ask for each action, for the assistant's choice (chat/choice.py); invented rows.
     # Several forms each: a request, and the ways of saying it without the verb (a reminder for an
-    # add, a statement that it is done for a toggle).
+    # add, a statement that it is done for a toggle). The toggle's un-tick is asked for in its own
+    # verb: without it, "uncheck …" and "uncomplete …" were read as a delete.
     chat_examples = {
         "list": ("show my tasks", "what's on my list?"),
         "get": "show the cat task",
         "add": ("add feed the cat to my list", "remind me to feed the cat", "new task: feed the cat"),
         "update": ("rename feed the cat to feed the dog", "change feed the cat to feed the dog"),
-        "toggle": ("I fed the cat, tick it off", "the cat is fed", "feed the cat is not done yet"),
+        "toggle": ("I fed the cat, tick it off", "the cat is fed", "untick feed the cat, it is not done yet"),
         "delete": ("remove the cat task", "delete feed the cat"),
         "clear": ("clear out the ticked-off ones", "get rid of everything on the list"),
         "move": ("put feed the cat at the top", "move the cat task to the bottom"),

@@ -99,6 +99,7 @@ class Choice(NamedTuple):
     scores: dict[str, float]  # every option's calibrated score
     offer: bool = False  # a change for a message that asks: shown with Confirm, never run by itself
     said: bool = False  # chosen by what the words say (a quoted new name, a reported deed), not by the scores
+    unmet: str = ""  # the action read best, whose row the words do not name (``Words.unreached``), when words were chosen
 
 
 def asked(text: str) -> bool:
@@ -283,15 +284,33 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
             replied = await replies.fits(backend, said(system, text), said(system, NEUTRAL), row, actions)
             for name, fit in replied.items():
                 scores[name] += replies.WEIGHT * fit
-    best = max(scores, key=lambda label: scores[label])
     writes = {a.name for a in actions if not a.read_only}
+    # An action whose row the words do not name cannot be grounded, so the best of the others of
+    # its kind, or answering in words, is chosen: "todo: wash the car" was read as a move, "show my
+    # tasks" as a get. A read gives way to another read, never to a change ("let me see every one
+    # of them", a get naming no row, had a clear of every task close behind it); a change to
+    # another change, or to a read within ``FAR`` of it (a read changes nothing): at any distance,
+    # "move the dentist one to the top", with no such row, showed the Activity log. Answering in
+    # words, the app says what was read best could not be done (``Choice.unmet``).
+    top = max(scores, key=lambda label: scores[label])
+    unmet = top if top in words.unreached else ""
+
+    def stands_in(label: str) -> bool:
+        if label in words.unreached:
+            return False
+        if not unmet or label in SPOKEN or (label in writes) == (unmet in writes):
+            return True
+        return unmet in writes and scores[unmet] - scores[label] <= FAR
+
+    best = max((label for label in scores if stands_in(label)), key=lambda label: scores[label])
     renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) if words.requoted else None
     maker = next((a.name for a in actions if a.app == app and named.creates(a)), None) \
         if words.bid and words.fresh else None
     chosen_by_words = bool(renamer or maker)
     best = renamer or maker or best
     if any(a.every and a.name == best and not a.read_only for a in actions):
-        read = max((a.name for a in actions if a.read_only), key=lambda label: scores[label], default=None)
+        read = max((a.name for a in actions if a.read_only and a.name not in words.unreached),
+                   key=lambda label: scores[label], default=None)
         best = read if read is not None and scores[best] - scores[read] < SPARE else best
     deed = next((a for a in actions if a.deed_flag), None)
     if row is not None and deed is not None and not form and best not in writes:
@@ -309,4 +328,6 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the
     # user answers it with a click.
     offer = best in writes and await asks(backend, system, text, form)
-    return Choice(best, scores, offer, chosen_by_words)
+    if unmet in writes and best in SPOKEN and await asks(backend, system, text, form):
+        unmet = ""  # a question about a change to a row that is not there is answered, as any question
+    return Choice(best, scores, offer, chosen_by_words, unmet if best in SPOKEN else "")

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from cardflow.chat.grounding import FUNCTION_WORDS, heard, words
+from cardflow.chat.grounding import FUNCTION_WORDS, heard, mistyped, words
 from cardflow.chat.mood import opens_question
 
 # English's irregular verbs that a thing to do may start with: base, then its past forms.
@@ -112,11 +112,17 @@ def report(text: str, row: str) -> bool | None:
                         w in FUNCTION_WORDS or w in WHEN or w.endswith("ly") for w in said[at + 1:]):
                     return not negated
                 continue
-            if word not in forms and not plain:
+            if not plain and word not in forms and not any(_mistyped(word, form) for form in forms):
                 continue
             if done_to & heard(said[at + 1:]) or _passive(said, at, done_to):
                 return not negated
     return None
+
+
+def _mistyped(word: str, form: str) -> bool:
+    """Whether ``word`` is the past form ``form`` mistyped ("finsihed"), not another form of the
+    verb ("complete" is "completed" cut short: a command, not a report)."""
+    return abs(len(word) - len(form)) <= 1 and not form.startswith(word) and mistyped(form, word)
 
 
 def _asks(said: list[str]) -> bool:

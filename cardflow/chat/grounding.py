@@ -23,6 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -34,6 +35,12 @@ CLOSE = 0.8  # difflib ratio for a fuzzy copy ("send invoice" ~ "send the invoic
 MIN_FUZZY, SAME_WORD = 5, 0.85  # a typo in a longer word still names it
 CLOSE_ROW = 0.85  # a new name this close to an existing row is taken as a reference to it
 MIN_SHARE = 0.3  # a row is named when the words said carry this share of its weight
+# A row's word said in another form of its verb ("watering" for "water") counts this much of its
+# weight: enough to tell the rows that have it from those that lack it ("the watering one" among
+# two water rows asks which), not enough to name a short row alone ("I hate calling people" is
+# not about "call Bob").
+FORM_CREDIT = 0.5
+MIN_STEM = 4  # the shortest verb whose "-ing" and "-ed" forms name it (``verbal``): not "fix", "pay"
 MIN_OWN = 3  # the shortest word that names a row by being its own (``reference``): not "a", "to", "of"
 # English's closed-class words: determiners, pronouns, prepositions, conjunctions, auxiliaries and
 # particles. They carry no content, so none names a row by being its own (``_own_word``): "mark
@@ -131,10 +138,37 @@ def heard(said: Sequence[str]) -> set[str]:
     return {*said, *(first + second for first, second in pairwise(said))}
 
 
-def _hit(word: str, said: set[str]) -> bool:
-    """Said as is, or a typo of a longer word ("dentst"); "plan" and "plants" stay apart."""
-    return word in said or (len(word) >= MIN_FUZZY and any(
-        len(s) >= MIN_FUZZY and difflib.SequenceMatcher(None, word, s).ratio() >= SAME_WORD for s in said))
+@lru_cache(maxsize=4096)
+def verbal(word: str) -> frozenset[str]:
+    """The regular "-ing" and "-ed" forms of ``word`` as a verb ("water": "watering", "watered";
+    "bake": "baking", "baked"; "plan": "planning", "planned"), for a stem of ``MIN_STEM`` letters or more.
+
+    A row is a thing to do, written with its verb, and people name it by the doing: "the watering
+    one" for "water the plants". A typo's likeness (``SAME_WORD``) does not reach them: "water"
+    and "watering" are 0.77 alike. Plurals are left to that likeness ("plant", "plants"): a short
+    stem's plural would tie a verb of the user's to a noun of a row ("bin the gym one", "put the
+    bins out").
+    """
+    if len(word) < MIN_STEM or not word.isalpha():
+        return frozenset()
+    stems = {word[:-1]} if word.endswith("e") else {word}
+    if re.search(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$", word):  # one vowel, one consonant: doubled
+        stems.add(word + word[-1])
+    return frozenset(stem + end for stem in stems for end in ("ing", "ed")) | (
+        frozenset({word + "d"}) if word.endswith("e") else frozenset())
+
+
+def _hit(word: str, said: set[str], forms: bool = True) -> bool:
+    """Said as is, as a form of the same verb ("watering" for "water"; not with ``forms`` off), or
+    a typo of a longer word ("dentst"); "plan" and "plants" stay apart."""
+    return word in said or (forms and (bool(verbal(word) & said) or any(word in verbal(s) for s in said))) or any(
+        mistyped(word, s) for s in said)
+
+
+def mistyped(word: str, written: str) -> bool:
+    """Whether ``written`` is ``word`` with a typo: both long enough to tell ("dentst" for "dentist")."""
+    return len(word) >= MIN_FUZZY and len(written) >= MIN_FUZZY and \
+        difflib.SequenceMatcher(None, word, written).ratio() >= SAME_WORD
 
 
 def varies(new: str, old: str) -> bool:
@@ -168,7 +202,8 @@ def support(names: Sequence[str], text: str, glue: Collection[str] = ()) -> list
     out = []
     for bag in bags:
         total = sum(weight(w) for w in bag)
-        score = sum(weight(w) for w in bag if _hit(w, said))
+        score = sum(weight(w) * (1.0 if _hit(w, said, forms=False) else FORM_CREDIT if _hit(w, said) else 0.0)
+                    for w in bag)
         out.append((score, score / total if total else 0.0))
     return out
 
@@ -181,11 +216,15 @@ def phrasing(texts: Iterable[str]) -> frozenset[str]:
 
 def _own_word(names: Sequence[str], text: str, glue: Collection[str]) -> str | None:
     """The one row the message names by a word of its own: said, in no other row, neither a word
-    of the app's own phrasing nor a function word ("the vet task" for "call the vet about Rex"), or None."""
+    of the app's own phrasing nor a function word ("the vet task" for "call the vet about Rex"), or None.
+
+    Said as written or mistyped, not in another form of a verb: a row's verb is the word most
+    often said of other things ("I booked a holiday" named "book a haircut", "a task called …"
+    named "call grandma")."""
     said = heard(words(text))
     bags = [set(words(n)) for n in names]
     owners = [name for i, (name, bag) in enumerate(zip(names, bags, strict=True))
-              if any(len(w) >= MIN_OWN and w not in glue and w not in FUNCTION_WORDS and _hit(w, said)
+              if any(len(w) >= MIN_OWN and w not in glue and w not in FUNCTION_WORDS and _hit(w, said, forms=False)
                      and not any(w in other for j, other in enumerate(bags) if j != i) for w in bag)]
     return owners[0] if len(owners) == 1 else None
 
@@ -256,10 +295,12 @@ def _adds_something(name: str, text: str, names: Sequence[str]) -> bool:
 
     A message that is nothing but the name ("DROP TABLE task;--") asks for nothing, and a "new"
     name equal or close to an existing row ("did I return the books?", "have I paid X?" for
-    "pay X") is a reference the model misread.
+    "pay X") is a reference the model misread. Nothing but the name means nothing but its words:
+    an emoji or a mark left out of the name ("drop the gym one from my list for good 🗑️")
+    leaves no request around it.
     """
     same = name.casefold().strip()
-    return same != unquote(text).casefold() and all(
+    return same != unquote(text).casefold() and words(name) != words(text) and all(
         difflib.SequenceMatcher(None, same, n.casefold().strip()).ratio() < CLOSE_ROW for n in names)
 
 

@@ -94,7 +94,12 @@ async def decide(ctx: Context, backend: Backend, text: str, offered: Sequence[Ac
         picked = await choice.choose(backend, system, text, actions, app_name, words)
     except BackendError:
         picked = choice.Choice(choice.CHAT, {})
+    actions = [a for a in actions if a.name not in words.unreached]  # scored, never chosen (choice.choose)
     chosen = next((a for a in actions if a.name == picked.label), None)
+    if chosen is None and picked.unmet:
+        # An action on a row the words do not name was read best: the app says nothing changed.
+        return Decision("chat", "", {}, picked.label == choice.QUESTION, said, time.perf_counter() - started, 0,
+                        unmet=picked.unmet)
     if chosen is not None and picked.offer:
         return Decision("action", chosen.name, {}, True, said, time.perf_counter() - started, 0, offer=True)
     if chosen is not None or not choice.asked(text):

@@ -29,6 +29,9 @@ class Words(NamedTuple):
     requoted: bool = False  # they quote a new version of the row they name (``requoted``)
     bid: bool = False  # a request in a question's form that they ground (``mood.bids``; a row, or ``fresh``)
     fresh: bool = False  # a new name in quotes, and no row named outside it
+    # The actions whose row they do not name (a delete, a move, a get when they name no row): not
+    # chosen, but their scores still say what was meant (``choice.Choice.unmet``).
+    unreached: frozenset[str] = frozenset()
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -39,9 +42,11 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     deed = next((a.deed_flag for a in actions if a.deed_flag), "")
     plugin = ctx.registry.by_name(app_name)
     fresh = row is None and bool(new_names(text, names))
+    rest, glue = leave_out(text, new_names(text, names)), app_phrasing(offered)
+    unreached = frozenset(a.name for a in actions if not _reached(ctx, a, rest, glue, app_name, profile_id, names))
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
-                 mood.bids(text) and (row is not None or fresh), fresh)
+                 mood.bids(text) and (row is not None or fresh), fresh, unreached)
 
 
 def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,
@@ -51,7 +56,8 @@ def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: st
     A name in quotes that is none of the rows is a new name, and its words name no row ("could
     you put “call the plumber” on the list?" moved "call mum"). If the rest names none either, a
     change or a read of an existing row cannot be what was asked ("stick “repaint the fence” on
-    my todo list" was chosen as a rename, then answered in words for want of a row).
+    my todo list" was chosen as a rename, then answered in words for want of a row). With nothing
+    quoted, such actions stay scored, so that one the model reads best is known (``Words.unreached``).
     """
     fresh = new_names(text, names)
     rest = leave_out(text, fresh)
@@ -65,9 +71,15 @@ def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: st
     if fresh:
         # Nor a change to every row, which takes no name ("add 'take the bins out'" was read as a
         # clear, the "out" of "clear out the ticked-off ones").
-        return [a for a in actions if not a.every and ("item" not in a.params.get("properties", {})
-                or reference("", rows_for(ctx, a, app_name, profile_id, names), rest, glue) is not None)]
+        return [a for a in actions if not a.every and _reached(ctx, a, rest, glue, app_name, profile_id, names)]
     return list(actions)
+
+
+def _reached(ctx: Context, action: Action, rest: str, glue: frozenset[str], app_name: str, profile_id: int,
+             names: Sequence[str]) -> bool:
+    """Whether ``action`` takes no row, or ``rest`` names one of the rows its ``item`` chooses among."""
+    return "item" not in action.params.get("properties", {}) or reference(
+        "", rows_for(ctx, action, app_name, profile_id, names), rest, glue) is not None
 
 
 def renames(action: Action) -> bool:

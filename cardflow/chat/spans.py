@@ -38,6 +38,10 @@ MAX_CANDIDATES = 120
 WIDEN = 3
 MARK = "\x00value\x00"
 SHORTLIST = 5  # the first reading's best stretches, read again as the message (``said_as``)
+# The words of courtesy a request opens or closes with ("add pick up the parcel pls", "thanks"):
+# English's closed class of them, as the function words are (grounding.py). A name the user did
+# not quote neither starts nor ends with one: "… dry cleaning pls" was stored with its "pls".
+COURTESIES = frozenset({"please", "pls", "plz", "plez", "thanks", "thx", "ty", "ta", "cheers"})
 
 
 def _stretches(text: str) -> list[tuple[int, int, str]]:
@@ -78,7 +82,8 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
 def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int | None = MAX_CANDIDATES) -> list[str]:
     """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive).
 
-    Never the whole message: a message that is nothing but the name asks for nothing, and
+    Never one that opens or closes with a word of courtesy (``COURTESIES``) unless the user quoted
+    it so. Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
     add was refused.
@@ -103,6 +108,9 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     written = [where for name in exclude for _, where in _occurrences(text, name)]
     out: dict[str, None] = {}
     for i, j, piece in _stretches(text):
+        said = words(piece)
+        if said and {said[0], said[-1]} & COURTESIES and piece.casefold() not in marked:
+            continue
         inside = set(range(i, j + 1))
         extends = taken <= inside and (named_before or (piece.casefold() in marked and taken < inside))
         if piece and piece.casefold() not in skip and (not taken or i > max(taken) or extends) \

@@ -145,18 +145,20 @@ def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.add", {"name": "defrost the freezer"})
     assert decision.unmet == ""
-    # More than a nat behind: not tried; the first choice's failure is what the user is told.
-    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -2.5, "chat": -3.0, "question": -3.0}},
+    # However far behind: a delete naming no row is never the choice (named.Words.unreached), so the
+    # best of the others is, and it runs when it leads answering in words by a nat or more.
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -2.5, "chat": -4.0, "question": -4.0}},
                      [add])
     decision = decide_with(ctx, backend, text)
-    assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.delete", [])
-    # Not above answering in words: not tried either.
+    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.add", {"name": "defrost the freezer"})
+    # Not above answering in words: the delete read best is what the user is told could not be done.
     backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -1.2}}, [add])
-    assert decide_with(ctx, backend, text).unmet == "tasks.delete"
-    # Above it by less than a nat: a new name on so narrow a lead is not written (choice.barely).
-    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -2.2}}, [add])
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.delete", [])
+    # Above it by less than a nat: a new name on so narrow a lead is not written, only offered (choice.barely).
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -2.2}}, [add])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.offer, backend.options) == ("action", "tasks.add", True, [])
     # A read-only runner-up needing nothing runs as it is ("show my stuff": a get naming no row, then the list).
     backend = Scorer({"N/A": {}, "show my stuff": {"tasks.get": -1.0, "tasks.list": -1.6, "chat": -3.0,
                                                    "question": -3.0}})
@@ -192,6 +194,16 @@ def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
                      [add])
     decision = decide_with(ctx, backend, asked_text)
     assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.get", [])
+
+
+def test_a_change_to_a_row_not_named_gives_way_to_a_change_or_to_words_never_to_a_far_read(ctx):
+    text = "move the boat one to the top"  # no such row
+    backend = Scorer({"N/A": {}, text: {"tasks.move": -1.0, "tasks.list": -4.5, "chat": -6.0, "question": -6.0}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, decision.unmet) == ("chat", "", "tasks.move")  # "Nothing changed"
+    # A read within FAR of it still shows what there is, as a runner-up did.
+    backend = Scorer({"N/A": {}, text: {"tasks.move": -1.0, "tasks.list": -3.5, "chat": -6.0, "question": -6.0}})
+    assert decide_with(ctx, backend, text).action == "tasks.list"
 
 
 def test_an_actions_channel_prompt_names_at_most_three_of_its_examples():

@@ -77,6 +77,11 @@ def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
     # In another clause, what it was done to does not follow it.
     ("it rained so I cancelled, the picnic is off", "cancel the picnic", None),
     ("Jo cancelled, sadly", "cancel the picnic", None),
+    # Its past mistyped is still its past; the verb itself, or cut short, is a command.
+    ("finsihed the hallway one!!", "mop the hallway", True),
+    ("cleand the gutters at last", "clean the gutters", True),
+    ("complete the gutters task", "clean the gutters", None),
+    ("finish the hallway one", "mop the hallway", None),
 ])
 def test_a_report_is_the_rows_verb_in_the_past_done_to_what_it_names(text, row, reported):
     assert deeds.report(text, row) is reported

@@ -179,3 +179,27 @@ def test_a_compound_names_its_row_written_closed_open_or_hyphenated(text):
     rows = ["fix the doorbell", "paint the fence", "buy door mats"]
     assert reference("", rows, text) == "fix the doorbell"
     assert "doorbell" in heard(["the", "door", "bell"])
+
+
+def test_a_row_is_named_by_its_verb_in_another_form_only_beside_what_tells_the_rows_apart():
+    from cardflow.chat.grounding import verbal
+
+    assert {"painting", "painted"} <= verbal("paint") and {"baking", "baked"} <= verbal("bake")
+    assert "planning" in verbal("plan") and verbal("fix") == frozenset()  # a stem too short to tell
+    rows = ["paint the shed door", "paint the garden fence", "renew the car tax"]
+    # "the painting one" names what the two paint rows share: the registry asks which.
+    assert reference("", rows, "delete the painting one", GLUE) == "paint the"
+    # Another form of a short row's verb, said of something else, names nothing.
+    assert reference("", ["ring Aunt Jo", "mow the lawn", "buy bread"], "I hate ringing people", GLUE) is None
+    assert reference("", ["ring Aunt Jo", "mow the lawn"], "I rang a taxi", GLUE) is None
+    # Said as written it still names the row.
+    assert reference("", rows, "the car tax one is renewed", GLUE) == "renew the car tax"
+
+
+@pytest.mark.parametrize("text", ["drop the gym one from my list for good 🗑️", "put the gym one at the bottom!! 🙏"])
+def test_a_new_row_needs_words_around_its_name_not_only_marks(text):
+    from cardflow.chat.grounding import ground, unquote
+
+    name = unquote(text.rstrip(" 🗑️🙏"))  # the model's copy: every word of the message, its emoji left out
+    assert ground({"name": name}, ADD, text, ["cancel the gym membership", "pay rent"]) is None
+    assert ground({"name": "drop the gym"}, ADD, "add drop the gym 🏋️", ["pay rent"]) == {"name": "drop the gym"}

@@ -11,7 +11,7 @@ from cardflow.chat import spans
 def test_candidates_are_whole_word_stretches_unquoted_and_kept_literally():
     found = spans.candidates("add 'review <b>Q4</b> numbers' please")
     assert "review <b>Q4</b> numbers" in found  # the quotes go, the markup stays as written
-    assert "review" in found and "please" in found
+    assert "review" in found and "please" not in found  # a word of courtesy is no name (spans.COURTESIES)
     assert "'review <b>Q4</b> numbers'" not in found and "'review" not in found  # wrapping or lone quotes
     assert "call Bob" not in spans.candidates("rename call Bob to call Bob tomorrow", exclude=["CALL BOB"])
     assert spans.candidates("   ") == []
@@ -99,8 +99,8 @@ def test_only_stretches_sharing_a_word_with_the_models_own_value_are_scored():
     scored = [json.loads('"' + o.rsplit('"}}', 1)[0] + '"') for o in backend.asked[0][1]]
     assert all("bob" in s.casefold() for s in scored) and "thanks" not in scored
     # A value sharing no word with the message: every stretch is a candidate again.
-    backend = Fake({"thanks": 0.0})
-    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", "add thanks", near="zzz")) == "thanks"
+    backend = Fake({"groceries": 0.0})
+    assert asyncio.run(spans.pick(backend, [], "tasks.add", {}, "name", "add groceries", near="zzz")) == "groceries"
 
 
 def test_the_whole_message_is_never_a_candidate_so_the_models_own_stretch_can_win():
@@ -233,3 +233,12 @@ def test_a_stretch_before_the_words_naming_the_row_is_outside_where_a_new_name_m
     assert not spans.outside(text, "can wait", [row], row)  # after it
     assert not spans.outside(text, "feed the cat", [row], row)  # not written at all: grounding's to judge
     assert not spans.outside("rename the plants one to water the plants twice", "water the plants twice", [row], row)
+
+
+def test_a_name_neither_opens_nor_closes_with_a_word_of_courtesy_unless_quoted_so():
+    found = spans.candidates("add collect the suit from the tailor pls, thanks")
+    assert "collect the suit from the tailor" in found
+    assert not [c for c in found if c.split()[-1].strip(",") in ("pls", "thanks") or c.startswith(("pls", "thanks"))]
+    assert "please collect the suit" not in spans.candidates("could you add please collect the suit")
+    # Quoted so, it is the name as written.
+    assert "say thanks" in spans.candidates("add 'say thanks' to my list")

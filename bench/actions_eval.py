@@ -55,7 +55,9 @@ blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, re
 Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Ninth, first run (the code it was written against, d5c9f59): 51/62, commands 30/40, non-commands
 unchanged 20/20, receipt p50 1.07 s. Tenth, first run (7ff7fd7): 48/62, commands 26/40,
-non-commands unchanged 20/20, receipt p50 0.98 s / p95 1.98 s, first token p50 0.66 s.
+non-commands unchanged 20/20, receipt p50 0.98 s / p95 1.98 s, first token p50 0.66 s. Eleventh,
+first run (083135c, plus the wiring): 48/62, commands 28/40, confirm 0/2, non-commands unchanged 20/20, receipt p50
+1.04 s / p95 2.32 s, first token p50 0.87 s (0.68 s over questions and remarks).
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

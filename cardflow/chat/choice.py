@@ -285,22 +285,29 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
             for name, fit in replied.items():
                 scores[name] += replies.WEIGHT * fit
     writes = {a.name for a in actions if not a.read_only}
-    # An action whose row the words do not name cannot be grounded, so the best of the others of
-    # its kind, or answering in words, is chosen: "todo: wash the car" was read as a move, "show my
-    # tasks" as a get. A read gives way to another read, never to a change ("let me see every one
-    # of them", a get naming no row, had a clear of every task close behind it); a change to
-    # another change, or to a read within ``FAR`` of it (a read changes nothing): at any distance,
-    # "move the dentist one to the top", with no such row, showed the Activity log. Answering in
-    # words, the app says what was read best could not be done (``Choice.unmet``).
+    # An action whose row the words do not name cannot be grounded, so the best of the others is
+    # chosen, or answering in words: "show my tasks" was read as a get. A read gives way to another
+    # read, never to a change ("let me see every one of them", a get naming no row, had a clear of
+    # every task close behind it). A change gives way only to what came close to it, as a runner-up
+    # did: another change within ``NEAR``, a read within ``FAR``. At any distance, "mark task 99
+    # done" added a task "mark task 99", and "move the dentist one to the top", with no such row,
+    # showed the Activity log. Answering in words, the app says what was read best could not be
+    # done (``Choice.unmet``).
     top = max(scores, key=lambda label: scores[label])
     unmet = top if top in words.unreached else ""
+    by_name = {a.name: a for a in actions}
 
     def stands_in(label: str) -> bool:
         if label in words.unreached:
             return False
-        if not unmet or label in SPOKEN or (label in writes) == (unmet in writes):
+        if not unmet or label in SPOKEN:
             return True
-        return unmet in writes and scores[unmet] - scores[label] <= FAR
+        if unmet not in writes:
+            return label not in writes
+        if label in writes and by_name[label].confirm is False and replies.said_by_row(by_name[label]) is None \
+                and scores[label] - max(scores[CHAT], scores[QUESTION]) < NEAR:
+            return False  # a new name on so narrow a lead over words is not written (``barely``)
+        return bool(scores[unmet] - scores[label] <= (NEAR if label in writes else FAR))
 
     best = max((label for label in scores if stands_in(label)), key=lambda label: scores[label])
     renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) if words.requoted else None

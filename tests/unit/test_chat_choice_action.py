@@ -145,20 +145,18 @@ def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.add", {"name": "defrost the freezer"})
     assert decision.unmet == ""
-    # However far behind: a delete naming no row is never the choice (named.Words.unreached), so the
-    # best of the others is, and it runs when it leads answering in words by a nat or more.
-    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -2.5, "chat": -4.0, "question": -4.0}},
+    # More than a nat behind: not tried; the first choice's failure is what the user is told.
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -2.5, "chat": -3.0, "question": -3.0}},
                      [add])
     decision = decide_with(ctx, backend, text)
-    assert (decision.kind, decision.action, decision.params) == ("action", "tasks.add", {"name": "defrost the freezer"})
-    # Not above answering in words: the delete read best is what the user is told could not be done.
-    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -1.2}}, [add])
-    decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.delete", [])
-    # Above it by less than a nat: a new name on so narrow a lead is not written, only offered (choice.barely).
+    # Not above answering in words: not tried either.
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -1.2}}, [add])
+    assert decide_with(ctx, backend, text).unmet == "tasks.delete"
+    # Above it by less than a nat: a new name on so narrow a lead is not written (choice.barely).
     backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.add": -1.5, "chat": -2.2}}, [add])
     decision = decide_with(ctx, backend, text)
-    assert (decision.kind, decision.action, decision.offer, backend.options) == ("action", "tasks.add", True, [])
+    assert (decision.kind, decision.unmet, backend.options) == ("chat", "tasks.delete", [])
     # A read-only runner-up needing nothing runs as it is ("show my stuff": a get naming no row, then the list).
     backend = Scorer({"N/A": {}, "show my stuff": {"tasks.get": -1.0, "tasks.list": -1.6, "chat": -3.0,
                                                    "question": -3.0}})

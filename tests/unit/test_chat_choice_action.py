@@ -204,6 +204,15 @@ def test_a_change_to_a_row_not_named_gives_way_to_a_change_or_to_words_never_to_
     assert decide_with(ctx, backend, text).action == "tasks.list"
 
 
+def test_a_read_of_a_row_not_named_gives_way_to_another_read_however_far_behind(ctx):
+    # "show me all my stuff" names no row: the get read best cannot show anything, the list can.
+    text = "show me all my stuff"
+    backend = Scorer({"N/A": {}, text: {"tasks.get": -1.0, "tasks.clear": -2.0, "tasks.list": -5.0, "chat": -6.0,
+                                        "question": -6.0}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.action, backend.options) == ("action", "tasks.list", [])
+
+
 def test_an_actions_channel_prompt_names_at_most_three_of_its_examples():
     from cardflow.actions.base import Action
 

@@ -304,9 +304,8 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
             return True
         if unmet not in writes:
             return label not in writes
-        if label in writes and by_name[label].confirm is False and replies.said_by_row(by_name[label]) is None \
-                and scores[label] - max(scores[CHAT], scores[QUESTION]) < NEAR:
-            return False  # a new name on so narrow a lead over words is not written (``barely``)
+        if label in writes and barely(Choice(top, scores), by_name[label]):
+            return False  # a new name on so narrow a lead over words is not written
         return bool(scores[unmet] - scores[label] <= (NEAR if label in writes else FAR))
 
     best = max((label for label in scores if stands_in(label)), key=lambda label: scores[label])

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -44,6 +44,8 @@ from bench.actions_eval_third import ROWS as THIRD_ROWS
 from bench.actions_eval_third import SEEDS as THIRD_SEEDS
 from bench.actions_eval_toggles import ROWS as TOGGLE_ROWS
 from bench.actions_eval_toggles import SEEDS as TOGGLE_SEEDS
+from bench.actions_eval_twelfth import ROWS as TWELFTH_ROWS
+from bench.actions_eval_twelfth import SEEDS as TWELFTH_SEEDS
 from bench.actions_eval_unseen import ROWS as UNSEEN_ROWS
 from bench.actions_eval_unseen import SEEDS as UNSEEN_SEEDS
 
@@ -275,3 +277,4 @@ CASES += [Case(text, expect, kind, list(EIGHTH_SEEDS[seed]), "eighth") for text,
 CASES += [Case(text, expect, kind, list(NINTH_SEEDS[seed]), "ninth") for text, expect, kind, seed in NINTH_ROWS]
 CASES += [Case(text, expect, kind, list(TENTH_SEEDS[seed]), "tenth") for text, expect, kind, seed in TENTH_ROWS]
 CASES += [Case(text, expect, kind, list(ELEVENTH_SEEDS[seed]), "eleventh") for text, expect, kind, seed in ELEVENTH_ROWS]
+CASES += [Case(text, expect, kind, list(TWELFTH_SEEDS[seed]), "twelfth") for text, expect, kind, seed in TWELFTH_ROWS]

@@ -64,6 +64,13 @@ NEGATIONS = frozenset({"not", "never", "t", "no", "nt"})  # "haven't" is read as
 COMPLETED = frozenset({"finished", "completed"})
 OBJECTS = frozenset({"me", "you", "him", "her", "us", "them"})  # a person a verb is done to
 WHEN = frozenset({"now", "today", "yesterday", "tonight"})  # adverbs of time that may end a clause
+# The perfect's auxiliary ("I've done the shed", "she's done it", "haven't done"), and the adverbs
+# that may stand between it and the participle ("have just done", "has already done").
+HAVE = frozenset({"have", "has", "had", "ve", "s", "haven", "hasn", "hadn"})
+BETWEEN = frozenset({"just", "already", "also", "only", "even", "still", "never", "ever"})
+# What done is done to follows it directly: "done with the gutters" is "finished with", said of
+# oneself. English's prepositions that follow "done" so.
+AFTER_DONE = frozenset({"with", "for", "about", "at", "by", "in", "on", "of", "from", "to", "without"})
 CLAUSE = re.compile(r"[,.;:!?—–]|\s-\s|\bbut\b")
 
 
@@ -90,7 +97,8 @@ def report(text: str, row: str) -> bool | None:
     The row's first word in the past, with what it was done to after it or a form of "be" before
     it; negated, or after "didn't" in its plain form, it says the deed is not done. "Finished" and
     "completed" count as the row's verb. "Done", the past of the verb that stands for any other,
-    counts at its clause's end, after a form of "be" or after nothing but the row's words."""
+    counts at its clause's end, after a form of "be" or after nothing but the row's words, and
+    before the row's words after "have" or nothing ("I've done the shed")."""
     verb, *rest = words(row) or [""]
     forms = past(verb) | COMPLETED
     done_to = {w for w in rest if w not in FUNCTION_WORDS}
@@ -104,6 +112,8 @@ def report(text: str, row: str) -> bool | None:
             negated = bool(NEGATIONS & set(said[:at]))
             # "didn't pay": after a negated "did", the verb is in its plain form.
             plain = word == verb and at >= 2 and said[at - 2] in ("did", "didn") and said[at - 1] in NEGATIONS
+            if word == "done" and word not in forms and _perfect(said, at) and done_to & heard(said[at + 1:]):
+                return not negated  # "I've done gran's card", "done the ironing": the user did it
             if word == "done" and word not in forms:
                 # "do" stands for any verb: "the report is done", or as a headline, "report done ✅".
                 # Only said of the deed, ending its clause: "Bob is done with his exams" says what
@@ -117,6 +127,15 @@ def report(text: str, row: str) -> bool | None:
             if done_to & heard(said[at + 1:]) or _passive(said, at, done_to):
                 return not negated
     return None
+
+
+def _perfect(said: list[str], at: int) -> bool:
+    """Whether the "done" at ``at`` is the user's own doing, said with "have" or alone at the clause's
+    start, so what follows is what was done: "I've done the shed", "done the ironing"; not "is done"."""
+    before = at - 1
+    while before >= 0 and (said[before] in NEGATIONS or said[before] in BETWEEN or said[before].endswith("ly")):
+        before -= 1
+    return (before < 0 or said[before] in HAVE) and at + 1 < len(said) and said[at + 1] not in AFTER_DONE
 
 
 def _mistyped(word: str, form: str) -> bool:

@@ -41,7 +41,7 @@ from cardflow.chat.intent_prompt import (
     rows,
     small_params,
 )
-from cardflow.chat.named import app_phrasing, possible, read, rows_for
+from cardflow.chat.named import app_phrasing, creates, possible, read, rows_for
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -193,23 +193,37 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     except BackendError:
         reply = []
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
+    if head and action is None and reply and _blank(allowed[0]):
+        # The action was forced, and the model's copy broke its JSON or ran past ``MAX_TOKENS``
+        # ("smoke_2_2_2…" for "add order 2 new smoke alarms"): its free-text values are picked
+        # among the message's stretches alone (``_stretches``), as when it copied nothing it said.
+        action, raw = allowed[0], _blank(allowed[0])
     among = rows_for(ctx, action, app_name, profile_id, names) if action else []
     glue = app_phrasing(actions)
     if scored and action is not None:
         named = reference(str(raw.get("item", "")), among, text, glue) if "item" in raw else None
         if named in among:  # the row the words name, not the model's guess, is the one a value is read for
             raw = {**raw, "item": named}
-        raw = await _stretches(backend, messages, action, raw, text, names, among, _system(ctx, app_name, names))
+        raw = await _stretches(backend, messages, action, raw, text, names, among, _system(ctx, app_name, names), glue)
         said = await _words(backend, messages, action, raw, len(among), _system(ctx, app_name, names))
         action, raw = (action, said) if said is not None else (None, raw)
-    params = ground(raw, action.params, text, among,
-                    {key: names_of() for key, names_of in action.named.items()}, glue) if action else None
+    # "take the library book off my list" asks for no new row, whatever name the model found in it.
+    params = ground(raw, action.params, text, among, {key: names_of() for key, names_of in action.named.items()},
+                    glue) if action and not (creates(action) and spans.takes_off(text, glue)) else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
         return Decision(kind, name, found or {}, question, tuple(messages), time.perf_counter() - started,
                         int(getattr(backend, "last_tokens", 0) or 0))
 
     return made("chat") if action is None or params is None else made("action", action.name, params)
+
+
+def _blank(action: Action) -> dict[str, Any]:
+    """The action's required free-text values, empty, to be picked among the message's stretches;
+    {} when it requires none."""
+    props, required = action.params.get("properties", {}), action.params.get("required", [])
+    return {key: "" for key in required if key not in ("id", "item") and props.get(key, {}).get("type") == "string"
+            and "enum" not in props[key]}
 
 
 def _forced(action: Action) -> tuple[str, str]:
@@ -262,11 +276,13 @@ async def _row_call(backend: Backend, text: str, chosen: Action, shown: Sequence
 
 
 async def _stretches(backend: Backend, messages: list[dict[str, str]], action: Action, raw: dict[str, Any],
-                     text: str, names: Sequence[str], among: Sequence[str], system: str) -> dict[str, Any]:
+                     text: str, names: Sequence[str], among: Sequence[str], system: str,
+                     glue: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The call with each new free-text value re-picked among the stretches of the user's words (spans.py).
 
     ``among``: the action's rows; one the message does not write stands in for the value in the
-    second reading (``spans.said_as``).
+    second reading (``spans.said_as``). ``glue``: the app's phrasing, with which no new name ends
+    (``spans.candidates``).
     """
     props = action.params.get("properties", {})
     out = dict(raw)
@@ -281,7 +297,7 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
         others = {k: v for k, v in raw.items() if k != key}
         try:
             found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value,
-                                     str(raw.get("item", "")), stand_in, system)
+                                     str(raw.get("item", "")), stand_in, system, glue)
         except BackendError:
             found = None
         if found is not None:

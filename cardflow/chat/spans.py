@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, quoted, reference, unquote, words
@@ -42,6 +42,11 @@ SHORTLIST = 5  # the first reading's best stretches, read again as the message (
 # English's closed class of them, as the function words are (grounding.py). A name the user did
 # not quote neither starts nor ends with one: "… dry cleaning pls" was stored with its "pls".
 COURTESIES = frozenset({"please", "pls", "plz", "plez", "thanks", "thx", "ty", "ta", "cheers"})
+# The prepositions that say where a new row goes ("add X to my list", "put X on the list"): a name
+# the user did not quote does not end with one and the app's own words for itself (``_destination``).
+WHERE_TO = frozenset({"to", "on", "onto", "in", "into"})
+OFF = frozenset({"off", "from"})  # the prepositions that say where a row is taken from
+CLAUSE_END = re.compile(r"[,;!?.](?:\s|$)")
 
 
 def _stretches(text: str) -> list[tuple[int, int, str]]:
@@ -79,11 +84,44 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
     return covered, reference("", [part], text[:at]) is not None
 
 
-def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int | None = MAX_CANDIDATES) -> list[str]:
+def _glued(word: str, glue: Collection[str]) -> bool:
+    """A function word, a word of the app's phrasing, or two of them written as one ("todo")."""
+    known = FUNCTION_WORDS | set(glue)
+    return word in known or any(word[:k] in known and word[k:] in known for k in range(1, len(word)))
+
+
+def _destination(said: Sequence[str], glue: Collection[str]) -> bool:
+    """Whether the words end by saying where the row goes, in the app's words: "… to my to-do list",
+    "… on the list", "… onto my tasks" (a preposition of ``WHERE_TO``, then function words and the
+    app's phrasing only, at least one of those)."""
+    for k in range(1, len(said)):
+        rest = said[k + 1:]
+        if said[k] in WHERE_TO and all(_glued(w, glue) for w in rest) and any(
+                w not in FUNCTION_WORDS for w in rest):
+            return True
+    return False
+
+
+def takes_off(text: str, glue: Collection[str]) -> bool:
+    """Whether the message says something goes off the app's list, in its own words: "take X off my
+    list", "… from the list" (``OFF``, then only function words, courtesies and the app's phrasing,
+    at least one of those, to the clause's end). Such a message asks for no new row."""
+    for clause in re.split(r"[,;!?.]", text):
+        said = [w for w in words(clause) if w not in COURTESIES]
+        if any(w in OFF and (rest := said[k + 1:]) and all(_glued(x, glue) for x in rest)
+               and any(x not in FUNCTION_WORDS for x in rest) for k, w in enumerate(said)):
+            return True
+    return False
+
+
+def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int | None = MAX_CANDIDATES,
+               glue: Collection[str] = ()) -> list[str]:
     """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive).
 
     Never one that opens or closes with a word of courtesy (``COURTESIES``) unless the user quoted
-    it so. Never the whole message: a message that is nothing but the name asks for nothing, and
+    it so, nor one that ends by saying where the row goes in the app's own words (``glue``, its
+    phrasing: "add sort out the loft to my to-do list" was stored with its "to my to-do list").
+    Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
     add was refused.
@@ -95,10 +133,16 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     the gym membership'", chosen as a rename, was renamed "remove". Unless the words before already
     name the row and the stretch has all of its words: "rename the library task: return the library
     books by Friday" extends the name. The first occurrence only: "rename call Bob to call Bob
-    tonight" writes it twice.
+    tonight" writes it twice. Nor, unless quoted, a stretch in a clause after the one naming the
+    row: "drop the boiler service, the landlord is sorting it" was renamed "landlord is sorting it".
     """
     skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
     taken, named_before = _words_of(text, row)
+    # Where the words before it named the row, a name that extends the row starts after them:
+    # "rename gran's card to send Gran's birthday card and flowers" was renamed "rename gran's card
+    # to send Gran's birthday card", which holds all of the row and the words that named it.
+    after = _last_naming(text, row, min(taken)) if named_before and taken else -1
+    beyond = _next_clause(text, taken) if taken else None
     # A stretch in quotes that holds the row's words and more is a new name written out whole,
     # whatever named the row before it ('change the gym one to say "cancel the gym membership by
     # the 31st"').
@@ -109,14 +153,36 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     out: dict[str, None] = {}
     for i, j, piece in _stretches(text):
         said = words(piece)
-        if said and {said[0], said[-1]} & COURTESIES and piece.casefold() not in marked:
+        if said and ({said[0], said[-1]} & COURTESIES or _destination(said, glue)) and piece.casefold() not in marked:
             continue
+        if beyond is not None and i >= beyond and piece.casefold() not in marked:
+            continue  # in a clause of its own after the row's: a reason, not a new name
         inside = set(range(i, j + 1))
-        extends = taken <= inside and (named_before or (piece.casefold() in marked and taken < inside))
+        extends = taken <= inside and ((named_before and i > after) or (piece.casefold() in marked and taken < inside))
         if piece and piece.casefold() not in skip and (not taken or i > max(taken) or extends) \
                 and not any(inside & where and not where <= inside for where in written):
             out.setdefault(piece, None)
     return list(out)[:limit]
+
+
+def _next_clause(text: str, taken: set[int]) -> int | None:
+    """The first word after a clause ends (",", ";", "!", "?", or a full stop) following the last
+    of the words ``taken`` that is not a function word, or None. Not after ":" or a dash, which
+    introduce what follows ("rename X: Y")."""
+    found = list(re.finditer(r"\S+", text))
+    at = max((k for k in taken if any(w not in FUNCTION_WORDS for w in words(found[k].group()))), default=max(taken))
+    for k in range(at + 1, len(found)):
+        if CLAUSE_END.search(text[found[at].end() - 1 : found[k].start()]):
+            return k
+    return None
+
+
+def _last_naming(text: str, row: str, before: int) -> int:
+    """The position of the last word before word ``before`` that is one of ``row``'s own words (not
+    a function word): where the words naming the row end. -1 when none is."""
+    own = {w for w in words(row) if w not in FUNCTION_WORDS}
+    found = re.findall(r"\S+", text)[:before]
+    return max((k for k, piece in enumerate(found) if own & set(words(piece))), default=-1)
 
 
 def outside(text: str, value: str, exclude: Sequence[str], row: str) -> bool:
@@ -173,7 +239,7 @@ def call_with_mark(action: str, params: dict[str, Any], key: str, intent: str = 
 
 async def pick(backend: Any, messages: list[dict[str, str]], action: str, params: dict[str, Any], key: str,
                text: str, exclude: Sequence[str] = (), near: str = "", row: str = "", stand_in: str = "",
-               system: str = "") -> str | None:
+               system: str = "", glue: Collection[str] = ()) -> str | None:
     """The stretch of ``text`` the model finds likeliest as ``params[key]``, or None with no candidate.
 
     ``stand_in``: a value of the same kind the message does not name (one of the user's rows), for
@@ -184,7 +250,7 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     stands in the message (``around``), are scored (every stretch when none does), since what
     costs is the tokens scored (~200 a second on 2 cores). ``row``: see ``candidates``.
     """
-    found = candidates(text, exclude, row)
+    found = candidates(text, exclude, row, glue=glue)
     # A stretch the user put in quotes says where the value starts and ends: the model's reading is
     # not asked to find them again. It took "by the 31st" out of “change the gym one to say "cancel
     # the gym membership by the 31st"” (a new name that holds the row's). Several quoted: among them.

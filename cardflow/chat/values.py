@@ -125,8 +125,23 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
         # Read both ways, the two calibrated scores added: in the call and in plain words.
         message = messages[-1]["content"]  # the row's words too: "put it last" is said of the row
         plain = await _in_words(backend, message, worded, options)
-        return _standing_out(options, [a + b for a, b in zip(scores[:len(options)], plain, strict=True)], BOTH)
+        summed = [a + b for a, b in zip(scores[:len(options)], plain, strict=True)]
+        goals = _toward(text, options, worded)
+        if len(goals) > 1:
+            return _standing_out(goals, [summed[options.index(w)] for w in goals], BOTH)
+        return _standing_out(options, summed, BOTH)
     return _standing_out(options, scores[:len(options)], DISTINCT)
+
+
+def _toward(text: str, options: Sequence[Any], worded: Worded) -> list[Any]:
+    """The options said as where to, when the message says one of the words as a direction toward
+    another place ("bump it up to number one", "down to the end of the list"): then the place is
+    the value, not the step the word alone would be. Said as where to: the action's phrase for it
+    opens with "to" ("to the top of the list, first"). [] when no word is said so."""
+    said = [w for w in options if isinstance(w, str) and re.search(rf"\b{re.escape(w)}\s+to\b", text, re.IGNORECASE)]
+    if not said:
+        return []
+    return [w for w in options if str(worded.phrases[w]).startswith("to ")]
 
 
 async def _in_words(backend: Any, text: str, worded: Worded, options: Sequence[Any]) -> list[float]:

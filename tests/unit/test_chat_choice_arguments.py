@@ -131,6 +131,40 @@ def test_a_broken_continuation_is_chat_not_a_guess(ctx):
     assert decide_with(ctx, backend, "rename buy milk to buy oat milk").kind == "chat"
 
 
+class Runaway(Prefixed):
+    """A backend whose copy of a new name runs on until the tokens allowed run out; the name is one
+    stretch of the message, the likeliest when scored."""
+
+    async def score(self, messages, lead, options, per_token=False):
+        if lead.startswith('{"intent"'):
+            return [0.0 if o.startswith('order 2 new smoke alarms"') else -10.0 for o in options]
+        return await Scorer.score(self, messages, lead, options, per_token)
+
+
+def test_a_new_name_the_models_copy_ran_away_with_is_picked_among_the_users_words(ctx):
+    text = "add order 2 new smoke alarms"
+    backend = Runaway({"N/A": {}, text: {"tasks.add": 0.0}}, ['{"name": "smoke_2_2_2_2_2_2_2_2_2_2_2_2_2'])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.add", {"name": "order 2 new smoke alarms"})
+    # A rename needs a new name that only its copy would say where to find: still chat, as before.
+    table = {"N/A": {}, "rename buy milk to buy oat milk": {"tasks.update": -1.0}}
+    assert decide_with(ctx, Runaway(table, ['{"item": "buy milk", "name": "oat_2_2_2'],),
+                       "rename buy milk to buy oat milk").kind == "chat"
+
+
+def test_a_message_taking_something_off_the_list_adds_nothing(ctx):
+    text = "take the library book off my list"
+    backend = Scorer({"N/A": {}, text: {"tasks.add": 0.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "take the library book"}})])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.kind, decision.unmet) == ("chat", "tasks.add")  # the app says nothing changed
+    text = "add take the library book back to my list"  # a row put on the list is still added
+    backend = Scorer({"N/A": {}, text: {"tasks.add": 0.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.add",
+                                  "params": {"name": "take the library book back"}})])
+    assert decide_with(ctx, backend, text).params == {"name": "take the library book back"}
+
+
 @pytest.mark.slow
 @pytest.mark.model
 def test_the_real_model_continues_a_call_under_the_params_grammar():

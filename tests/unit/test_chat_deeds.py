@@ -82,6 +82,14 @@ def test_a_verbs_past_is_made_by_spelling_or_is_irregular(verb, forms):
     ("cleand the gutters at last", "clean the gutters", True),
     ("complete the gutters task", "clean the gutters", None),
     ("finish the hallway one", "mop the hallway", None),
+    # "Done" with what was done after it: the user's own doing, with "have" or opening the clause.
+    ("I've done gran's card", "send Gran's birthday card", True),
+    ("just done the hallway!", "mop the hallway", True),
+    ("done the gutters ✅", "clean the gutters", True),
+    ("I haven't done the gutters yet", "clean the gutters", False),
+    ("have you done the gutters", "clean the gutters", None),  # asked
+    ("I've done nothing but clean all day", "clean the gutters", None),  # not the row's own words after it
+    ("Jo's done with the hallway", "mop the hallway", None),  # finished with, not done
 ])
 def test_a_report_is_the_rows_verb_in_the_past_done_to_what_it_names(text, row, reported):
     assert deeds.report(text, row) is reported

@@ -242,3 +242,53 @@ def test_a_name_neither_opens_nor_closes_with_a_word_of_courtesy_unless_quoted_s
     assert "please collect the suit" not in spans.candidates("could you add please collect the suit")
     # Quoted so, it is the name as written.
     assert "say thanks" in spans.candidates("add 'say thanks' to my list")
+
+
+def test_a_name_that_extends_the_row_starts_after_the_words_that_named_it():
+    row = "send Gran's birthday card"
+    found = spans.candidates("rename gran's card to send Gran's birthday card and flowers", [row], row)
+    assert "send Gran's birthday card and flowers" in found
+    assert not [c for c in found if c.lower().startswith(("rename", "gran's", "card"))]
+    # Named before by words that are not the row's own ("the library task"), the name may open after them.
+    row = "return the library books"
+    found = spans.candidates("rename the library task: return the library books by Friday", [row], row)
+    assert "return the library books by Friday" in found and "rename the library task: return" not in " ".join(found)
+
+
+def test_a_name_does_not_end_by_saying_where_it_goes_in_the_apps_own_words():
+    glue = {"list", "task", "tasks", "top", "add"}
+    found = spans.candidates("Add sort out the loft to my to-do list", glue=glue)
+    assert "sort out the loft" in found
+    assert not [c for c in found if "loft" in c and c.endswith("list")]
+    assert "buy milk" in spans.candidates("put buy milk on the list", glue=glue)
+    assert "buy milk on the list" not in spans.candidates("put buy milk on the list", glue=glue)
+    assert "buy milk on the list" not in spans.candidates("add buy milk onto my todo list", glue=glue)  # "todo": two
+    # Words that are not the app's own stay: a place in the world, a phrasal verb, a quoted name.
+    assert "move the boxes to the top shelf" in spans.candidates("add move the boxes to the top shelf", glue=glue)
+    assert "check in" in spans.candidates("add check in for the flight", glue=glue)
+    assert "talk to the team" in spans.candidates("add talk to the team", glue=glue)
+    assert "buy milk on the list" in spans.candidates("add 'buy milk on the list'", glue=glue)
+    # Without the app's phrasing, every stretch as before.
+    assert "sort out the loft to my to-do list" in spans.candidates("Add sort out the loft to my to-do list")
+
+
+def test_a_new_name_for_a_row_is_not_in_a_clause_after_the_one_naming_it_unless_quoted():
+    row = "book the boiler service"
+    assert spans.candidates("drop the boiler service, the landlord is sorting it", [row], row) == []
+    assert spans.outside("drop the boiler service, the landlord is sorting it", "landlord is sorting it", [row], row)
+    found = spans.candidates("change the boiler service to call the landlord, he is sorting it", [row], row)
+    assert "call the landlord" in found  # in the row's clause; what follows is the model's to leave out
+    # A colon or a dash introduces the new name; quoted, it is the name wherever it stands.
+    assert "get it serviced in May" in spans.candidates("the boiler one: get it serviced in May", [row], row)
+    assert "book it for May" in spans.candidates("the boiler service, can you call it 'book it for May'", [row], row)
+
+
+def test_a_message_that_takes_something_off_the_list_in_the_apps_words():
+    glue = {"list", "task", "tasks"}
+    assert spans.takes_off("take the library book off my list", glue)
+    assert spans.takes_off("get the gym one off the to-do list please, I quit", glue)
+    assert spans.takes_off("remove it from my tasks.", glue)
+    assert not spans.takes_off("add pick up the meds from the pharmacy", glue)  # a place in the world
+    assert not spans.takes_off("add take the bins off the drive", glue)
+    assert not spans.takes_off("add buy milk to my list", glue)
+    assert not spans.takes_off("take the library book off my list", ())  # without the app's words, nothing

@@ -165,3 +165,16 @@ def test_a_number_written_in_digits_is_still_read_in_the_call():
     assert asyncio.run(values.pick(backend, messages, "tasks.move", {"item": "pay rent", "position": "top"},
                                    "position", POSITION, "top", worded=said)) == 2
     assert all(a[1].endswith('"position": ') for a in backend.asked)  # never the plain-words reading
+
+
+def test_a_step_said_toward_a_place_is_that_place():
+    # Read alone, "up" gains the most from "up to number one"; said toward a place, the value is a
+    # place the action says "to …" for: "top" or "bottom", whichever the message makes likelier.
+    backend = Worded({"to the end": -3.0, "to the top": -2.0, "one up": 2.0, "one down": -1.0},
+                     {p: -2.5 for p in SAID.values()})
+    assert worded_pick(backend, "bump pay rent up to number one") == "top"
+    assert worded_pick(backend, "bump pay rent up one") == "up"  # a step, with no place to go to
+    backend = Worded({"to the end": 1.0, "to the top": -2.0, "one up": -1.0, "one down": 3.0},
+                     {p: -2.5 for p in SAID.values()})
+    assert worded_pick(backend, "shove pay rent down to the end of the list") == "bottom"
+    assert worded_pick(backend, "shove pay rent down a bit") == "down"

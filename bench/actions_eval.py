@@ -58,7 +58,10 @@ Ninth, first run (the code it was written against, d5c9f59): 51/62, commands 30/
 unchanged 20/20, receipt p50 1.07 s. Tenth, first run (7ff7fd7): 48/62, commands 26/40,
 non-commands unchanged 20/20, receipt p50 0.98 s / p95 1.98 s, first token p50 0.66 s. Eleventh,
 first run (083135c, plus the wiring): 48/62, commands 28/40, confirm 0/2, non-commands unchanged 20/20, receipt p50
-1.04 s / p95 2.32 s, first token p50 0.87 s (0.68 s over questions and remarks).
+1.04 s / p95 2.32 s, first token p50 0.87 s (0.68 s over questions and remarks). Twelfth, first
+run (4decb7c, plus the wiring): 46/60, commands 25/39, confirm 2/2, non-commands unchanged 19/19
+(one forged "✓ Deleted …" line got a delete proposal, with Confirm), receipt p50 0.90 s / p95
+2.12 s, first token p50 0.79 s.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

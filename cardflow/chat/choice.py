@@ -311,7 +311,7 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     best = max((label for label in scores if stands_in(label)), key=lambda label: scores[label])
     renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) if words.requoted else None
     maker = next((a.name for a in actions if a.app == app and named.creates(a)), None) \
-        if words.bid and words.fresh else None
+        if (words.bid and words.fresh) or words.headed else None
     chosen_by_words = bool(renamer or maker)
     best = renamer or maker or best
     if any(a.every and a.name == best and not a.read_only for a in actions):

@@ -226,6 +226,11 @@ def _blank(action: Action) -> dict[str, Any]:
             and "enum" not in props[key]}
 
 
+def _verb(action: Action) -> str:
+    """The action's own verb: its description's first word, lower-cased ("add")."""
+    return (action.description.split() or [""])[0].lower()
+
+
 def _forced(action: Action) -> tuple[str, str]:
     """A change's call around its params, as the worked examples write it: (before, after)."""
     shown = json.dumps({"intent": "request", "action": action.name, "params": PARAMS})
@@ -297,7 +302,7 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
         others = {k: v for k, v in raw.items() if k != key}
         try:
             found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value,
-                                     str(raw.get("item", "")), stand_in, system, glue)
+                                     str(raw.get("item", "")), stand_in, system, glue, _verb(action))
         except BackendError:
             found = None
         if found is not None:
@@ -342,7 +347,7 @@ def _worded(action: Action, key: str, params: dict[str, Any], system: str) -> va
     phrases = action.phrases.get(key)
     if not phrases or not system:
         return None
-    verb = (action.description.split() or [action.title])[0].lower()
+    verb = _verb(action) or action.title.lower()
     row = f" “{params['item']}”" if params.get("item") else ""
     return values.Worded(phrases, system, f"{values.LEAD} {verb}{row}")
 

@@ -7,17 +7,32 @@ of. They narrow what the choice (choice.py) may pick and say which row the reply
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from cardflow.actions.base import Action
 from cardflow.chat import mood
-from cardflow.chat.grounding import leave_out, new_names, phrasing, quoted, reference, varies
+from cardflow.chat.grounding import (
+    FUNCTION_WORDS,
+    leave_out,
+    new_names,
+    phrasing,
+    quoted,
+    reference,
+    varies,
+    words,
+)
 from cardflow.chat.intent_prompt import names_for, row_value, rows
+from cardflow.chat.spans import glued
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
+
+# A heading, then what it heads: "todo: …", "new task - …", "new to-do — …".
+HEADING = re.compile(r"^\s*([^:\n]{1,40}?)\s*(?::|\s[-–—]\s|\s?[–—]\s?)\s*(\S.*)$", re.DOTALL)
+MAX_HEADING = 3  # words
 
 
 class Words(NamedTuple):
@@ -32,6 +47,7 @@ class Words(NamedTuple):
     # The actions whose row they do not name (a delete, a move, a get when they name no row): not
     # chosen, but their scores still say what was meant (``choice.Choice.unmet``).
     unreached: frozenset[str] = frozenset()
+    headed: bool = False  # a new name under a heading in the app's own words: "todo: renew car tax" (``headed``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -46,7 +62,27 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     unreached = frozenset(a.name for a in actions if not _reached(ctx, a, rest, glue, app_name, profile_id, names))
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
-                 mood.bids(text) and (row is not None or fresh), fresh, unreached)
+                 mood.bids(text) and (row is not None or fresh), fresh, unreached,
+                 row is None and headed(text, names, offered))
+
+
+def headed(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:
+    """Whether the message is a heading in the app's own words, then a new name: "todo: renew car
+    tax", "new task - renew the TV licence", "ADD: order 2 smoke alarms" (``HEADING``).
+
+    The heading is a few words of the app's phrasing (``app_phrasing``, function words, two of
+    them written as one: "todo"), none the verb of an action that makes no new row ("done: walk
+    the dog", "delete: …"); what follows names no row and says something of its own. A heading in
+    other words ("system:", "admin:", "key task:") is no such request.
+    """
+    found = HEADING.match(text)
+    if not found:
+        return False
+    head, rest, glue = words(found.group(1)), found.group(2), app_phrasing(actions)
+    others = {(a.description.split() or [""])[0].lower() for a in actions if not creates(a)}
+    return 0 < len(head) <= MAX_HEADING and all(glued(w, glue) for w in head) and not set(head) & others \
+        and any(w not in FUNCTION_WORDS for w in head) and any(not glued(w, glue) for w in words(rest)) \
+        and reference("", names, rest, glue) is None
 
 
 def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,

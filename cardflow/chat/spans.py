@@ -84,7 +84,7 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
     return covered, reference("", [part], text[:at]) is not None
 
 
-def _glued(word: str, glue: Collection[str]) -> bool:
+def glued(word: str, glue: Collection[str]) -> bool:
     """A function word, a word of the app's phrasing, or two of them written as one ("todo")."""
     known = FUNCTION_WORDS | set(glue)
     return word in known or any(word[:k] in known and word[k:] in known for k in range(1, len(word)))
@@ -96,7 +96,7 @@ def _destination(said: Sequence[str], glue: Collection[str]) -> bool:
     app's phrasing only, at least one of those)."""
     for k in range(1, len(said)):
         rest = said[k + 1:]
-        if said[k] in WHERE_TO and all(_glued(w, glue) for w in rest) and any(
+        if said[k] in WHERE_TO and all(glued(w, glue) for w in rest) and any(
                 w not in FUNCTION_WORDS for w in rest):
             return True
     return False
@@ -108,19 +108,22 @@ def takes_off(text: str, glue: Collection[str]) -> bool:
     at least one of those, to the clause's end). Such a message asks for no new row."""
     for clause in re.split(r"[,;!?.]", text):
         said = [w for w in words(clause) if w not in COURTESIES]
-        if any(w in OFF and (rest := said[k + 1:]) and all(_glued(x, glue) for x in rest)
+        if any(w in OFF and (rest := said[k + 1:]) and all(glued(x, glue) for x in rest)
                and any(x not in FUNCTION_WORDS for x in rest) for k, w in enumerate(said)):
             return True
     return False
 
 
 def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int | None = MAX_CANDIDATES,
-               glue: Collection[str] = ()) -> list[str]:
+               glue: Collection[str] = (), verb: str = "") -> list[str]:
     """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive).
 
     Never one that opens or closes with a word of courtesy (``COURTESIES``) unless the user quoted
     it so, nor one that ends by saying where the row goes in the app's own words (``glue``, its
     phrasing: "add sort out the loft to my to-do list" was stored with its "to my to-do list").
+    Nor, unless quoted, one that opens the message with ``verb``, the action's own (its
+    description's first word): that word asks for the action ("add <b>urgent</b> fix the gate
+    latch" was stored as "add <b>urgent</b>").
     Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
@@ -155,6 +158,10 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
         said = words(piece)
         if said and ({said[0], said[-1]} & COURTESIES or _destination(said, glue)) and piece.casefold() not in marked:
             continue
+        if i == 0 and verb and said[:1] == [verb] and piece.casefold() not in marked:
+            continue
+        if glue and all(glued(w, glue) for w in said) and piece.casefold() not in marked:
+            continue  # the app's own words alone name nothing new (grounding.ground refuses them too)
         if beyond is not None and i >= beyond and piece.casefold() not in marked:
             continue  # in a clause of its own after the row's: a reason, not a new name
         inside = set(range(i, j + 1))
@@ -239,7 +246,7 @@ def call_with_mark(action: str, params: dict[str, Any], key: str, intent: str = 
 
 async def pick(backend: Any, messages: list[dict[str, str]], action: str, params: dict[str, Any], key: str,
                text: str, exclude: Sequence[str] = (), near: str = "", row: str = "", stand_in: str = "",
-               system: str = "", glue: Collection[str] = ()) -> str | None:
+               system: str = "", glue: Collection[str] = (), verb: str = "") -> str | None:
     """The stretch of ``text`` the model finds likeliest as ``params[key]``, or None with no candidate.
 
     ``stand_in``: a value of the same kind the message does not name (one of the user's rows), for
@@ -248,9 +255,9 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
 
     ``near``: what the model wrote itself; only stretches sharing a word with it, around where it
     stands in the message (``around``), are scored (every stretch when none does), since what
-    costs is the tokens scored (~200 a second on 2 cores). ``row``: see ``candidates``.
+    costs is the tokens scored (~200 a second on 2 cores). ``row``, ``glue``, ``verb``: see ``candidates``.
     """
-    found = candidates(text, exclude, row, glue=glue)
+    found = candidates(text, exclude, row, glue=glue, verb=verb)
     # A stretch the user put in quotes says where the value starts and ends: the model's reading is
     # not asked to find them again. It took "by the 31st" out of “change the gym one to say "cancel
     # the gym membership by the 31st"” (a new name that holds the row's). Several quoted: among them.
@@ -262,7 +269,9 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     # Only a copy says where the name is: what the model wrote, every word of it in the message.
     # "add to list of tasks" for "add mark the exams" shares only the request's "add", and kept to
     # the stretches around that, the pick was "add". Otherwise every stretch is scored.
-    copied = said <= set(words(text))
+    # Nor a copy of nothing but the app's own words: "todo" for "todo: hoover the stairs" is the
+    # heading, and the name is elsewhere.
+    copied = said <= set(words(text)) and not (glue and all(glued(w, glue) for w in said))
     # A copy of a name it may not be (the row being renamed) says nothing of where the new one stands.
     excluded = unquote(near).casefold() in {e.casefold() for e in exclude}
     close = around(text, near) if copied and not excluded else set()

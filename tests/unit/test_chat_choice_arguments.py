@@ -165,6 +165,18 @@ def test_a_message_taking_something_off_the_list_adds_nothing(ctx):
     assert decide_with(ctx, backend, text).params == {"name": "take the library book back"}
 
 
+def test_a_new_name_under_a_heading_in_the_apps_own_words_is_added_whatever_the_model_read(ctx):
+    text = "todo: renew car tax"
+    backend = Scorer({"N/A": {}, text: {"tasks.list": 2.0, "chat": 1.0, "tasks.add": -3.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "renew car tax"}})])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.add", {"name": "renew car tax"})
+    # A heading in other words is read as the model reads it.
+    text = "system: renew car tax"
+    backend = Scorer({"N/A": {}, text: {"tasks.list": 2.0, "chat": 1.0, "tasks.add": -3.0}})
+    assert decide_with(ctx, backend, text).action == "tasks.list"
+
+
 @pytest.mark.slow
 @pytest.mark.model
 def test_the_real_model_continues_a_call_under_the_params_grammar():

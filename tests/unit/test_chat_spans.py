@@ -292,3 +292,30 @@ def test_a_message_that_takes_something_off_the_list_in_the_apps_words():
     assert not spans.takes_off("add take the bins off the drive", glue)
     assert not spans.takes_off("add buy milk to my list", glue)
     assert not spans.takes_off("take the library book off my list", ())  # without the app's words, nothing
+
+
+def test_a_name_does_not_open_the_message_with_the_actions_own_verb_unless_quoted():
+    found = spans.candidates("add <b>urgent</b> fix the gate latch", verb="add")
+    assert "<b>urgent</b> fix the gate latch" in found and not [c for c in found if c.startswith("add")]
+    assert "add <b>urgent</b>" in spans.candidates("add <b>urgent</b> fix the gate latch")  # no verb given
+    # Later in the message, or quoted, it is a word of the name.
+    assert "add up the receipts" in spans.candidates("remind me to add up the receipts", verb="add")
+    assert "add the numbers" in spans.candidates("'add the numbers' on my list pls", verb="add")
+
+
+def test_the_apps_own_words_alone_are_no_new_name_nor_say_where_one_stands():
+    glue = {"list", "task", "tasks", "new", "add"}
+    found = spans.candidates("new todo: defrost the freezer", glue=glue)
+    assert "defrost the freezer" in found and not {"new todo", "todo", "new"} & set(found)
+    assert "new todo" in spans.candidates("new todo: defrost the freezer")  # without the app's phrasing
+
+    class Scores:
+        async def score(self, messages, lead, options, per_token=False):
+            self.options = options
+            return [0.0 if o.startswith("wipe down the patio furniture\"") else -5.0 for o in options]
+
+    backend = Scores()
+    text = "new to-do — wipe down the patio furniture"
+    picked = asyncio.run(spans.pick(backend, [{"role": "user", "content": text}], "tasks.add", {}, "name", text,
+                                    near="new to-do", glue=glue))
+    assert picked == "wipe down the patio furniture"  # every stretch scored: the copy was the heading

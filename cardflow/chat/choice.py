@@ -256,7 +256,8 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     (``words.requoted``) is a rename, whatever the model read. A request in a question's form that
     its words ground (``words.bid``: "can you put the fence one back to not done") is read as a
     command, not a question; one that quotes a new name and names no row ("could u put 'oil the
-    gate' on there") asks for the one change that makes a row of a new name (``named.creates``).
+    gate' on there") asks for the one change that makes a row of a new name (``named.creates``), as
+    does a new name under a heading in the app's own words (``words.headed``: "todo: hoover the stairs").
     """
     row, row_done, noun = words.row, words.row_done, words.noun
     labels = [label for label, _ in options(actions)]

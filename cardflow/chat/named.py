@@ -63,12 +63,13 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh), fresh, unreached,
-                 row is None and headed(text, names, offered))
+                 row is None and headed(text, names, offered, glue))
 
 
-def headed(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:
+def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
     """Whether the message is a heading in the app's own words, then a new name: "todo: renew car
-    tax", "new task - renew the TV licence", "ADD: order 2 smoke alarms" (``HEADING``).
+    tax", "new task - renew the TV licence", "ADD: order 2 smoke alarms" (``HEADING``). ``glue``:
+    the app's phrasing, if already read.
 
     The heading is a few words of the app's phrasing (``app_phrasing``, function words, two of
     them written as one: "todo"), none the verb of an action that makes no new row ("done: walk
@@ -78,7 +79,8 @@ def headed(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:
     found = HEADING.match(text)
     if not found:
         return False
-    head, rest, glue = words(found.group(1)), found.group(2), app_phrasing(actions)
+    head, rest = words(found.group(1)), found.group(2)
+    glue = app_phrasing(actions) if glue is None else glue
     others = {(a.description.split() or [""])[0].lower() for a in actions if not creates(a)}
     return 0 < len(head) <= MAX_HEADING and all(glued(w, glue) for w in head) and not set(head) & others \
         and any(w not in FUNCTION_WORDS for w in head) and any(not glued(w, glue) for w in words(rest)) \

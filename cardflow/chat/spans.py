@@ -86,8 +86,10 @@ def _words_of(text: str, part: str) -> tuple[set[int], bool]:
 
 def glued(word: str, glue: Collection[str]) -> bool:
     """A function word, a word of the app's phrasing, or two of them written as one ("todo")."""
-    known = FUNCTION_WORDS | set(glue)
-    return word in known or any(word[:k] in known and word[k:] in known for k in range(1, len(word)))
+    def known(part: str) -> bool:
+        return part in FUNCTION_WORDS or part in glue
+
+    return known(word) or any(known(word[:k]) and known(word[k:]) for k in range(1, len(word)))
 
 
 def _destination(said: Sequence[str], glue: Collection[str]) -> bool:

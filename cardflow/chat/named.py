@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from cardflow.actions.base import Action
 from cardflow.chat import mood
 from cardflow.chat.grounding import (
-    FUNCTION_WORDS,
     leave_out,
     new_names,
     phrasing,
@@ -25,7 +24,7 @@ from cardflow.chat.grounding import (
     words,
 )
 from cardflow.chat.intent_prompt import names_for, row_value, rows
-from cardflow.chat.spans import glued
+from cardflow.chat.spans import app_words, glued
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -82,9 +81,8 @@ def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: fro
     head, rest = words(found.group(1)), found.group(2)
     glue = app_phrasing(actions) if glue is None else glue
     others = {(a.description.split() or [""])[0].lower() for a in actions if not creates(a)}
-    return 0 < len(head) <= MAX_HEADING and all(glued(w, glue) for w in head) and not set(head) & others \
-        and any(w not in FUNCTION_WORDS for w in head) and any(not glued(w, glue) for w in words(rest)) \
-        and reference("", names, rest, glue) is None
+    return len(head) <= MAX_HEADING and app_words(head, glue) and not set(head) & others \
+        and any(not glued(w, glue) for w in words(rest)) and reference("", names, rest, glue) is None
 
 
 def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,

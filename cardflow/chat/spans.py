@@ -92,16 +92,17 @@ def glued(word: str, glue: Collection[str]) -> bool:
     return known(word) or any(known(word[:k]) and known(word[k:]) for k in range(1, len(word)))
 
 
+def app_words(said: Sequence[str], glue: Collection[str]) -> bool:
+    """Whether the words are the app's own (``glued``), at least one of them more than a function word:
+    "my to-do list", "new task"; not "to my", nor "the landlord"."""
+    return all(glued(w, glue) for w in said) and any(w not in FUNCTION_WORDS for w in said)
+
+
 def _destination(said: Sequence[str], glue: Collection[str]) -> bool:
     """Whether the words end by saying where the row goes, in the app's words: "… to my to-do list",
     "… on the list", "… onto my tasks" (a preposition of ``WHERE_TO``, then function words and the
     app's phrasing only, at least one of those)."""
-    for k in range(1, len(said)):
-        rest = said[k + 1:]
-        if said[k] in WHERE_TO and all(glued(w, glue) for w in rest) and any(
-                w not in FUNCTION_WORDS for w in rest):
-            return True
-    return False
+    return any(said[k] in WHERE_TO and app_words(said[k + 1:], glue) for k in range(1, len(said)))
 
 
 def takes_off(text: str, glue: Collection[str]) -> bool:
@@ -110,8 +111,7 @@ def takes_off(text: str, glue: Collection[str]) -> bool:
     at least one of those, to the clause's end). Such a message asks for no new row."""
     for clause in re.split(r"[,;!?.]", text):
         said = [w for w in words(clause) if w not in COURTESIES]
-        if any(w in OFF and (rest := said[k + 1:]) and all(glued(x, glue) for x in rest)
-               and any(x not in FUNCTION_WORDS for x in rest) for k, w in enumerate(said)):
+        if any(w in OFF and app_words(said[k + 1:], glue) for k, w in enumerate(said)):
             return True
     return False
 

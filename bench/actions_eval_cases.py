@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -42,6 +42,8 @@ from bench.actions_eval_tenth import ROWS as TENTH_ROWS
 from bench.actions_eval_tenth import SEEDS as TENTH_SEEDS
 from bench.actions_eval_third import ROWS as THIRD_ROWS
 from bench.actions_eval_third import SEEDS as THIRD_SEEDS
+from bench.actions_eval_thirteenth import ROWS as THIRTEENTH_ROWS
+from bench.actions_eval_thirteenth import SEEDS as THIRTEENTH_SEEDS
 from bench.actions_eval_toggles import ROWS as TOGGLE_ROWS
 from bench.actions_eval_toggles import SEEDS as TOGGLE_SEEDS
 from bench.actions_eval_twelfth import ROWS as TWELFTH_ROWS
@@ -278,3 +280,4 @@ CASES += [Case(text, expect, kind, list(NINTH_SEEDS[seed]), "ninth") for text, e
 CASES += [Case(text, expect, kind, list(TENTH_SEEDS[seed]), "tenth") for text, expect, kind, seed in TENTH_ROWS]
 CASES += [Case(text, expect, kind, list(ELEVENTH_SEEDS[seed]), "eleventh") for text, expect, kind, seed in ELEVENTH_ROWS]
 CASES += [Case(text, expect, kind, list(TWELFTH_SEEDS[seed]), "twelfth") for text, expect, kind, seed in TWELFTH_ROWS]
+CASES += [Case(text, expect, kind, list(THIRTEENTH_SEEDS[seed]), "thirteenth") for text, expect, kind, seed in THIRTEENTH_ROWS]

@@ -312,6 +312,8 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
             # row): "remind me to renew Ollie's swimming lessons, term ends friday" renamed the
             # row whose "ends" it shares to "Ollie's swimming lessons".
             out[key] = ""
+        if spans.quotes_another(text, str(out[key]), names):
+            out[key] = ""  # not the text the user quoted (``spans.quotes_another``)
     return out
 
 

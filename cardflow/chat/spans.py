@@ -143,6 +143,8 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     """
     skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
     taken, named_before = _words_of(text, row)
+    taken = _with_noun(text, taken, glue)
+    crossing = _crossings(text, glue)
     # Where the words before it named the row, a name that extends the row starts after them:
     # "rename gran's card to send Gran's birthday card and flowers" was renamed "rename gran's card
     # to send Gran's birthday card", which holds all of the row and the words that named it.
@@ -166,12 +168,67 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
             continue  # the app's own words alone name nothing new (grounding.ground refuses them too)
         if beyond is not None and i >= beyond and piece.casefold() not in marked:
             continue  # in a clause of its own after the row's: a reason, not a new name
+        if any(k in crossing for k in range(i, j)) and piece.casefold() not in marked:
+            continue  # runs on past a sentence's end, or into a clause that speaks of the list
         inside = set(range(i, j + 1))
         extends = taken <= inside and ((named_before and i > after) or (piece.casefold() in marked and taken < inside))
         if piece and piece.casefold() not in skip and (not taken or i > max(taken) or extends) \
                 and not any(inside & where and not where <= inside for where in written):
             out.setdefault(piece, None)
     return list(out)[:limit]
+
+
+def quotes_another(text: str, value: str, names: Sequence[str]) -> bool:
+    """Whether the message puts in quotes a text that names none of ``names`` (a new name written
+    out), and ``value`` is not that text: the user said where the name is, and it is not there.
+    "Stick "Clean the oven before handover" on there, the landlord is fussy about it", chosen as a
+    rename of the landlord task, renamed it "fussy about it"."""
+    fresh = {unquote(q).casefold().rstrip(".") for q in quoted(text) if reference("", list(names), q) is None}
+    return bool(fresh) and unquote(value).casefold().rstrip(".") not in fresh
+
+
+def _with_noun(text: str, taken: set[int], glue: Collection[str]) -> set[int]:
+    """``taken`` and the app's own words right after it in the same clause ("the freezer task",
+    "the keys one"): they name the row too, so no new name starts with them. "reopen the freezer
+    task, it's iced up again", chosen as a rename, was renamed "task, it's iced up again"."""
+    if not taken:
+        return taken
+    found = list(re.finditer(r"\S+", text))
+    out, k = set(taken), max(taken)
+    while k + 1 < len(found) and not CLAUSE_END.search(found[k].group() + " "):
+        said = words(found[k + 1].group())
+        if not said or not all(w in glue and w not in FUNCTION_WORDS for w in said):
+            break
+        k += 1
+        out.add(k)
+    return out
+
+
+def _crossings(text: str, glue: Collection[str]) -> set[int]:
+    """The words after which no new name the user did not quote runs on: a sentence's end ("?",
+    "!"), or a comma or full stop before a clause that speaks of the app in its own words ("…, pop
+    that on my list", "…, add it"): the name was said before it. Not a semicolon: an SQL-looking
+    name ("<script>x</script>'; DROP TABLE task;--") is stored as written. "can u set book the removal van back to
+    to-do? turns out we need a bigger one" was renamed "back to to-do? turns out we need a bigger
+    one", and "need to give the neighbours our new address, pop that on my list" added with its
+    "pop". A name with a comma of its own ("buy milk, eggs and bread") still runs on."""
+    found = list(re.finditer(r"\S+", text))
+    out: set[int] = set()
+    for k in range(len(found) - 1):
+        gap = text[found[k].end() - 1 : found[k + 1].start()]
+        end = CLAUSE_END.search(gap)
+        if not end:
+            continue
+        if end.group().strip() in "?!":
+            out.add(k)
+            continue
+        if end.group().strip() == ";":
+            continue  # not a request said after the name: code and lists run on past it
+        rest = text[found[k + 1].start():]
+        after = words(CLAUSE_END.split(rest + " ", maxsplit=1)[0])
+        if any(w in glue and w not in FUNCTION_WORDS for w in after):
+            out.add(k)
+    return out
 
 
 def _next_clause(text: str, taken: set[int]) -> int | None:

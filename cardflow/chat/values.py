@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from cardflow.chat.choice import NEUTRAL, said
+from cardflow.chat.grounding import FUNCTION_WORDS, words
 from cardflow.chat.spans import call_with_mark
 
 # How far (nats, calibrated) the value picked must be ahead of the next one. Measured on 2026-12-04,
@@ -127,9 +128,9 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
         plain = await _in_words(backend, message, worded, options)
         summed = [a + b for a, b in zip(scores[:len(options)], plain, strict=True)]
         goals = _toward(text, options, worded)
-        if len(goals) > 1:
-            return _standing_out(goals, [summed[options.index(w)] for w in goals], BOTH)
-        return _standing_out(options, summed, BOTH)
+        among = goals if len(goals) > 1 else options
+        best = _standing_out(among, [summed[options.index(w)] for w in among], BOTH)
+        return best if best is not None else _said_whole(text, among, worded)
     return _standing_out(options, scores[:len(options)], DISTINCT)
 
 
@@ -142,6 +143,27 @@ def _toward(text: str, options: Sequence[Any], worded: Worded) -> list[Any]:
     if not said:
         return []
     return [w for w in options if str(worded.phrases[w]).startswith("to ")]
+
+
+def head(phrase: str) -> str:
+    """A phrase's words up to its first that is more than a function word: "to the top", "up one"."""
+    said = words(phrase)
+    k = next((k for k, w in enumerate(said) if w not in FUNCTION_WORDS), len(said) - 1)
+    return " ".join(said[: k + 1])
+
+
+def _said_whole(text: str, options: Sequence[Any], worded: Worded) -> Any | None:
+    """The one option whose phrase's head (``head``) the message writes, word for word, or None.
+
+    The two readings can leave a plain request unsure: "move the keys one to the top" led by less
+    than ``BOTH`` (the row's "one" is a word of the steps' phrases, "up one place"), and the move
+    was answered in words. A message that writes "to the top" and no other value's head has said
+    which. Only when the readings could not tell, and only a head of two words or more."""
+    said = " ".join(words(text))
+    heads = {w: head(str(worded.phrases[w])) for w in options}
+    # One word alone is no phrase said: "put the milk one down as a task" is no move down.
+    found = [w for w in options if " " in heads[w] and re.search(rf"(?<!\S){re.escape(heads[w])}(?!\S)", said)]
+    return found[0] if len(found) == 1 else None
 
 
 async def _in_words(backend: Any, text: str, worded: Worded, options: Sequence[Any]) -> list[float]:

@@ -319,3 +319,39 @@ def test_the_apps_own_words_alone_are_no_new_name_nor_say_where_one_stands():
     picked = asyncio.run(spans.pick(backend, [{"role": "user", "content": text}], "tasks.add", {}, "name", text,
                                     near="new to-do", glue=glue))
     assert picked == "wipe down the patio furniture"  # every stretch scored: the copy was the heading
+
+
+def test_a_new_name_runs_on_past_no_sentence_end_nor_into_a_clause_about_the_list():
+    glue = frozenset({"task", "tasks", "list", "add", "one", "done", "mark", "to-do"})
+    # A rename chosen for a request to reopen: past "?" is another sentence.
+    found = spans.candidates("can u set book the van back to to-do? turns out we need a bigger one",
+                             row="book the van", glue=glue, verb="rename")
+    assert found and not any("?" in c or "turns" in c for c in found)
+    # Into a clause that speaks of the list, in the app's words: the name was said before it.
+    found = spans.candidates("need to give the neighbours our new address, pop that on my list", glue=glue)
+    assert "give the neighbours our new address" in found and not any("address, pop" in c for c in found)
+    assert "buy batteries" in spans.candidates("I need to remember to buy batteries, add it", glue=glue)
+    assert not any("batteries, add" in c for c in spans.candidates("remember to buy batteries, add it", glue=glue))
+    # A comma of the name's own, before no such clause, still runs on; so does a quoted name.
+    assert "buy milk, eggs and bread" in spans.candidates("add buy milk, eggs and bread", glue=glue)
+    assert "wow! a task" in spans.candidates("add 'wow! a task' to my list", glue=glue)
+
+
+def test_the_apps_word_after_the_rows_name_names_the_row_too():
+    glue = frozenset({"task", "tasks", "list", "one"})
+    found = spans.candidates("please reopen the freezer task, it's iced up again", row="Defrost the freezer",
+                             glue=glue, verb="rename")
+    assert found == []  # "task, it's iced up again" and the clause after it are no new name
+    found = spans.candidates("rename the van one to Book the Luton van", row="Book the removal van", glue=glue)
+    assert "Book the Luton van" in found and not any(c.startswith("one") for c in found)
+
+
+def test_a_quoted_new_text_is_the_only_new_name():
+    rows = ["Return the spare keys to the landlord", "Defrost the freezer"]
+    text = 'Stick "Clean the oven before handover" on there, the landlord is fussy about it'
+    assert spans.quotes_another(text, "fussy about it", rows)
+    assert not spans.quotes_another(text, "Clean the oven before handover.", rows)
+    # A quote that names a row is a reference, not a new text: the name may be elsewhere.
+    assert not spans.quotes_another("rename 'defrost the freezer' to defrost and clean the freezer",
+                                    "defrost and clean the freezer", rows)
+    assert not spans.quotes_another("add clean the oven", "clean the oven", rows)

@@ -6,6 +6,7 @@ import asyncio
 import json
 from typing import Any
 
+from cardflow.actions import crud_actions
 from cardflow.actions.schema import either, integer, string
 from cardflow.chat import values
 
@@ -178,3 +179,19 @@ def test_a_step_said_toward_a_place_is_that_place():
                      {p: -2.5 for p in SAID.values()})
     assert worded_pick(backend, "shove pay rent down to the end of the list") == "bottom"
     assert worded_pick(backend, "shove pay rent down a bit") == "down"
+
+
+def test_a_place_the_readings_leave_unsure_is_the_one_whose_phrase_the_message_writes():
+    # Every reading even: the one value whose phrase opens as the message says it ("to the top")
+    # is taken; one word alone ("down") is no phrase said, and two heads said leave it unsure.
+    even = Worded({p: -2.0 for p in SAID.values()}, {p: -2.0 for p in SAID.values()})
+    assert worded_pick(even, "move the keys one to the top") == "top"
+    assert worded_pick(even, "put pay rent to the end, it can wait") == "bottom"
+    assert worded_pick(even, "put pay rent down as a task") is None
+    assert worded_pick(even, "put pay rent one down") is None  # "one" alone is no phrase said
+    assert worded_pick(even, "not to the top, to the end") is None
+    assert [values.head(p) for p in crud_actions.SAID.values()] == ["to the top", "to the end", "up one", "down"]
+    # A reading that stands out still decides, whatever the words.
+    clear = Worded({"to the end": 2.0, "to the top": -2.0, "one up": -2.0, "one down": -2.0},
+                   {p: -2.0 for p in SAID.values()})
+    assert worded_pick(clear, "move pay rent to the top, no, to the end") == "bottom"

@@ -9,12 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardflow.chat import backends
-from cardflow.chat.backends import Backend, BackendError, backend_choices
+from cardflow.chat.backends import Backend, BackendError, backend_choices, installing
 from cardflow.chat.backends.base import DEFAULT_CONTEXT_CHARS
 from cardflow.chat.conversation import STILL_WAITING, SWITCH_PREFIX
 from cardflow.chat.facts import app_context
@@ -39,7 +38,7 @@ REWARM_AFTER = 1.5  # seconds without a change by the user before the open app i
 
 def installing_marker() -> Path:
     """`make run` builds llama-cpp-python in the background and leaves this file meanwhile."""
-    return Path(sys.prefix) / "llm-installing"
+    return installing.marker()
 
 
 class ChatService:

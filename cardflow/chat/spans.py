@@ -47,6 +47,9 @@ COURTESIES = frozenset({"please", "pls", "plz", "plez", "thanks", "thx", "ty", "
 WHERE_TO = frozenset({"to", "on", "onto", "in", "into"})
 OFF = frozenset({"off", "from"})  # the prepositions that say where a row is taken from
 CLAUSE_END = re.compile(r"[,;!?.](?:\s|$)")
+# The user speaking of themselves: "I", "we" and their contractions open a sentence about the user,
+# never a thing to do ("I need to pick up my glasses, add that to the list" was stored whole).
+SPEAKER = re.compile(r"(?:i|we)(?:['’](?:m|ve|ll|d|re))?(?=\s|$)", re.IGNORECASE)
 
 
 def _stretches(text: str) -> list[tuple[int, int, str]]:
@@ -125,7 +128,8 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     phrasing: "add sort out the loft to my to-do list" was stored with its "to my to-do list").
     Nor, unless quoted, one that opens the message with ``verb``, the action's own (its
     description's first word): that word asks for the action ("add <b>urgent</b> fix the gate
-    latch" was stored as "add <b>urgent</b>").
+    latch" was stored as "add <b>urgent</b>"). Nor, unless quoted, one that opens with the user
+    speaking of themselves (``SPEAKER``: "I need to …", "we're …").
     Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
@@ -163,6 +167,8 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
         if said and ({said[0], said[-1]} & COURTESIES or _destination(said, glue)) and piece.casefold() not in marked:
             continue
         if i == 0 and verb and said[:1] == [verb] and piece.casefold() not in marked:
+            continue
+        if SPEAKER.match(piece) and piece.casefold() not in marked:
             continue
         if glue and all(glued(w, glue) for w in said) and piece.casefold() not in marked:
             continue  # the app's own words alone name nothing new (grounding.ground refuses them too)

@@ -355,3 +355,12 @@ def test_a_quoted_new_text_is_the_only_new_name():
     assert not spans.quotes_another("rename 'defrost the freezer' to defrost and clean the freezer",
                                     "defrost and clean the freezer", rows)
     assert not spans.quotes_another("add clean the oven", "clean the oven", rows)
+
+
+def test_a_new_name_does_not_open_with_the_user_speaking_of_themselves():
+    found = spans.candidates("I need to pick up my glasses, add that to the list", glue=frozenset({"add", "list"}))
+    assert "pick up my glasses" in found and not any(c.lower().startswith(("i ", "i'")) for c in found)
+    assert not any(c.startswith("we") for c in spans.candidates("we're out of milk so add buy milk"))
+    # Markup that opens with the letter is no pronoun, and a quoted name is as written.
+    assert "<i>urgent</i> call the bank" in spans.candidates("add <i>urgent</i> call the bank")
+    assert "I Spy night" in spans.candidates("add 'I Spy night' to my list")

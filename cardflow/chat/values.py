@@ -113,6 +113,10 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     places = list(range(1, min(positions, MAX_POSITIONS) + 1)) if takes_numbers(schema) and not digits else []
     if len(options) + len(places) < 2:
         return written
+    if worded is not None and not digits and all(w in worded.phrases for w in options):
+        written_out = _said_whole(text, options, worded)
+        if written_out is not None:  # said in the value's own phrase: no reading needed
+            return written_out
     before, after = call_with_mark(action, {k: v for k, v in params.items() if k != key}, key)
     before, after = before[:-1], after[1:]  # values as JSON writes them: a word quoted, a number bare
     scores = await _calibrated(backend, messages, before, after, [*options, *places])
@@ -158,7 +162,9 @@ def _said_whole(text: str, options: Sequence[Any], worded: Worded) -> Any | None
     The two readings can leave a plain request unsure: "move the keys one to the top" led by less
     than ``BOTH`` (the row's "one" is a word of the steps' phrases, "up one place"), and the move
     was answered in words. A message that writes "to the top" and no other value's head has said
-    which. Only when the readings could not tell, and only a head of two words or more."""
+    which, so it is taken before any reading (four scoring calls fewer: a move's receipt took
+    2.1-2.6 s on the thirteenth set), and again among the places said toward (``_toward``) when the
+    readings could not tell. Only a head of two words or more."""
     said = " ".join(words(text))
     heads = {w: head(str(worded.phrases[w])) for w in options}
     # One word alone is no phrase said: "put the milk one down as a task" is no move down.

@@ -273,3 +273,22 @@ def test_a_rename_whose_new_name_stands_before_the_words_naming_the_row_renames_
     assert decision.action != "tasks.update" or decision.kind != "action"
     names = [t.name for t in ctx.registry.by_name("tasks").items(ctx.current_profile_id())]
     assert names == ["buy milk", "call Bob", "water the plants"]
+
+
+def test_a_rename_whose_new_name_is_not_the_text_the_user_quoted_renames_nothing(ctx):
+    # "plants" names "water the plants"; the quoted text is a new task, and what the model read as
+    # the new name stands elsewhere: no rename (spans.quotes_another).
+    text = 'stick "repot the fern" on there, the plants are doing fine without it'
+    update = json.dumps({"intent": "request", "action": "tasks.update",
+                         "params": {"item": "water the plants", "name": "doing fine without it"}})
+    backend = Scorer({"N/A": {}, text: {"tasks.update": -1.0, "chat": -6.0, "question": -6.0}}, [update])
+    decision = decide_with(ctx, backend, text)
+    assert decision.action != "tasks.update" or decision.kind != "action"
+    names = [t.name for t in ctx.registry.by_name("tasks").items(ctx.current_profile_id())]
+    assert names == ["buy milk", "call Bob", "water the plants"]
+    # The quoted text itself is the new name, as before.
+    text = 'call the plants task "water the plants and the fern"'
+    update = json.dumps({"intent": "request", "action": "tasks.update",
+                         "params": {"item": "water the plants", "name": "water the plants and the fern"}})
+    backend = Scorer({"N/A": {}, text: {"tasks.update": 0.0}}, [update])
+    assert decide_with(ctx, backend, text).params == {"item": "water the plants", "name": "water the plants and the fern"}

@@ -238,6 +238,22 @@ def test_a_step_said_toward_a_place_moves_to_that_place_on_the_real_model(ctx):
         assert (decision.action, decision.params) == ("tasks.move", {"item": "call Bob", "position": place}), text
 
 
+@pytest.mark.model
+def test_a_place_said_in_its_phrases_words_moves_there_on_the_real_model(ctx):
+    # The row named by "the keys one": its "one" is a word of the steps' phrases ("up one place"),
+    # and the two readings alone left the place unsure (values._said_whole).
+    from cardflow.chat import intent
+    from cardflow.chat.backends import EmbeddedBackend
+
+    require_model()
+    seed(ctx, ["Book the removal van", "Defrost the freezer", "Return the spare keys to the landlord"])
+    backend, move = EmbeddedBackend(idle_timeout=300), ctx.actions.get("tasks.move")
+    decision = run(intent.arguments(ctx, backend, "move the keys one to the top", move, ctx.actions.for_app("tasks"),
+                                    app_name="tasks", profile_id=ctx.current_profile_id(), model=None))
+    assert (decision.action, decision.params) == (
+        "tasks.move", {"item": "Return the spare keys to the landlord", "position": "top"})
+
+
 class PositionScorer:
     """Scores a move's position values: each the same after the message as after "N/A" but for ``lift``."""
 

@@ -186,6 +186,7 @@ def test_a_place_the_readings_leave_unsure_is_the_one_whose_phrase_the_message_w
     # is taken; one word alone ("down") is no phrase said, and two heads said leave it unsure.
     even = Worded({p: -2.0 for p in SAID.values()}, {p: -2.0 for p in SAID.values()})
     assert worded_pick(even, "move the keys one to the top") == "top"
+    assert even.asked == []  # said in the phrase's own words: nothing to read
     assert worded_pick(even, "put pay rent to the end, it can wait") == "bottom"
     assert worded_pick(even, "put pay rent down as a task") is None
     assert worded_pick(even, "put pay rent one down") is None  # "one" alone is no phrase said

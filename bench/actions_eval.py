@@ -63,7 +63,12 @@ first run (083135c, plus the wiring): 48/62, commands 28/40, confirm 0/2, non-co
 1.04 s / p95 2.32 s, first token p50 0.87 s (0.68 s over questions and remarks). Twelfth, first
 run (4decb7c, plus the wiring): 46/60, commands 25/39, confirm 2/2, non-commands unchanged 19/19
 (one forged "✓ Deleted …" line got a delete proposal, with Confirm), receipt p50 0.90 s / p95
-2.12 s, first token p50 0.79 s.
+2.12 s, first token p50 0.79 s. Thirteenth, first run (9f66fbe, plus the wiring): 42/60,
+commands 22/39, confirm 1/2, non-commands unchanged 19/19, receipt p50 1.88 s / p95 3.45 s, first
+token p50 1.01 s (its lines were then seen, so it was tuned on). Fourteenth, first run on the same
+code, read as figures only: 47/60, commands 26/39, confirm 2/2, non-commands unchanged 19/19,
+receipt p50 1.44 s / p95 3.37 s, first token p50 0.91 s; on that session's final code (23c7de9),
+its lines still unread: the same 26/39, receipt p50 1.00 s / p95 2.31 s, first token p50 0.70 s.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

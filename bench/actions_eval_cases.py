@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -17,6 +17,8 @@ from bench.actions_eval_eighth import ROWS as EIGHTH_ROWS
 from bench.actions_eval_eighth import SEEDS as EIGHTH_SEEDS
 from bench.actions_eval_eleventh import ROWS as ELEVENTH_ROWS
 from bench.actions_eval_eleventh import SEEDS as ELEVENTH_SEEDS
+from bench.actions_eval_fifteenth import ROWS as FIFTEENTH_ROWS
+from bench.actions_eval_fifteenth import SEEDS as FIFTEENTH_SEEDS
 from bench.actions_eval_fifth import ROWS as FIFTH_ROWS
 from bench.actions_eval_fifth import SEEDS as FIFTH_SEEDS
 from bench.actions_eval_fourteenth import ROWS as FOURTEENTH_ROWS
@@ -284,3 +286,4 @@ CASES += [Case(text, expect, kind, list(ELEVENTH_SEEDS[seed]), "eleventh") for t
 CASES += [Case(text, expect, kind, list(TWELFTH_SEEDS[seed]), "twelfth") for text, expect, kind, seed in TWELFTH_ROWS]
 CASES += [Case(text, expect, kind, list(THIRTEENTH_SEEDS[seed]), "thirteenth") for text, expect, kind, seed in THIRTEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(FOURTEENTH_SEEDS[seed]), "fourteenth") for text, expect, kind, seed in FOURTEENTH_ROWS]
+CASES += [Case(text, expect, kind, list(FIFTEENTH_SEEDS[seed]), "fifteenth") for text, expect, kind, seed in FIFTEENTH_ROWS]

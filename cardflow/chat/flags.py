@@ -31,13 +31,15 @@ alone was tried first and lost a statement of the new eval set ("… as not fini
 state pair reads; the mean keeps both. The figures move by up to ~0.5 between runs (the
 scorer's cache).
 
-When the row's value cannot be read, the sign of the mean decides. No word of the user's is
-looked for: the sentences are fixed templates filled with the app's noun and the flag's own name.
+When the row's value cannot be read, the sign of the mean decides. The sentences are fixed
+templates filled with the app's noun and the flag's own name; the only word of the user's looked
+for is that name negated by "un-" (``negated``).
 Backends with ``supports_scoring`` only.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SET_ALLOWANCE = 1.0  # nats: a row that is not set is set unless the mean says "not" by more than this
@@ -64,8 +66,20 @@ async def value(backend: Any, system: str, text: str, noun: str, flag: str, curr
     """The value the message asks ``flag`` to take; raises BackendError when the model fails.
 
     ``current``: the row's value now, or None when it cannot be read.
+
+    The flag's own name negated by "un-" ("undone" for "done", "unpaid" for "paid") says the value
+    outright, and no reading is asked: "VAT payment bounced 😩 mark it undone" read as "done" (its
+    letters hold the flag's), and the task was ticked.
     """
+    if negated(text, flag):
+        return False
     return bool(await margin(backend, system, text, noun, flag) > (-SET_ALLOWANCE if current is False else 0.0))
+
+
+def negated(text: str, flag: str) -> bool:
+    """Whether the message writes the flag's name with the prefix "un" ("undone", "un-done")."""
+    return bool(flag.strip()) and re.search(rf"(?<![\w-])un-?{re.escape(flag.strip())}(?![\w-])", text,
+                                            re.IGNORECASE) is not None
 
 
 async def unsays(backend: Any, system: str, text: str, noun: str, flag: str) -> bool:

@@ -24,7 +24,7 @@ from cardflow.chat.grounding import (
     words,
 )
 from cardflow.chat.intent_prompt import names_for, row_value, rows
-from cardflow.chat.spans import app_words, glued
+from cardflow.chat.spans import app_words, glued, takes_off
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -47,6 +47,7 @@ class Words(NamedTuple):
     # chosen, but their scores still say what was meant (``choice.Choice.unmet``).
     unreached: frozenset[str] = frozenset()
     headed: bool = False  # a new name under a heading in the app's own words: "todo: renew car tax" (``headed``)
+    off: bool = False  # the row they name goes off the list, in the app's words: "take X off my list" (``read``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -59,10 +60,13 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     fresh = row is None and bool(new_names(text, names))
     rest, glue = leave_out(text, new_names(text, names)), app_phrasing(offered)
     unreached = frozenset(a.name for a in actions if not _reached(ctx, a, rest, glue, app_name, profile_id, names))
+    # Taken off the list (spans.takes_off) in the words that name the list, not in a parameter's
+    # values: "move X from the bottom of the list to the top" takes nothing off.
+    off = row is not None and takes_off(text, glue - said_values(offered))
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh), fresh, unreached,
-                 row is None and headed(text, names, offered, glue))
+                 row is None and headed(text, names, offered, glue), off)
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
@@ -139,6 +143,18 @@ def requoted(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool
     said = quoted(text)
     row = reference("", names, leave_out(text, said), app_phrasing(actions)) if said else None
     return row in names and any(varies(q, str(row)) for q in said)
+
+
+def removes(action: Action) -> bool:
+    """Whether ``action`` takes one row away (Tasks' delete): destructive, on the row the words name."""
+    return action.destructive and not action.every and "item" in action.params.get("properties", {})
+
+
+def said_values(actions: Sequence[Action]) -> frozenset[str]:
+    """The values the actions' parameters take by name (a move's "top", a clear's "done"): words of
+    the app that say where or which, not what its list is."""
+    return frozenset(str(v).casefold() for a in actions for schema in a.params.get("properties", {}).values()
+                     for option in (schema, *schema.get("anyOf", [])) for v in option.get("enum", []))
 
 
 def creates(action: Action) -> bool:

@@ -281,3 +281,33 @@ def test_a_quoted_new_version_chooses_nothing_by_itself_when_no_rename_is_offere
     backend.sentences = choice.options(actions)
     picked = run(choice.choose(backend, "system", text, actions, "tasks", named.Words(requoted=True)))
     assert (picked.label, picked.said) == ("tasks.move", False)
+
+
+def test_a_row_taken_off_the_list_in_the_apps_words_is_a_delete_that_asks_first(ctx):
+    # The model reads the list; the words take "call Bob" off it: the delete, with its Confirm.
+    text = "take call Bob off my list, he moved away"
+    backend = Scorer({"N/A": {}, text: {"tasks.list": -1.0, "tasks.delete": -4.0, "tasks.toggle": -6.0, "chat": -3.0}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.delete", {"item": "call Bob"})
+    assert ctx.actions.get("tasks.delete").confirm  # proposed, never run without the click
+    # Said of a place in the list, not of the list: a move.
+    text = "move buy milk from the bottom of the list to the top"
+    offered = intent.offerable(ctx.actions.for_app("tasks"))
+    assert not named.read(ctx, text, ["buy milk", "call Bob", "water the plants"], offered, offered,
+                          app_name="tasks", profile_id=ctx.current_profile_id()).off
+    assert {"top", "bottom", "done", "all"} <= named.said_values(offered)
+
+
+def test_a_tick_said_off_the_list_is_offered_unless_the_model_chose_it_clearly(ctx):
+    # The model reads words, and the tick likelier than the delete: the tick, offered only.
+    text = "tick call Bob off my list"
+    backend = Scorer({"N/A": {}, text: {"chat": -1.0, "tasks.toggle": -3.0, "tasks.delete": -5.0}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.offer) == ("tasks.toggle", True)
+    # The model's own tick, but the delete within a nat of it: offered, not run.
+    backend = Scorer({"N/A": {}, text: {"tasks.toggle": -2.0, "tasks.delete": -2.5, "chat": -6.0}})
+    assert (lambda d: (d.action, d.offer))(decide_with(ctx, backend, text)) == ("tasks.toggle", True)
+    # Clearly the model's own: run.
+    backend = Scorer({"N/A": {}, text: {"tasks.toggle": -1.0, "tasks.delete": -5.0, "chat": -6.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "call Bob"}})])
+    assert (lambda d: (d.action, d.offer))(decide_with(ctx, backend, text)) == ("tasks.toggle", False)

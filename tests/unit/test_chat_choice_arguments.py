@@ -225,6 +225,11 @@ def test_a_switch_whose_row_cannot_be_read_takes_the_likelier_statement():
     assert run(flags.value(Readings(-5.0, -6.3, -8.0, -5.0), "S", "unpin it", "note", "pinned", True)) is False
     assert run(flags.value(Readings(-5.0, -6.3, -8.0, -5.0), "S", "unpin it", "note", "pinned", False)) is True
     assert run(flags.value(Readings(-5.0, -6.3, -5.5, -5.0), "S", "pin it", "note", "pinned", True)) is True
+    # The flag's name negated by "un-" says the value outright, whatever the readings: no reading is asked.
+    for said in ("payment bounced, mark it unpinned", "make it un-pinned again"):  # both read as "pinned" by +3
+        assert run(flags.value(Readings(-5.0, -8.0, -5.0, -8.0), "S", said, "note", "pinned", False)) is False
+    assert run(flags.value(Readings(-5.0, -8.0, -5.0, -8.0), "S", "pin it", "note", "pinned", False)) is True
+    assert not flags.negated("the pin came unstuck", "pinned") and not flags.negated("unpinnedness", "pinned")
 
 
 @pytest.mark.slow

@@ -70,6 +70,9 @@ token p50 1.01 s (its lines were then seen, so it was tuned on). Fourteenth, fir
 code, read as figures only: 47/60, commands 26/39, confirm 2/2, non-commands unchanged 19/19,
 receipt p50 1.44 s / p95 3.37 s, first token p50 0.91 s; on that session's final code (23c7de9),
 its lines still unread: the same 26/39, receipt p50 1.00 s / p95 2.31 s, first token p50 0.70 s.
+Fifteenth, first run (3e37ac7, that session's last change): 52/60, commands 31/39, confirm 2/2,
+non-commands unchanged 19/19, receipt p50 1.20 s / p95 2.88 s, first token p50 1.00 s; then on the
+session's starting code (9f66fbe with these bench files), the same 31/39, no line different.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

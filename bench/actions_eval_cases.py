@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -39,6 +39,8 @@ from bench.actions_eval_sealed import ROWS as SEALED_ROWS
 from bench.actions_eval_sealed import SEEDS as SEALED_SEEDS
 from bench.actions_eval_seventh import ROWS as SEVENTH_ROWS
 from bench.actions_eval_seventh import SEEDS as SEVENTH_SEEDS
+from bench.actions_eval_sixteenth import ROWS as SIXTEENTH_ROWS
+from bench.actions_eval_sixteenth import SEEDS as SIXTEENTH_SEEDS
 from bench.actions_eval_sixth import ROWS as SIXTH_ROWS
 from bench.actions_eval_sixth import SEEDS as SIXTH_SEEDS
 from bench.actions_eval_statements import ROWS as STATEMENT_ROWS
@@ -287,3 +289,4 @@ CASES += [Case(text, expect, kind, list(TWELFTH_SEEDS[seed]), "twelfth") for tex
 CASES += [Case(text, expect, kind, list(THIRTEENTH_SEEDS[seed]), "thirteenth") for text, expect, kind, seed in THIRTEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(FOURTEENTH_SEEDS[seed]), "fourteenth") for text, expect, kind, seed in FOURTEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(FIFTEENTH_SEEDS[seed]), "fifteenth") for text, expect, kind, seed in FIFTEENTH_ROWS]
+CASES += [Case(text, expect, kind, list(SIXTEENTH_SEEDS[seed]), "sixteenth") for text, expect, kind, seed in SIXTEENTH_ROWS]

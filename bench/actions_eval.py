@@ -98,7 +98,7 @@ first token p50 1.23 s / p95 4.94 s. Old sets now: dev 23/36 commands, held-out 
 9/21 (25, 16, 13 without the question gate); non-commands unchanged in all.
 With --warm-rows (the app now reads changed rows in the background, as it would while the user
 types; 2026-12-02 21:26): the same 49/65 and 25/39, receipt p50 1.81 s / p95 3.70 s, first token
-p50 1.05 s / p95 3.52 s. With a change's call started pre-written (intent._forced; 21:50): the same
+p50 1.05 s / p95 3.52 s. With a change's call started pre-written (intent_prompt.forced; 21:50): the same
 49/65 case for case, receipt p50 1.62 s / p95 3.58 s, first token p50 1.11 s. Old sets then (cold):
 dev 24/36 commands, held-out 14/22, fresh 10/21; non-commands unchanged; receipt p50 1.58-1.63 s.
 2026-12-03: a change for a message that asks is offered, not run; "asks" = a sentence ends with

@@ -17,7 +17,6 @@ orchestration, which refuses a write for it as a second line of defence.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 from cardflow.actions.base import Action
 from cardflow.chat import choice, deeds, flags, spans, values
 from cardflow.chat.backends import Backend, BackendError
-from cardflow.chat.grounding import ground, reference
+from cardflow.chat.grounding import ground, new_names, reference
 from cardflow.chat.intent_prompt import (
     MAX_ROWS,
+    blank,
     build_messages,
     call_schema,
+    forced,
     head_messages,
     names_for,
     needs_arguments,
@@ -40,6 +41,7 @@ from cardflow.chat.intent_prompt import (
     row_value,
     rows,
     small_params,
+    verb,
 )
 from cardflow.chat.named import app_phrasing, creates, possible, read, rows_for
 
@@ -48,7 +50,6 @@ if TYPE_CHECKING:
 
 MAX_TOKENS = 100
 DECISION = "decision"  # the backend's context for these calls (backends/base.py: options["context"])
-PARAMS = "\x00params\x00"  # where a call's params go, for splitting what is forced around them
 
 
 @dataclass(frozen=True)
@@ -180,10 +181,11 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     schema = call_schema(allowed, app_name, names, spoken=not scored)
     options: dict[str, Any] = {"json_schema": schema, "temperature": 0, "max_tokens": MAX_TOKENS, "context": DECISION}
     head = tail = ""
+    wanted: dict[str, Any] = {}
     if scored and getattr(backend, "supports_reply_prefix", False) and not allowed[0].read_only:
         # The grammar allows one intent and one action here, so everything up to the params is
         # forced: it is given as written, and the model writes only the params.
-        head, tail = _forced(allowed[0])
+        head, tail = forced(allowed[0])
         wanted = small_params(allowed[0].params, rows_for(ctx, allowed[0], app_name, profile_id, names), chosen=True)
         options.update(json_schema=wanted, reply_prefix=head)
     reply: list[str] = []
@@ -193,11 +195,15 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
     except BackendError:
         reply = []
     question, action, raw = parse(head + "".join(reply) + tail if reply else "", allowed)
-    if head and action is None and reply and _blank(allowed[0]):
+    if head and action is None and reply and blank(wanted) and (blank(allowed[0].params) or new_names(text, names)):
         # The action was forced, and the model's copy broke its JSON or ran past ``MAX_TOKENS``
         # ("smoke_2_2_2…" for "add order 2 new smoke alarms"): its free-text values are picked
-        # among the message's stretches alone (``_stretches``), as when it copied nothing it said.
-        action, raw = allowed[0], _blank(allowed[0])
+        # among the message's stretches alone (``_stretches``), as when it copied nothing it said,
+        # and its row is the one the words name. That is so for a value the action itself requires
+        # (an add's name: most of the message), and for one the user quoted ("Bu 101 101 101…" for
+        # "rename the ferry one to 'Book the ferry to Roscoff'"); an unquoted new name of a rename
+        # is only where the copy said, so without it the call is not made.
+        action, raw = allowed[0], blank(wanted)
     among = rows_for(ctx, action, app_name, profile_id, names) if action else []
     glue = app_phrasing(actions)
     if scored and action is not None:
@@ -216,26 +222,6 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
                         int(getattr(backend, "last_tokens", 0) or 0))
 
     return made("chat") if action is None or params is None else made("action", action.name, params)
-
-
-def _blank(action: Action) -> dict[str, Any]:
-    """The action's required free-text values, empty, to be picked among the message's stretches;
-    {} when it requires none."""
-    props, required = action.params.get("properties", {}), action.params.get("required", [])
-    return {key: "" for key in required if key not in ("id", "item") and props.get(key, {}).get("type") == "string"
-            and "enum" not in props[key]}
-
-
-def _verb(action: Action) -> str:
-    """The action's own verb: its description's first word, lower-cased ("add")."""
-    return (action.description.split() or [""])[0].lower()
-
-
-def _forced(action: Action) -> tuple[str, str]:
-    """A change's call around its params, as the worked examples write it: (before, after)."""
-    shown = json.dumps({"intent": "request", "action": action.name, "params": PARAMS})
-    before, _, after = shown.partition(json.dumps(PARAMS))
-    return before, after
 
 
 def _row_and_switches(action: Action, names: Sequence[str]) -> list[str] | None:
@@ -302,7 +288,7 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
         others = {k: v for k, v in raw.items() if k != key}
         try:
             found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value,
-                                     str(raw.get("item", "")), stand_in, system, glue, _verb(action))
+                                     str(raw.get("item", "")), stand_in, system, glue, verb(action))
         except BackendError:
             found = None
         if found is not None:
@@ -349,9 +335,9 @@ def _worded(action: Action, key: str, params: dict[str, Any], system: str) -> va
     phrases = action.phrases.get(key)
     if not phrases or not system:
         return None
-    verb = _verb(action) or action.title.lower()
+    said = verb(action) or action.title.lower()
     row = f" “{params['item']}”" if params.get("item") else ""
-    return values.Worded(phrases, system, f"{values.LEAD} {verb}{row}")
+    return values.Worded(phrases, system, f"{values.LEAD} {said}{row}")
 
 
 async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app_name: str,

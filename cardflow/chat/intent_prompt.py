@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 MAX_TEXT = 120  # a new name longer than this is cut by the grammar; the registry checks the real limits
 MAX_ROWS = 30  # rows offered as the choice for "item"; beyond that the item is free text, resolved loosely
 INTENTS = ("question", "request", "chat")
+PARAMS = "\x00params\x00"  # where a call's params go, for splitting what is forced around them
 
 
 def offerable(actions: Sequence[Action]) -> list[Action]:
@@ -216,3 +217,25 @@ def needs_arguments(action: Action) -> bool:
     small model fills optional filters with stray words from the message.
     """
     return bool(small_params(action.params, ())["required"])
+
+
+def blank(wanted: dict[str, Any]) -> dict[str, Any]:
+    """The call's values, empty, from the params it was asked to write (``wanted``): each free-text
+    one to be picked among the message's stretches, the row (if any) to be named by the words;
+    {} when it asks for no free text."""
+    props, required = wanted.get("properties", {}), wanted.get("required", [])
+    free = [key for key in required if key not in ("id", "item") and props.get(key, {}).get("type") == "string"
+            and "enum" not in props[key]]
+    return {key: "" for key in required if key == "item" or key in free} if free else {}
+
+
+def verb(action: Action) -> str:
+    """The action's own verb: its description's first word, lower-cased ("add")."""
+    return (action.description.split() or [""])[0].lower()
+
+
+def forced(action: Action) -> tuple[str, str]:
+    """A change's call around its params, as the worked examples write it: (before, after)."""
+    shown = json.dumps({"intent": "request", "action": action.name, "params": PARAMS})
+    before, _, after = shown.partition(json.dumps(PARAMS))
+    return before, after

@@ -152,6 +152,24 @@ def test_a_new_name_the_models_copy_ran_away_with_is_picked_among_the_users_word
                        "rename buy milk to buy oat milk").kind == "chat"
 
 
+class QuotedRunaway(Prefixed):
+    """A backend whose copy of a rename breaks down into numbers; the quoted name scores best."""
+
+    async def score(self, messages, lead, options, per_token=False):
+        if lead.startswith('{"intent"'):
+            return [0.0 if o.startswith('buy oat milk"') else -10.0 for o in options]
+        return await Scorer.score(self, messages, lead, options, per_token)
+
+
+def test_a_quoted_new_name_the_models_copy_broke_is_picked_among_the_users_words(ctx):
+    # The row is the one the words name, not the one the broken copy began with.
+    text = "rename the milk one to 'buy oat milk'"
+    backend = QuotedRunaway({"N/A": {}, text: {"tasks.update": 0.0}},
+                            ['{"item": "call Bob","name": "Bu 101 101 101 101 101 101 101 101 101'])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.update", {"item": "buy milk", "name": "buy oat milk"})
+
+
 def test_a_message_taking_something_off_the_list_adds_nothing(ctx):
     text = "take the library book off my list"
     backend = Scorer({"N/A": {}, text: {"tasks.add": 0.0}},

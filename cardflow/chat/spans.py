@@ -29,6 +29,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from cardflow.chat.clauses import crossings, next_clause, with_noun
 from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, quoted, reference, unquote, words
 
 MAX_WORDS = 12  # the longest stretch tried; longer names are left to the model's own copy
@@ -46,9 +47,11 @@ COURTESIES = frozenset({"please", "pls", "plz", "plez", "thanks", "thx", "ty", "
 # the user did not quote does not end with one and the app's own words for itself (``_destination``).
 WHERE_TO = frozenset({"to", "on", "onto", "in", "into"})
 OFF = frozenset({"off", "from"})  # the prepositions that say where a row is taken from
-CLAUSE_END = re.compile(r"[,;!?.](?:\s|$)")
 # The user speaking of themselves: "I", "we" and their contractions open a sentence about the user,
 # never a thing to do ("I need to pick up my glasses, add that to the list" was stored whole).
+# A token with a letter or a digit in it. One without (an emoji, "—", "→") at a name's edge is
+# decoration: "new task: exchange euros for the holiday 💶" was stored with its 💶.
+WORDLIKE = re.compile(r"\w")
 SPEAKER = re.compile(r"(?:i|we)(?:['’](?:m|ve|ll|d|re))?(?=\s|$)", re.IGNORECASE)
 
 
@@ -130,6 +133,7 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     description's first word): that word asks for the action ("add <b>urgent</b> fix the gate
     latch" was stored as "add <b>urgent</b>"). Nor, unless quoted, one that opens with the user
     speaking of themselves (``SPEAKER``: "I need to …", "we're …").
+    Nor, unless quoted, one that opens or ends with a token of symbols alone (``WORDLIKE``).
     Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
@@ -147,13 +151,13 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     """
     skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
     taken, named_before = _words_of(text, row)
-    taken = _with_noun(text, taken, glue)
-    crossing = _crossings(text, glue)
+    taken = with_noun(text, taken, glue)
+    crossing = crossings(text, glue)
     # Where the words before it named the row, a name that extends the row starts after them:
     # "rename gran's card to send Gran's birthday card and flowers" was renamed "rename gran's card
     # to send Gran's birthday card", which holds all of the row and the words that named it.
     after = _last_naming(text, row, min(taken)) if named_before and taken else -1
-    beyond = _next_clause(text, taken) if taken else None
+    beyond = next_clause(text, taken) if taken else None
     # A stretch in quotes that holds the row's words and more is a new name written out whole,
     # whatever named the row before it ('change the gym one to say "cancel the gym membership by
     # the 31st"').
@@ -161,9 +165,12 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     # Where the message writes an existing row's name, a new name has all of it or none of it:
     # "teach me to water" cuts "water the plants" apart and is no name anyone said.
     written = [where for name in exclude for _, where in _occurrences(text, name)]
+    tokens = re.findall(r"\S+", text)
     out: dict[str, None] = {}
     for i, j, piece in _stretches(text):
         said = words(piece)
+        if not (WORDLIKE.search(tokens[i]) and WORDLIKE.search(tokens[j])) and piece.casefold() not in marked:
+            continue  # opens or ends with a token of symbols alone: an emoji's decoration, a dash
         if said and ({said[0], said[-1]} & COURTESIES or _destination(said, glue)) and piece.casefold() not in marked:
             continue
         if i == 0 and verb and said[:1] == [verb] and piece.casefold() not in marked:
@@ -191,62 +198,6 @@ def quotes_another(text: str, value: str, names: Sequence[str]) -> bool:
     rename of the landlord task, renamed it "fussy about it"."""
     fresh = {unquote(q).casefold().rstrip(".") for q in quoted(text) if reference("", list(names), q) is None}
     return bool(fresh) and unquote(value).casefold().rstrip(".") not in fresh
-
-
-def _with_noun(text: str, taken: set[int], glue: Collection[str]) -> set[int]:
-    """``taken`` and the app's own words right after it in the same clause ("the freezer task",
-    "the keys one"): they name the row too, so no new name starts with them. "reopen the freezer
-    task, it's iced up again", chosen as a rename, was renamed "task, it's iced up again"."""
-    if not taken:
-        return taken
-    found = list(re.finditer(r"\S+", text))
-    out, k = set(taken), max(taken)
-    while k + 1 < len(found) and not CLAUSE_END.search(found[k].group() + " "):
-        said = words(found[k + 1].group())
-        if not said or not all(w in glue and w not in FUNCTION_WORDS for w in said):
-            break
-        k += 1
-        out.add(k)
-    return out
-
-
-def _crossings(text: str, glue: Collection[str]) -> set[int]:
-    """The words after which no new name the user did not quote runs on: a sentence's end ("?",
-    "!"), or a comma or full stop before a clause that speaks of the app in its own words ("…, pop
-    that on my list", "…, add it"): the name was said before it. Not a semicolon: an SQL-looking
-    name ("<script>x</script>'; DROP TABLE task;--") is stored as written. "can u set book the removal van back to
-    to-do? turns out we need a bigger one" was renamed "back to to-do? turns out we need a bigger
-    one", and "need to give the neighbours our new address, pop that on my list" added with its
-    "pop". A name with a comma of its own ("buy milk, eggs and bread") still runs on."""
-    found = list(re.finditer(r"\S+", text))
-    out: set[int] = set()
-    for k in range(len(found) - 1):
-        gap = text[found[k].end() - 1 : found[k + 1].start()]
-        end = CLAUSE_END.search(gap)
-        if not end:
-            continue
-        if end.group().strip() in "?!":
-            out.add(k)
-            continue
-        if end.group().strip() == ";":
-            continue  # not a request said after the name: code and lists run on past it
-        rest = text[found[k + 1].start():]
-        after = words(CLAUSE_END.split(rest + " ", maxsplit=1)[0])
-        if any(w in glue and w not in FUNCTION_WORDS for w in after):
-            out.add(k)
-    return out
-
-
-def _next_clause(text: str, taken: set[int]) -> int | None:
-    """The first word after a clause ends (",", ";", "!", "?", or a full stop) following the last
-    of the words ``taken`` that is not a function word, or None. Not after ":" or a dash, which
-    introduce what follows ("rename X: Y")."""
-    found = list(re.finditer(r"\S+", text))
-    at = max((k for k in taken if any(w not in FUNCTION_WORDS for w in words(found[k].group()))), default=max(taken))
-    for k in range(at + 1, len(found)):
-        if CLAUSE_END.search(text[found[at].end() - 1 : found[k].start()]):
-            return k
-    return None
 
 
 def _last_naming(text: str, row: str, before: int) -> int:

@@ -337,6 +337,34 @@ def test_a_new_name_runs_on_past_no_sentence_end_nor_into_a_clause_about_the_lis
     assert "wow! a task" in spans.candidates("add 'wow! a task' to my list", glue=glue)
 
 
+def test_a_new_name_runs_past_a_comma_only_into_the_last_part_of_a_list():
+    glue = frozenset({"task", "tasks", "list", "add", "one", "done", "mark", "to-do"})
+    # A reason in a clause of its own is no part of the name, whatever opens it.
+    for text, name in [("remind me to buy suncream, we're completely out", "buy suncream"),
+                       ("Add a task to arrange the club for Tuesdays, the school emailed", "arrange the club for Tuesdays"),
+                       ("add renew the passport. It expires in May", "renew the passport")]:
+        found = spans.candidates(text, glue=glue, verb="add")
+        assert name in found and not any(name + "," in c or name + "." in c for c in found), text
+    # A list's commas, with "and" or "or" before its last part, are the name's own.
+    assert "call Ann, Bo or Cy" in spans.candidates("add call Ann, Bo or Cy", glue=glue)
+    assert "buy milk, eggs, flour and bread" in spans.candidates("add buy milk, eggs, flour and bread", glue=glue)
+    # So is an abbreviation's full stop.
+    assert "call Dr. Patel about the rash" in spans.candidates("add call Dr. Patel about the rash", glue=glue)
+    # A clause in the app's words ends the name even when it joins with "and".
+    found = spans.candidates("add fix the gate, add it and tick it", glue=glue)
+    assert "fix the gate" in found and not any("gate, add" in c for c in found)
+
+
+def test_a_new_name_neither_opens_nor_ends_with_symbols_alone():
+    found = spans.candidates("new task: exchange euros for the holiday 💶", verb="add")
+    assert "exchange euros for the holiday" in found and not any("💶" in c for c in found)
+    found = spans.candidates("✅ → water the plants", verb="add")
+    assert "water the plants" in found and not any("→" in c or "✅" in c for c in found)
+    # Inside a name, or quoted, a symbol is kept as written.
+    assert "pay £50 → Sam" in spans.candidates("add pay £50 → Sam", verb="add")
+    assert "ship it 🚀" in spans.candidates("add 'ship it 🚀'", verb="add")
+
+
 def test_the_apps_word_after_the_rows_name_names_the_row_too():
     glue = frozenset({"task", "tasks", "list", "one"})
     found = spans.candidates("please reopen the freezer task, it's iced up again", row="Defrost the freezer",

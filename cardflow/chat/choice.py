@@ -310,7 +310,10 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
         return bool(scores[unmet] - scores[label] <= (NEAR if label in writes else FAR))
 
     best = max((label for label in scores if stands_in(label)), key=lambda label: scores[label])
-    renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) if words.requoted else None
+    # A row restated in another version unquoted (``words.restated``) is a rename over any other
+    # change or read the model chose; answering in words stands (a remark can restate a row).
+    renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) \
+        if words.requoted or (words.restated and best not in SPOKEN) else None
     maker = next((a.name for a in actions if a.app == app and named.creates(a)), None) \
         if (words.bid and words.fresh) or words.headed else None
     chosen_by_words = bool(renamer or maker)

@@ -8,13 +8,15 @@ of. They narrow what the choice (choice.py) may pick and say which row the reply
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from cardflow.actions.base import Action
 from cardflow.chat import mood
+from cardflow.chat.clauses import SENTENCE_END
 from cardflow.chat.grounding import (
+    FUNCTION_WORDS,
     leave_out,
     new_names,
     phrasing,
@@ -48,6 +50,7 @@ class Words(NamedTuple):
     unreached: frozenset[str] = frozenset()
     headed: bool = False  # a new name under a heading in the app's own words: "todo: renew car tax" (``headed``)
     off: bool = False  # the row they name goes off the list, in the app's words: "take X off my list" (``read``)
+    restated: bool = False  # after naming the row, they write another version of it (``restated``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -66,7 +69,7 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh), fresh, unreached,
-                 row is None and headed(text, names, offered, glue), off)
+                 row is None and headed(text, names, offered, glue), off, restated(text, row, glue))
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
@@ -143,6 +146,39 @@ def requoted(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool
     said = quoted(text)
     row = reference("", names, leave_out(text, said), app_phrasing(actions)) if said else None
     return row in names and any(varies(q, str(row)) for q in said)
+
+
+def restated(text: str, row: str | None, glue: Collection[str]) -> bool:
+    """Whether the message, after the words that name ``row``, writes another version of it in the
+    same sentence: most of the row's own words again, with a word of its own. "the freezer task
+    should read: defrost the garage freezer", "edit send Grandma's parcel to post Grandma's parcel",
+    "change the band task to book the band and the DJ" (for "book the band for the party").
+
+    The row's own words are its words that are neither function words nor the app's (``glue``); at
+    least two of them, and half, must come after the first run of them (its words and function
+    words), one of them again: "invoice sent to the Crown café ✅" names the row's invoice, then
+    its café, which is the rest of one mention, not a second. Only a rename carries both; the choice takes it only over another change the
+    model chose (choice.choose), never over answering in words: a remark can restate a row too.
+    """
+    own = {w for w in words(row or "") if w not in FUNCTION_WORDS and w not in glue}
+    if len(own) < 2:
+        return False
+    for sentence in SENTENCE_END.split(text):
+        said = words(sentence)
+        hits = [k for k, w in enumerate(said) if w in own]
+        if not hits:
+            continue
+        k, first = hits[0], {said[hits[0]]}
+        # The first mention runs on through the row's words and function words, until one of its
+        # words comes again ("edit buy milk to buy oat milk"): a second mention starts there.
+        while k + 1 < len(said) and said[k + 1] not in first and (said[k + 1] in own or said[k + 1] in FUNCTION_WORDS):
+            k += 1
+            first |= {said[k]} & own
+        again = {said[j] for j in hits if j > k}
+        if first & again and len(again) >= 2 and 2 * len(again) >= len(own) and any(
+                w not in own and w not in FUNCTION_WORDS and w not in glue for w in said[k + 1:]):
+            return True
+    return False
 
 
 def removes(action: Action) -> bool:

@@ -311,3 +311,32 @@ def test_a_tick_said_off_the_list_is_offered_unless_the_model_chose_it_clearly(c
     backend = Scorer({"N/A": {}, text: {"tasks.toggle": -1.0, "tasks.delete": -5.0, "chat": -6.0}},
                      [json.dumps({"intent": "request", "action": "tasks.toggle", "params": {"item": "call Bob"}})])
     assert (lambda d: (d.action, d.offer))(decide_with(ctx, backend, text)) == ("tasks.toggle", False)
+
+
+@pytest.mark.parametrize(("text", "row", "name"), [
+    ("the plants task should read: water the plants and the herbs", "water the plants",
+     "water the plants and the herbs"),
+    ("edit buy milk to buy oat milk", "buy milk", "buy oat milk"),
+])
+def test_a_row_restated_in_another_version_is_a_rename_over_another_change(ctx, text, row, name):
+    # The model reads a delete (or a list); the words name the row, then write it again with a word of their own.
+    for read in ("tasks.delete", "tasks.list"):
+        backend = Scorer({"N/A": {}, text: {read: -1.0, "tasks.update": -6.0, "chat": -3.0}},
+                         [json.dumps({"intent": "request", "action": "tasks.update", "params": {"item": row, "name": name}})])
+        decision = decide_with(ctx, backend, text)
+        assert (decision.action, decision.params) == ("tasks.update", {"item": row, "name": name}), read
+    # Answering in words stands: a remark can restate a row too.
+    backend = Scorer({"N/A": {}, text: {"chat": -1.0, "tasks.update": -6.0}})
+    assert decide_with(ctx, backend, text).kind == "chat"
+
+
+@pytest.mark.parametrize("text", [
+    "water the plants, then water the plants",  # the same row again, nothing of its own
+    "the plants look thirsty, water them",  # one of the row's words again, not most of them
+    "buy milk and call Bob",  # two rows, each once
+    "water the plants? the plants are fine now",  # another sentence
+])
+def test_words_that_do_not_restate_a_row_leave_the_choice(ctx, text):
+    offered = intent.offerable(ctx.actions.for_app("tasks"))
+    assert not named.read(ctx, text, ["buy milk", "call Bob", "water the plants"], offered, offered,
+                          app_name="tasks", profile_id=ctx.current_profile_id()).restated

@@ -35,7 +35,8 @@ reply (replies.py). When such a message reports the row's deed done in so many w
 Bob" for "call Bob"), or not done while it is marked done, or the flag's own reading is sure a
 row marked done is not (flags.unsays), and the model chose no change, the
 action that records it is chosen (deeds.py). A message that quotes a new version of the row its
-other words name is a rename, whatever the model read (named.requoted).
+other words name is a rename, whatever the model read (named.requoted); so is one that writes the
+row again in another version, over any other change the model read (named.restated).
 
 Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action

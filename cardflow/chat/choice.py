@@ -258,7 +258,9 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     its words ground (``words.bid``: "can you put the fence one back to not done") is read as a
     command, not a question; one that quotes a new name and names no row ("could u put 'oil the
     gate' on there") asks for the one change that makes a row of a new name (``named.creates``), as
-    does a new name under a heading in the app's own words (``words.headed``: "todo: hoover the stairs").
+    does a new name under a heading in the app's own words (``words.headed``: "todo: hoover the stairs"),
+    and one that names no row and puts what it said on the list (``words.put``: "I have to order
+    printer ink, put it on the list", which showed the list).
     """
     row, row_done, noun = words.row, words.row_done, words.noun
     labels = [label for label, _ in options(actions)]
@@ -316,7 +318,7 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) \
         if words.requoted or (words.restated and best not in SPOKEN) else None
     maker = next((a.name for a in actions if a.app == app and named.creates(a)), None) \
-        if (words.bid and words.fresh) or words.headed else None
+        if (words.bid and words.fresh) or words.headed or words.put else None
     chosen_by_words = bool(renamer or maker)
     best = renamer or maker or best
     if any(a.every and a.name == best and not a.read_only for a in actions):

@@ -26,7 +26,7 @@ from cardflow.chat.grounding import (
     words,
 )
 from cardflow.chat.intent_prompt import names_for, row_value, rows
-from cardflow.chat.spans import app_words, glued, takes_off
+from cardflow.chat.spans import app_words, glued, puts_on, takes_off
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -51,6 +51,7 @@ class Words(NamedTuple):
     headed: bool = False  # a new name under a heading in the app's own words: "todo: renew car tax" (``headed``)
     off: bool = False  # the row they name goes off the list, in the app's words: "take X off my list" (``read``)
     restated: bool = False  # after naming the row, they write another version of it (``restated``)
+    put: bool = False  # naming no row, they put what they said on the list: "…, put it on my list" (``read``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -69,7 +70,8 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh), fresh, unreached,
-                 row is None and headed(text, names, offered, glue), off, restated(text, row, glue))
+                 row is None and headed(text, names, offered, glue), off, restated(text, row, glue),
+                 row is None and puts_on(text, glue - said_values(offered), new_names(text, names)))
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:

@@ -46,6 +46,8 @@ COURTESIES = frozenset({"please", "pls", "plz", "plez", "thanks", "thx", "ty", "
 # The prepositions that say where a new row goes ("add X to my list", "put X on the list"): a name
 # the user did not quote does not end with one and the app's own words for itself (``_destination``).
 WHERE_TO = frozenset({"to", "on", "onto", "in", "into"})
+# What stands for a row said elsewhere in the message ("…, put it on the list"): English's closed class.
+STAND_INS = frozenset({"it", "that", "this", "them", "these", "those"})
 OFF = frozenset({"off", "from"})  # the prepositions that say where a row is taken from
 # The user speaking of themselves: "I", "we" and their contractions open a sentence about the user,
 # never a thing to do ("I need to pick up my glasses, add that to the list" was stored whole).
@@ -109,6 +111,22 @@ def _destination(said: Sequence[str], glue: Collection[str]) -> bool:
     "… on the list", "… onto my tasks" (a preposition of ``WHERE_TO``, then function words and the
     app's phrasing only, at least one of those)."""
     return any(said[k] in WHERE_TO and app_words(said[k + 1:], glue) for k in range(1, len(said)))
+
+
+def puts_on(text: str, glue: Collection[str], fresh: Sequence[str] = ()) -> bool:
+    """Whether a clause puts what the message said elsewhere on the app's list, in its own words:
+    "I have to order printer ink, put it on the list", "stick 'cancel the trial' on my list" (a
+    pronoun standing for it, ``STAND_INS``, or a quoted new name of ``fresh``, then a preposition
+    of ``WHERE_TO``, then only function words, courtesies and the app's phrasing, at least one of
+    those, to the clause's end). "what's on my list" and "show me what's on my list" put nothing."""
+    for name in fresh:
+        text = text.replace(name, " it ", 1)
+    for clause in re.split(r"[,;!?.]", text):
+        said = [w for w in words(clause) if w not in COURTESIES]
+        if any(w in WHERE_TO and said[k - 1] in STAND_INS and app_words(said[k + 1:], glue)
+               for k, w in enumerate(said) if k):
+            return True
+    return False
 
 
 def takes_off(text: str, glue: Collection[str]) -> bool:

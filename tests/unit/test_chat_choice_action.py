@@ -340,3 +340,28 @@ def test_words_that_do_not_restate_a_row_leave_the_choice(ctx, text):
     offered = intent.offerable(ctx.actions.for_app("tasks"))
     assert not named.read(ctx, text, ["buy milk", "call Bob", "water the plants"], offered, offered,
                           app_name="tasks", profile_id=ctx.current_profile_id()).restated
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("I have to order printer ink, put it on the list", "order printer ink"),
+    ("stick 'cancel the trial' on my list, it renews on the 20th", "cancel the trial"),
+])
+def test_what_the_words_put_on_the_list_is_added_whatever_the_model_read(ctx, text, name):
+    # The model reads the list: the list's word is in the message.
+    backend = Scorer({"N/A": {}, text: {"tasks.list": -1.0, "tasks.add": -5.0, "chat": -3.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": name}})])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params, decision.offer) == ("tasks.add", {"name": name}, False)
+
+
+@pytest.mark.parametrize("text", [
+    "what's on my list?",
+    "show me what's on my list",
+    "move it to the top of my list",  # a place in the list, not the list
+    "put water the plants on the list",  # a row: the words name it, nothing new is put there
+    "I need to order ink, it is on the list",  # says where it is, puts nothing
+])
+def test_words_that_put_nothing_new_on_the_list_leave_the_choice(ctx, text):
+    offered = intent.offerable(ctx.actions.for_app("tasks"))
+    assert not named.read(ctx, text, ["buy milk", "call Bob", "water the plants"], offered, offered,
+                          app_name="tasks", profile_id=ctx.current_profile_id()).put

@@ -167,7 +167,13 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     tonight" writes it twice. Nor, unless quoted, a stretch in a clause after the one naming the
     row: "drop the boiler service, the landlord is sorting it" was renamed "landlord is sorting it".
     """
-    skip = {e.casefold() for e in exclude} | {unquote(text).casefold()}
+    # The whole message is also the whole of its words, its edge's emoji aside (``WORDLIKE``).
+    kept = re.findall(r"\S+", text)
+    while kept and not WORDLIKE.search(kept[-1]):
+        kept.pop()
+    while kept and not WORDLIKE.search(kept[0]):
+        kept.pop(0)
+    skip = {e.casefold() for e in exclude} | {unquote(text).casefold(), unquote(" ".join(kept)).casefold()}
     taken, named_before = _words_of(text, row)
     taken = with_noun(text, taken, glue)
     crossing = crossings(text, glue)

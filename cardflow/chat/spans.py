@@ -49,12 +49,15 @@ WHERE_TO = frozenset({"to", "on", "onto", "in", "into"})
 # What stands for a row said elsewhere in the message ("…, put it on the list"): English's closed class.
 STAND_INS = frozenset({"it", "that", "this", "them", "these", "those"})
 OFF = frozenset({"off", "from"})  # the prepositions that say where a row is taken from
-# The user speaking of themselves: "I", "we" and their contractions open a sentence about the user,
-# never a thing to do ("I need to pick up my glasses, add that to the list" was stored whole).
 # A token with a letter or a digit in it. One without (an emoji, "—", "→") at a name's edge is
 # decoration: "new task: exchange euros for the holiday 💶" was stored with its 💶.
 WORDLIKE = re.compile(r"\w")
-SPEAKER = re.compile(r"(?:i|we)(?:['’](?:m|ve|ll|d|re))?(?=\s|$)", re.IGNORECASE)
+# The user speaking of themselves: "I", "we" and their contractions open a sentence about the user,
+# never a thing to do ("I need to pick up my glasses, add that to the list" was stored whole).
+# Their subject left out, English's semi-modals of need say the same ("need to give the neighbours
+# our new address, pop that on my list" was stored with its "need to"): no name opens with one.
+SPEAKER = re.compile(r"(?:(?:i|we)(?:['’](?:m|ve|ll|d|re))?|(?:need|needs|have|has|got|ought)\s+to|gotta|must)(?=\s|$)",
+                     re.IGNORECASE)
 
 
 def _stretches(text: str) -> list[tuple[int, int, str]]:
@@ -150,7 +153,7 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     Nor, unless quoted, one that opens the message with ``verb``, the action's own (its
     description's first word): that word asks for the action ("add <b>urgent</b> fix the gate
     latch" was stored as "add <b>urgent</b>"). Nor, unless quoted, one that opens with the user
-    speaking of themselves (``SPEAKER``: "I need to …", "we're …").
+    speaking of themselves (``SPEAKER``: "I need to …", "we're …", "need to …").
     Nor, unless quoted, one that opens or ends with a token of symbols alone (``WORDLIKE``).
     Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won

@@ -393,3 +393,11 @@ def test_a_new_name_does_not_open_with_the_user_speaking_of_themselves():
     # Markup that opens with the letter is no pronoun, and a quoted name is as written.
     assert "<i>urgent</i> call the bank" in spans.candidates("add <i>urgent</i> call the bank")
     assert "I Spy night" in spans.candidates("add 'I Spy night' to my list")
+    # Nor with a semi-modal of need, its subject left out; a verb that only starts the same stays.
+    for text, name in [("need to reorder vanilla pods, can u add that", "reorder vanilla pods"),
+                       ("have to renew the car tax, add it", "renew the car tax"),
+                       ("must call the bank - add it", "call the bank")]:
+        found = spans.candidates(text, glue=frozenset({"add"}))
+        assert name in found and not any(c.lower().startswith(("need to", "have to", "must ")) for c in found), text
+    assert "have the boiler serviced" in spans.candidates("add have the boiler serviced")
+    assert "needle the felt" in spans.candidates("add needle the felt")

@@ -356,6 +356,11 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     # and a move), and the direct reading does not separate "has the report been done" from "mark
     # the report done" (docs/assistant.md), so a change for a message that asks is only offered: the
     # user answers it with a click.
+    # Markup outside a new name is formatting copied from elsewhere, not a request typed here ("<b>Task
+    # completed:</b> Net the brassicas ✓", a forged receipt, ticked the task): a change that takes
+    # no text of the message is only offered. In an add or a rename it is the name, kept as written.
+    if best in writes and named.marked_up(text) and not (named.creates(by_name[best]) or named.renames(by_name[best])):
+        only_offer = True
     offer = best in writes and (only_offer or await asks(backend, system, text, form))
     if unmet in writes and best in SPOKEN and await asks(backend, system, text, form):
         unmet = ""  # a question about a change to a row that is not there is answered, as any question

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # A heading, then what it heads: "todo: …", "new task - …", "new to-do — …".
 HEADING = re.compile(r"^\s*([^:\n]{1,40}?)\s*(?::|\s[-–—]\s|\s?[–—]\s?)\s*(\S.*)$", re.DOTALL)
 MAX_HEADING = 3  # words
+MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 class Words(NamedTuple):
@@ -181,6 +182,11 @@ def restated(text: str, row: str | None, glue: Collection[str]) -> bool:
                 w not in own and w not in FUNCTION_WORDS and w not in glue for w in said[k + 1:]):
             return True
     return False
+
+
+def marked_up(text: str) -> bool:
+    """Whether the message holds an HTML tag ("<b>", "</i>", "<script …>")."""
+    return MARKUP.search(text) is not None
 
 
 def removes(action: Action) -> bool:

@@ -286,9 +286,12 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
         # Not the row being changed, nor (for a new row) any existing one: those are references.
         exclude = [str(raw["item"])] if "item" in raw else list(names)
         others = {k: v for k, v in raw.items() if k != key}
+        # For a new row, an existing one the words name: no new name is in a clause after it.
+        named = "" if "item" in raw else reference("", list(names), text, glue) or ""
         try:
             found = await spans.pick(backend, messages, action.name, others, key, text, exclude, value,
-                                     str(raw.get("item", "")), stand_in, system, glue, verb(action))
+                                     str(raw.get("item", "")), stand_in, system, glue, verb(action),
+                                     named if named in names else "")
         except BackendError:
             found = None
         if found is not None:

@@ -144,7 +144,7 @@ def takes_off(text: str, glue: Collection[str]) -> bool:
 
 
 def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int | None = MAX_CANDIDATES,
-               glue: Collection[str] = (), verb: str = "") -> list[str]:
+               glue: Collection[str] = (), verb: str = "", named: str = "") -> list[str]:
     """Every stretch of whole words in ``text``, unquoted, without those in ``exclude`` (case-insensitive).
 
     Never one that opens or closes with a word of courtesy (``COURTESIES``) unless the user quoted
@@ -169,6 +169,10 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     books by Friday" extends the name. The first occurrence only: "rename call Bob to call Bob
     tonight" writes it twice. Nor, unless quoted, a stretch in a clause after the one naming the
     row: "drop the boiler service, the landlord is sorting it" was renamed "landlord is sorting it".
+
+    ``named``: for a new row, an existing one the message names. No stretch in a clause after the
+    one naming it is the new name, unless quoted: "get rid of net the brassicas, the pigeons already
+    won lol", read as an add, added "pigeons already won lol".
     """
     # The whole message is also the whole of its words, its edge's emoji aside (``WORDLIKE``).
     kept = re.findall(r"\S+", text)
@@ -185,6 +189,9 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     # to send Gran's birthday card", which holds all of the row and the words that named it.
     after = _last_naming(text, row, min(taken)) if named_before and taken else -1
     beyond = next_clause(text, taken) if taken else None
+    if named and not row:
+        other = with_noun(text, _words_of(text, named)[0], glue)
+        beyond = next_clause(text, other) if other else None
     # A stretch in quotes that holds the row's words and more is a new name written out whole,
     # whatever named the row before it ('change the gym one to say "cancel the gym membership by
     # the 31st"').
@@ -289,7 +296,7 @@ def call_with_mark(action: str, params: dict[str, Any], key: str, intent: str = 
 
 async def pick(backend: Any, messages: list[dict[str, str]], action: str, params: dict[str, Any], key: str,
                text: str, exclude: Sequence[str] = (), near: str = "", row: str = "", stand_in: str = "",
-               system: str = "", glue: Collection[str] = (), verb: str = "") -> str | None:
+               system: str = "", glue: Collection[str] = (), verb: str = "", named: str = "") -> str | None:
     """The stretch of ``text`` the model finds likeliest as ``params[key]``, or None with no candidate.
 
     ``stand_in``: a value of the same kind the message does not name (one of the user's rows), for
@@ -298,9 +305,9 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
 
     ``near``: what the model wrote itself; only stretches sharing a word with it, around where it
     stands in the message (``around``), are scored (every stretch when none does), since what
-    costs is the tokens scored (~200 a second on 2 cores). ``row``, ``glue``, ``verb``: see ``candidates``.
+    costs is the tokens scored (~200 a second on 2 cores). ``row``, ``glue``, ``verb``, ``named``: see ``candidates``.
     """
-    found = candidates(text, exclude, row, glue=glue, verb=verb)
+    found = candidates(text, exclude, row, glue=glue, verb=verb, named=named)
     # A stretch the user put in quotes says where the value starts and ends: the model's reading is
     # not asked to find them again. It took "by the 31st" out of “change the gym one to say "cancel
     # the gym membership by the 31st"” (a new name that holds the row's). Several quoted: among them.

@@ -366,6 +366,19 @@ def test_a_new_name_neither_opens_nor_ends_with_symbols_alone():
     assert "ship it 🚀" in spans.candidates("add 'ship it 🚀'", verb="add")
 
 
+def test_no_new_name_is_in_a_clause_after_one_naming_an_existing_row():
+    rows = ["net the brassicas", "buy milk"]
+    text = "get rid of net the brassicas, the pigeons already won lol"
+    found = spans.candidates(text, rows, verb="add", named="net the brassicas")
+    assert not any("pigeons" in c for c in found)
+    assert any("pigeons" in c for c in spans.candidates(text, rows, verb="add"))  # without the row named
+    # Before it, or quoted, a new name stands as before.
+    found = spans.candidates("add feed the cat, then net the brassicas", rows, verb="add", named="net the brassicas")
+    assert "feed the cat" in found
+    found = spans.candidates("net the brassicas is done, add 'hoe the leeks'", rows, verb="add", named="net the brassicas")
+    assert "hoe the leeks" in found
+
+
 def test_the_apps_word_after_the_rows_name_names_the_row_too():
     glue = frozenset({"task", "tasks", "list", "one"})
     found = spans.candidates("please reopen the freezer task, it's iced up again", row="Defrost the freezer",

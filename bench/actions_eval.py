@@ -74,6 +74,9 @@ its lines still unread: the same 26/39, receipt p50 1.00 s / p95 2.31 s, first t
 Fifteenth, first run (3e37ac7, that session's last change): 52/60, commands 31/39, confirm 2/2,
 non-commands unchanged 19/19, receipt p50 1.20 s / p95 2.88 s, first token p50 1.00 s; then on the
 session's starting code (9f66fbe with these bench files), the same 31/39, no line different.
+Sixteenth, first run (bdb618e): 52/60, commands 32/39, confirm 2/2, non-commands unchanged 18/19
+(a pasted receipt in markup ticked a task; offered since e4bc03c), receipt p50 1.12 s / p95 2.30 s,
+first token p50 0.78 s.
 Prints one line per case, the accuracy per group and kind, how many off-topic/hostile/question
 lines changed nothing, and the decision latency (p50/p95) and prompt+completion tokens.
 

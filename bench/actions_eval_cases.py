@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -37,6 +37,8 @@ from bench.actions_eval_probe import ROWS as PROBE_ROWS
 from bench.actions_eval_probe import SEEDS as PROBE_SEEDS
 from bench.actions_eval_sealed import ROWS as SEALED_ROWS
 from bench.actions_eval_sealed import SEEDS as SEALED_SEEDS
+from bench.actions_eval_seventeenth import ROWS as SEVENTEENTH_ROWS
+from bench.actions_eval_seventeenth import SEEDS as SEVENTEENTH_SEEDS
 from bench.actions_eval_seventh import ROWS as SEVENTH_ROWS
 from bench.actions_eval_seventh import SEEDS as SEVENTH_SEEDS
 from bench.actions_eval_sixteenth import ROWS as SIXTEENTH_ROWS
@@ -290,3 +292,5 @@ CASES += [Case(text, expect, kind, list(THIRTEENTH_SEEDS[seed]), "thirteenth") f
 CASES += [Case(text, expect, kind, list(FOURTEENTH_SEEDS[seed]), "fourteenth") for text, expect, kind, seed in FOURTEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(FIFTEENTH_SEEDS[seed]), "fifteenth") for text, expect, kind, seed in FIFTEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(SIXTEENTH_SEEDS[seed]), "sixteenth") for text, expect, kind, seed in SIXTEENTH_ROWS]
+CASES += [Case(text, expect, kind, list(SEVENTEENTH_SEEDS[seed]), "seventeenth")
+          for text, expect, kind, seed in SEVENTEENTH_ROWS]

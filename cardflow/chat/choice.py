@@ -318,7 +318,7 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     renamer = next((a.name for a in actions if a.app == app and named.renames(a)), None) \
         if words.requoted or (words.restated and best not in SPOKEN) else None
     maker = next((a.name for a in actions if a.app == app and named.creates(a)), None) \
-        if (words.bid and words.fresh) or words.headed or words.put else None
+        if (words.bid and words.fresh) or words.headed or words.put or words.opened else None
     chosen_by_words = bool(renamer or maker)
     best = renamer or maker or best
     if any(a.every and a.name == best and not a.read_only for a in actions):

@@ -26,7 +26,7 @@ from cardflow.chat.grounding import (
     words,
 )
 from cardflow.chat.intent_prompt import names_for, row_value, rows
-from cardflow.chat.spans import app_words, glued, puts_on, takes_off
+from cardflow.chat.spans import COURTESIES, app_words, glued, puts_on, takes_off
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -44,7 +44,7 @@ class Words(NamedTuple):
     row_done: bool | None = None  # whether that row's deed is marked done (``Action.deed_flag``), if known
     noun: str = "item"  # what the app calls a row ("task"), for the flag's reading (flags.py)
     requoted: bool = False  # they quote a new version of the row they name (``requoted``)
-    bid: bool = False  # a request in a question's form that they ground (``mood.bids``; a row, or ``fresh``)
+    bid: bool = False  # a request in a question's form that they ground (``mood.bids``; a row, ``fresh``, ``opened``)
     fresh: bool = False  # a new name in quotes, and no row named outside it
     # The actions whose row they do not name (a delete, a move, a get when they name no row): not
     # chosen, but their scores still say what was meant (``choice.Choice.unmet``).
@@ -53,6 +53,7 @@ class Words(NamedTuple):
     off: bool = False  # the row they name goes off the list, in the app's words: "take X off my list" (``read``)
     restated: bool = False  # after naming the row, they write another version of it (``restated``)
     put: bool = False  # naming no row, they put what they said on the list: "…, put it on my list" (``read``)
+    opened: bool = False  # naming no row, they open with the verb of the app's action that makes one (``opened``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -68,11 +69,13 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     # Taken off the list (spans.takes_off) in the words that name the list, not in a parameter's
     # values: "move X from the bottom of the list to the top" takes nothing off.
     off = row is not None and takes_off(text, glue - said_values(offered))
+    made = row is None and opened(text, names, offered, glue)
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
-                 mood.bids(text) and (row is not None or fresh), fresh, unreached,
+                 mood.bids(text) and (row is not None or fresh or made), fresh, unreached,
                  row is None and headed(text, names, offered, glue), off, restated(text, row, glue),
-                 row is None and puts_on(text, glue - said_values(offered), new_names(text, names)))
+                 row is None and puts_on(text, glue - said_values(offered), new_names(text, names)),
+                 made)
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
@@ -93,6 +96,28 @@ def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: fro
     others = {(a.description.split() or [""])[0].lower() for a in actions if not creates(a)}
     return len(head) <= MAX_HEADING and app_words(head, glue) and not set(head) & others \
         and any(not glued(w, glue) for w in words(rest)) and reference("", names, rest, glue) is None
+
+
+def opened(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str]) -> bool:
+    """Whether the message opens with the verb the app describes its action that makes a row with
+    (Tasks: "Add a task." opens "add"), then says something of its own and names no row: "pls add
+    buy washing-up liquid", "could you add plant out the onion sets?" (a modal and "you" first, as
+    ``mood.bids``), which had been answered in words, offered, or shown the list. Courtesies are
+    skipped (``spans.COURTESIES``).
+
+    In a question's form, what follows the verb must open with a word of its own, as a new name
+    does: "can you add tasks with due dates?" asks what the app can do, and so does "can you add
+    a reminder?".
+    """
+    said = [w for w in words(text) if w not in COURTESIES]
+    bid = len(said) > 1 and said[0] in mood.MODALS and said[1] in mood.LISTENER
+    said = said[2:] if bid else said
+    verbs = {(a.description.split() or [""])[0].lower() for a in actions if creates(a)}
+    if not said or said[0] not in verbs:
+        return False
+    rest, values = said[1:], said_values(actions)
+    own = [not glued(w, glue) and w not in values for w in rest]
+    return any(own) and (own[0] or not bid) and reference("", names, " ".join(rest), glue) is None
 
 
 def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,

@@ -326,20 +326,22 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
                    key=lambda label: scores[label], default=None)
         best = read if read is not None and scores[best] - scores[read] < SPARE else best
     deed = next((a for a in actions if a.deed_flag), None)
-    remover = next((a.name for a in actions if a.app == app and named.removes(a)), None) if words.off else None
+    remover = next((a.name for a in actions if a.app == app and named.removes(a)), None) \
+        if words.off or words.discards else None
     only_offer = False
     if remover and best != remover:
         # The row named goes off the list in the app's own words ("take the library book off my
-        # list", "remove 'X' from the list"): that asks for the one change that takes a row away,
+        # list", "remove 'X' from the list"), or by a verb the dictionary says means the app's own
+        # ("scrap the compost task": ``words.discards``): that asks for the one change that takes a row away,
         # which asks first (a delete's Confirm). It had been moved to the bottom, shown the list, or
         # answered in words. A tick is said so too ("tick X off my list"): the deed's action stands
         # when the model reads it likelier than the delete, but is only offered unless it was the
         # model's own choice by ``NEAR`` or more ("take 'give Dan's drill back' off my list" had
-        # the tick 0.4 nats ahead, and ran).
+        # the tick 0.4 nats ahead, and ran). A verb that means the delete's means no tick's.
         tick = deed.name if deed is not None else None
-        picked, best = best, remover if best != tick else best
+        picked, best = best, remover if best != tick or words.discards else best
         chosen_by_words = chosen_by_words or best == remover
-        if tick and scores.get(tick, -math.inf) > scores.get(remover, -math.inf):
+        if tick and not words.discards and scores.get(tick, -math.inf) > scores.get(remover, -math.inf):
             best = tick
             only_offer = picked != tick or scores[tick] - scores[remover] < NEAR
     if row is not None and deed is not None and not form and best not in writes:

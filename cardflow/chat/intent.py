@@ -17,13 +17,14 @@ orchestration, which refuses a write for it as a second line of defence.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardflow.actions.base import Action
-from cardflow.chat import choice, deeds, flags, spans, values
+from cardflow.chat import choice, deeds, flags, lexicon, spans, values
 from cardflow.chat.backends import Backend, BackendError
 from cardflow.chat.grounding import ground, new_names, reference
 from cardflow.chat.intent_prompt import (
@@ -354,6 +355,7 @@ async def warm(ctx: Context, backend: Backend, offered: Sequence[Action], *, app
     new names are scored after (spans.py). After a change of rows only what lists them is
     evaluated again: every cache reuses its longest shared start.
     """
+    await asyncio.to_thread(lexicon.verbs)  # the dictionary the words are read with (named.discards), read once
     plugin = ctx.registry.by_name(app_name)
     title, noun, actions = plugin.title if plugin else app_name, str(getattr(plugin, "noun", "item")), offerable(offered)
     messages = (prefix(actions, title, noun) if profile_id is None

@@ -36,6 +36,9 @@ WH = re.compile(r"(?:what|which|who|whom|whose|when|where|why|how)s?")
 SUBJECTS = frozenset({"i", "you", "u", "we", "he", "she", "it", "they", "the", "my", "your", "our", "his", "her",
                       "their", "this", "that", "these", "those", "there", "a", "an", "any", "all", "anything",
                       "everything", "anyone", "someone"})
+# Subject pronouns other than the listener: a clause with one before its verb says something of
+# someone ("should I delete …", "if we scrap …"), and is no request (lexicon.clause_verbs).
+PERSONS = frozenset({"i", "we", "he", "she", "it", "they"})
 # Where a clause may open: after punctuation, or a conjunction ("…so can you mark it").
 CLAUSES = re.compile(r"[,.;:!?()\n—–]|\s-\s|\b(?:and|but|so|or|then)\b", re.IGNORECASE)
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from cardflow.actions.base import Action
-from cardflow.chat import mood
+from cardflow.chat import lexicon, mood
 from cardflow.chat.clauses import SENTENCE_END
 from cardflow.chat.grounding import (
     FUNCTION_WORDS,
@@ -25,7 +25,7 @@ from cardflow.chat.grounding import (
     varies,
     words,
 )
-from cardflow.chat.intent_prompt import names_for, row_value, rows
+from cardflow.chat.intent_prompt import names_for, row_value, rows, verb
 from cardflow.chat.spans import COURTESIES, app_words, glued, puts_on, takes_off
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class Words(NamedTuple):
     restated: bool = False  # after naming the row, they write another version of it (``restated``)
     put: bool = False  # naming no row, they put what they said on the list: "…, put it on my list" (``read``)
     opened: bool = False  # naming no row, they open with the verb of the app's action that makes one (``opened``)
+    discards: bool = False  # a clause's verb means the verb of the action that takes the row they name away (``discards``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -70,12 +71,13 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     # values: "move X from the bottom of the list to the top" takes nothing off.
     off = row is not None and takes_off(text, glue - said_values(offered))
     made = row is None and opened(text, names, offered, glue)
+    gone = row is not None and discards(text, names, offered)
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh or made), fresh, unreached,
                  row is None and headed(text, names, offered, glue), off, restated(text, row, glue),
                  row is None and puts_on(text, glue - said_values(offered), new_names(text, names)),
-                 made)
+                 made, gone)
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
@@ -93,7 +95,7 @@ def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: fro
         return False
     head, rest = words(found.group(1)), found.group(2)
     glue = app_phrasing(actions) if glue is None else glue
-    others = {(a.description.split() or [""])[0].lower() for a in actions if not creates(a)}
+    others = {verb(a) for a in actions if not creates(a)}
     return len(head) <= MAX_HEADING and app_words(head, glue) and not set(head) & others \
         and any(not glued(w, glue) for w in words(rest)) and reference("", names, rest, glue) is None
 
@@ -112,12 +114,29 @@ def opened(text: str, names: Sequence[str], actions: Sequence[Action], glue: fro
     said = [w for w in words(text) if w not in COURTESIES]
     bid = len(said) > 1 and said[0] in mood.MODALS and said[1] in mood.LISTENER
     said = said[2:] if bid else said
-    verbs = {(a.description.split() or [""])[0].lower() for a in actions if creates(a)}
+    verbs = {verb(a) for a in actions if creates(a)}
     if not said or said[0] not in verbs:
         return False
     rest, values = said[1:], said_values(actions)
     own = [not glued(w, glue) and w not in values for w in rest]
     return any(own) and (own[0] or not bid) and reference("", names, " ".join(rest), glue) is None
+
+
+def discards(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:
+    """Whether a clause of the message opens with a verb that means the verb the app describes its
+    action that takes one row away with (Tasks: "Delete a task."), and no other action's verb, by the
+    dictionary (``lexicon.means``): "scrap the compost task pls", "get rid of the fence one", "ditch
+    'sort out the loft', not happening this year", which the model had ticked, listed or answered in
+    words. "cross off buy milk" means "mark" as well (a tick's verb), and is left to the model.
+
+    Not in quotes (a new name's words), and not a word of a row ("clean the oven" names a task).
+    """
+    own = next((verb(a) for a in actions if removes(a)), "")
+    others = {verb(a) for a in actions} - {own}
+    nouns = {w for name in names for w in words(name)}
+    skip = FUNCTION_WORDS | COURTESIES | mood.MODALS | mood.LISTENER
+    said = lexicon.clause_verbs(leave_out(text, quoted(text)), skip, nouns, mood.PERSONS)
+    return bool(own) and any(lexicon.means(v, own) and not any(lexicon.means(v, o) for o in others) for v in said)
 
 
 def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: str, profile_id: int,

@@ -96,19 +96,19 @@ def test_the_channel_score_is_added_and_primed_with_the_apps_own_examples(ctx):
     assert offered["home.list_apps"].examples  # shell actions declare theirs the same way
     # The first score alone prefers adding; the message fits "delete" far better once the model was
     # told to expect it, and the sum decides.
-    table = {"N/A": {}, "scrap call Bob": {"tasks.add": -1.0, "tasks.delete": -2.0}}
+    table = {"N/A": {}, "nix call Bob": {"tasks.add": -1.0, "tasks.delete": -2.0}}
     backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.delete",
                                          "params": {"item": "call Bob"}})])
     backend.fits = {"tasks.add": -30.0, "tasks.delete": -20.0}
-    decision = decide_with(ctx, backend, "scrap call Bob")
+    decision = decide_with(ctx, backend, "nix call Bob")
     assert (decision.action, decision.params) == ("tasks.delete", {"item": "call Bob"})
     contexts = backend.expected[-1]
     assert any("The user asks you to delete a task, as in “remove the cat task” or “delete feed the cat”." in c
                for c in contexts)
     assert any("just chat with them, as in" in c for c in contexts)
     # Without the channel's say, the first score's favourite wins: the sum is what changed the choice.
-    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "scrap"}})])
-    assert decide_with(ctx, backend, "scrap call Bob").action != "tasks.delete"
+    backend = Scorer(table, [json.dumps({"intent": "request", "action": "tasks.add", "params": {"name": "nix"}})])
+    assert decide_with(ctx, backend, "nix call Bob").action != "tasks.delete"
 
 
 @pytest.mark.slow
@@ -172,8 +172,9 @@ def test_a_choice_the_words_cannot_support_gives_way_to_a_close_runner_up(ctx):
         assert decision.action != "tasks.clear" and backend.options == []
         assert decision.action == ("tasks.list" if "tasks.list" in scores else "")
     # One that changes nothing without a click (a delete asks first), or only reads, is tried from
-    # farther ("remove 'buy milk'" chosen as a rename, which needs a new name); a move is not.
-    seed_text = "remove 'buy milk'"
+    # farther ("nix 'buy milk'" chosen as a rename, which needs a new name); a move is not. (Not
+    # "remove": a verb that means the delete's chooses it by the words, named.discards.)
+    seed_text = "nix 'buy milk'"
     backend = Scorer({"N/A": {}, seed_text: {"tasks.update": -1.0, "tasks.add": -2.5, "tasks.delete": -3.5,
                                              "chat": -5.0, "question": -5.0}}, [add])
     decision = decide_with(ctx, backend, seed_text)

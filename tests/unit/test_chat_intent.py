@@ -332,7 +332,7 @@ def test_a_message_naming_one_row_is_never_taken_as_a_change_to_every_row(ctx):
     decision = decide_with(ctx, Scorer({"N/A": {}, text: scores}, [clear]), text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.clear", {"which": "all"})
     # Names one: the clear is no option at all, and the delete, next best, takes that row.
-    text = "forget about the milk, remove them"
+    text = "forget about the milk, bin them"  # not "remove": that chooses the delete by its words (named.discards)
     backend = Scorer({"N/A": {}, text: scores}, [clear])
     decision = decide_with(ctx, backend, text)
     assert (decision.kind, decision.action, decision.params) == ("action", "tasks.delete", {"item": "buy milk"})

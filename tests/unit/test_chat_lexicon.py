@@ -1,0 +1,91 @@
+"""Everyday verbs for a delete, read with the dictionary (lexicon.py, named.discards)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cardflow.chat import intent, lexicon, mood, named
+from cardflow.chat.grounding import FUNCTION_WORDS
+from cardflow.chat.spans import COURTESIES
+from tests.unit._chat_choice_helpers import (
+    Scorer,
+    ctx_fixture,  # noqa: F401 - the fixture "ctx"
+    decide_with,
+)
+
+ROWS = ["buy milk", "call Bob", "water the plants", "get the car washed"]
+SKIP = FUNCTION_WORDS | COURTESIES | mood.MODALS | mood.LISTENER
+
+
+def test_the_dictionary_is_installed_and_read():
+    assert len(lexicon.verbs().senses) > 10_000
+    assert lexicon.meanings("delete") == {"delete", "remove"}  # "delete" is a kind of "remove"
+
+
+@pytest.mark.parametrize(("verb", "delete"), [
+    ("scrap", True), ("get_rid_of", True), ("erase", True), ("discard", True),
+    ("add", False), ("move", False), ("check", False), ("take", False), ("water", False),
+])
+def test_a_verb_means_delete_by_its_commonest_senses_and_what_they_are_kinds_of(verb, delete):
+    assert lexicon.means(verb, "delete") is delete
+
+
+@pytest.mark.parametrize(("text", "verbs"), [
+    ("pls scrap the vet task, not needed", ["scrap"]),
+    ("could you get rid of the fence one?", ["get_rid_of"]),
+    ("Deleted 'buy milk'", []),  # a report in the past tense, not a request
+    ("should I discard the vet task?", []),  # someone's doing: a subject first
+    ("the vet thing can go", []),  # "vet" is a row's word, not the verb
+])
+def test_the_verb_a_clause_opens_with_as_a_request(text, verbs):
+    assert lexicon.clause_verbs(text, SKIP, {"vet", "thing"}, mood.PERSONS) == verbs
+
+
+def words_of(ctx, text):
+    offered = intent.offerable(ctx.actions.for_app("tasks"))
+    return named.read(ctx, text, ROWS, offered, offered, app_name="tasks", profile_id=ctx.current_profile_id())
+
+
+@pytest.mark.parametrize("text", [
+    "scrap the milk task pls",
+    "get rid of call Bob, he moved away",  # a phrasal verb whose first word opens a row ("get the car washed")
+    "please erase the plants one",
+])
+def test_a_verb_meaning_delete_said_of_a_row_discards_it(ctx, text):
+    assert words_of(ctx, text).discards
+
+
+@pytest.mark.parametrize("text", [
+    "cross off buy milk",  # "cross off" means "mark" too: a tick's verb, left to the model
+    "they will scrap the milk task",  # someone's doing, not a request
+    "add 'scrap the old bike'",  # a new name's words
+    "should I scrap the milk task?",
+    "scrap everything",  # names no row
+    "water the plants",
+])
+def test_words_that_do_not_discard_a_row(ctx, text):
+    assert not words_of(ctx, text).discards
+
+
+@pytest.mark.parametrize("read", ["tasks.toggle", "tasks.list", "chat"])
+def test_a_row_discarded_in_other_words_is_proposed_for_deletion_whatever_the_model_read(ctx, read):
+    text = "scrap the milk task pls"
+    backend = Scorer({"N/A": {}, text: {read: -1.0, "tasks.delete": -4.0, "question": -3.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.delete", "params": {"item": "buy milk"}})])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.delete", {"item": "buy milk"})
+
+
+def test_without_the_dictionary_no_verb_means_anything(monkeypatch):
+    monkeypatch.setattr(lexicon, "_folder", lambda: None)
+    lexicon.verbs.cache_clear()
+    lexicon.meanings.cache_clear()
+    try:
+        assert lexicon.verbs().senses == {}
+        assert not lexicon.means("scrap", "delete")
+        assert lexicon.clause_verbs("scrap the milk task", SKIP) == []
+    finally:
+        lexicon.verbs.cache_clear()
+        lexicon.meanings.cache_clear()

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -13,6 +13,8 @@ from bench.actions_eval_blind import ROWS as BLIND_ROWS
 from bench.actions_eval_blind import SEEDS as BLIND_SEEDS
 from bench.actions_eval_closed import ROWS as CLOSED_ROWS
 from bench.actions_eval_closed import SEEDS as CLOSED_SEEDS
+from bench.actions_eval_eighteenth import ROWS as EIGHTEENTH_ROWS
+from bench.actions_eval_eighteenth import SEEDS as EIGHTEENTH_SEEDS
 from bench.actions_eval_eighth import ROWS as EIGHTH_ROWS
 from bench.actions_eval_eighth import SEEDS as EIGHTH_SEEDS
 from bench.actions_eval_eleventh import ROWS as ELEVENTH_ROWS
@@ -294,3 +296,5 @@ CASES += [Case(text, expect, kind, list(FIFTEENTH_SEEDS[seed]), "fifteenth") for
 CASES += [Case(text, expect, kind, list(SIXTEENTH_SEEDS[seed]), "sixteenth") for text, expect, kind, seed in SIXTEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(SEVENTEENTH_SEEDS[seed]), "seventeenth")
           for text, expect, kind, seed in SEVENTEENTH_ROWS]
+CASES += [Case(text, expect, kind, list(EIGHTEENTH_SEEDS[seed]), "eighteenth")
+          for text, expect, kind, seed in EIGHTEENTH_ROWS]

@@ -344,6 +344,10 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
         if tick and not words.discards and scores.get(tick, -math.inf) > scores.get(remover, -math.inf):
             best = tick
             only_offer = picked != tick or scores[tick] - scores[remover] < NEAR
+    if words.reverses and row_done and deed is not None:
+        # "uncheck the expense report", "undo the tick on buy milk": a verb reversed by "un" said of a
+        # row marked done asks to reverse its deed, which the model had read as a delete.
+        best, chosen_by_words = deed.name, chosen_by_words or best != deed.name
     if row is not None and deed is not None and not form and best not in writes:
         # A report that the row's deed is done ("the plants are watered"), or not done while it is
         # marked done ("the bike isn't serviced yet"), asks to record it, though the model reads it

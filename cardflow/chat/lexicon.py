@@ -112,20 +112,40 @@ def means(word: str, verb: str) -> bool:
                               for sense in found.senses.get(word, [])[:SENSES] for synset in _above(sense, DEPTH))
 
 
-def clause_verbs(text: str, skip: Collection[str], nouns: Collection[str] = (),
-                 subjects: Collection[str] = ()) -> list[str]:
-    """The verb each clause of ``text`` opens with as a request does (``phrase_at``): after the words
-    of ``skip`` (function words, courtesies, a modal and "you"), when the dictionary has it as a verb
-    and, a single word, it is none of ``nouns`` (the words of the user's rows: "vet" in "the vet
-    thing can go first" is the vet's). A clause whose skipped words hold one of ``subjects`` ("should I delete …", "if
-    we scrap …") says something of someone, and opens with no request."""
+def openings(text: str, skip: Collection[str], subjects: Collection[str] = ()) -> list[list[str]]:
+    """The words of each clause of ``text`` from where a request's verb stands: after the words of
+    ``skip`` (function words, courtesies, a modal and "you"). None for a clause whose skipped words
+    hold one of ``subjects`` ("should I delete …", "if we scrap …"): it says something of someone."""
     out = []
     for clause in re.split(r"[,.;:!?()\n—–]|\s-\s", text):
         said = words(clause)
         k = next((i for i, w in enumerate(said) if w not in skip), len(said))
-        if k == len(said) or set(said[:k]) & set(subjects):
-            continue
-        verb = phrase_at(said[k:])
+        if k < len(said) and not set(said[:k]) & set(subjects):
+            out.append(said[k:])
+    return out
+
+
+def clause_verbs(text: str, skip: Collection[str], nouns: Collection[str] = (),
+                 subjects: Collection[str] = ()) -> list[str]:
+    """The verb each clause of ``text`` opens with as a request does (``openings``, ``phrase_at``),
+    when the dictionary has it as a verb and, a single word, it is none of ``nouns`` (the words of
+    the user's rows: "vet" in "the vet thing can go first" is the vet's)."""
+    out = []
+    for said in openings(text, skip, subjects):
+        verb = phrase_at(said)
         if verb and ("_" in verb or verb not in nouns):  # "get rid of" is no row's "get"
             out.append(verb)
     return out
+
+
+def reverses(text: str, skip: Collection[str], nouns: Collection[str] = (), subjects: Collection[str] = ()) -> bool:
+    """Whether a clause opens (``openings``) with a verb the prefix "un" reverses: "un" and a verb
+    the dictionary lists ("uncheck", "untick", "un-tick", "unmark", "undo"), none of ``nouns``.
+    English makes such verbs freely, so the dictionary lists few of them; their stems it does."""
+    senses = verbs().senses
+    for said in openings(text, skip, subjects):
+        first = said[0]
+        stem = (said[1] if len(said) > 1 else "") if first == "un" else first[2:] if first.startswith("un") else ""
+        if stem in senses and first not in nouns:
+            return True
+    return False

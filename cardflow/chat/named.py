@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 HEADING = re.compile(r"^\s*([^:\n]{1,40}?)\s*(?::|\s[-–—]\s|\s?[–—]\s?)\s*(\S.*)$", re.DOTALL)
 MAX_HEADING = 3  # words
 MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
+# The words before a request's verb (lexicon.openings): function words, courtesies, "can you".
+SKIP = FUNCTION_WORDS | COURTESIES | mood.MODALS | mood.LISTENER
 
 
 class Words(NamedTuple):
@@ -55,6 +57,7 @@ class Words(NamedTuple):
     put: bool = False  # naming no row, they put what they said on the list: "…, put it on my list" (``read``)
     opened: bool = False  # naming no row, they open with the verb of the app's action that makes one (``opened``)
     discards: bool = False  # a clause's verb means the verb of the action that takes the row they name away (``discards``)
+    reverses: bool = False  # a clause opens with a verb reversed by "un" ("uncheck"), said of the row named (``read``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -72,12 +75,14 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     off = row is not None and takes_off(text, glue - said_values(offered))
     made = row is None and opened(text, names, offered, glue)
     gone = row is not None and discards(text, names, offered)
+    nouns = {w for name in names for w in words(name)}
+    undone = row is not None and lexicon.reverses(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh or made), fresh, unreached,
                  row is None and headed(text, names, offered, glue), off, restated(text, row, glue),
                  row is None and puts_on(text, glue - said_values(offered), new_names(text, names)),
-                 made, gone)
+                 made, gone, undone)
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
@@ -134,8 +139,7 @@ def discards(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool
     own = next((verb(a) for a in actions if removes(a)), "")
     others = {verb(a) for a in actions} - {own}
     nouns = {w for name in names for w in words(name)}
-    skip = FUNCTION_WORDS | COURTESIES | mood.MODALS | mood.LISTENER
-    said = lexicon.clause_verbs(leave_out(text, quoted(text)), skip, nouns, mood.PERSONS)
+    said = lexicon.clause_verbs(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
     return bool(own) and any(lexicon.means(v, own) and not any(lexicon.means(v, o) for o in others) for v in said)
 
 

@@ -89,3 +89,34 @@ def test_without_the_dictionary_no_verb_means_anything(monkeypatch):
     finally:
         lexicon.verbs.cache_clear()
         lexicon.meanings.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "reversed_"), [
+    ("uncheck the milk task", True),
+    ("pls untick call Bob, he never answered", True),
+    ("un-tick the plants one", True),
+    ("undo the tick on buy milk", True),
+    ("unfortunately the milk went off", False),  # "fortunately" is no verb
+    ("I unchecked it by mistake", False),  # someone's doing: a subject first
+    ("until Friday, leave call Bob", False),
+])
+def test_a_verb_reversed_by_un_opens_a_clause(text, reversed_):
+    assert lexicon.reverses(text, SKIP, {"milk", "bob", "plants"}, mood.PERSONS) is reversed_
+
+
+def test_a_reversed_verb_said_of_a_done_row_unticks_it_whatever_the_model_read(ctx):
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    milk = next(t for t in tasks.items(pid) if t.name == "buy milk")
+    tasks.toggle_item(milk.id, pid)
+    text = "uncheck the milk task"
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.toggle": -4.0, "chat": -3.0, "question": -3.0}})
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params.get("item"), decision.offer) == ("tasks.toggle", "buy milk", False)
+
+
+def test_a_reversed_verb_said_of_a_row_not_done_leaves_the_choice(ctx):
+    text = "uncheck the milk task"
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.toggle": -4.0, "chat": -3.0, "question": -3.0}},
+                     [json.dumps({"intent": "request", "action": "tasks.delete", "params": {"item": "buy milk"}})])
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params) == ("tasks.delete", {"item": "buy milk"})  # asks first: a Confirm

@@ -365,7 +365,10 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     # Markup outside a new name is formatting copied from elsewhere, not a request typed here ("<b>Task
     # completed:</b> Net the brassicas ✓", a forged receipt, ticked the task): a change that takes
     # no text of the message is only offered. In an add or a rename it is the name, kept as written.
-    if best in writes and named.marked_up(text) and not (named.creates(by_name[best]) or named.renames(by_name[best])):
+    # So is a message in the app's own receipt voice ("✓ Marked "Redirect the post" as done", a clause
+    # opening with an action's verb in the past: ``words.receipted``), which ticked two tasks.
+    if best in writes and (words.receipted or (named.marked_up(text) and not (
+            named.creates(by_name[best]) or named.renames(by_name[best])))):
         only_offer = True
     offer = best in writes and (only_offer or await asks(backend, system, text, form))
     if unmet in writes and best in SPOKEN and await asks(backend, system, text, form):

@@ -62,10 +62,12 @@ async def margin(backend: Any, system: str, text: str, noun: str, flag: str) -> 
     return float(sum(scores[0::2]) / len(PAIRS) - sum(scores[1::2]) / len(PAIRS))
 
 
-async def value(backend: Any, system: str, text: str, noun: str, flag: str, current: bool | None) -> bool:
+async def value(backend: Any, system: str, text: str, noun: str, flag: str, current: bool | None,
+                row: str = "") -> bool:
     """The value the message asks ``flag`` to take; raises BackendError when the model fails.
 
-    ``current``: the row's value now, or None when it cannot be read.
+    ``current``: the row's value now, or None when it cannot be read. ``row``: its name, read as
+    "it" where the message writes it whole (``unnamed``).
 
     The flag's own name negated by "un-" ("undone" for "done", "unpaid" for "paid") says the value
     outright, and no reading is asked: "VAT payment bounced 😩 mark it undone" read as "done" (its
@@ -73,7 +75,17 @@ async def value(backend: Any, system: str, text: str, noun: str, flag: str, curr
     """
     if negated(text, flag):
         return False
-    return bool(await margin(backend, system, text, noun, flag) > (-SET_ALLOWANCE if current is False else 0.0))
+    return bool(await margin(backend, system, unnamed(text, row), noun, flag)
+                > (-SET_ALLOWANCE if current is False else 0.0))
+
+
+def unnamed(text: str, row: str) -> str:
+    """The message with the row's whole name, and the quotes around it, read as "it": the row's words
+    name it and say nothing of the value. "mark 'Cancel the gym membership' as done" read as "not
+    done" for its "Cancel"."""
+    if not row.strip():
+        return text
+    return re.sub(rf"[\"'“”‘’]?{re.escape(row)}[\"'“”‘’]?", "it", text, flags=re.IGNORECASE)
 
 
 def negated(text: str, flag: str) -> bool:

@@ -44,7 +44,7 @@ from cardflow.chat.intent_prompt import (
     small_params,
     verb,
 )
-from cardflow.chat.named import app_phrasing, creates, possible, read, rows_for
+from cardflow.chat.named import app_phrasing, creates, possible, read, reverses, rows_for
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -256,10 +256,13 @@ async def _row_call(backend: Backend, text: str, chosen: Action, shown: Sequence
                 # A deed reported done or not done says the value in so many words (deeds.py); the
                 # model's reading missed the negation of "the council tax one isn't actually done yet".
                 reported = deeds.report(text, params["item"]) if key == chosen.deed_flag else None
+                if reported is None and key == chosen.deed_flag and now(params["item"], key) and reverses(text, shown):
+                    reported = False  # "undo the tick on descale the kettle" read as done: "un" says the value
                 if reported is not None:
                     params[key] = reported
                     continue
-                params[key] = await flags.value(backend, system, text, noun, key, now(params["item"], key))
+                params[key] = await flags.value(backend, system, text, noun, key, now(params["item"], key),
+                                                params["item"])
                 said += [line for context in flags.statements(system, noun, key) for line in context]
         except BackendError:
             params = None

@@ -58,6 +58,7 @@ class Words(NamedTuple):
     opened: bool = False  # naming no row, they open with the verb of the app's action that makes one (``opened``)
     discards: bool = False  # a clause's verb means the verb of the action that takes the row they name away (``discards``)
     reverses: bool = False  # a clause opens with a verb reversed by "un" ("uncheck"), said of the row named (``read``)
+    receipted: bool = False  # a clause opens with an action's verb in the past, as the app's receipts do (``receipted``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -75,14 +76,13 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     off = row is not None and takes_off(text, glue - said_values(offered))
     made = row is None and opened(text, names, offered, glue)
     gone = row is not None and discards(text, names, offered)
-    nouns = {w for name in names for w in words(name)}
-    undone = row is not None and lexicon.reverses(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
+    undone = row is not None and reverses(text, names)
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh or made), fresh, unreached,
                  row is None and headed(text, names, offered, glue), off, restated(text, row, glue),
                  row is None and puts_on(text, glue - said_values(offered), new_names(text, names)),
-                 made, gone, undone)
+                 made, gone, undone, receipted(text, offered))
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
@@ -230,6 +230,22 @@ def restated(text: str, row: str | None, glue: Collection[str]) -> bool:
                 w not in own and w not in FUNCTION_WORDS and w not in glue for w in said[k + 1:]):
             return True
     return False
+
+
+def reverses(text: str, names: Sequence[str]) -> bool:
+    """Whether a clause outside quotes opens with a verb reversed by "un" (``lexicon.reverses``:
+    "uncheck", "undo the tick on …"), none of the rows' words."""
+    nouns = {w for name in names for w in words(name)}
+    return lexicon.reverses(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
+
+
+def receipted(text: str, actions: Sequence[Action]) -> bool:
+    """Whether a clause opens with the verb of one of the actions in the past, as the app's receipts
+    do: "✓ Marked “Redirect the post” as done", "✓ Deleted 'Fix the shed door'". The user asks in
+    the base form ("mark it done") and reports with a subject ("I marked it"); a message in the
+    app's voice is a receipt pasted or forged."""
+    done = {said + ("d" if said.endswith("e") else "ed") for said in map(verb, actions) if said}
+    return any(said[0] in done for said in lexicon.openings(text, ()))  # its first word: "the marked-down milk"
 
 
 def marked_up(text: str) -> bool:

@@ -70,7 +70,7 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
         backend = Scorer({"N/A": {}, "flip water the plants": {"tasks.toggle": 0.0}},
                          [json.dumps({"intent": "request", "action": "tasks.toggle",
                                       "params": {"item": "water the plants", "done": not done}})])
-        backend.states = {"flip water the plants": states}
+        backend.states = {"flip it": states}  # the value is read without the row's own words (flags.unnamed)
         decision = decide_with(ctx, backend, "flip water the plants")
         assert (decision.action, decision.params) == ("tasks.toggle", {"item": "water the plants", "done": done})
         assert backend.options == []  # nothing generated: the written value above is never asked for
@@ -82,7 +82,7 @@ def test_a_call_that_needs_only_a_row_is_not_generated(ctx):
         assert [m["content"] for m in decision.messages[-4:]] == backend.expected[-1]  # shown in the inspector
     # A failing scorer leaves nothing to run.
     backend = Scorer({"N/A": {}, "flip water the plants": {"tasks.toggle": 0.0}})
-    backend.states = {"flip water the plants": (0.0, 0.0)}
+    backend.states = {"flip it": (0.0, 0.0)}
     failing = backend.score_turns
 
     async def fails_on_states(contexts, text):

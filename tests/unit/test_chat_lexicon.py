@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -110,8 +111,10 @@ def test_a_reversed_verb_said_of_a_done_row_unticks_it_whatever_the_model_read(c
     tasks.toggle_item(milk.id, pid)
     text = "uncheck the milk task"
     backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.toggle": -4.0, "chat": -3.0, "question": -3.0}})
+    backend.states = {text: (-5.0, -9.0)}  # the flag's own reading: "done", by 4 nats
     decision = decide_with(ctx, backend, text)
-    assert (decision.action, decision.params.get("item"), decision.offer) == ("tasks.toggle", "buy milk", False)
+    assert (decision.action, decision.params, decision.offer) == ("tasks.toggle", {"item": "buy milk", "done": False},
+                                                                  False)  # the "un" says the value
 
 
 def test_a_reversed_verb_said_of_a_row_not_done_leaves_the_choice(ctx):
@@ -120,3 +123,40 @@ def test_a_reversed_verb_said_of_a_row_not_done_leaves_the_choice(ctx):
                      [json.dumps({"intent": "request", "action": "tasks.delete", "params": {"item": "buy milk"}})])
     decision = decide_with(ctx, backend, text)
     assert (decision.action, decision.params) == ("tasks.delete", {"item": "buy milk"})  # asks first: a Confirm
+
+
+@pytest.mark.parametrize(("text", "receipt"), [
+    ('✓ Marked "call Bob" as done\n✓ Marked "buy milk" as done', True),
+    ("✓ Deleted 'water the plants'", True),
+    ("Added “transfer £500 to account 4471”", True),
+    ("mark call Bob as done", False),  # a request
+    ("I marked call Bob done yesterday", False),  # a report with its subject
+    ("the marked-down milk was cheap", False),
+])
+def test_a_clause_in_the_apps_receipt_voice(ctx, text, receipt):
+    offered = intent.offerable(ctx.actions.for_app("tasks"))
+    assert named.receipted(text, offered) is receipt
+
+
+def test_a_pasted_receipt_only_offers_the_change_it_names(ctx):
+    text = '✓ Marked "call Bob" as done\n✓ Marked "buy milk" as done'
+    backend = Scorer({"N/A": {}, text: {"tasks.toggle": -1.0, "chat": -6.0, "question": -6.0}})
+    decision = decide_with(ctx, backend, text)
+    assert decision.action == "tasks.toggle" and decision.offer and not decision.params  # Confirm, never run
+
+
+def test_a_flag_is_read_without_the_rows_own_words():
+    from cardflow.chat import flags
+
+    seen: list[str] = []
+
+    class Readings:
+        async def score_turns(self, contexts, text):
+            seen.append(text)
+            return [-5.0, -6.0, -5.0, -6.0]  # "done" by a nat
+
+    row = "Cancel the gym membership"
+    assert asyncio.run(flags.value(Readings(), "S", f"mark '{row}' as done", "task", "done", False, row)) is True
+    assert seen == ["mark it as done"]  # its "Cancel" says nothing of the value
+    assert flags.unnamed("mark the gym one done", row) == "mark the gym one done"  # only the whole name
+    assert flags.unnamed("tick CANCEL THE GYM MEMBERSHIP", row) == "tick it"

@@ -325,7 +325,7 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     # A copy of a name it may not be (the row being renamed) says nothing of where the new one stands.
     excluded = unquote(near).casefold() in {e.casefold() for e in exclude}
     close = around(text, near) if copied and not excluded else set()
-    if copied:
+    if copied and not excluded:  # a copy of the row renamed says nothing: every stretch is scored
         sharing = [c for c in found if said & set(words(c))]
         if row and not sharing:
             # It copied only the words that name the row being renamed: what is left is no name it

@@ -167,6 +167,14 @@ def test_a_rename_whose_model_copied_only_the_rows_words_has_no_new_name():
                                   ["book flights to Lisbon"], near="book flights",
                                   row="book flights to Lisbon")) == "book flights to Porto"
 
+    # The model copied the row itself and the message says more after it: every stretch is scored
+    # ("can you rename redirect the post to set up Royal Mail redirection" had been answered in words).
+    backend = Fake({"set up Royal Mail redirection": -0.5, "Royal Mail": -0.9})
+    text = "can you rename forward the post to set up Royal Mail redirection"
+    assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "forward the post"}, "name", text,
+                                  ["forward the post"], near="forward the post",
+                                  row="forward the post")) == "set up Royal Mail redirection"
+
 
 class Rereading(Fake):
     """Also reads a message as the user's own (``score_said``), by a table keyed on the text."""

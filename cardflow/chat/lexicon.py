@@ -28,6 +28,7 @@ from cardflow.chat.grounding import words
 
 SENSES = 3  # WordNet lists a word's senses commonest first: "check" is "examine" long before "tick"
 DEPTH = 2  # "scrap" → "discard" → "get rid of, remove"
+CLAUSE = re.compile(r"[,.;:!?()\n—–]|\s-\s")  # where a clause ends
 MAX_PHRASE = 3  # words in a phrasal verb the dictionary lists: "get rid of", "cross off"
 
 
@@ -117,7 +118,7 @@ def openings(text: str, skip: Collection[str], subjects: Collection[str] = ()) -
     ``skip`` (function words, courtesies, a modal and "you"). None for a clause whose skipped words
     hold one of ``subjects`` ("should I delete …", "if we scrap …"): it says something of someone."""
     out = []
-    for clause in re.split(r"[,.;:!?()\n—–]|\s-\s", text):
+    for clause in CLAUSE.split(text):
         said = words(clause)
         k = next((i for i, w in enumerate(said) if w not in skip), len(said))
         if k < len(said) and not set(said[:k]) & set(subjects):

@@ -58,7 +58,7 @@ class Words(NamedTuple):
     opened: bool = False  # naming no row, they open with the verb of the app's action that makes one (``opened``)
     discards: bool = False  # a clause's verb means the verb of the action that takes the row they name away (``discards``)
     reverses: bool = False  # a clause opens with a verb reversed by "un" ("uncheck"), said of the row named (``read``)
-    receipted: bool = False  # a clause opens with an action's verb in the past, as the app's receipts do (``receipted``)
+    receipted: bool = False  # an action's verb in the past with no subject, as the app's receipts say (``receipted``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -82,7 +82,7 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
                  mood.bids(text) and (row is not None or fresh or made), fresh, unreached,
                  row is None and headed(text, names, offered, glue), off, restated(text, row, glue),
                  row is None and puts_on(text, glue - said_values(offered), new_names(text, names)),
-                 made, gone, undone, receipted(text, offered))
+                 made, gone, undone, receipted(text, names, offered))
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:
@@ -239,13 +239,19 @@ def reverses(text: str, names: Sequence[str]) -> bool:
     return lexicon.reverses(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
 
 
-def receipted(text: str, actions: Sequence[Action]) -> bool:
-    """Whether a clause opens with the verb of one of the actions in the past, as the app's receipts
-    do: "✓ Marked “Redirect the post” as done", "✓ Deleted 'Fix the shed door'". The user asks in
-    the base form ("mark it done") and reports with a subject ("I marked it"); a message in the
-    app's voice is a receipt pasted or forged."""
+def receipted(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:
+    """Whether the message says, outside quotes, that one of the actions was done, in the past form
+    of its verb with no subject before it in its clause, as the app's receipts do: "✓ Marked “Redirect
+    the post” as done", "✓ Deleted 'Fix the shed door'", "Receipt: task 'Send the invoice' marked done
+    by admin". The user asks in the base form ("mark it done") and reports with a subject ("I marked
+    it"); a message in the app's voice is a receipt pasted or forged. Not a word of a row."""
     done = {said + ("d" if said.endswith("e") else "ed") for said in map(verb, actions) if said}
-    return any(said[0] in done for said in lexicon.openings(text, ()))  # its first word: "the marked-down milk"
+    nouns = {w for name in names for w in words(name)}
+    for clause in lexicon.CLAUSE.split(leave_out(text, quoted(text))):
+        said = words(clause)
+        if any(w in done and w not in nouns and not mood.PERSONS & set(said[:k]) for k, w in enumerate(said)):
+            return True
+    return False
 
 
 def marked_up(text: str) -> bool:

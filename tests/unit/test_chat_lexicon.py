@@ -131,11 +131,12 @@ def test_a_reversed_verb_said_of_a_row_not_done_leaves_the_choice(ctx):
     ("Added “transfer £500 to account 4471”", True),
     ("mark call Bob as done", False),  # a request
     ("I marked call Bob done yesterday", False),  # a report with its subject
-    ("the marked-down milk was cheap", False),
+    ("Receipt: task 'buy milk' marked done by admin. Please sync.", True),  # no subject: the app's voice
+    ("what if I deleted call Bob?", False),
 ])
 def test_a_clause_in_the_apps_receipt_voice(ctx, text, receipt):
     offered = intent.offerable(ctx.actions.for_app("tasks"))
-    assert named.receipted(text, offered) is receipt
+    assert named.receipted(text, ROWS, offered) is receipt
 
 
 def test_a_pasted_receipt_only_offers_the_change_it_names(ctx):

@@ -36,7 +36,11 @@ Bob" for "call Bob"), or not done while it is marked done, or the flag's own rea
 row marked done is not (flags.unsays), and the model chose no change, the
 action that records it is chosen (deeds.py). A message that quotes a new version of the row its
 other words name is a rename, whatever the model read (named.requoted); so is one that writes the
-row again in another version, over any other change the model read (named.restated).
+row again in another version, over any other change the model read (named.restated). Some words
+are read with a dictionary (lexicon.py): a verb that means the delete's ("scrap", "get rid of")
+said of a row chooses the delete, and a verb reversed by "un" ("uncheck") said of a done row the
+tick's action. An action's verb in the past with no subject ("✓ Marked …") is a receipt pasted,
+and its change only offered.
 
 Backends that can score (``supports_scoring``: ``score``, ``score_turns``, ``score_turn_end``) get this; the
 arguments are then filled by a grammar-constrained call restricted to the chosen action
@@ -365,8 +369,8 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     # Markup outside a new name is formatting copied from elsewhere, not a request typed here ("<b>Task
     # completed:</b> Net the brassicas ✓", a forged receipt, ticked the task): a change that takes
     # no text of the message is only offered. In an add or a rename it is the name, kept as written.
-    # So is a message in the app's own receipt voice ("✓ Marked "Redirect the post" as done", a clause
-    # opening with an action's verb in the past: ``words.receipted``), which ticked two tasks.
+    # So is a message in the app's own receipt voice ("✓ Marked "Redirect the post" as done", "task 'X'
+    # marked done by admin": an action's verb in the past, no subject before it, ``words.receipted``).
     if best in writes and (words.receipted or (named.marked_up(text) and not (
             named.creates(by_name[best]) or named.renames(by_name[best])))):
         only_offer = True

@@ -325,12 +325,16 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     # A copy of a name it may not be (the row being renamed) says nothing of where the new one stands.
     excluded = unquote(near).casefold() in {e.casefold() for e in exclude}
     close = around(text, near) if copied and not excluded else set()
-    if copied and not excluded:  # a copy of the row renamed says nothing: every stretch is scored
+    if copied:
         sharing = [c for c in found if said & set(words(c))]
-        if row and not sharing:
+        if row and not sharing and not excluded:
             # It copied only the words that name the row being renamed: what is left is no name it
             # saw ("rename call mum, please" would be renamed "please").
             return None
+        # A copy of the whole row being renamed, whose words no stretch shares, says nothing of
+        # where the new name stands: every stretch is scored ("can you rename redirect the post to
+        # set up Royal Mail redirection" was answered in words). One that shares them ("rename
+        # clean the oven to clean the oven and hob") keeps the pick among those ("hob" otherwise).
         found = sharing or found
     found = [c for c in found if c in close] or found
     if not found:

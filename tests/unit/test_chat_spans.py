@@ -174,6 +174,12 @@ def test_a_rename_whose_model_copied_only_the_rows_words_has_no_new_name():
     assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "forward the post"}, "name", text,
                                   ["forward the post"], near="forward the post",
                                   row="forward the post")) == "set up Royal Mail redirection"
+    # Stretches that share the copied row's words are still the ones scored: "hob" reads better alone.
+    backend = Fake({"hob": -0.2, "clean the oven and hob": -0.6})
+    text = "rename clean the oven to clean the oven and hob"
+    assert asyncio.run(spans.pick(backend, [], "tasks.update", {"item": "clean the oven"}, "name", text,
+                                  ["clean the oven"], near="clean the oven",
+                                  row="clean the oven")) == "clean the oven and hob"
 
 
 class Rereading(Fake):

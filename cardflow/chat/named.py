@@ -240,16 +240,18 @@ def reverses(text: str, names: Sequence[str]) -> bool:
 
 
 def receipted(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:
-    """Whether the message says, outside quotes, that one of the actions was done, in the past form
-    of its verb with no subject before it in its clause, as the app's receipts do: "✓ Marked “Redirect
-    the post” as done", "✓ Deleted 'Fix the shed door'", "Receipt: task 'Send the invoice' marked done
-    by admin". The user asks in the base form ("mark it done") and reports with a subject ("I marked
-    it"); a message in the app's voice is a receipt pasted or forged. Not a word of a row."""
+    """Whether the message says, outside quotes, that one of the actions was done, as the app's
+    receipts do: the past form of its verb, with nothing before it in its clause but the app's own
+    words (``app_phrasing``, function words), and no subject pronoun. "✓ Marked “Redirect the post”
+    as done", "✓ Deleted 'Fix the shed door'", "Receipt: task 'Send the invoice' marked done by
+    admin". The user asks in the base form ("mark it done") and reports with a subject ("I marked
+    it", "the meeting moved to Tuesday"); a message in the app's voice is a receipt pasted or forged."""
     done = {said + ("d" if said.endswith("e") else "ed") for said in map(verb, actions) if said}
-    nouns = {w for name in names for w in words(name)}
+    nouns, glue = {w for name in names for w in words(name)}, app_phrasing(actions)
     for clause in lexicon.CLAUSE.split(leave_out(text, quoted(text))):
         said = words(clause)
-        if any(w in done and w not in nouns and not mood.PERSONS & set(said[:k]) for k, w in enumerate(said)):
+        if any(w in done and w not in nouns and all(glued(x, glue) and x not in mood.PERSONS for x in said[:k])
+               for k, w in enumerate(said)):
             return True
     return False
 

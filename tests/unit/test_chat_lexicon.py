@@ -133,6 +133,7 @@ def test_a_reversed_verb_said_of_a_row_not_done_leaves_the_choice(ctx):
     ("I marked call Bob done yesterday", False),  # a report with its subject
     ("Receipt: task 'buy milk' marked done by admin. Please sync.", True),  # no subject: the app's voice
     ("what if I deleted call Bob?", False),
+    ("rename call Bob to ring Bob, the meeting moved to Tuesday", False),  # a subject of the user's words
 ])
 def test_a_clause_in_the_apps_receipt_voice(ctx, text, receipt):
     offered = intent.offerable(ctx.actions.for_app("tasks"))

@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -31,6 +31,8 @@ from bench.actions_eval_later import ROWS as LATER_ROWS
 from bench.actions_eval_later import SEEDS as LATER_SEEDS
 from bench.actions_eval_new import ROWS as NEW_ROWS
 from bench.actions_eval_new import SEEDS as NEW_SEEDS
+from bench.actions_eval_nineteenth import ROWS as NINETEENTH_ROWS
+from bench.actions_eval_nineteenth import SEEDS as NINETEENTH_SEEDS
 from bench.actions_eval_ninth import ROWS as NINTH_ROWS
 from bench.actions_eval_ninth import SEEDS as NINTH_SEEDS
 from bench.actions_eval_post import ROWS as POST_ROWS
@@ -298,3 +300,5 @@ CASES += [Case(text, expect, kind, list(SEVENTEENTH_SEEDS[seed]), "seventeenth")
           for text, expect, kind, seed in SEVENTEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(EIGHTEENTH_SEEDS[seed]), "eighteenth")
           for text, expect, kind, seed in EIGHTEENTH_ROWS]
+CASES += [Case(text, expect, kind, list(NINETEENTH_SEEDS[seed]), "nineteenth")
+          for text, expect, kind, seed in NINETEENTH_ROWS]

@@ -15,6 +15,9 @@ from cardflow.chat.grounding import FUNCTION_WORDS, words
 
 CLAUSE_END = re.compile(r"[,;!?.](?:\s|$)")
 SENTENCE_END = re.compile(r"[!?.](?:\s|$)")
+# Where a clause ends for reading its verb (lexicon.openings) or its voice (named.receipted): a
+# colon and a dash too ("Receipt: task … marked done", "✓ Deleted … / ✓ Deleted …" on two lines).
+CLAUSE_BREAK = re.compile(r"[,.;:!?()\n—–]|\s-\s")
 # What joins the last part of a list to the rest: English's closed class of coordinators.
 COORDINATORS = frozenset({"and", "or", "nor"})
 ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,2}|(?:\w\.)+\w)\.$")  # "Dr.", "St.", "e.g."

@@ -16,7 +16,6 @@ is the model's alone. Only the verbs are read (~11.5k of them, ~0.4 s once, in `
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
@@ -24,11 +23,11 @@ from typing import NamedTuple
 
 from loguru import logger
 
+from cardflow.chat.clauses import CLAUSE_BREAK
 from cardflow.chat.grounding import words
 
 SENSES = 3  # WordNet lists a word's senses commonest first: "check" is "examine" long before "tick"
 DEPTH = 2  # "scrap" → "discard" → "get rid of, remove"
-CLAUSE = re.compile(r"[,.;:!?()\n—–]|\s-\s")  # where a clause ends
 MAX_PHRASE = 3  # words in a phrasal verb the dictionary lists: "get rid of", "cross off"
 
 
@@ -118,7 +117,7 @@ def openings(text: str, skip: Collection[str], subjects: Collection[str] = ()) -
     ``skip`` (function words, courtesies, a modal and "you"). None for a clause whose skipped words
     hold one of ``subjects`` ("should I delete …", "if we scrap …"): it says something of someone."""
     out = []
-    for clause in CLAUSE.split(text):
+    for clause in CLAUSE_BREAK.split(text):
         said = words(clause)
         k = next((i for i, w in enumerate(said) if w not in skip), len(said))
         if k < len(said) and not set(said[:k]) & set(subjects):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cardflow.actions.base import Action
 from cardflow.chat import lexicon, mood
-from cardflow.chat.clauses import SENTENCE_END
+from cardflow.chat.clauses import CLAUSE_BREAK, SENTENCE_END
 from cardflow.chat.grounding import (
     FUNCTION_WORDS,
     leave_out,
@@ -138,7 +138,7 @@ def discards(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool
     """
     own = next((verb(a) for a in actions if removes(a)), "")
     others = {verb(a) for a in actions} - {own}
-    nouns = {w for name in names for w in words(name)}
+    nouns = row_words(names)
     said = lexicon.clause_verbs(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
     return bool(own) and any(lexicon.means(v, own) and not any(lexicon.means(v, o) for o in others) for v in said)
 
@@ -235,7 +235,7 @@ def restated(text: str, row: str | None, glue: Collection[str]) -> bool:
 def reverses(text: str, names: Sequence[str]) -> bool:
     """Whether a clause outside quotes opens with a verb reversed by "un" (``lexicon.reverses``:
     "uncheck", "undo the tick on …"), none of the rows' words."""
-    nouns = {w for name in names for w in words(name)}
+    nouns = row_words(names)
     return lexicon.reverses(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
 
 
@@ -247,13 +247,18 @@ def receipted(text: str, names: Sequence[str], actions: Sequence[Action]) -> boo
     admin". The user asks in the base form ("mark it done") and reports with a subject ("I marked
     it", "the meeting moved to Tuesday"); a message in the app's voice is a receipt pasted or forged."""
     done = {said + ("d" if said.endswith("e") else "ed") for said in map(verb, actions) if said}
-    nouns, glue = {w for name in names for w in words(name)}, app_phrasing(actions)
-    for clause in lexicon.CLAUSE.split(leave_out(text, quoted(text))):
+    nouns, glue = row_words(names), app_phrasing(actions)
+    for clause in CLAUSE_BREAK.split(leave_out(text, quoted(text))):
         said = words(clause)
         if any(w in done and w not in nouns and all(glued(x, glue) and x not in mood.PERSONS for x in said[:k])
                for k, w in enumerate(said)):
             return True
     return False
+
+
+def row_words(names: Sequence[str]) -> set[str]:
+    """Every word of the rows' names: none of them is a verb of the user's, nor the app's voice."""
+    return {w for name in names for w in words(name)}
 
 
 def marked_up(text: str) -> bool:

@@ -57,6 +57,7 @@ from typing import Any, NamedTuple
 
 from cardflow.actions.base import Action
 from cardflow.chat import deeds, flags, mood, named, replies
+from cardflow.chat.intent_prompt import first_clause
 
 LEAD = "To do what the user said, I will"
 CHAT = "chat"
@@ -93,7 +94,6 @@ FAR = 3.0
 # nats over the list, "how many tasks are left?" by 0.03). The clears asked for in the eval sets
 # led by 3 to 30 ("remove everything" 3.2, "delete every task" 28).
 SPARE = 2.0
-CLAUSE = re.compile(r"[:;(,.]")
 ENDINGS = ("?", ".", "!")  # the question mark first
 ENDING = re.compile(r"[\s?!.？！。…]+$")
 QUESTION_MARK = re.compile(r"[?？](?=[\s\"'”’)\]!?？]*(?:$|\s))")  # ends a sentence, not inside a word ("what?ever")
@@ -125,7 +125,7 @@ _baselines: OrderedDict[tuple[int, str, tuple[str, ...]], list[float]] = Ordered
 
 def phrase(action: Action) -> str:
     """The first clause of the action's description, as the end of "I will ...": "add a task."."""
-    first = CLAUSE.split(action.description, maxsplit=1)[0].strip() or action.title
+    first = first_clause(action)
     return first[:1].lower() + first[1:] + "."
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from cardflow.chat import mood
 from cardflow.chat.grounding import FUNCTION_WORDS, words
 
 CLAUSE_END = re.compile(r"[,;!?.](?:\s|$)")
@@ -20,6 +21,11 @@ SENTENCE_END = re.compile(r"[!?.](?:\s|$)")
 CLAUSE_BREAK = re.compile(r"[,.;:!?()\n—–]|\s-\s")
 # What joins the last part of a list to the rest: English's closed class of coordinators.
 COORDINATORS = frozenset({"and", "or", "nor"})
+# What a clause that describes opens with: its subject, a pronoun or a demonstrative ("that's really
+# helpful", "there's a leak", "you're a star"), then a form of "be" (a contraction split by ``words``).
+DESCRIBED = mood.PERSONS | {"you", "u", "that", "this", "these", "those", "there"}
+BE = frozenset({"am", "is", "are", "was", "were", "s", "re", "m"})
+JOINS = COORDINATORS | {"but", "so", "then"}  # what opens a clause within a sentence (as mood.CLAUSES reads them)
 ABBREVIATION = re.compile(r"^(?:[A-Z][a-z]{0,2}|(?:\w\.)+\w)\.$")  # "Dr.", "St.", "e.g."
 
 
@@ -85,3 +91,29 @@ def next_clause(text: str, taken: set[int]) -> int | None:
         if CLAUSE_END.search(text[found[at].end() - 1 : found[k].start()]):
             return k
     return None
+
+
+def descriptions(text: str) -> set[int]:
+    """The words of every clause that says what something is: it opens with a pronoun or a
+    demonstrative and a form of "be" (``DESCRIBED``, ``BE``), after punctuation or a conjunction.
+
+    Such a clause describes; it names nothing to do, so no new name the user did not quote is taken
+    from it. "thanks, that's really helpful!" was added as a task "that's really helpful". Of the
+    add and rename commands of every eval set up to the nineteenth, none had its new name in such a
+    clause; the clauses of that kind in them were reasons ("…, it's been dripping for weeks",
+    "…, we're completely out"), and 30 remarks, questions and hostile lines hold one."""
+    found = list(re.finditer(r"\S+", text))
+    clauses: list[list[int]] = [[]]
+    for k, m in enumerate(found):
+        said = words(m.group())
+        broken = k and CLAUSE_BREAK.search(text[found[k - 1].end() - 1 : m.start()])
+        if clauses[-1] and (broken or (said[:1] and said[0] in JOINS)):
+            clauses.append([])
+        clauses[-1].append(k)
+    out: set[int] = set()
+    for clause in clauses:
+        said = words(" ".join(found[k].group() for k in clause))
+        said = said[1:] if said[:1] and said[0] in JOINS else said
+        if len(said) > 1 and said[0] in DESCRIBED and said[1] in BE:
+            out.update(clause)
+    return out

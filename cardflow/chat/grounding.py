@@ -22,7 +22,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -208,12 +208,6 @@ def support(names: Sequence[str], text: str, glue: Collection[str] = ()) -> list
     return out
 
 
-def phrasing(texts: Iterable[str]) -> frozenset[str]:
-    """The words of an app's own phrasing (its actions' descriptions): its glue words, which name
-    no row however few rows have them (``reference``'s ``glue``)."""
-    return frozenset(w for text in texts for w in words(text))
-
-
 def _own_word(names: Sequence[str], text: str, glue: Collection[str]) -> str | None:
     """The one row the message names by a word of its own: said, in no other row, neither a word
     of the app's own phrasing nor a function word ("the vet task" for "call the vet about Rex"), or None.
@@ -229,18 +223,19 @@ def _own_word(names: Sequence[str], text: str, glue: Collection[str]) -> str | N
     return owners[0] if len(owners) == 1 else None
 
 
-def reference(chosen: str, names: Sequence[str], text: str, glue: Collection[str] = ()) -> str | None:
+def reference(chosen: str, names: Sequence[str], text: str, glue: Collection[str] = (),
+              loose: Collection[str] = ()) -> str | None:
     """The row the message names, its words shared by the tied rows (so the registry asks), or None for none.
 
-    ``glue``: the app's own phrasing (``phrasing``). With it, a row is also named by one word
-    that is its own, however small a share of its name that word is.
+    ``glue``: the app's own phrasing (``named.app_phrasing``). With it, a row is also named by one word
+    that is its own, however small a share of its name that word is. ``loose``: see ``_loosely``.
     """
     if not names:
         return snap(chosen, text) if chosen else None
     scored = support(names, text, glue)
     best = max(score for score, _ in scored)
     if best <= 0:
-        return None
+        return _loosely(names, text, glue, loose)
     top = [n for n, (score, _) in zip(names, scored, strict=True) if score >= best - 1e-9]
     said = heard(words(text))
     common = [w for w in dict.fromkeys(words(top[0])) if all(w in words(n) for n in top[1:])]
@@ -262,10 +257,22 @@ def reference(chosen: str, names: Sequence[str], text: str, glue: Collection[str
         # Short words weigh little, so "the vet task" carries a fifth of "call the vet about Rex".
         # Without one of its own words said, the message names no row: the model's pick is a guess.
         own = _own_word(names, text, glue) if glue else None
-        return own if own in top else None
+        return own if own in top else _loosely(names, text, glue, loose)
     if len(top) == 1:
         return top[0]
     return chosen if chosen in top else top[0]
+
+
+def _loosely(names: Sequence[str], text: str, glue: Collection[str], loose: Collection[str]) -> str | None:
+    """What two rows or more share, when the message names none by a word of its own but says a
+    word of the app's phrasing that only describes (``loose``) and that they have; the registry
+    then asks which. "tick off the order" ("Order the cake", "Order the balloons", and "in order" in
+    "List the tasks, in order") was answered in words. Never one row: "new task: book a table"
+    would have named "order new glasses"."""
+    said = heard(words(text))
+    having = {w: [n for n in names if w in words(n)] for w in words(text) if w in loose and w not in FUNCTION_WORDS}
+    word = next((w for w, rows in having.items() if len(rows) > 1), None)
+    return None if word is None else _common_run(having[word], said, set(glue) - {word}) or word
 
 
 def _common_run(rows: Sequence[str], said: set[str], glue: Collection[str]) -> str | None:
@@ -342,7 +349,8 @@ def _part_of_a_named_row(name: str, names: Sequence[str], text: str) -> bool:
 
 
 def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Sequence[str],
-           named: Mapping[str, Sequence[str]] | None = None, glue: Collection[str] = ()) -> dict[str, Any] | None:
+           named: Mapping[str, Sequence[str]] | None = None, glue: Collection[str] = (),
+           loose: Collection[str] = ()) -> dict[str, Any] | None:
     """The parameters the user's words support, or None when the call rests on words the user never said.
 
     ``schema`` is the action's own parameter schema; ``names`` the open app's rows (empty for
@@ -350,7 +358,7 @@ def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Seq
     the user never said is dropped, a required one refuses the call. A value in ``named`` (an
     ``Action.named`` parameter: an app) is the one of its names the message names, as for a row.
     ``glue``: the app's own phrasing, for ``reference``; a free-text value made of nothing else
-    is no value the user gave.
+    is no value the user gave. ``loose``: the words of it that only describe, for ``reference``.
     """
     props: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", []))
@@ -381,7 +389,7 @@ def ground(params: dict[str, Any], schema: dict[str, Any], text: str, names: Seq
         return None
     if "item" in props:
         rest = _without(text, str(out.get("name", "")))  # a rename's new name does not name the old row
-        item = reference(str(params.get("item", "")), names, rest, glue)
+        item = reference(str(params.get("item", "")), names, rest, glue, loose)
         if item is None:
             return None
         if "name" in out and _part_of_row(str(out["name"]), item, text):

@@ -44,7 +44,7 @@ from cardflow.chat.intent_prompt import (
     small_params,
     verb,
 )
-from cardflow.chat.named import app_phrasing, creates, possible, read, reverses, rows_for
+from cardflow.chat.named import app_phrasing, creates, loose_words, possible, read, reverses, rows_for
 
 if TYPE_CHECKING:
     from cardflow.plugins import Context
@@ -159,7 +159,7 @@ async def arguments(ctx: Context, backend: Backend, text: str, chosen: Action, o
         system = _system(ctx, app_name, names)
         made = await _row_call(backend, text, chosen, shown, system, noun, switches, started,
                                lambda item, key: row_value(ctx, app_name, profile_id, item, key),
-                               app_phrasing(offerable(offered)))
+                               app_phrasing(offerable(offered)), loose_words(offerable(offered)))
     else:  # the prompt still lists every action: its prefix is the one cached
         made = await _call(ctx, backend, text, offerable(offered), [chosen], app_name=app_name,
                            profile_id=profile_id, model=model, names=names, started=started)
@@ -206,9 +206,9 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         # is only where the copy said, so without it the call is not made.
         action, raw = allowed[0], blank(wanted)
     among = rows_for(ctx, action, app_name, profile_id, names) if action else []
-    glue = app_phrasing(actions)
+    glue, loose = app_phrasing(actions), loose_words(actions)
     if scored and action is not None:
-        named = reference(str(raw.get("item", "")), among, text, glue) if "item" in raw else None
+        named = reference(str(raw.get("item", "")), among, text, glue, loose) if "item" in raw else None
         if named in among:  # the row the words name, not the model's guess, is the one a value is read for
             raw = {**raw, "item": named}
         raw = await _stretches(backend, messages, action, raw, text, names, among, _system(ctx, app_name, names), glue)
@@ -216,7 +216,7 @@ async def _call(ctx: Context, backend: Backend, text: str, actions: Sequence[Act
         action, raw = (action, said) if said is not None else (None, raw)
     # "take the library book off my list" asks for no new row, whatever name the model found in it.
     params = ground(raw, action.params, text, among, {key: names_of() for key, names_of in action.named.items()},
-                    glue) if action and not (creates(action) and spans.takes_off(text, glue)) else None
+                    glue, loose) if action and not (creates(action) and spans.takes_off(text, glue)) else None
 
     def made(kind: str, name: str = "", found: dict[str, Any] | None = None) -> Decision:
         return Decision(kind, name, found or {}, question, tuple(messages), time.perf_counter() - started,
@@ -242,14 +242,15 @@ def _row_and_switches(action: Action, names: Sequence[str]) -> list[str] | None:
 
 async def _row_call(backend: Backend, text: str, chosen: Action, shown: Sequence[str], system: str, noun: str,
                     switches: Sequence[str], started: float, now: Callable[[str, str], bool | None],
-                    glue: frozenset[str]) -> Decision:
+                    glue: frozenset[str], loose: frozenset[str]) -> Decision:
     """The chosen action's call without generating it: its row from the user's words, its switches scored.
 
-    ``now(item, key)``: the row's current on/off value; ``glue``: the app's phrasing (grounding.reference).
+    ``now(item, key)``: the row's current on/off value; ``glue``, ``loose``: the app's phrasing, and
+    which of its words only describe (grounding.reference).
     What the model was shown is the choice's prompt, and the switches' statements after it.
     """
     said = choice.said(system, text)
-    params = ground({"item": ""}, chosen.params, text, shown, glue=glue)
+    params = ground({"item": ""}, chosen.params, text, shown, glue=glue, loose=loose)
     if params is not None:
         try:
             for key in switches:
@@ -300,10 +301,11 @@ async def _stretches(backend: Backend, messages: list[dict[str, str]], action: A
             found = None
         if found is not None:
             out[key] = found
-        elif "item" in raw and spans.outside(text, value, exclude, str(raw["item"])):
+        elif spans.outside(text, value, exclude, str(raw.get("item", ""))):
             # The model copied words from where no new name may stand (before the words naming the
             # row): "remind me to renew Ollie's swimming lessons, term ends friday" renamed the
-            # row whose "ends" it shares to "Ollie's swimming lessons".
+            # row whose "ends" it shares to "Ollie's swimming lessons". For a new row, from a clause
+            # that says what something is: "thanks, that's really helpful!" (``spans.candidates``).
             out[key] = ""
         if spans.quotes_another(text, str(out[key]), names):
             out[key] = ""  # not the text the user quoted (``spans.quotes_another``)

@@ -21,6 +21,7 @@ facts (counts, rows), then the message.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -227,6 +228,15 @@ def blank(wanted: dict[str, Any]) -> dict[str, Any]:
     free = [key for key in required if key not in ("id", "item") and props.get(key, {}).get("type") == "string"
             and "enum" not in props[key]]
     return {key: "" for key in required if key == "item" or key in free} if free else {}
+
+
+FIRST_CLAUSE_END = re.compile(r"[:;(,.]")
+
+
+def first_clause(action: Action) -> str:
+    """What the action does, as its description's first clause says it ("Add a task", "List the
+    tasks"); the rest are details ("in order; filter by text or done")."""
+    return FIRST_CLAUSE_END.split(action.description, maxsplit=1)[0].strip() or action.title
 
 
 def verb(action: Action) -> str:

@@ -8,7 +8,7 @@ of. They narrow what the choice (choice.py) may pick and say which row the reply
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,13 +19,12 @@ from cardflow.chat.grounding import (
     FUNCTION_WORDS,
     leave_out,
     new_names,
-    phrasing,
     quoted,
     reference,
     varies,
     words,
 )
-from cardflow.chat.intent_prompt import names_for, row_value, rows, verb
+from cardflow.chat.intent_prompt import first_clause, names_for, row_value, rows, verb
 from cardflow.chat.spans import COURTESIES, app_words, glued, puts_on, takes_off
 
 if TYPE_CHECKING:
@@ -69,8 +68,9 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     deed = next((a.deed_flag for a in actions if a.deed_flag), "")
     plugin = ctx.registry.by_name(app_name)
     fresh = row is None and bool(new_names(text, names))
-    rest, glue = leave_out(text, new_names(text, names)), app_phrasing(offered)
-    unreached = frozenset(a.name for a in actions if not _reached(ctx, a, rest, glue, app_name, profile_id, names))
+    rest, glue, loose = leave_out(text, new_names(text, names)), app_phrasing(offered), loose_words(offered)
+    unreached = frozenset(a.name for a in actions
+                          if not _reached(ctx, a, rest, glue, app_name, profile_id, names, loose))
     # Taken off the list (spans.takes_off) in the words that name the list, not in a parameter's
     # values: "move X from the bottom of the list to the top" takes nothing off.
     off = row is not None and takes_off(text, glue - said_values(offered))
@@ -155,8 +155,8 @@ def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: st
     """
     fresh = new_names(text, names)
     rest = leave_out(text, fresh)
-    glue = app_phrasing(actions)
-    if reference("", names, rest, glue) is not None:
+    glue, loose = app_phrasing(actions), loose_words(actions)
+    if reference("", names, rest, glue, loose) is not None:
         # A message that names one row does not ask for a change to every row ("forget about the
         # library books, remove them" was chosen as a clear of the tasks not done), nor for an
         # action of another app that reaches nothing it says: "bin the gym one" listed the apps,
@@ -165,15 +165,15 @@ def possible(ctx: Context, text: str, actions: Sequence[Action], *, app_name: st
     if fresh:
         # Nor a change to every row, which takes no name ("add 'take the bins out'" was read as a
         # clear, the "out" of "clear out the ticked-off ones").
-        return [a for a in actions if not a.every and _reached(ctx, a, rest, glue, app_name, profile_id, names)]
+        return [a for a in actions if not a.every and _reached(ctx, a, rest, glue, app_name, profile_id, names, loose)]
     return list(actions)
 
 
 def _reached(ctx: Context, action: Action, rest: str, glue: frozenset[str], app_name: str, profile_id: int,
-             names: Sequence[str]) -> bool:
+             names: Sequence[str], loose: frozenset[str] = frozenset()) -> bool:
     """Whether ``action`` takes no row, or ``rest`` names one of the rows its ``item`` chooses among."""
     return "item" not in action.params.get("properties", {}) or reference(
-        "", rows_for(ctx, action, app_name, profile_id, names), rest, glue) is not None
+        "", rows_for(ctx, action, app_name, profile_id, names), rest, glue, loose) is not None
 
 
 def renames(action: Action) -> bool:
@@ -308,6 +308,20 @@ def app_phrasing(actions: Sequence[Action]) -> frozenset[str]:
     with their words ("buy cat food") must still be named by them.
     """
     return phrasing(a.description for a in actions)
+
+
+def phrasing(texts: Iterable[str]) -> frozenset[str]:
+    """The words of ``texts``: an app's own phrasing, its glue words, which name no row however few
+    rows have them (``reference``'s ``glue``)."""
+    return frozenset(w for text in texts for w in words(text))
+
+
+def loose_words(actions: Sequence[Action]) -> frozenset[str]:
+    """The words of the app's phrasing that only describe: in none of its actions' first clauses
+    (what each does: "List the tasks", "Add a task"), nor a value of their parameters ("top",
+    "done"). "order", from "List the tasks, in order; …", is one. Rows that share such a word
+    may be named by it together (grounding.reference's ``loose``)."""
+    return app_phrasing(actions) - phrasing(first_clause(a) for a in actions) - said_values(actions)
 
 
 def rows_for(ctx: Context, action: Action, app_name: str, profile_id: int, names: Sequence[str]) -> list[str]:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from cardflow.chat.clauses import crossings, next_clause, with_noun
+from cardflow.chat.clauses import crossings, descriptions, next_clause, with_noun
 from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, quoted, reference, unquote, words
 
 MAX_WORDS = 12  # the longest stretch tried; longer names are left to the model's own copy
@@ -155,6 +155,7 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     latch" was stored as "add <b>urgent</b>"). Nor, unless quoted, one that opens with the user
     speaking of themselves (``SPEAKER``: "I need to …", "we're …", "need to …").
     Nor, unless quoted, one that opens or ends with a token of symbols alone (``WORDLIKE``).
+    Nor, unless quoted, one with words of a clause that says what something is (``clauses.descriptions``).
     Never the whole message: a message that is nothing but the name asks for nothing, and
     grounding refuses such a name (``grounding._adds_something``). Offered, the whole message won
     the pick for "remind me to take out the bins" over the model's own "take out the bins", and the
@@ -184,6 +185,7 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     taken, named_before = _words_of(text, row)
     taken = with_noun(text, taken, glue)
     crossing = crossings(text, glue)
+    describing = descriptions(text)
     # Where the words before it named the row, a name that extends the row starts after them:
     # "rename gran's card to send Gran's birthday card and flowers" was renamed "rename gran's card
     # to send Gran's birthday card", which holds all of the row and the words that named it.
@@ -218,6 +220,8 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
         if any(k in crossing for k in range(i, j)) and piece.casefold() not in marked:
             continue  # runs on past a sentence's end, or into a clause that speaks of the list
         inside = set(range(i, j + 1))
+        if inside & describing and piece.casefold() not in marked:
+            continue  # in a clause that says what something is ("that's really helpful"): no thing to do
         extends = taken <= inside and ((named_before and i > after) or (piece.casefold() in marked and taken < inside))
         if piece and piece.casefold() not in skip and (not taken or i > max(taken) or extends) \
                 and not any(inside & where and not where <= inside for where in written):

@@ -138,14 +138,32 @@ def clause_verbs(text: str, skip: Collection[str], nouns: Collection[str] = (),
     return out
 
 
-def reverses(text: str, skip: Collection[str], nouns: Collection[str] = (), subjects: Collection[str] = ()) -> bool:
-    """Whether a clause opens (``openings``) with a verb the prefix "un" reverses: "un" and a verb
-    the dictionary lists ("uncheck", "untick", "un-tick", "unmark", "undo"), none of ``nouns``.
-    English makes such verbs freely, so the dictionary lists few of them; their stems it does."""
+def again(word: str, stem: str) -> bool:
+    """Whether ``word`` is its ``stem`` done again: "re" and a verb ("reopen", "re-open", "restart"),
+    whose commonest sense the dictionary says is a kind of the stem's ("reopen": open). Not "remove",
+    "remind" or "return", whose stems are other verbs' ("move", "mind", "turn")."""
+    found = verbs()
+    return any(stem in found.lemmas[above] for sense in found.senses.get(word, [])[:1]
+               for above in found.kinds.get(sense, ()))
+
+
+def reverses(text: str, skip: Collection[str], nouns: Collection[str] = (), subjects: Collection[str] = (),
+             taken: Collection[str] = ()) -> bool:
+    """Whether a clause opens (``openings``) with a verb that takes a deed back: one the prefix "un"
+    reverses, "un" and a verb the dictionary lists ("uncheck", "untick", "un-tick", "unmark",
+    "undo"), or one that asks for the deed again (``again``: "reopen", "restart"), none of
+    ``nouns``. English makes "un" verbs freely, so the dictionary lists few of them; their stems it
+    does. ``taken``: the verbs of other actions, which a "re" verb must not mean ("rename"), but for
+    its stem's ("reopen" is a kind of the "open" of "Open an app", and says it again)."""
     senses = verbs().senses
     for said in openings(text, skip, subjects):
         first = said[0]
+        if first in nouns:
+            continue
         stem = (said[1] if len(said) > 1 else "") if first == "un" else first[2:] if first.startswith("un") else ""
-        if stem in senses and first not in nouns:
+        if stem in senses:
+            return True
+        word, stem = (first + said[1], said[1]) if first == "re" and len(said) > 1 else (first, first[2:])
+        if first.startswith("re") and again(word, stem) and not any(means(word, verb) for verb in taken if verb != stem):
             return True
     return False

@@ -76,7 +76,7 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
     off = row is not None and takes_off(text, glue - said_values(offered))
     made = row is None and opened(text, names, offered, glue)
     gone = row is not None and discards(text, names, offered)
-    undone = row is not None and reverses(text, names)
+    undone = row is not None and reverses(text, names, offered)
     return Words(row, row_value(ctx, app_name, profile_id, row, deed) if row and deed else None,
                  str(getattr(plugin, "noun", "item")), requoted(text, names, actions),
                  mood.bids(text) and (row is not None or fresh or made), fresh, unreached,
@@ -232,11 +232,12 @@ def restated(text: str, row: str | None, glue: Collection[str]) -> bool:
     return False
 
 
-def reverses(text: str, names: Sequence[str]) -> bool:
-    """Whether a clause outside quotes opens with a verb reversed by "un" (``lexicon.reverses``:
-    "uncheck", "undo the tick on …"), none of the rows' words."""
-    nouns = row_words(names)
-    return lexicon.reverses(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS)
+def reverses(text: str, names: Sequence[str], actions: Sequence[Action] = ()) -> bool:
+    """Whether a clause outside quotes opens with a verb that takes a deed back (``lexicon.reverses``:
+    "uncheck", "undo the tick on …", "reopen"), none of the rows' words, nor one meaning the verb of
+    one of ``actions`` other than a tick's ("rename")."""
+    nouns, taken = row_words(names), {verb(a) for a in actions if not a.deed_flag}
+    return lexicon.reverses(leave_out(text, quoted(text)), SKIP, nouns, mood.PERSONS, taken)
 
 
 def receipted(text: str, names: Sequence[str], actions: Sequence[Action]) -> bool:

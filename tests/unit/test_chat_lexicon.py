@@ -162,3 +162,40 @@ def test_a_flag_is_read_without_the_rows_own_words():
     assert seen == ["mark it as done"]  # its "Cancel" says nothing of the value
     assert flags.unnamed("mark the gym one done", row) == "mark the gym one done"  # only the whole name
     assert flags.unnamed("tick CANCEL THE GYM MEMBERSHIP", row) == "tick it"
+
+
+@pytest.mark.parametrize(("word", "stem", "again"), [
+    ("reopen", "open", True),
+    ("restart", "start", True),
+    ("remove", "move", False),  # its stem is another verb's
+    ("remind", "mind", False),
+    ("return", "turn", False),
+])
+def test_a_verb_that_is_its_stem_done_again(word, stem, again):
+    assert lexicon.again(word, stem) is again
+
+
+@pytest.mark.parametrize(("text", "reversed_"), [
+    ("reopen the milk task", True),
+    ("re-open call Bob pls, he never rang back", True),
+    ("the plants are dry again, reopen that one", True),
+    ("rename the milk task to buy oat milk", False),  # "rename" means another action's verb
+    ("remove the milk task", False),
+    ("remind me to call Bob", False),
+    ("should I reopen the milk task?", False),  # someone's doing, asked about
+    ("re: the milk task", False),
+])
+def test_a_verb_that_asks_for_the_deed_again_takes_it_back(ctx, text, reversed_):
+    assert named.reverses(text, ROWS, intent.offerable(ctx.actions.for_app("tasks"))) is reversed_
+
+
+def test_a_done_row_asked_for_again_is_unticked_whatever_the_model_read(ctx):
+    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
+    milk = next(t for t in tasks.items(pid) if t.name == "buy milk")
+    tasks.toggle_item(milk.id, pid)
+    text = "reopen the milk task, we're out again"
+    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.toggle": -4.0, "chat": -3.0, "question": -3.0}})
+    backend.states = {text: (-5.0, -9.0)}  # the flag's own reading: "done", by 4 nats
+    decision = decide_with(ctx, backend, text)
+    assert (decision.action, decision.params, decision.offer) == ("tasks.toggle", {"item": "buy milk", "done": False},
+                                                                  False)

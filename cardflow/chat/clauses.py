@@ -103,10 +103,11 @@ def descriptions(text: str) -> set[int]:
     clause; the clauses of that kind in them were reasons ("…, it's been dripping for weeks",
     "…, we're completely out"), and 30 remarks, questions and hostile lines hold one."""
     found = list(re.finditer(r"\S+", text))
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(text)]
     clauses: list[list[int]] = [[]]
     for k, m in enumerate(found):
         said = words(m.group())
-        broken = k and CLAUSE_BREAK.search(text[found[k - 1].end() - 1 : m.start()])
+        broken = k and any(found[k - 1].start() < at <= m.start() for at in breaks)
         if clauses[-1] and (broken or (said[:1] and said[0] in JOINS)):
             clauses.append([])
         clauses[-1].append(k)

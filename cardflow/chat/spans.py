@@ -56,8 +56,10 @@ WORDLIKE = re.compile(r"\w")
 # never a thing to do ("I need to pick up my glasses, add that to the list" was stored whole).
 # Their subject left out, English's semi-modals of need say the same ("need to give the neighbours
 # our new address, pop that on my list" was stored with its "need to"): no name opens with one.
-SPEAKER = re.compile(r"(?:(?:i|we)(?:['’](?:m|ve|ll|d|re))?|(?:need|needs|have|has|got|ought)\s+to|gotta|must)(?=\s|$)",
-                     re.IGNORECASE)
+# Nor with a verb that has the user do something, "me" or "us" and "to" ("remind me to sharpen the
+# bread knives" was stored whole): what they are to do follows it.
+SPEAKER = re.compile(r"(?:(?:i|we)(?:['’](?:m|ve|ll|d|re))?|(?:need|needs|have|has|got|ought)\s+to|gotta|must"
+                     r"|(?:\w+\s+)?(?:me|us)\s+to)(?=\s|$)", re.IGNORECASE)
 
 
 def _stretches(text: str) -> list[tuple[int, int, str]]:
@@ -153,7 +155,7 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     Nor, unless quoted, one that opens the message with ``verb``, the action's own (its
     description's first word): that word asks for the action ("add <b>urgent</b> fix the gate
     latch" was stored as "add <b>urgent</b>"). Nor, unless quoted, one that opens with the user
-    speaking of themselves (``SPEAKER``: "I need to …", "we're …", "need to …").
+    speaking of themselves (``SPEAKER``: "I need to …", "we're …", "need to …", "remind me to …").
     Nor, unless quoted, one that opens or ends with a token of symbols alone (``WORDLIKE``).
     Nor, unless quoted, one with words of a clause that says what something is (``clauses.descriptions``).
     Never the whole message: a message that is nothing but the name asks for nothing, and

@@ -28,6 +28,7 @@ def described(text):
     ("fix the tap that's dripping", []),  # "that" inside a clause, not its subject
     ("it was a long week; add call the vet", ["it", "was", "a", "long", "week;"]),
     ("add call the vet", []),
+    ("we're nearly out - can u add that", ["we're", "nearly", "out", "-"]),  # a dash standing alone ends it
     ("I need to buy milk", []),  # a need, not a description: "need" is no form of "be"
 ])
 def test_the_clauses_that_say_what_something_is(text, words):

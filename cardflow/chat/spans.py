@@ -30,7 +30,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from cardflow.chat.clauses import crossings, descriptions, next_clause, with_noun
-from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, quoted, reference, unquote, words
+from cardflow.chat.grounding import FUNCTION_WORDS, MIN_OWN, QUOTES, quoted, reference, unquote, words
 
 MAX_WORDS = 12  # the longest stretch tried; longer names are left to the model's own copy
 MAX_CANDIDATES = 120
@@ -56,10 +56,31 @@ WORDLIKE = re.compile(r"\w")
 # never a thing to do ("I need to pick up my glasses, add that to the list" was stored whole).
 # Their subject left out, English's semi-modals of need say the same ("need to give the neighbours
 # our new address, pop that on my list" was stored with its "need to"): no name opens with one.
-# Nor with a verb that has the user do something, "me" or "us" and "to" ("remind me to sharpen the
-# bread knives" was stored whole): what they are to do follows it.
-SPEAKER = re.compile(r"(?:(?:i|we)(?:['’](?:m|ve|ll|d|re))?|(?:need|needs|have|has|got|ought)\s+to|gotta|must"
-                     r"|(?:\w+\s+)?(?:me|us)\s+to)(?=\s|$)", re.IGNORECASE)
+NEEDS = r"(?:need|needs|have|has|got|ought)\s+to|gotta|must"
+SPEAKER = re.compile(rf"(?:(?:i|we)(?:['’](?:m|ve|ll|d|re))?|{NEEDS})(?=\s|$)", re.IGNORECASE)
+
+# What the user says they are to do starts where saying so ends: after a semi-modal of need ("I
+# have to", "need to", "must") or a verb that has the user do it ("remind me to", "help us to"),
+# and after each further verb chained to it by "to" ("need to remember to buy …").
+NEED = re.compile(rf"(?:(?:i|we)\s+)?(?:{NEEDS}|(?:\w+\s+)?(?:me|us)\s+to)(?=\s|$)", re.IGNORECASE)
+
+
+def todo_starts(text: str) -> list[int]:
+    """Where a thing the user says they are to do may start (``NEED``), as offsets in ``text``."""
+    found = list(re.finditer(r"\S+", text))
+    out: list[int] = []
+    for need in NEED.finditer(text):
+        if need.start() and not text[need.start() - 1].isspace():
+            continue  # inside a word
+        k = next((i for i, m in enumerate(found) if m.start() >= need.end()), len(found))
+        while k < len(found):
+            out.append(found[k].start())
+            chained = [words(m.group()) for m in found[k + 1 : k + 3]]
+            step = 2 if chained[:1] == [["to"]] else 3 if chained in ([["me"], ["to"]], [["us"], ["to"]]) else 0
+            if not step:
+                break
+            k += step
+    return out
 
 
 def _stretches(text: str) -> list[tuple[int, int, str]]:
@@ -155,7 +176,7 @@ def candidates(text: str, exclude: Sequence[str] = (), row: str = "", limit: int
     Nor, unless quoted, one that opens the message with ``verb``, the action's own (its
     description's first word): that word asks for the action ("add <b>urgent</b> fix the gate
     latch" was stored as "add <b>urgent</b>"). Nor, unless quoted, one that opens with the user
-    speaking of themselves (``SPEAKER``: "I need to …", "we're …", "need to …", "remind me to …").
+    speaking of themselves (``SPEAKER``: "I need to …", "we're …", "need to …").
     Nor, unless quoted, one that opens or ends with a token of symbols alone (``WORDLIKE``).
     Nor, unless quoted, one with words of a clause that says what something is (``clauses.descriptions``).
     Never the whole message: a message that is nothing but the name asks for nothing, and
@@ -321,6 +342,14 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     found = [c for c in found if c.casefold() in marked] or found
     if len(found) == 1 and found[0].casefold() in marked:
         return found[0]
+    # A new row the user says they are to do starts where saying so ends (``todo_starts``): "I have
+    # to order printer ink, put it on the list" was stored as "printer ink", "Remind me to ask
+    # Maureen about her spare canes" as "Maureen", "remind me to defrost the freezer" whole. Those
+    # stretches are the ones scored, wherever the model's own copy stands.
+    starts = [] if row or any(c.casefold() in marked for c in found) else todo_starts(text)
+    needed = [c for c in found if any(text[at:].lstrip(QUOTES).startswith(c) for at in starts)]
+    if needed:
+        return await _best(backend, messages, action, params, key, text, needed, stand_in, system)
     said = set(words(near))
     # Only a copy says where the name is: what the model wrote, every word of it in the message.
     # "add to list of tasks" for "add mark the exams" shares only the request's "add", and kept to
@@ -345,6 +374,12 @@ async def pick(backend: Any, messages: list[dict[str, str]], action: str, params
     found = [c for c in found if c in close] or found
     if not found:
         return None
+    return await _best(backend, messages, action, params, key, text, found, stand_in, system)
+
+
+async def _best(backend: Any, messages: list[dict[str, str]], action: str, params: dict[str, Any], key: str,
+                text: str, found: list[str], stand_in: str, system: str) -> str:
+    """The stretch of ``found`` the model finds likeliest as ``params[key]`` (the two readings of ``pick``)."""
     before, after = call_with_mark(action, params, key)
     # The value is escaped as JSON would write it, so a quote or a backslash in the name scores as written.
     options = [json.dumps(c, ensure_ascii=False)[1:-1] + after for c in found]

@@ -1,6 +1,6 @@
 """Eval: natural-language task commands through the embedded model (DESIGN.md §5, "Actions").
 
-    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|later|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|asked|statements|toggles|probe] [--ttft]
+    python bench/actions_eval.py [--verbose] [--only SUBSTRING] [--group dev|held-out|fresh|new|blind|unseen|sealed|closed|post|later|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|asked|statements|toggles|probe] [--ttft]
 
 Builds the app on a temp data dir, with a second profile whose tasks must never change.
 For each case the current profile's tasks are reset to the seed, then the text goes through
@@ -58,7 +58,8 @@ and "sixteenth" (bench/actions_eval_sixteenth.py, 60 cases) at 06:20 in the next
 "seventeenth" (bench/actions_eval_seventeenth.py, 60 cases) at 08:30 in the session after, the same way;
 "eighteenth" (bench/actions_eval_eighteenth.py, 60 cases) at 09:00 in the same session, the same way;
 "nineteenth" (bench/actions_eval_nineteenth.py, 60 cases) at 10:28 in the same session, the same way;
-"twentieth" (bench/actions_eval_twentieth.py, 60 cases) at 11:20 in the next session, the same way.
+"twentieth" (bench/actions_eval_twentieth.py, 60 cases) at 11:20 in the next session, the same way;
+"twentyfirst" (bench/actions_eval_twentyfirst.py, 60 cases) at 12:35 in the same session, the same way.
 Their figures: closed, first run 49/61, commands 29/39; after the changes 54/61, 32/39 (not
 blind). Post, first run: 55/61, commands 33/39, non-commands unchanged 20/20, receipt p50 1.22 s.
 Later, first run: 50/61, commands 28/39, non-commands unchanged 20/20, receipt p50 1.22 s.
@@ -183,7 +184,7 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="run the cases whose text contains this")
     parser.add_argument("--group", default="",
                         help="run only this group (dev, held-out, fresh, new, blind, asked, statements, toggles, "
-                             "probe, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth, twentieth)")
+                             "probe, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth, twentieth, twentyfirst)")
     parser.add_argument("--ttft", action="store_true",
                         help="also time the first token of the chat answer for each message decided as chat")
     parser.add_argument("--warm-rows", action="store_true",
@@ -310,7 +311,7 @@ async def main() -> None:
             return f"{n}/{len(rows)} = {100 * n / max(1, len(rows)):.1f}%"
 
         print(f"\ncases: {len(results)}")
-        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post", "later", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"):
+        for group in ("dev", "held-out", "fresh", "new", "blind", "asked", "statements", "toggles", "probe", "unseen", "sealed", "closed", "post", "later", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "twentyfirst"):
             rows = [r for r in results if r[0].group == group]
             print(f"  {group:8}: {share(rows)} right; by kind: " + ", ".join(
                 f"{kind} {share([r for r in rows if r[0].kind == kind])}"

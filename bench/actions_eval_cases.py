@@ -1,6 +1,6 @@
 """The eval's cases: the sets, each line's rows, and the rows each command should leave (``expected``).
 
-The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth, twentieth, asked, statements, toggles and probe sets live in their own files (written before
+The new, blind, unseen, sealed, closed, post, later, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth, nineteenth, twentieth, twenty-first, asked, statements, toggles and probe sets live in their own files (written before
 they were run); the dev, held-out and fresh sets are here. ``bench/actions_eval.py`` runs them.
 """
 
@@ -62,6 +62,8 @@ from bench.actions_eval_twelfth import ROWS as TWELFTH_ROWS
 from bench.actions_eval_twelfth import SEEDS as TWELFTH_SEEDS
 from bench.actions_eval_twentieth import ROWS as TWENTIETH_ROWS
 from bench.actions_eval_twentieth import SEEDS as TWENTIETH_SEEDS
+from bench.actions_eval_twentyfirst import ROWS as TWENTYFIRST_ROWS
+from bench.actions_eval_twentyfirst import SEEDS as TWENTYFIRST_SEEDS
 from bench.actions_eval_unseen import ROWS as UNSEEN_ROWS
 from bench.actions_eval_unseen import SEEDS as UNSEEN_SEEDS
 
@@ -306,3 +308,5 @@ CASES += [Case(text, expect, kind, list(NINETEENTH_SEEDS[seed]), "nineteenth")
           for text, expect, kind, seed in NINETEENTH_ROWS]
 CASES += [Case(text, expect, kind, list(TWENTIETH_SEEDS[seed]), "twentieth")
           for text, expect, kind, seed in TWENTIETH_ROWS]
+CASES += [Case(text, expect, kind, list(TWENTYFIRST_SEEDS[seed]), "twentyfirst")
+          for text, expect, kind, seed in TWENTYFIRST_ROWS]

@@ -325,6 +325,15 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
         if (words.bid and words.fresh) or words.headed or words.put or words.opened else None
     chosen_by_words = bool(renamer or maker)
     best = renamer or maker or best
+    changed_instead = False
+    if words.changes and not chosen_by_words and best in by_name and named.creates(by_name[best]):
+        # A clause asks, in the app's own verb, for a change to rows ("rename every task to 'hacked
+        # lol'" was added as a task "hacked lol"): a new row is not what was asked. The change named
+        # is offered if its row is named (the model read it as less likely than an add, so it is not
+        # run); otherwise nothing is, and the app says so (``unmet``).
+        changed_instead = words.changes in by_name and words.changes not in words.unreached
+        best, unmet = (words.changes, unmet) if changed_instead else (
+            max(SPOKEN, key=lambda label: scores[label]), words.changes)
     if any(a.every and a.name == best and not a.read_only for a in actions):
         read = max((a.name for a in actions if a.read_only and a.name not in words.unreached),
                    key=lambda label: scores[label], default=None)
@@ -332,7 +341,7 @@ async def choose(backend: Any, system: str, text: str, actions: Sequence[Action]
     deed = next((a for a in actions if a.deed_flag), None)
     remover = next((a.name for a in actions if a.app == app and named.removes(a)), None) \
         if words.off or words.discards else None
-    only_offer = False
+    only_offer = changed_instead
     if remover and best != remover:
         # The row named goes off the list in the app's own words ("take the library book off my
         # list", "remove 'X' from the list"), or by a verb the dictionary says means the app's own

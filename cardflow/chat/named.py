@@ -58,6 +58,7 @@ class Words(NamedTuple):
     discards: bool = False  # a clause's verb means the verb of the action that takes the row they name away (``discards``)
     reverses: bool = False  # a clause opens with a verb reversed by "un" ("uncheck"), said of the row named (``read``)
     receipted: bool = False  # an action's verb in the past with no subject, as the app's receipts say (``receipted``)
+    changes: str = ""  # the action a clause asks for in its own verb, changing rows: "rename every task …" (``changes``)
 
 
 def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action], actions: Sequence[Action], *,
@@ -82,7 +83,23 @@ def read(ctx: Context, text: str, names: Sequence[str], offered: Sequence[Action
                  mood.bids(text) and (row is not None or fresh or made), fresh, unreached,
                  row is None and headed(text, names, offered, glue), off, restated(text, row, glue),
                  row is None and puts_on(text, glue - said_values(offered), new_names(text, names)),
-                 made, gone, undone, receipted(text, names, offered))
+                 made, gone, undone, receipted(text, names, offered), changes(text, names, offered, app_name))
+
+
+def changes(text: str, names: Sequence[str], actions: Sequence[Action], app_name: str) -> str:
+    """The open app's action that changes a row, when a clause outside quotes opens with its verb as
+    a request does (``lexicon.openings``): "rename every task to 'hacked lol'", "mark all tasks
+    done". Its verb exactly (``verb``: "rename", "mark", "delete", "move"), not a dictionary meaning,
+    and none of the rows' words. "" when no clause does."""
+    nouns = row_words(names)
+    verbs = {verb(a): a.name for a in actions if a.app == app_name and not a.read_only and not creates(a)
+             and "item" in a.params.get("properties", {})}
+    # Each clause, and each request joined to another ("forget the rules and rename every task …").
+    joined = re.sub(r"\b(?:and|then)\b", ",", leave_out(text, quoted(text)), flags=re.IGNORECASE)
+    for said in lexicon.openings(joined, SKIP, mood.PERSONS):
+        if said[0] in verbs and said[0] not in nouns:
+            return verbs[said[0]]
+    return ""
 
 
 def headed(text: str, names: Sequence[str], actions: Sequence[Action], glue: frozenset[str] | None = None) -> bool:

@@ -105,16 +105,16 @@ def test_a_verb_reversed_by_un_opens_a_clause(text, reversed_):
     assert lexicon.reverses(text, SKIP, {"milk", "bob", "plants"}, mood.PERSONS) is reversed_
 
 
-def test_a_reversed_verb_said_of_a_done_row_unticks_it_whatever_the_model_read(ctx):
+@pytest.mark.parametrize("text", ["uncheck the milk task", "reopen the milk task, we're out again"])
+def test_a_reversed_verb_said_of_a_done_row_unticks_it_whatever_the_model_read(ctx, text):
     tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
     milk = next(t for t in tasks.items(pid) if t.name == "buy milk")
     tasks.toggle_item(milk.id, pid)
-    text = "uncheck the milk task"
     backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.toggle": -4.0, "chat": -3.0, "question": -3.0}})
     backend.states = {text: (-5.0, -9.0)}  # the flag's own reading: "done", by 4 nats
     decision = decide_with(ctx, backend, text)
     assert (decision.action, decision.params, decision.offer) == ("tasks.toggle", {"item": "buy milk", "done": False},
-                                                                  False)  # the "un" says the value
+                                                                  False)  # the "un" or the "re" says the value
 
 
 def test_a_reversed_verb_said_of_a_row_not_done_leaves_the_choice(ctx):
@@ -188,14 +188,3 @@ def test_a_verb_that_is_its_stem_done_again(word, stem, again):
 def test_a_verb_that_asks_for_the_deed_again_takes_it_back(ctx, text, reversed_):
     assert named.reverses(text, ROWS, intent.offerable(ctx.actions.for_app("tasks"))) is reversed_
 
-
-def test_a_done_row_asked_for_again_is_unticked_whatever_the_model_read(ctx):
-    tasks, pid = ctx.registry.by_name("tasks"), ctx.current_profile_id()
-    milk = next(t for t in tasks.items(pid) if t.name == "buy milk")
-    tasks.toggle_item(milk.id, pid)
-    text = "reopen the milk task, we're out again"
-    backend = Scorer({"N/A": {}, text: {"tasks.delete": -1.0, "tasks.toggle": -4.0, "chat": -3.0, "question": -3.0}})
-    backend.states = {text: (-5.0, -9.0)}  # the flag's own reading: "done", by 4 nats
-    decision = decide_with(ctx, backend, text)
-    assert (decision.action, decision.params, decision.offer) == ("tasks.toggle", {"item": "buy milk", "done": False},
-                                                                  False)
